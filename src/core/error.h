@@ -1,0 +1,39 @@
+// The error value every module returns inside a Result<T>. A small fixed set of codes (the kind of
+// failure, which the edges map to HTTP statuses and CLI exit codes) plus a stable machine-readable
+// reason ("too_many_pixels") and a human message. Mapping to transport lives at the edges, not here.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace noisett {
+
+enum class ErrorCode {
+  kInvalidArgument,
+  kNotFound,
+  kUnauthenticated,
+  kPermissionDenied,
+  kConflict,
+  kTooLarge,
+  kUnsupported,
+  kUnavailable,
+  kInternal,
+};
+
+// Stable lowercase name of a code ("invalid_argument"), for logs and JSON.
+std::string_view ErrorCodeName(ErrorCode code);
+
+struct Error {
+  ErrorCode code = ErrorCode::kInternal;
+  std::string reason;   // stable, machine-readable: "empty", "too_large", "corrupt", ...
+  std::string message;  // for people; never contains secrets
+
+  // "reason: message", the form logs and the CLI print.
+  std::string ToString() const;
+};
+
+inline Error MakeError(ErrorCode code, std::string reason, std::string message) {
+  return Error{code, std::move(reason), std::move(message)};
+}
+
+}  // namespace noisett

@@ -1,0 +1,276 @@
+// The libvips adapter: the only file that includes vips. It owns vips start-up and loader
+// blocking, decoding (with shrink-on-load), orientation, colour, resizing and encoding, and turns
+// every vips::VError into a Result. Size/format/pixel checks happen before vips sees a byte
+// (format_sniff.cc).
+#include "image/pipeline.h"
+
+#include <vips/vips8>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <vector>
+
+#include "image/format_sniff.h"
+
+namespace noisett::image {
+namespace {
+
+using vips::VError;
+using vips::VImage;
+
+struct BlobUnref {
+  void operator()(VipsBlob* blob) const { vips_area_unref(VIPS_AREA(blob)); }
+};
+using BlobPtr = std::unique_ptr<VipsBlob, BlobUnref>;
+
+// Wraps the caller's bytes without copying. REQUIRES: the bytes outlive every image made from
+// the blob; Decode() guarantees it by copying the decoded pixels to memory before returning.
+BlobPtr BorrowBlob(Bytes bytes) { return BlobPtr(vips_blob_new(nullptr, bytes.data(), bytes.size())); }
+
+std::string FirstLine(const char* text) {
+  std::string s(text);
+  const auto end = s.find('\n');
+  if (end != std::string::npos) s.resize(end);
+  return s;
+}
+
+Unexpected CorruptError(const VError& e) {
+  return Unexpected(MakeError(ErrorCode::kInvalidArgument, "corrupt",
+                              "image data is truncated or corrupt (" + FirstLine(e.what()) + ")"));
+}
+
+Status CheckOptions(const OptimizeOptions& o) {
+  if (o.max_dimension < 16 || o.max_dimension > 16384 || o.thumb_size < 16 ||
+      o.thumb_size > 4096) {
+    return Unexpected(MakeError(ErrorCode::kInvalidArgument, "bad_option",
+                                "max_dimension must be 16..16384 and thumb_size 16..4096"));
+  }
+  return Ok();
+}
+
+// The largest decode-time shrink that still leaves the longest side >= box. JPEG shrinks in the
+// DCT (1/2, 1/4, 1/8) and WebP scales while decoding; PNG has no shrink-on-load.
+int ShrinkOnLoad(const HeaderSize& h, int box) {
+  if (h.format == Format::kPng) return 1;
+  const uint32_t side = std::max(h.width, h.height);
+  for (int s : {8, 4, 2}) {
+    if (side / static_cast<uint32_t>(s) >= static_cast<uint32_t>(box)) return s;
+  }
+  return 1;
+}
+
+// Loads with the format's own loader (never vips' sniffing), failing on any decoder error.
+VImage Load(VipsBlob* blob, Format format, int shrink) {
+  auto options = VImage::option()
+                     ->set("access", VIPS_ACCESS_SEQUENTIAL)
+                     ->set("fail_on", VIPS_FAIL_ON_ERROR);
+  switch (format) {
+    case Format::kPng:
+      return VImage::pngload_buffer(blob, options);
+    case Format::kJpeg:
+      return VImage::jpegload_buffer(blob, options->set("shrink", shrink));
+    case Format::kWebp:
+      if (shrink > 1) options->set("scale", 1.0 / shrink);
+      return VImage::webpload_buffer(blob, options);
+  }
+  throw VError("unknown format");
+}
+
+struct Decoded {
+  VImage pixels;  // decoded, in memory, before orientation and colour conversion
+  HeaderSize header;
+  bool has_alpha = false;
+};
+
+// Checks the header, then decodes once into memory at the shrink that `box` allows.
+Result<Decoded> Decode(Bytes bytes, const Limits& limits, int box) {
+  auto header = CheckHeader(bytes, limits);
+  if (!header) return Unexpected(header.error());
+  InitPipeline();
+  const int shrink = ShrinkOnLoad(*header, box);
+  BlobPtr blob = BorrowBlob(bytes);
+  try {
+    VImage loaded = Load(blob.get(), header->format, shrink);
+    // Defence in depth: vips' own reading of the header must respect the limit too. With a
+    // shrink, (w-1)*s x (h-1)*s is a lower bound of the original size.
+    const uint64_t s = uint64_t(shrink);
+    const uint64_t pixels = (shrink == 1)
+                                ? uint64_t(loaded.width()) * uint64_t(loaded.height())
+                                : (uint64_t(loaded.width()) - 1) * s * (uint64_t(loaded.height()) - 1) * s;
+    if (pixels > limits.max_pixels) {
+      return Unexpected(MakeError(ErrorCode::kTooLarge, "too_many_pixels",
+                                  "decoder reports more pixels than the header declared"));
+    }
+    const bool alpha = loaded.has_alpha();
+    return Decoded{loaded.copy_memory(), *header, alpha};
+  } catch (const VError& e) {
+    return CorruptError(e);
+  }
+}
+
+// Upright sRGB 8-bit; alpha flattened onto white when the output cannot carry it (JPEG).
+// Lazy: nothing is computed until a Render() pulls pixels.
+VImage BuildOriented(const VImage& decoded, OutputFormat format) {
+  VImage img = decoded.autorot();
+  if (img.get_typeof(VIPS_META_ICC_NAME) != 0) {
+    try {
+      img = img.icc_transform("srgb", VImage::option()->set("embedded", true)->set(
+                                          "intent", VIPS_INTENT_PERCEPTUAL));
+    } catch (const VError&) {
+      // An unusable embedded profile is ignored: the colourspace step below still gives sRGB.
+    }
+  }
+  if (img.interpretation() != VIPS_INTERPRETATION_sRGB || img.format() != VIPS_FORMAT_UCHAR) {
+    img = img.colourspace(VIPS_INTERPRETATION_sRGB);
+    if (img.format() != VIPS_FORMAT_UCHAR) img = img.cast(VIPS_FORMAT_UCHAR);
+  }
+  if (format == OutputFormat::kJpeg && img.has_alpha()) {
+    img = img.flatten(VImage::option()->set("background", std::vector<double>{255, 255, 255}));
+  }
+  return img;
+}
+
+Result<VImage> Orient(const VImage& decoded, OutputFormat format) {
+  try {
+    return BuildOriented(decoded, format);
+  } catch (const VError& e) {
+    return CorruptError(e);
+  }
+}
+
+// Fits inside box x box with Lanczos, keeping the aspect ratio; never enlarges.
+VImage FitInside(VImage img, int box) {
+  const int w = img.width();
+  const int h = img.height();
+  if (w <= box && h <= box) return img;
+  const double scale = double(box) / std::max(w, h);
+  const int tw = w >= h ? box : std::max(1, int(std::lround(w * scale)));
+  const int th = h >= w ? box : std::max(1, int(std::lround(h * scale)));
+  const bool alpha = img.has_alpha();
+  if (alpha) img = img.premultiply();  // no dark fringes around transparent edges
+  img = img.resize(double(tw) / w, VImage::option()
+                                       ->set("vscale", double(th) / h)
+                                       ->set("kernel", VIPS_KERNEL_LANCZOS3));
+  if (alpha) img = img.unpremultiply().cast(VIPS_FORMAT_UCHAR);
+  return img;
+}
+
+std::string Encode(const VImage& img, Quality quality, OutputFormat format) {
+  const int q = EncoderQuality(quality, format);
+  VipsBlob* out = nullptr;
+  if (format == OutputFormat::kJpeg) {
+    out = img.jpegsave_buffer(
+        VImage::option()->set("Q", q)->set("optimize_coding", true)->set("strip", true));
+  } else {
+    out = img.webpsave_buffer(VImage::option()->set("Q", q)->set("strip", true));
+  }
+  BlobPtr owned(out);
+  size_t size = 0;
+  const void* data = vips_blob_get(owned.get(), &size);
+  return std::string(static_cast<const char*>(data), size);
+}
+
+Result<EncodedImage> Render(const VImage& oriented, int box, const OptimizeOptions& o) {
+  try {
+    VImage fitted = FitInside(oriented, box);
+    std::string bytes = Encode(fitted, o.quality, o.format);
+    return EncodedImage{std::move(bytes), fitted.width(), fitted.height(), o.format};
+  } catch (const VError& e) {
+    return CorruptError(e);  // lazy decoding errors can surface only now
+  }
+}
+
+Result<EncodedImage> DecodeAndRender(Bytes bytes, int box, const OptimizeOptions& o) {
+  if (auto ok = CheckOptions(o); !ok) return Unexpected(ok.error());
+  auto decoded = Decode(bytes, o.limits, box);
+  if (!decoded) return Unexpected(decoded.error());
+  auto oriented = Orient(decoded->pixels, o.format);
+  if (!oriented) return Unexpected(oriented.error());
+  return Render(*oriented, box, o);
+}
+
+}  // namespace
+
+void InitPipeline() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (VIPS_INIT("noisett") != 0) throw std::runtime_error("libvips failed to start");
+    // Decoder complaints reach callers as Result errors; vips' own stderr warnings would be noise.
+    g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING,
+                      [](const gchar*, GLogLevelFlags, const gchar*, gpointer) {}, nullptr);
+    // Every call works on a unique input, so cached operations are never reused; worse, they
+    // would keep borrowed input buffers referenced after the caller has freed them.
+    vips_cache_set_max(0);
+    // Parallelism comes from callers (one image per request or --jobs worker); per-image worker
+    // threads would only contend for the same cores, and PNG decode and JPEG encode are serial.
+    vips_concurrency_set(1);
+    // Untrusted input meets only the three fuzzed loaders we sniff for, never vips' own choice.
+    vips_block_untrusted_set(TRUE);
+    vips_operation_block_set("VipsForeignLoad", TRUE);
+    vips_operation_block_set("VipsForeignLoadPngBuffer", FALSE);
+    vips_operation_block_set("VipsForeignLoadJpegBuffer", FALSE);
+    vips_operation_block_set("VipsForeignLoadWebpBuffer", FALSE);
+  });
+}
+
+Result<ImageInfo> Validate(Bytes bytes, const Limits& limits) {
+  auto header = CheckHeader(bytes, limits);
+  if (!header) return Unexpected(header.error());
+  InitPipeline();
+  BlobPtr blob = BorrowBlob(bytes);
+  try {
+    VImage img = Load(blob.get(), header->format, 1);
+    if (uint64_t(img.width()) * img.height() > limits.max_pixels) {
+      return Unexpected(MakeError(ErrorCode::kTooLarge, "too_many_pixels",
+                                  "decoder reports more pixels than the limit"));
+    }
+    (void)img.avg();  // decodes every pixel, streaming, so truncation and corruption surface
+    return ImageInfo{header->format, img.width(), img.height(), img.has_alpha()};
+  } catch (const VError& e) {
+    return CorruptError(e);
+  }
+}
+
+Result<EncodedImage> Optimize(Bytes bytes, const OptimizeOptions& options) {
+  return DecodeAndRender(bytes, options.max_dimension, options);
+}
+
+Result<EncodedImage> Thumbnail(Bytes bytes, int size, const OptimizeOptions& options) {
+  OptimizeOptions o = options;
+  o.thumb_size = size;
+  if (auto ok = CheckOptions(o); !ok) return Unexpected(ok.error());
+  return DecodeAndRender(bytes, size, o);
+}
+
+Result<WebImage> OptimizeForWeb(Bytes bytes, const OptimizeOptions& options) {
+  if (auto ok = CheckOptions(options); !ok) return Unexpected(ok.error());
+  auto decoded = Decode(bytes, options.limits, options.max_dimension);
+  if (!decoded) return Unexpected(decoded.error());
+  auto oriented = Orient(decoded->pixels, options.format);
+  if (!oriented) return Unexpected(oriented.error());
+  auto full = Render(*oriented, options.max_dimension, options);
+  if (!full) return Unexpected(full.error());
+  auto thumb = Render(*oriented, options.thumb_size, options);
+  if (!thumb) return Unexpected(thumb.error());
+
+  WebImageMetadata m;
+  m.original_size_bytes = bytes.size();
+  m.optimized_size_bytes = full->bytes.size();
+  m.thumbnail_size_bytes = thumb->bytes.size();
+  m.compression_ratio = std::round(100.0 * double(full->bytes.size()) / double(bytes.size())) / 100.0;
+  m.original_width = int(decoded->header.width);
+  m.original_height = int(decoded->header.height);
+  m.width = full->width;
+  m.height = full->height;
+  m.thumbnail_width = thumb->width;
+  m.thumbnail_height = thumb->height;
+  m.source_format = decoded->header.format;
+  m.format = options.format;
+  m.has_alpha = decoded->has_alpha;
+  return WebImage{std::move(*full), std::move(*thumb), m};
+}
+
+}  // namespace noisett::image
