@@ -10,10 +10,13 @@
 #include <cmath>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <vector>
 
 #include "image/format_sniff.h"
+#include "image/jpeg_encoder.h"
+#include "image/png_decoder.h"
 #include "image/webp_decoder.h"
 
 namespace noisett::image {
@@ -86,21 +89,26 @@ struct Decoded {
   bool has_alpha = false;
 };
 
-// Plain still WebP: libwebp decodes straight into a buffer that the returned image owns (freed
-// with it), because libvips' loader is much slower here (see webp_decoder.h).
-Result<VImage> DecodeWebpDirect(Bytes bytes, const WebpFeatures& f) {
-  const int bands = f.has_alpha ? 4 : 3;
-  const size_t size = size_t(f.width) * size_t(f.height) * size_t(bands);
+// A codec called directly decodes into a buffer that the returned image owns (freed with it):
+// used where libvips' own loader measured slower (png_decoder.h, webp_decoder.h).
+template <typename DecodeInto>
+Result<VImage> DecodeDirect(int width, int height, bool alpha, const Limits& limits,
+                            DecodeInto decode_into) {
+  if (width <= 0 || height <= 0 || uint64_t(width) * uint64_t(height) > limits.max_pixels) {
+    return Unexpected(MakeError(ErrorCode::kTooLarge, "too_many_pixels",
+                                "decoder reports more pixels than the limit"));
+  }
+  const int bands = alpha ? 4 : 3;
+  const size_t size = size_t(width) * size_t(height) * size_t(bands);
   auto* pixels = static_cast<uint8_t*>(g_try_malloc(size));
   if (pixels == nullptr) {
     return Unexpected(MakeError(ErrorCode::kUnavailable, "out_of_memory", "cannot allocate pixels"));
   }
-  if (auto ok = DecodeWebpInto(bytes, f.has_alpha, pixels, size); !ok) {
+  if (Status ok = decode_into(pixels, size); !ok) {
     g_free(pixels);
     return Unexpected(ok.error());
   }
-  VipsImage* image =
-      vips_image_new_from_memory(pixels, size, f.width, f.height, bands, VIPS_FORMAT_UCHAR);
+  VipsImage* image = vips_image_new_from_memory(pixels, size, width, height, bands, VIPS_FORMAT_UCHAR);
   if (image == nullptr) {
     g_free(pixels);
     return Unexpected(MakeError(ErrorCode::kInternal, "internal", "cannot wrap decoded pixels"));
@@ -111,20 +119,42 @@ Result<VImage> DecodeWebpDirect(Bytes bytes, const WebpFeatures& f) {
   return VImage(image);
 }
 
+// The direct-codec path for plain PNG and WebP; nullopt when the input needs libvips' loader.
+std::optional<Result<Decoded>> TryDecodeDirect(Bytes bytes, const HeaderSize& header,
+                                               const Limits& limits) {
+  auto wrap = [&](Result<VImage> pixels, bool alpha) -> Result<Decoded> {
+    if (!pixels) return Unexpected(pixels.error());
+    return Decoded{std::move(*pixels), header, alpha};
+  };
+  if (header.format == Format::kPng) {
+    auto f = ReadPngFeatures(bytes);
+    if (!f) return Result<Decoded>(Unexpected(f.error()));
+    if (!f->plain) return std::nullopt;
+    return wrap(DecodeDirect(f->width, f->height, f->has_alpha, limits,
+                             [&](uint8_t* out, size_t size) {
+                               return DecodePngInto(bytes, f->has_alpha, out, size);
+                             }),
+                f->has_alpha);
+  }
+  if (header.format == Format::kWebp) {
+    auto f = ReadWebpFeatures(bytes);
+    if (!f) return Result<Decoded>(Unexpected(f.error()));
+    if (!f->plain) return std::nullopt;
+    return wrap(DecodeDirect(f->width, f->height, f->has_alpha, limits,
+                             [&](uint8_t* out, size_t size) {
+                               return DecodeWebpInto(bytes, f->has_alpha, out, size);
+                             }),
+                f->has_alpha);
+  }
+  return std::nullopt;
+}
+
 // Checks the header, then decodes once into memory at the shrink that `box` allows.
 Result<Decoded> Decode(Bytes bytes, const Limits& limits, int box) {
   auto header = CheckHeader(bytes, limits);
   if (!header) return Unexpected(header.error());
   InitPipeline();
-  if (header->format == Format::kWebp) {
-    auto features = ReadWebpFeatures(bytes);
-    if (!features) return Unexpected(features.error());
-    if (features->plain) {
-      auto pixels = DecodeWebpDirect(bytes, *features);
-      if (!pixels) return Unexpected(pixels.error());
-      return Decoded{*pixels, *header, features->has_alpha};
-    }
-  }
+  if (auto direct = TryDecodeDirect(bytes, *header, limits)) return std::move(*direct);
   const int shrink = ShrinkOnLoad(*header, box);
   BlobPtr blob = BorrowBlob(bytes);
   try {
@@ -210,6 +240,14 @@ VImage FitInside(VImage img, int box) {
 std::string Encode(const VImage& img, Quality quality, OutputFormat format) {
   const int q = EncoderQuality(quality, format);
   VipsBlob* out = nullptr;
+  if (format == OutputFormat::kJpeg && img.bands() == 3 && img.format() == VIPS_FORMAT_UCHAR) {
+    // data() renders the image into one contiguous buffer (no copy for a memory image).
+    const auto* rgb = static_cast<const uint8_t*>(img.data());
+    if (rgb == nullptr) throw VError("cannot render pixels");
+    auto bytes = EncodeJpeg(rgb, img.width(), img.height(), size_t(img.width()) * 3, q);
+    if (!bytes) throw VError(bytes.error().message);
+    return std::move(*bytes);
+  }
   if (format == OutputFormat::kJpeg) {
     out = img.jpegsave_buffer(
         VImage::option()->set("Q", q)->set("optimize_coding", true)->set("strip", true));
