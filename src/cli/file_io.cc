@@ -27,7 +27,8 @@ struct Fd {
 }  // namespace
 
 Result<std::string> ReadFileCapped(const std::filesystem::path& path, uint64_t max_bytes) {
-  Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below.
+  Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK)};
   if (f.fd < 0) return OsError("cannot open", path, errno);
   struct stat st {};
   if (::fstat(f.fd, &st) != 0) return OsError("cannot stat", path, errno);
@@ -35,7 +36,8 @@ Result<std::string> ReadFileCapped(const std::filesystem::path& path, uint64_t m
     return Unexpected(MakeError(ErrorCode::kInvalidArgument, "not_a_file",
                                 path.string() + " is not a regular file"));
   }
-  const uint64_t cap = max_bytes + 1;
+  ::fcntl(f.fd, F_SETFL, ::fcntl(f.fd, F_GETFL) & ~O_NONBLOCK);
+  const uint64_t cap = max_bytes == UINT64_MAX ? max_bytes : max_bytes + 1;
   std::string data;
   data.resize(static_cast<size_t>(std::min<uint64_t>(uint64_t(st.st_size), cap)));
   size_t got = 0;

@@ -3,6 +3,7 @@
 // same whatever the number of jobs.
 #include "cli/optimize_command.h"
 
+#include <array>
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -25,6 +26,12 @@ struct FileResult {
   std::string error_text;  // empty on success
 };
 
+// Output names per input: NAME.ext and thumb_NAME.ext.
+std::array<std::string, 2> OutputNames(const fs::path& file, image::OutputFormat format) {
+  const std::string name = file.stem().string() + "." + std::string(image::FileExtension(format));
+  return {name, "thumb_" + name};
+}
+
 Result<nlohmann::json> OptimizeOne(const fs::path& file, const fs::path& out_dir,
                                    const image::OptimizeOptions& options) {
   auto bytes = ReadFileCapped(file, options.limits.max_bytes);
@@ -37,10 +44,16 @@ Result<nlohmann::json> OptimizeOne(const fs::path& file, const fs::path& out_dir
   }
   auto web = image::OptimizeForWeb(image::AsBytes(*bytes), options);
   if (!web) return Unexpected(web.error());
-  const std::string ext(image::FileExtension(options.format));
-  const std::string stem = file.stem().string();
-  const fs::path full_path = out_dir / (stem + "." + ext);
-  const fs::path thumb_path = out_dir / ("thumb_" + stem + "." + ext);
+  const auto names = OutputNames(file, options.format);
+  const fs::path full_path = out_dir / names[0];
+  const fs::path thumb_path = out_dir / names[1];
+  for (const fs::path& out : {full_path, thumb_path}) {
+    std::error_code ec;
+    if (fs::equivalent(file, out, ec)) {
+      return Unexpected(MakeError(ErrorCode::kConflict, "name_clash",
+                                  "its output " + out.string() + " would overwrite the input"));
+    }
+  }
   if (auto ok = WriteFileAtomic(full_path, web->optimized.bytes); !ok) return Unexpected(ok.error());
   if (auto ok = WriteFileAtomic(thumb_path, web->thumbnail.bytes); !ok) return Unexpected(ok.error());
   nlohmann::json line = image::ToJson(web->metadata);
@@ -61,13 +74,17 @@ FileResult Describe(const fs::path& file, const Result<nlohmann::json>& r) {
   return {std::move(line), "noisett: " + file.string() + ": " + e.reason + ": " + e.message};
 }
 
-// Two inputs with the same stem would overwrite each other's outputs: refuse the later ones.
-std::map<size_t, std::string> FindNameClashes(const std::vector<fs::path>& files) {
-  std::map<std::string, size_t> first;
+// An input whose outputs would overwrite an earlier input's outputs ("a.png" and "a.jpg", or
+// "a.png" and "thumb_a.png") is refused, naming the earlier one.
+std::map<size_t, std::string> FindNameClashes(const std::vector<fs::path>& files,
+                                              image::OutputFormat format) {
+  std::map<std::string, size_t> owner;
   std::map<size_t, std::string> clashes;
   for (size_t i = 0; i < files.size(); ++i) {
-    auto [it, inserted] = first.emplace(files[i].stem().string(), i);
-    if (!inserted) clashes[i] = files[it->second].string();
+    for (const std::string& name : OutputNames(files[i], format)) {
+      auto [it, inserted] = owner.emplace(name, i);
+      if (!inserted && it->second != i && !clashes.count(i)) clashes[i] = files[it->second].string();
+    }
   }
   return clashes;
 }
@@ -83,7 +100,7 @@ int RunOptimize(const OptimizeArgs& args, std::FILE* out, std::FILE* err) {
     return 2;
   }
   image::InitPipeline();
-  const auto clashes = FindNameClashes(args.files);
+  const auto clashes = FindNameClashes(args.files, args.options.format);
   std::vector<std::optional<FileResult>> results(args.files.size());
   std::atomic<size_t> next{0};
   std::mutex mu;

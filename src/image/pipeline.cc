@@ -17,7 +17,7 @@
 #include "image/format_sniff.h"
 #include "image/jpeg_encoder.h"
 #include "image/png_decoder.h"
-#include "image/webp_decoder.h"
+#include "image/webp_codec.h"
 
 namespace noisett::image {
 namespace {
@@ -90,7 +90,7 @@ struct Decoded {
 };
 
 // A codec called directly decodes into a buffer that the returned image owns (freed with it):
-// used where libvips' own loader measured slower (png_decoder.h, webp_decoder.h).
+// used where libvips' own loader measured slower (png_decoder.h, webp_codec.h).
 template <typename DecodeInto>
 Result<VImage> DecodeDirect(int width, int height, bool alpha, const Limits& limits,
                             DecodeInto decode_into) {
@@ -198,6 +198,11 @@ VImage BuildOriented(const VImage& decoded, OutputFormat format) {
   return img;
 }
 
+// Whether orientation turned the image by 90 or 270 degrees.
+bool Swapped(const VImage& decoded, const VImage& oriented) {
+  return decoded.width() != decoded.height() && oriented.width() == decoded.height();
+}
+
 Result<VImage> Orient(const VImage& decoded, OutputFormat format) {
   try {
     return BuildOriented(decoded, format);
@@ -222,47 +227,57 @@ VImage Reduce(VImage img, double hf, double vf) {
   return img.reduce(hf, vf, VImage::option()->set("kernel", VIPS_KERNEL_LANCZOS3));
 }
 
-// Fits inside box x box, keeping the aspect ratio; never enlarges.
-VImage FitInside(VImage img, int box) {
-  const int w = img.width();
-  const int h = img.height();
-  if (w <= box && h <= box) return img;
-  const double scale = double(box) / std::max(w, h);
-  const int tw = w >= h ? box : std::max(1, int(std::lround(w * scale)));
-  const int th = h >= w ? box : std::max(1, int(std::lround(h * scale)));
+// Fits inside box x box, keeping the aspect ratio of the logical (original, upright) size
+// `logical_w` x `logical_h`; never enlarges. The pixels may already be shrunk on load, and the
+// decoder rounds their size down, so the target is computed from the logical size.
+VImage FitInside(VImage img, int box, int logical_w, int logical_h) {
+  if (logical_w <= box && logical_h <= box) return img;
+  const double scale = double(box) / std::max(logical_w, logical_h);
+  const int tw = logical_w >= logical_h ? box : std::max(1, int(std::lround(logical_w * scale)));
+  const int th = logical_h >= logical_w ? box : std::max(1, int(std::lround(logical_h * scale)));
+  if (img.width() == tw && img.height() == th) return img;
+  const double hf = double(img.width()) / tw;
+  const double vf = double(img.height()) / th;
   const bool alpha = img.has_alpha();
   if (alpha) img = img.premultiply();  // no dark fringes around transparent edges
-  img = Reduce(img, double(w) / tw, double(h) / th);
+  if (hf >= 1 && vf >= 1) {
+    img = Reduce(img, hf, vf);
+  } else {
+    // One axis came out of shrink-on-load a pixel short: resize() may enlarge by that pixel.
+    img = img.resize(1 / hf, VImage::option()->set("vscale", 1 / vf)->set("kernel",
+                                                                           VIPS_KERNEL_LANCZOS3));
+  }
   if (alpha) img = img.unpremultiply().cast(VIPS_FORMAT_UCHAR);
   return img;
 }
 
+// Both encoders are called directly on rendered pixels (see jpeg_encoder.h, webp_codec.h), so
+// no metadata of the input can reach the output.
 std::string Encode(const VImage& img, Quality quality, OutputFormat format) {
   const int q = EncoderQuality(quality, format);
-  VipsBlob* out = nullptr;
-  if (format == OutputFormat::kJpeg && img.bands() == 3 && img.format() == VIPS_FORMAT_UCHAR) {
-    // data() renders the image into one contiguous buffer (no copy for a memory image).
-    const auto* rgb = static_cast<const uint8_t*>(img.data());
-    if (rgb == nullptr) throw VError("cannot render pixels");
-    auto bytes = EncodeJpeg(rgb, img.width(), img.height(), size_t(img.width()) * 3, q);
-    if (!bytes) throw VError(bytes.error().message);
-    return std::move(*bytes);
+  const int bands = img.bands();
+  if (img.format() != VIPS_FORMAT_UCHAR || bands < 3 || bands > 4 ||
+      (format == OutputFormat::kJpeg && bands != 3)) {
+    throw VError("unexpected pixel layout for encoding");
   }
-  if (format == OutputFormat::kJpeg) {
-    out = img.jpegsave_buffer(
-        VImage::option()->set("Q", q)->set("optimize_coding", true)->set("strip", true));
-  } else {
-    out = img.webpsave_buffer(VImage::option()->set("Q", q)->set("strip", true));
-  }
-  BlobPtr owned(out);
-  size_t size = 0;
-  const void* data = vips_blob_get(owned.get(), &size);
-  return std::string(static_cast<const char*>(data), size);
+  // data() renders the image into one contiguous buffer (no copy for a memory image).
+  const auto* pixels = static_cast<const uint8_t*>(img.data());
+  if (pixels == nullptr) throw VError("cannot render pixels");
+  const size_t stride = size_t(img.width()) * size_t(bands);
+  auto bytes = format == OutputFormat::kJpeg
+                   ? EncodeJpeg(pixels, img.width(), img.height(), stride, q)
+                   : EncodeWebp(pixels, img.width(), img.height(), bands, stride, q);
+  if (!bytes) throw VError(bytes.error().message);
+  return std::move(*bytes);
 }
 
-Result<EncodedImage> Render(const VImage& oriented, int box, const OptimizeOptions& o) {
+// `header` gives the logical size; `swapped` says whether orientation turned it by 90 degrees.
+Result<EncodedImage> Render(const VImage& oriented, const HeaderSize& header, bool swapped, int box,
+                            const OptimizeOptions& o) {
+  const int logical_w = int(swapped ? header.height : header.width);
+  const int logical_h = int(swapped ? header.width : header.height);
   try {
-    VImage fitted = FitInside(oriented, box);
+    VImage fitted = FitInside(oriented, box, logical_w, logical_h);
     std::string bytes = Encode(fitted, o.quality, o.format);
     return EncodedImage{std::move(bytes), fitted.width(), fitted.height(), o.format};
   } catch (const VError& e) {
@@ -276,7 +291,7 @@ Result<EncodedImage> DecodeAndRender(Bytes bytes, int box, const OptimizeOptions
   if (!decoded) return Unexpected(decoded.error());
   auto oriented = Orient(decoded->pixels, o.format);
   if (!oriented) return Unexpected(oriented.error());
-  return Render(*oriented, box, o);
+  return Render(*oriented, decoded->header, Swapped(decoded->pixels, *oriented), box, o);
 }
 
 }  // namespace
@@ -334,13 +349,16 @@ Result<EncodedImage> Thumbnail(Bytes bytes, int size, const OptimizeOptions& opt
 
 Result<WebImage> OptimizeForWeb(Bytes bytes, const OptimizeOptions& options) {
   if (auto ok = CheckOptions(options); !ok) return Unexpected(ok.error());
-  auto decoded = Decode(bytes, options.limits, options.max_dimension);
+  // Decode at the shrink both outputs allow (the thumbnail may be the larger box).
+  const int box = std::max(options.max_dimension, options.thumb_size);
+  auto decoded = Decode(bytes, options.limits, box);
   if (!decoded) return Unexpected(decoded.error());
   auto oriented = Orient(decoded->pixels, options.format);
   if (!oriented) return Unexpected(oriented.error());
-  auto full = Render(*oriented, options.max_dimension, options);
+  const bool swapped = Swapped(decoded->pixels, *oriented);
+  auto full = Render(*oriented, decoded->header, swapped, options.max_dimension, options);
   if (!full) return Unexpected(full.error());
-  auto thumb = Render(*oriented, options.thumb_size, options);
+  auto thumb = Render(*oriented, decoded->header, swapped, options.thumb_size, options);
   if (!thumb) return Unexpected(thumb.error());
 
   WebImageMetadata m;

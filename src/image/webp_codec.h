@@ -1,8 +1,9 @@
-// Direct libwebp decoding for plain still WebP images. libvips 8.14's webpload decodes through
+// Direct libwebp decoding for plain still WebP images, and WebP encoding. libvips 8.14's webpload decodes through
 // its animation path and took ~77 ms for a 1536x1536 lossy image where libwebp alone takes ~20 ms
 // (bench/, 2 cores), so the pipeline calls the codec itself when nothing else is needed; WebP
-// with EXIF, ICC or animation still goes through libvips' loader. The only file that includes
-// libwebp.
+// with EXIF, ICC or animation still goes through libvips' loader. Encoding is ours too because
+// libvips 8.14's webpsave writes an EXIF chunk even with strip set (it would carry GPS tags
+// through). The only file that includes libwebp.
 #pragma once
 
 #include "image/image_types.h"
@@ -23,5 +24,10 @@ Result<WebpFeatures> ReadWebpFeatures(Bytes bytes);
 // all. REQUIRES: out holds width * height * bands bytes of ReadWebpFeatures' size.
 // Errors: corrupt (truncated or invalid bitstream).
 Status DecodeWebpInto(Bytes bytes, bool alpha, uint8_t* out, size_t size);
+
+// Lossy WebP of 8-bit RGB (bands 3) or RGBA (bands 4) pixels, rows of `stride` bytes, with no
+// metadata chunks. Errors: internal (the encoder failed).
+Result<std::string> EncodeWebp(const uint8_t* pixels, int width, int height, int bands,
+                               size_t stride, int quality);
 
 }  // namespace noisett::image

@@ -1,7 +1,8 @@
 // libwebp adapter: feature probing and decoding into a caller-owned buffer.
-#include "image/webp_decoder.h"
+#include "image/webp_codec.h"
 
 #include <webp/decode.h>
+#include <webp/encode.h>
 
 namespace noisett::image {
 namespace {
@@ -55,6 +56,21 @@ Status DecodeWebpInto(Bytes bytes, bool alpha, uint8_t* out, size_t size) {
                                                         : "bitstream is invalid");
   }
   return Ok();
+}
+
+Result<std::string> EncodeWebp(const uint8_t* pixels, int width, int height, int bands,
+                               size_t stride, int quality) {
+  uint8_t* out = nullptr;
+  const size_t size =
+      bands == 4 ? WebPEncodeRGBA(pixels, width, height, int(stride), float(quality), &out)
+                 : WebPEncodeRGB(pixels, width, height, int(stride), float(quality), &out);
+  if (size == 0) {
+    WebPFree(out);
+    return Unexpected(MakeError(ErrorCode::kInternal, "encode_failed", "WebP encoder failed"));
+  }
+  std::string bytes(reinterpret_cast<const char*>(out), size);
+  WebPFree(out);
+  return bytes;
 }
 
 }  // namespace noisett::image

@@ -1,0 +1,469 @@
+// End-to-end tests of the `noisett` executable: each test runs the built binary as a child
+// process on files in a fresh temporary directory and checks its exit status, its stdout JSON
+// lines, its stderr and the files it wrote.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "image/test_images.h"
+
+#ifndef NOISETT_BIN
+#error "NOISETT_BIN must name the noisett executable"
+#endif
+
+namespace noisett::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct RunResult {
+  int status = -1;  // exit status, or -1 when the child did not exit normally
+  std::string out;
+  std::string err;
+  std::vector<json> lines;  // stdout parsed line by line
+};
+
+std::string ReadAll(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void WriteAll(const fs::path& p, const std::string& data) {
+  std::ofstream out(p, std::ios::binary);
+  out << data;
+  ASSERT_TRUE(out.good()) << p;
+}
+
+class NoisettCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (fs::temp_directory_path() / "noisett_cli_XXXXXX").string();
+    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+    out_ = dir_ / "out";
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+
+  // Writes an input file and returns its path.
+  fs::path Input(const std::string& name, const std::string& bytes) {
+    const fs::path p = dir_ / name;
+    WriteAll(p, bytes);
+    return p;
+  }
+
+  // Runs noisett with `args`. The child's environment is ours without any NOISETT_* variable,
+  // plus `env`.
+  // When `json_output`, every stdout line must be a JSON object.
+  // A child still running after `timeout` is killed and reported with status -1.
+  RunResult Run(const std::vector<std::string>& args,
+                const std::map<std::string, std::string>& env = {}, bool json_output = true,
+                std::chrono::seconds timeout = std::chrono::seconds(60)) {
+    const fs::path out_file = dir_ / "stdout.txt";
+    const fs::path err_file = dir_ / "stderr.txt";
+    // Everything the child needs is built before fork(): only async-signal-safe calls follow.
+    std::vector<std::string> argv_s = {NOISETT_BIN};
+    argv_s.insert(argv_s.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : argv_s) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::vector<std::string> env_s;
+    for (char** e = environ; *e != nullptr; ++e) {
+      if (std::string_view(*e).rfind("NOISETT_", 0) != 0) env_s.emplace_back(*e);
+    }
+    for (const auto& [k, v] : env) env_s.push_back(k + "=" + v);
+    std::vector<char*> envp;
+    for (auto& e : env_s) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    const int out_fd = ::open(out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    const int err_fd = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    EXPECT_GE(out_fd, 0);
+    EXPECT_GE(err_fd, 0);
+
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      ::dup2(out_fd, STDOUT_FILENO);
+      ::dup2(err_fd, STDERR_FILENO);
+      ::execve(argv[0], argv.data(), envp.data());
+      ::_exit(127);
+    }
+    ::close(out_fd);
+    ::close(err_fd);
+    RunResult r;
+    int wstatus = 0;
+    EXPECT_GT(pid, 0);
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    pid_t done = 0;
+    while (pid > 0 && (done = ::waitpid(pid, &wstatus, WNOHANG)) == 0) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        ::kill(pid, SIGKILL);
+        done = ::waitpid(pid, &wstatus, 0);
+        ADD_FAILURE() << "noisett did not finish within " << timeout.count() << "s";
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    if (done == pid && WIFEXITED(wstatus)) r.status = WEXITSTATUS(wstatus);
+    r.out = ReadAll(out_file);
+    r.err = ReadAll(err_file);
+    if (!json_output) return r;
+    std::istringstream lines(r.out);
+    for (std::string line; std::getline(lines, line);) {
+      json j = json::parse(line, nullptr, /*allow_exceptions=*/false);
+      EXPECT_TRUE(j.is_object()) << "stdout line is not a JSON object: " << line;
+      r.lines.push_back(std::move(j));
+    }
+    return r;
+  }
+
+  std::vector<std::string> Optimize(const std::vector<fs::path>& files,
+                                    const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> args = {"optimize"};
+    for (const auto& f : files) args.push_back(f.string());
+    args.insert(args.end(), {"--out", out_.string()});
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  }
+
+  fs::path dir_;
+  fs::path out_;
+};
+
+const char* const kMetadataFields[] = {
+    "original_size_bytes",
+    "optimized_size_bytes",
+    "thumbnail_size_bytes",
+    "compression_ratio",
+    "original_width",
+    "original_height",
+    "width",
+    "height",
+    "thumbnail_width",
+    "thumbnail_height",
+    "source_format",
+    "format",
+    "content_type",
+    "thumbnail_content_type",
+    "has_alpha",
+};
+
+// The written file exists, decodes, and has the size the JSON line reports.
+void ExpectOutput(const fs::path& path, int width, int height, const std::string& magic) {
+  ASSERT_TRUE(fs::exists(path)) << path;
+  const std::string bytes = ReadAll(path);
+  EXPECT_EQ(bytes.compare(0, magic.size(), magic), 0) << path;
+  const vips::VImage img = testing::Decode(bytes);
+  EXPECT_EQ(img.width(), width) << path;
+  EXPECT_EQ(img.height(), height) << path;
+}
+
+TEST_F(NoisettCliTest, GoodFilesWriteOutputsAndOneJsonLineEach) {
+  const fs::path a = Input("alpha.png", testing::ToPng(testing::Solid(300, 200, {0, 0, 0, 0})));
+  const fs::path b = Input("rotated.jpg", testing::InsertJpegSegments(
+                                              testing::ToJpeg(testing::CornerMarked(300, 200, 40)),
+                                              testing::ExifSegment(6, true)));
+  const fs::path c = Input("small.webp", testing::ToWebp(testing::Textured(100, 80)));
+  const RunResult r = Run(Optimize({a, b, c}, {"--jobs", "3"}));
+  ASSERT_EQ(r.status, 0) << r.err;
+  ASSERT_EQ(r.lines.size(), 3u) << r.out;
+  EXPECT_EQ(r.err.find("noisett:"), std::string::npos) << r.err;
+
+  const fs::path inputs[] = {a, b, c};
+  const int sizes[][4] = {{300, 200, 256, 171}, {200, 300, 171, 256}, {100, 80, 100, 80}};
+  const char* sources[] = {"png", "jpeg", "webp"};
+  for (size_t i = 0; i < 3; ++i) {
+    const json& line = r.lines[i];
+    SCOPED_TRACE(line.dump());
+    EXPECT_EQ(line["file"], inputs[i].string()) << "lines are in input order";
+    for (const char* f : kMetadataFields) EXPECT_TRUE(line.contains(f)) << f;
+    EXPECT_FALSE(line.contains("error"));
+    EXPECT_EQ(line["source_format"], sources[i]);
+    EXPECT_EQ(line["format"], "jpeg");
+    EXPECT_EQ(line["content_type"], "image/jpeg");
+    EXPECT_EQ(line["width"], sizes[i][0]);
+    EXPECT_EQ(line["height"], sizes[i][1]);
+    EXPECT_EQ(line["thumbnail_width"], sizes[i][2]);
+    EXPECT_EQ(line["thumbnail_height"], sizes[i][3]);
+    EXPECT_EQ(line["original_size_bytes"].get<uint64_t>(), fs::file_size(inputs[i]));
+
+    const std::string stem = inputs[i].stem().string();
+    const fs::path full = out_ / (stem + ".jpg");
+    const fs::path thumb = out_ / ("thumb_" + stem + ".jpg");
+    EXPECT_EQ(line["output"], full.string());
+    EXPECT_EQ(line["thumbnail"], thumb.string());
+    ExpectOutput(full, sizes[i][0], sizes[i][1], "\xFF\xD8\xFF");
+    ExpectOutput(thumb, sizes[i][2], sizes[i][3], "\xFF\xD8\xFF");
+    EXPECT_EQ(line["optimized_size_bytes"].get<uint64_t>(), fs::file_size(full));
+    EXPECT_EQ(line["thumbnail_size_bytes"].get<uint64_t>(), fs::file_size(thumb));
+  }
+  EXPECT_EQ(r.lines[0]["has_alpha"], true);
+  // GPS EXIF does not reach the written files.
+  EXPECT_FALSE(testing::Contains(ReadAll(out_ / "rotated.jpg"), "GPS"));
+  EXPECT_FALSE(testing::Contains(ReadAll(out_ / "thumb_rotated.jpg"), "Exif"));
+}
+
+TEST_F(NoisettCliTest, OutputOrderDoesNotDependOnJobs) {
+  std::vector<fs::path> files;
+  for (int i = 0; i < 6; ++i) {
+    // Decreasing sizes, so later files tend to finish first with several jobs.
+    files.push_back(Input(std::string("img") + std::to_string(i) + ".png",
+                          testing::ToPng(testing::Textured(600 - 80 * i, 300))));
+  }
+  const RunResult r = Run(Optimize(files, {"-j", "4"}));
+  ASSERT_EQ(r.status, 0) << r.err;
+  ASSERT_EQ(r.lines.size(), files.size());
+  for (size_t i = 0; i < files.size(); ++i) EXPECT_EQ(r.lines[i]["file"], files[i].string());
+}
+
+TEST_F(NoisettCliTest, BadFileIsReportedAndOthersAreStillWritten) {
+  const std::string jpeg = testing::ToJpeg(testing::Textured(200, 150));
+  const fs::path good1 = Input("first.png", testing::ToPng(testing::Textured(120, 90)));
+  const fs::path bad = Input("broken.jpg", jpeg.substr(0, jpeg.size() / 2));
+  const fs::path text = Input("notes.png", "not an image at all\n");
+  const fs::path missing = dir_ / "missing.png";
+  const fs::path good2 = Input("last.jpg", jpeg);
+  const RunResult r = Run(Optimize({good1, bad, text, missing, good2}, {"-j", "2"}));
+  EXPECT_EQ(r.status, 1) << r.err;
+  ASSERT_EQ(r.lines.size(), 5u) << r.out;
+
+  const std::pair<fs::path, std::string> failures[] = {
+      {bad, "corrupt"}, {text, "unsupported_format"}, {missing, "not_found"}};
+  for (size_t k = 0; k < 3; ++k) {
+    const auto& [file, code] = failures[k];
+    const json& line = r.lines[k + 1];
+    SCOPED_TRACE(line.dump());
+    EXPECT_EQ(line["file"], file.string());
+    ASSERT_TRUE(line.contains("error"));
+    EXPECT_EQ(line["error"]["code"], code);
+    EXPECT_TRUE(line["error"].contains("message"));
+    EXPECT_FALSE(line.contains("width"));
+    // stderr names the file and the code on one line.
+    EXPECT_NE(r.err.find(file.string() + ": " + code), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(out_ / (file.stem().string() + ".jpg")));
+  }
+  EXPECT_EQ(r.lines[0]["file"], good1.string());
+  EXPECT_EQ(r.lines[4]["file"], good2.string());
+  EXPECT_EQ(r.lines[4]["width"], 200);
+  ExpectOutput(out_ / "first.jpg", 120, 90, "\xFF\xD8\xFF");
+  ExpectOutput(out_ / "thumb_first.jpg", 120, 90, "\xFF\xD8\xFF");
+  ExpectOutput(out_ / "last.jpg", 200, 150, "\xFF\xD8\xFF");
+  ExpectOutput(out_ / "thumb_last.jpg", 200, 150, "\xFF\xD8\xFF");
+}
+
+TEST_F(NoisettCliTest, WebpFormatWritesWebpFiles) {
+  const fs::path a = Input("pic.png", testing::ToPng(testing::Solid(400, 300, {255, 0, 0, 128})));
+  const RunResult r = Run(Optimize({a}, {"--format", "webp", "--quality", "high"}));
+  ASSERT_EQ(r.status, 0) << r.err;
+  ASSERT_EQ(r.lines.size(), 1u);
+  EXPECT_EQ(r.lines[0]["format"], "webp");
+  EXPECT_EQ(r.lines[0]["content_type"], "image/webp");
+  EXPECT_EQ(r.lines[0]["thumbnail_content_type"], "image/webp");
+  ExpectOutput(out_ / "pic.webp", 400, 300, "RIFF");
+  ExpectOutput(out_ / "thumb_pic.webp", 256, 192, "RIFF");
+  EXPECT_EQ(testing::Decode(ReadAll(out_ / "pic.webp")).bands(), 4) << "alpha is kept";
+  EXPECT_FALSE(fs::exists(out_ / "pic.jpg"));
+}
+
+TEST_F(NoisettCliTest, OptionsChangeTheOutput) {
+  const fs::path a = Input("big.png", testing::ToPng(testing::Textured(800, 600)));
+  const RunResult r =
+      Run(Optimize({a}, {"--max-dimension", "400", "--thumb-size", "100", "-q", "low"}));
+  ASSERT_EQ(r.status, 0) << r.err;
+  ASSERT_EQ(r.lines.size(), 1u);
+  ExpectOutput(out_ / "big.jpg", 400, 300, "\xFF\xD8\xFF");
+  ExpectOutput(out_ / "thumb_big.jpg", 100, 75, "\xFF\xD8\xFF");
+  const auto low_size = fs::file_size(out_ / "big.jpg");
+  const RunResult high = Run(Optimize({a}, {"--max-dimension", "400", "-q", "high"}));
+  ASSERT_EQ(high.status, 0) << high.err;
+  EXPECT_GT(fs::file_size(out_ / "big.jpg"), low_size);
+}
+
+TEST_F(NoisettCliTest, SameStemTwiceIsRefused) {
+  const fs::path a = Input("dup.png", testing::ToPng(testing::Textured(64, 48)));
+  const fs::path b = Input("dup.jpg", testing::ToJpeg(testing::Textured(64, 48)));
+  const RunResult r = Run(Optimize({a, b}));
+  EXPECT_EQ(r.status, 1);
+  ASSERT_EQ(r.lines.size(), 2u);
+  EXPECT_FALSE(r.lines[0].contains("error"));
+  EXPECT_EQ(r.lines[1]["error"]["code"], "name_clash");
+}
+
+TEST_F(NoisettCliTest, OutputsNeverOverwriteEachOther) {
+  // a.png writes a.jpg and thumb_a.jpg; thumb_a.png writes thumb_a.jpg and thumb_thumb_a.jpg.
+  // One of them must be refused, or a reported file would hold the other input's image.
+  const fs::path a = Input("a.png", testing::ToPng(testing::Textured(100, 80)));
+  const fs::path b = Input("thumb_a.png", testing::ToPng(testing::Textured(60, 40)));
+  const RunResult r = Run(Optimize({a, b}, {"-j", "1"}));
+  ASSERT_EQ(r.lines.size(), 2u) << r.out;
+  std::map<std::string, std::string> claimed;  // output path -> input that reported it
+  for (const json& line : r.lines) {
+    if (line.contains("error")) continue;
+    for (const char* key : {"output", "thumbnail"}) {
+      const std::string path = line[key];
+      const auto [it, inserted] = claimed.emplace(path, line["file"]);
+      EXPECT_TRUE(inserted) << path << " reported by both " << it->second << " and "
+                            << line["file"].get<std::string>();
+    }
+    ExpectOutput(line["output"].get<std::string>(), line["width"], line["height"], "\xFF\xD8\xFF");
+    ExpectOutput(line["thumbnail"].get<std::string>(), line["thumbnail_width"],
+                 line["thumbnail_height"], "\xFF\xD8\xFF");
+  }
+  EXPECT_EQ(r.status, 1) << "the clash must be reported";
+}
+
+TEST_F(NoisettCliTest, DirectoryInputIsReported) {
+  const fs::path sub = dir_ / "folder.png";
+  fs::create_directory(sub);
+  const RunResult r = Run(Optimize({sub}));
+  EXPECT_EQ(r.status, 1);
+  ASSERT_EQ(r.lines.size(), 1u);
+  EXPECT_EQ(r.lines[0]["error"]["code"], "not_a_file");
+}
+
+TEST_F(NoisettCliTest, FifoInputIsRefusedWithoutWaitingForAWriter) {
+  // Opening a FIFO for reading blocks until a writer appears; a batch run must not hang on one.
+  const fs::path fifo = dir_ / "pipe.png";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const fs::path good = Input("good.png", testing::ToPng(testing::Textured(32, 32)));
+  const RunResult r = Run(Optimize({fifo, good}), {}, true, std::chrono::seconds(5));
+  EXPECT_EQ(r.status, 1);
+  ASSERT_EQ(r.lines.size(), 2u) << r.out;
+  EXPECT_EQ(r.lines[0]["error"]["code"], "not_a_file");
+  EXPECT_FALSE(r.lines[1].contains("error"));
+}
+
+TEST_F(NoisettCliTest, MaxPixelsFromEnvironment) {
+  const fs::path a = Input("pic.png", testing::ToPng(testing::Textured(100, 80)));
+  const RunResult small = Run(Optimize({a}), {{"NOISETT_MAX_PIXELS", "7999"}});
+  EXPECT_EQ(small.status, 1) << small.err;
+  ASSERT_EQ(small.lines.size(), 1u);
+  EXPECT_EQ(small.lines[0]["error"]["code"], "too_many_pixels");
+  EXPECT_NE(small.err.find("too_many_pixels"), std::string::npos) << small.err;
+
+  const RunResult enough = Run(Optimize({a}), {{"NOISETT_MAX_PIXELS", "8000"}});
+  EXPECT_EQ(enough.status, 0) << enough.err;
+
+  // A flag overrides its variable.
+  const RunResult flag = Run(Optimize({a}, {"--max-pixels", "8K"}), {{"NOISETT_MAX_PIXELS", "10"}});
+  EXPECT_EQ(flag.status, 0) << flag.err;
+}
+
+TEST_F(NoisettCliTest, MaxUploadBytesFromEnvironment) {
+  const std::string png = testing::ToPng(testing::Textured(100, 80));
+  ASSERT_GT(png.size(), 1024u);
+  const fs::path a = Input("pic.png", png);
+  const RunResult r = Run(Optimize({a}), {{"NOISETT_MAX_UPLOAD_BYTES", "1K"}});
+  EXPECT_EQ(r.status, 1) << r.err;
+  ASSERT_EQ(r.lines.size(), 1u);
+  EXPECT_EQ(r.lines[0]["error"]["code"], "too_large");
+  // The message reports the real size, not the capped read.
+  EXPECT_NE(r.lines[0]["error"]["message"].get<std::string>().find(std::to_string(png.size())),
+            std::string::npos)
+      << r.lines[0].dump();
+  const RunResult ok =
+      Run(Optimize({a}), {{"NOISETT_MAX_UPLOAD_BYTES", std::to_string(png.size())}});
+  EXPECT_EQ(ok.status, 0) << ok.err;
+}
+
+TEST_F(NoisettCliTest, DefaultUploadLimitIsTenMebibytes) {
+  std::string png = testing::ToPng(testing::Textured(64, 48));
+  png.resize((10u << 20) + 1, '\0');
+  const RunResult r = Run(Optimize({Input("huge.png", png)}));
+  EXPECT_EQ(r.status, 1);
+  ASSERT_EQ(r.lines.size(), 1u);
+  EXPECT_EQ(r.lines[0]["error"]["code"], "too_large");
+}
+
+void ExpectHelpMentionsEverything(const std::string& help) {
+  for (const char* s :
+       {"--out", "--quality", "--max-dimension", "--thumb-size", "--format", "--jobs",
+        "--max-upload-bytes", "--max-pixels", "NOISETT_MAX_UPLOAD_BYTES", "NOISETT_MAX_PIXELS"}) {
+    EXPECT_NE(help.find(s), std::string::npos) << "help does not mention " << s;
+  }
+}
+
+TEST_F(NoisettCliTest, TopLevelHelpMentionsEveryOptionAndVariable) {
+  const RunResult r = Run({"--help"}, {}, /*json_output=*/false);
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.out.find("optimize"), std::string::npos);
+  ExpectHelpMentionsEverything(r.out);
+}
+
+TEST_F(NoisettCliTest, OptimizeHelpMentionsEveryOptionAndVariable) {
+  const RunResult r = Run({"optimize", "--help"}, {}, /*json_output=*/false);
+  EXPECT_EQ(r.status, 0);
+  ExpectHelpMentionsEverything(r.out);
+}
+
+TEST_F(NoisettCliTest, UsageErrorsExitWithTwo) {
+  const fs::path a = Input("pic.png", testing::ToPng(testing::Textured(32, 32)));
+  const std::vector<std::vector<std::string>> bad_usages = {
+      {},
+      {"frobnicate"},
+      {"optimize", a.string()},              // no --out
+      {"optimize", "--out", out_.string()},  // no files
+      Optimize({a}, {"--bogus"}),
+      Optimize({a}, {"--quality", "best"}),
+      Optimize({a}, {"--format", "gif"}),
+      Optimize({a}, {"--max-dimension", "8"}),
+      Optimize({a}, {"--thumb-size", "5000"}),
+      Optimize({a}, {"--jobs", "0"}),
+      Optimize({a}, {"--max-pixels", "lots"}),
+  };
+  for (const auto& args : bad_usages) {
+    std::string joined;
+    for (const auto& s : args) joined += s + " ";
+    const RunResult r = Run(args, {}, /*json_output=*/false);
+    EXPECT_EQ(r.status, 2) << joined << "\n" << r.err;
+    EXPECT_TRUE(r.out.empty()) << joined << "\n" << r.out;
+  }
+  EXPECT_FALSE(fs::exists(out_ / "pic.jpg"));
+}
+
+TEST_F(NoisettCliTest, BadEnvironmentValueIsAUsageError) {
+  const fs::path a = Input("pic.png", testing::ToPng(testing::Textured(32, 32)));
+  EXPECT_EQ(Run(Optimize({a}), {{"NOISETT_MAX_PIXELS", "lots"}}).status, 2);
+  EXPECT_EQ(Run(Optimize({a}), {{"NOISETT_MAX_UPLOAD_BYTES", "10X"}}).status, 2);
+}
+
+TEST_F(NoisettCliTest, UncreatableOutputDirectoryExitsWithTwo) {
+  const fs::path a = Input("pic.png", testing::ToPng(testing::Textured(32, 32)));
+  WriteAll(out_, "a file where the directory should be");
+  const RunResult r = Run(Optimize({a}));
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find(out_.string()), std::string::npos) << r.err;
+}
+
+TEST_F(NoisettCliTest, ManyFilesReportProgressOnStderrWhenNotATerminal) {
+  std::vector<fs::path> files;
+  for (int i = 0; i < 10; ++i) {
+    files.push_back(Input(std::string("p") + std::to_string(i) + ".png",
+                          testing::ToPng(testing::Textured(40, 30))));
+  }
+  const RunResult r = Run(Optimize(files));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.lines.size(), 10u);
+  EXPECT_NE(r.err.find("progress: 10/10"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace noisett::cli

@@ -1,0 +1,109 @@
+// Names, parsers, presets and LimitsFromEnv for the image value types.
+#include "image/image_types.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+namespace noisett::image {
+namespace {
+
+TEST(ImageTypesTest, Names) {
+  EXPECT_EQ(FormatName(Format::kPng), "png");
+  EXPECT_EQ(FormatName(Format::kJpeg), "jpeg");
+  EXPECT_EQ(FormatName(Format::kWebp), "webp");
+  EXPECT_EQ(OutputFormatName(OutputFormat::kJpeg), "jpeg");
+  EXPECT_EQ(OutputFormatName(OutputFormat::kWebp), "webp");
+  EXPECT_EQ(ContentType(OutputFormat::kJpeg), "image/jpeg");
+  EXPECT_EQ(ContentType(OutputFormat::kWebp), "image/webp");
+  EXPECT_EQ(FileExtension(OutputFormat::kJpeg), "jpg");
+  EXPECT_EQ(FileExtension(OutputFormat::kWebp), "webp");
+  EXPECT_EQ(QualityName(Quality::kHigh), "high");
+  EXPECT_EQ(QualityName(Quality::kMedium), "medium");
+  EXPECT_EQ(QualityName(Quality::kLow), "low");
+}
+
+TEST(ImageTypesTest, EncoderQualityPresets) {
+  EXPECT_EQ(EncoderQuality(Quality::kHigh, OutputFormat::kJpeg), 95);
+  EXPECT_EQ(EncoderQuality(Quality::kMedium, OutputFormat::kJpeg), 85);
+  EXPECT_EQ(EncoderQuality(Quality::kLow, OutputFormat::kJpeg), 75);
+  EXPECT_EQ(EncoderQuality(Quality::kHigh, OutputFormat::kWebp), 90);
+  EXPECT_EQ(EncoderQuality(Quality::kMedium, OutputFormat::kWebp), 80);
+  EXPECT_EQ(EncoderQuality(Quality::kLow, OutputFormat::kWebp), 70);
+}
+
+TEST(ImageTypesTest, ParseQuality) {
+  EXPECT_EQ(ParseQuality("high").value(), Quality::kHigh);
+  EXPECT_EQ(ParseQuality("medium").value(), Quality::kMedium);
+  EXPECT_EQ(ParseQuality("low").value(), Quality::kLow);
+  for (const char* bad : {"", "HIGH", "best", "95", "high "}) {
+    auto r = ParseQuality(bad);
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().reason, "bad_option");
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+  }
+}
+
+TEST(ImageTypesTest, ParseOutputFormat) {
+  EXPECT_EQ(ParseOutputFormat("jpeg").value(), OutputFormat::kJpeg);
+  EXPECT_EQ(ParseOutputFormat("jpg").value(), OutputFormat::kJpeg);
+  EXPECT_EQ(ParseOutputFormat("webp").value(), OutputFormat::kWebp);
+  for (const char* bad : {"", "png", "gif", "WEBP"}) {
+    auto r = ParseOutputFormat(bad);
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().reason, "bad_option");
+  }
+}
+
+TEST(ImageTypesTest, DefaultLimits) {
+  const Limits limits;
+  EXPECT_EQ(limits.max_bytes, 10u << 20);
+  EXPECT_EQ(limits.max_pixels, 40'000'000u);
+  const OptimizeOptions options;
+  EXPECT_EQ(options.max_dimension, 2048);
+  EXPECT_EQ(options.thumb_size, 256);
+  EXPECT_EQ(options.quality, Quality::kMedium);
+  EXPECT_EQ(options.format, OutputFormat::kJpeg);
+}
+
+class LimitsFromEnvTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Clear(); }
+  void TearDown() override { Clear(); }
+  static void Clear() {
+    ::unsetenv("NOISETT_MAX_UPLOAD_BYTES");
+    ::unsetenv("NOISETT_MAX_PIXELS");
+  }
+};
+
+TEST_F(LimitsFromEnvTest, DefaultsWhenUnset) {
+  auto r = LimitsFromEnv();
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_EQ(r->max_bytes, kDefaultMaxUploadBytes);
+  EXPECT_EQ(r->max_pixels, kDefaultMaxPixels);
+}
+
+TEST_F(LimitsFromEnvTest, ReadsBothVariables) {
+  ASSERT_EQ(::setenv("NOISETT_MAX_UPLOAD_BYTES", "2M", 1), 0);
+  ASSERT_EQ(::setenv("NOISETT_MAX_PIXELS", "1000", 1), 0);
+  auto r = LimitsFromEnv();
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_EQ(r->max_bytes, 2u << 20);
+  EXPECT_EQ(r->max_pixels, 1000u);
+}
+
+TEST_F(LimitsFromEnvTest, BadValueNamesTheVariable) {
+  ASSERT_EQ(::setenv("NOISETT_MAX_PIXELS", "many", 1), 0);
+  auto r = LimitsFromEnv();
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("NOISETT_MAX_PIXELS"), std::string::npos);
+
+  Clear();
+  ASSERT_EQ(::setenv("NOISETT_MAX_UPLOAD_BYTES", "10X", 1), 0);
+  auto bytes = LimitsFromEnv();
+  ASSERT_FALSE(bytes);
+  EXPECT_NE(bytes.error().message.find("NOISETT_MAX_UPLOAD_BYTES"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace noisett::image
