@@ -119,32 +119,33 @@ Result<VImage> DecodeDirect(int width, int height, bool alpha, const Limits& lim
   return VImage(image);
 }
 
+// Decodes with the codec directly when its probe says the input is plain; nullopt otherwise.
+template <typename Features, typename DecodeInto>
+std::optional<Result<Decoded>> DecodeIfPlain(const Result<Features>& f, const HeaderSize& header,
+                                             const Limits& limits, DecodeInto decode_into) {
+  if (!f) return Result<Decoded>(Unexpected(f.error()));
+  if (!f->plain) return std::nullopt;
+  auto pixels = DecodeDirect(f->width, f->height, f->has_alpha, limits,
+                             [&](uint8_t* out, size_t size) {
+                               return decode_into(f->has_alpha, out, size);
+                             });
+  if (!pixels) return Result<Decoded>(Unexpected(pixels.error()));
+  return Result<Decoded>(Decoded{std::move(*pixels), header, f->has_alpha});
+}
+
 // The direct-codec path for plain PNG and WebP; nullopt when the input needs libvips' loader.
 std::optional<Result<Decoded>> TryDecodeDirect(Bytes bytes, const HeaderSize& header,
                                                const Limits& limits) {
-  auto wrap = [&](Result<VImage> pixels, bool alpha) -> Result<Decoded> {
-    if (!pixels) return Unexpected(pixels.error());
-    return Decoded{std::move(*pixels), header, alpha};
+  auto decode = [bytes](auto decode_into) {
+    return [bytes, decode_into](bool alpha, uint8_t* out, size_t size) {
+      return decode_into(bytes, alpha, out, size);
+    };
   };
   if (header.format == Format::kPng) {
-    auto f = ReadPngFeatures(bytes);
-    if (!f) return Result<Decoded>(Unexpected(f.error()));
-    if (!f->plain) return std::nullopt;
-    return wrap(DecodeDirect(f->width, f->height, f->has_alpha, limits,
-                             [&](uint8_t* out, size_t size) {
-                               return DecodePngInto(bytes, f->has_alpha, out, size);
-                             }),
-                f->has_alpha);
+    return DecodeIfPlain(ReadPngFeatures(bytes), header, limits, decode(DecodePngInto));
   }
   if (header.format == Format::kWebp) {
-    auto f = ReadWebpFeatures(bytes);
-    if (!f) return Result<Decoded>(Unexpected(f.error()));
-    if (!f->plain) return std::nullopt;
-    return wrap(DecodeDirect(f->width, f->height, f->has_alpha, limits,
-                             [&](uint8_t* out, size_t size) {
-                               return DecodeWebpInto(bytes, f->has_alpha, out, size);
-                             }),
-                f->has_alpha);
+    return DecodeIfPlain(ReadWebpFeatures(bytes), header, limits, decode(DecodeWebpInto));
   }
   return std::nullopt;
 }

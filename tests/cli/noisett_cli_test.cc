@@ -148,23 +148,6 @@ class NoisettCliTest : public ::testing::Test {
   fs::path out_;
 };
 
-const char* const kMetadataFields[] = {
-    "original_size_bytes",
-    "optimized_size_bytes",
-    "thumbnail_size_bytes",
-    "compression_ratio",
-    "original_width",
-    "original_height",
-    "width",
-    "height",
-    "thumbnail_width",
-    "thumbnail_height",
-    "source_format",
-    "format",
-    "content_type",
-    "thumbnail_content_type",
-    "has_alpha",
-};
 
 // The written file exists, decodes, and has the size the JSON line reports.
 void ExpectOutput(const fs::path& path, int width, int height, const std::string& magic) {
@@ -194,7 +177,7 @@ TEST_F(NoisettCliTest, GoodFilesWriteOutputsAndOneJsonLineEach) {
     const json& line = r.lines[i];
     SCOPED_TRACE(line.dump());
     EXPECT_EQ(line["file"], inputs[i].string()) << "lines are in input order";
-    for (const char* f : kMetadataFields) EXPECT_TRUE(line.contains(f)) << f;
+    for (const char* f : testing::kMetadataFields) EXPECT_TRUE(line.contains(f)) << f;
     EXPECT_FALSE(line.contains("error"));
     EXPECT_EQ(line["source_format"], sources[i]);
     EXPECT_EQ(line["format"], "jpeg");

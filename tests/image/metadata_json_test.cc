@@ -12,23 +12,6 @@
 namespace noisett::image {
 namespace {
 
-const char* const kFields[] = {
-    "original_size_bytes",
-    "optimized_size_bytes",
-    "thumbnail_size_bytes",
-    "compression_ratio",
-    "original_width",
-    "original_height",
-    "width",
-    "height",
-    "thumbnail_width",
-    "thumbnail_height",
-    "source_format",
-    "format",
-    "content_type",
-    "thumbnail_content_type",
-    "has_alpha",
-};
 
 TEST(MetadataJsonTest, EveryFieldWithItsValue) {
   WebImageMetadata m;
@@ -48,8 +31,8 @@ TEST(MetadataJsonTest, EveryFieldWithItsValue) {
 
   const nlohmann::json j = ToJson(m);
   ASSERT_TRUE(j.is_object());
-  EXPECT_EQ(j.size(), std::size(kFields));
-  for (const char* f : kFields) EXPECT_TRUE(j.contains(f)) << f;
+  EXPECT_EQ(j.size(), std::size(testing::kMetadataFields));
+  for (const char* f : testing::kMetadataFields) EXPECT_TRUE(j.contains(f)) << f;
   EXPECT_EQ(j["original_size_bytes"], 1000);
   EXPECT_EQ(j["optimized_size_bytes"], 456);
   EXPECT_EQ(j["thumbnail_size_bytes"], 78);

@@ -69,4 +69,12 @@ uint32_t Crc32(std::string_view data);
 // True when `needle` occurs in `haystack`.
 bool Contains(std::string_view haystack, std::string_view needle);
 
+// Every field of image::ToJson(WebImageMetadata), as the CLI prints it too.
+inline constexpr const char* kMetadataFields[] = {
+    "original_size_bytes", "optimized_size_bytes", "thumbnail_size_bytes", "compression_ratio",
+    "original_width",      "original_height",      "width",                "height",
+    "thumbnail_width",     "thumbnail_height",     "source_format",        "format",
+    "content_type",        "thumbnail_content_type", "has_alpha",
+};
+
 }  // namespace noisett::testing
