@@ -55,6 +55,15 @@ Status CheckOptions(const OptimizeOptions& o) {
   return Ok();
 }
 
+// Defence in depth: the decoder's own reading of the size must respect the limit too.
+Status CheckDecodedPixels(uint64_t pixels, const Limits& limits) {
+  if (pixels > limits.max_pixels) {
+    return Unexpected(MakeError(ErrorCode::kTooLarge, "too_many_pixels",
+                                "decoder reports more pixels than the limit"));
+  }
+  return Ok();
+}
+
 // The largest decode-time shrink that still leaves the longest side >= box. JPEG shrinks in the
 // DCT (1/2, 1/4, 1/8) and WebP scales while decoding; PNG has no shrink-on-load.
 int ShrinkOnLoad(const HeaderSize& h, int box) {
@@ -94,9 +103,11 @@ struct Decoded {
 template <typename DecodeInto>
 Result<VImage> DecodeDirect(int width, int height, bool alpha, const Limits& limits,
                             DecodeInto decode_into) {
-  if (width <= 0 || height <= 0 || uint64_t(width) * uint64_t(height) > limits.max_pixels) {
-    return Unexpected(MakeError(ErrorCode::kTooLarge, "too_many_pixels",
-                                "decoder reports more pixels than the limit"));
+  if (width <= 0 || height <= 0) {
+    return Unexpected(MakeError(ErrorCode::kInvalidArgument, "corrupt", "image has no pixels"));
+  }
+  if (auto ok = CheckDecodedPixels(uint64_t(width) * uint64_t(height), limits); !ok) {
+    return Unexpected(ok.error());
   }
   const int bands = alpha ? 4 : 3;
   const size_t size = size_t(width) * size_t(height) * size_t(bands);
@@ -166,10 +177,7 @@ Result<Decoded> Decode(Bytes bytes, const Limits& limits, int box) {
     const uint64_t pixels = (shrink == 1)
                                 ? uint64_t(loaded.width()) * uint64_t(loaded.height())
                                 : (uint64_t(loaded.width()) - 1) * s * (uint64_t(loaded.height()) - 1) * s;
-    if (pixels > limits.max_pixels) {
-      return Unexpected(MakeError(ErrorCode::kTooLarge, "too_many_pixels",
-                                  "decoder reports more pixels than the header declared"));
-    }
+    if (auto ok = CheckDecodedPixels(pixels, limits); !ok) return Unexpected(ok.error());
     const bool alpha = loaded.has_alpha();
     return Decoded{loaded.copy_memory(), *header, alpha};
   } catch (const VError& e) {
@@ -326,10 +334,8 @@ Result<ImageInfo> Validate(Bytes bytes, const Limits& limits) {
   BlobPtr blob = BorrowBlob(bytes);
   try {
     VImage img = Load(blob.get(), header->format, 1);
-    if (uint64_t(img.width()) * img.height() > limits.max_pixels) {
-      return Unexpected(MakeError(ErrorCode::kTooLarge, "too_many_pixels",
-                                  "decoder reports more pixels than the limit"));
-    }
+    const uint64_t pixels = uint64_t(img.width()) * uint64_t(img.height());
+    if (auto ok = CheckDecodedPixels(pixels, limits); !ok) return Unexpected(ok.error());
     (void)img.avg();  // decodes every pixel, streaming, so truncation and corruption surface
     return ImageInfo{header->format, img.width(), img.height(), img.has_alpha()};
   } catch (const VError& e) {
@@ -344,8 +350,7 @@ Result<EncodedImage> Optimize(Bytes bytes, const OptimizeOptions& options) {
 Result<EncodedImage> Thumbnail(Bytes bytes, int size, const OptimizeOptions& options) {
   OptimizeOptions o = options;
   o.thumb_size = size;
-  if (auto ok = CheckOptions(o); !ok) return Unexpected(ok.error());
-  return DecodeAndRender(bytes, size, o);
+  return DecodeAndRender(bytes, size, o);  // checks the options, thumb_size included
 }
 
 Result<WebImage> OptimizeForWeb(Bytes bytes, const OptimizeOptions& options) {
