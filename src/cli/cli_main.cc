@@ -7,18 +7,35 @@
 #include <exception>
 #include <thread>
 
+#include "cli/auth_commands.h"
 #include "cli/optimize_command.h"
 #include "core/env.h"
 #include "image/image_types.h"
 
 namespace {
 
+using noisett::cli::AuthFlags;
 using noisett::cli::OptimizeArgs;
+using noisett::cli::TokenArgs;
 
 constexpr const char* kEnvironmentHelp = R"(Environment variables (each overrides the default; a flag overrides its variable):
   NOISETT_MAX_UPLOAD_BYTES  largest accepted input in bytes, K/M/G suffixes allowed (default 10M)
   NOISETT_MAX_PIXELS        largest accepted width x height, read from the header before any
                             decoding (default 40000000)
+  NOISETT_AUTH              required | optional | dev (default required); see docs/auth.md
+  NOISETT_DATA_DIR          data directory: dev issuer key, later blobs and catalog (./data)
+  AZURE_TENANT_ID           Entra tenant: issuer https://login.microsoftonline.com/{tenant}/v2.0
+  AZURE_CLIENT_ID           the API's application (client) id: the accepted audience
+  NOISETT_AUTH_ISSUER       any OIDC issuer instead of Entra's (discovery at ISSUER/.well-known/...)
+  NOISETT_AUTH_ACCEPT_V1    1: also accept Entra v1 tokens (https://sts.windows.net/{tenant}/)
+  NOISETT_AUTH_AUDIENCES    comma-separated audiences (default the client id, + api://ID with v1)
+  NOISETT_AUTH_ALGS         comma-separated allow-list of RS256, PS256, ES256 (default RS256)
+  NOISETT_AUTH_LEEWAY_S     clock skew allowed on exp/nbf/iat, seconds (default 60)
+  NOISETT_AUTH_SCOPE        a scope every token must carry in scp (default: none required)
+  NOISETT_JWKS_URL          fetch the signing keys here instead of OpenID discovery
+  NOISETT_JWKS_FILE         read the signing keys from this file instead
+  NOISETT_TOKEN             the token `whoami` checks when --token is not given
+  NOISETT_LOG_LEVEL         debug | info | warn | error (default info)
 
 Exit status: 0 success, 1 some inputs failed (each reported on stderr), 2 usage or setup error.)";
 
@@ -65,6 +82,67 @@ void AddOptimize(CLI::App& app, OptimizeArgs& args, std::string& quality, std::s
   cmd->footer(kEnvironmentHelp);
 }
 
+// The settings every token-checking command shares (whoami now, serve later).
+void AddAuthFlags(CLI::App* cmd, AuthFlags& f) {
+  cmd->add_option("--auth", f.mode, "required | optional | dev")
+      ->envname("NOISETT_AUTH")
+      ->check(CLI::IsMember({"required", "optional", "dev"}))
+      ->capture_default_str();
+  cmd->add_option("--data-dir", f.data_dir, "Data directory (dev issuer key)")
+      ->envname("NOISETT_DATA_DIR")
+      ->capture_default_str();
+  cmd->add_option("--tenant-id", f.tenant_id, "Entra tenant id")->envname("AZURE_TENANT_ID");
+  cmd->add_option("--client-id", f.client_id, "The API's client id")->envname("AZURE_CLIENT_ID");
+  cmd->add_option("--auth-issuer", f.issuer, "Token issuer (any OIDC provider)")
+      ->envname("NOISETT_AUTH_ISSUER");
+  cmd->add_flag("--auth-accept-v1", f.accept_v1, "Also accept Entra v1 tokens")
+      ->envname("NOISETT_AUTH_ACCEPT_V1");
+  cmd->add_option("--auth-audiences", f.audiences, "Comma-separated accepted audiences")
+      ->envname("NOISETT_AUTH_AUDIENCES");
+  cmd->add_option("--auth-algs", f.algs, "Allowed algorithms: RS256, PS256, ES256")
+      ->envname("NOISETT_AUTH_ALGS")
+      ->capture_default_str();
+  cmd->add_option("--auth-leeway", f.leeway_s, "Clock skew allowed, seconds")
+      ->envname("NOISETT_AUTH_LEEWAY_S")
+      ->capture_default_str();
+  cmd->add_option("--auth-scope", f.scope, "Scope every token must carry (scp)")
+      ->envname("NOISETT_AUTH_SCOPE");
+  cmd->add_option("--jwks-url", f.jwks_url, "Signing keys URL (skips discovery)")
+      ->envname("NOISETT_JWKS_URL");
+  cmd->add_option("--jwks-file", f.jwks_file, "Signing keys file (skips discovery)")
+      ->envname("NOISETT_JWKS_FILE");
+}
+
+void AddToken(CLI::App& app, TokenArgs& args) {
+  CLI::App* cmd = app.add_subcommand(
+      "token",
+      "Dev issuer: mint an RS256 token (issuer noisett-dev) for a user, printed alone on stdout. "
+      "The key is created once in DATA_DIR/dev-issuer (mode 0600) with its JWKS next to it");
+  cmd->add_option("--user,-u", args.user, "User name; becomes oid ([A-Za-z0-9_-]{1,64})")
+      ->required();
+  cmd->add_option("--name", args.name, "Display name (default: the user name)");
+  cmd->add_option("--email", args.email, "preferred_username (default: USER@noisett.local)");
+  cmd->add_flag("--admin", args.admin, "Add the Noisett.Admin role");
+  cmd->add_option("--ttl", args.ttl, "Lifetime: 90s, 30m, 1h, 7d (at most 7d)")
+      ->capture_default_str();
+  cmd->add_option("--scope", args.scope, "scp claim (default: NOISETT_AUTH_SCOPE, if set)")
+      ->envname("NOISETT_AUTH_SCOPE");
+  cmd->add_option("--data-dir", args.data_dir, "Data directory")
+      ->envname("NOISETT_DATA_DIR")
+      ->capture_default_str();
+  cmd->footer("Exit status: 0 token printed, 2 bad option or key problem.");
+}
+
+void AddWhoami(CLI::App& app, AuthFlags& flags, std::string& token) {
+  CLI::App* cmd = app.add_subcommand(
+      "whoami",
+      "Check a token with the server's validator and settings: prints the user as JSON, or "
+      "{\"error\":{code, reason, message}} with the refusal reason");
+  cmd->add_option("--token,-t", token, "The bearer token")->envname("NOISETT_TOKEN");
+  AddAuthFlags(cmd, flags);
+  cmd->footer("Exit status: 0 valid, 1 refused (reason on stdout), 2 configuration error.");
+}
+
 int FinishOptimize(OptimizeArgs& args, const std::string& quality, const std::string& format,
                    const std::string& max_bytes, const std::string& max_pixels) {
   args.options.quality = *noisett::image::ParseQuality(quality);
@@ -79,8 +157,8 @@ int FinishOptimize(OptimizeArgs& args, const std::string& quality, const std::st
 int main(int argc, char** argv) {
   CLI::App app{
       "noisett: the secure image back end of the image-generation app.\n"
-      "Validates, optimizes and thumbnails images (libvips); later: stores them per user, signs "
-      "links and keeps history.",
+      "Validates, optimizes and thumbnails images (libvips) and checks Microsoft Entra ID (or "
+      "dev issuer) tokens; later: stores images per user, signs links and keeps history.",
       "noisett"};
   app.require_subcommand(1);
   app.footer(kEnvironmentHelp);
@@ -92,6 +170,11 @@ int main(int argc, char** argv) {
   std::string max_bytes = std::to_string(noisett::image::kDefaultMaxUploadBytes);
   std::string max_pixels = std::to_string(noisett::image::kDefaultMaxPixels);
   AddOptimize(app, optimize, quality, format, max_bytes, max_pixels);
+  TokenArgs token_args;
+  AddToken(app, token_args);
+  AuthFlags whoami_flags;
+  std::string whoami_token;
+  AddWhoami(app, whoami_flags, whoami_token);
 
   try {
     app.parse(argc, argv);
@@ -108,6 +191,10 @@ int main(int argc, char** argv) {
   try {
     if (app.got_subcommand("optimize")) {
       return FinishOptimize(optimize, quality, format, max_bytes, max_pixels);
+    }
+    if (app.got_subcommand("token")) return noisett::cli::RunToken(token_args, stdout, stderr);
+    if (app.got_subcommand("whoami")) {
+      return noisett::cli::RunWhoami(whoami_flags, whoami_token, stdout, stderr);
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "noisett: %s\n", e.what());

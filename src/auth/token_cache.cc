@@ -1,0 +1,58 @@
+// The validated-token cache: 16 shards, each a map plus a FIFO of keys for eviction.
+#include "auth/token_cache.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "auth/crypto.h"
+
+namespace noisett::auth {
+
+size_t TokenCache::DigestHash::operator()(const Digest& d) const {
+  size_t h;  // the digest is already uniform: its first bytes are a fine hash
+  std::memcpy(&h, d.data(), sizeof h);
+  return h;
+}
+
+TokenCache::TokenCache(size_t capacity)
+    : per_shard_capacity_(std::max<size_t>(1, capacity / kShards)) {}
+
+TokenCache::Shard& TokenCache::ShardFor(const Digest& d) { return shards_[d[31] % kShards]; }
+
+std::optional<User> TokenCache::Find(std::string_view token, int64_t now) {
+  const Digest digest = crypto::Sha256(token);
+  Shard& shard = ShardFor(digest);
+  std::lock_guard<std::mutex> lock(shard.mu);
+  auto it = shard.entries.find(digest);
+  if (it == shard.entries.end()) return std::nullopt;
+  if (now >= it->second.expires_at) {
+    shard.entries.erase(it);  // its key leaves `order` when it reaches the front
+    return std::nullopt;
+  }
+  return it->second.user;
+}
+
+void TokenCache::Insert(std::string_view token, const User& user, int64_t expires_at) {
+  const Digest digest = crypto::Sha256(token);
+  Shard& shard = ShardFor(digest);
+  std::lock_guard<std::mutex> lock(shard.mu);
+  auto [it, inserted] = shard.entries.insert_or_assign(digest, Entry{user, expires_at});
+  if (!inserted) return;
+  shard.order.push_back(digest);
+  // `order` may hold keys already erased (expired); popping them is harmless.
+  while (shard.entries.size() > per_shard_capacity_ || shard.order.size() > 2 * per_shard_capacity_) {
+    shard.entries.erase(shard.order.front());
+    shard.order.pop_front();
+  }
+}
+
+size_t TokenCache::size() const {
+  size_t total = 0;
+  for (const Shard& shard : shards_) {
+    std::lock_guard<std::mutex> lock(shard.mu);
+    total += shard.entries.size();
+  }
+  return total;
+}
+
+}  // namespace noisett::auth

@@ -1,0 +1,51 @@
+// A bounded cache of tokens already validated, so a repeated token costs a hash and a lookup
+// instead of parsing and an RSA verify. Keyed by SHA-256 of the token (the token itself is never
+// stored); an entry lives until the token's exp (plus leeway) and the oldest entries go first
+// when full. Sharded by hash so many threads rarely meet on one lock.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
+
+#include "auth/user.h"
+
+namespace noisett::auth {
+
+class TokenCache {
+ public:
+  explicit TokenCache(size_t capacity = 10000);
+
+  // The User for `token` when it was inserted and `now` < its expiry.
+  std::optional<User> Find(std::string_view token, int64_t now);
+  void Insert(std::string_view token, const User& user, int64_t expires_at);
+  size_t size() const;
+
+ private:
+  using Digest = std::array<uint8_t, 32>;
+  struct DigestHash {
+    size_t operator()(const Digest& d) const;
+  };
+  struct Entry {
+    User user;
+    int64_t expires_at;
+  };
+  struct Shard {
+    mutable std::mutex mu;
+    std::unordered_map<Digest, Entry, DigestHash> entries;
+    std::deque<Digest> order;  // insertion order, for eviction
+  };
+  static constexpr size_t kShards = 16;
+
+  Shard& ShardFor(const Digest& d);
+
+  size_t per_shard_capacity_;
+  std::array<Shard, kShards> shards_;
+};
+
+}  // namespace noisett::auth

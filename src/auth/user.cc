@@ -1,0 +1,31 @@
+// User helpers: the admin role check, the user-id grammar and the JSON form.
+#include "auth/user.h"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+namespace noisett::auth {
+
+bool User::is_admin() const {
+  return std::find(roles.begin(), roles.end(), kAdminRole) != roles.end();
+}
+
+bool IsValidUserId(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           c == '_' || c == '-';
+  });
+}
+
+std::string UserToJson(const User& user) {
+  nlohmann::json j = {
+      {"user_id", user.user_id}, {"tenant_id", user.tenant_id}, {"email", user.email},
+      {"name", user.name},       {"roles", user.roles},         {"scopes", user.scopes},
+      {"admin", user.is_admin()}, {"anonymous", user.anonymous},
+      {"token_version", user.token_version}};
+  return j.dump();
+}
+
+}  // namespace noisett::auth

@@ -1,0 +1,81 @@
+// The process-wide log sink, guarded by a mutex so lines from many threads never interleave.
+#include "core/log.h"
+
+#include <cstdio>
+#include <ctime>
+#include <mutex>
+
+#include "core/env.h"
+
+namespace noisett {
+namespace {
+
+std::mutex& SinkMutex() {
+  static std::mutex mu;
+  return mu;
+}
+
+LogSink& Sink() {
+  static LogSink sink;
+  return sink;
+}
+
+LogLevel InitialLevel() {
+  auto v = GetEnv("NOISETT_LOG_LEVEL");
+  if (!v) return LogLevel::kInfo;
+  if (*v == "debug") return LogLevel::kDebug;
+  if (*v == "warn") return LogLevel::kWarn;
+  if (*v == "error") return LogLevel::kError;
+  return LogLevel::kInfo;
+}
+
+LogLevel& Level() {
+  static LogLevel level = InitialLevel();
+  return level;
+}
+
+void WriteStderr(LogLevel level, std::string_view message) {
+  char stamp[32];
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  const std::string_view name = LogLevelName(level);
+  std::fprintf(stderr, "%s %.*s %.*s\n", stamp, int(name.size()), name.data(), int(message.size()),
+               message.data());
+}
+
+}  // namespace
+
+std::string_view LogLevelName(LogLevel level) {
+  switch (level) {
+    case LogLevel::kDebug: return "DEBUG";
+    case LogLevel::kInfo: return "INFO";
+    case LogLevel::kWarn: return "WARN";
+    case LogLevel::kError: return "ERROR";
+  }
+  return "INFO";
+}
+
+LogSink SetLogSink(LogSink sink) {
+  std::lock_guard<std::mutex> lock(SinkMutex());
+  std::swap(Sink(), sink);
+  return sink;
+}
+
+void SetLogLevel(LogLevel level) {
+  std::lock_guard<std::mutex> lock(SinkMutex());
+  Level() = level;
+}
+
+void Log(LogLevel level, std::string_view message) {
+  std::lock_guard<std::mutex> lock(SinkMutex());
+  if (level < Level()) return;
+  if (Sink()) {
+    Sink()(level, message);
+  } else {
+    WriteStderr(level, message);
+  }
+}
+
+}  // namespace noisett

@@ -1,0 +1,120 @@
+// libcurl easy handles, one per request (they are cheap next to a TLS handshake and need no
+// locking). curl_global_init runs once, before any thread could race it.
+#include "net/http_client.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <memory>
+#include <mutex>
+
+namespace noisett::net {
+namespace {
+
+struct CurlDeleter {
+  void operator()(CURL* c) const { curl_easy_cleanup(c); }
+};
+struct CurlUrlDeleter {
+  void operator()(CURLU* u) const { curl_url_cleanup(u); }
+};
+struct CurlStringDeleter {
+  void operator()(char* s) const { curl_free(s); }
+};
+using CurlString = std::unique_ptr<char, CurlStringDeleter>;
+
+void GlobalInitOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+struct BodySink {
+  std::string* body;
+  size_t cap;
+  bool overflow = false;
+};
+
+size_t WriteBody(char* data, size_t size, size_t count, void* user) {
+  auto* sink = static_cast<BodySink*>(user);
+  const size_t n = size * count;
+  if (sink->body->size() + n > sink->cap) {
+    sink->overflow = true;
+    return 0;  // makes curl stop with CURLE_WRITE_ERROR
+  }
+  sink->body->append(data, n);
+  return n;
+}
+
+Error BadUrl(const std::string& url, const std::string& why) {
+  return MakeError(ErrorCode::kInvalidArgument, "bad_url", "'" + url + "': " + why);
+}
+
+bool IsLoopbackHost(std::string host) {
+  std::transform(host.begin(), host.end(), host.begin(),
+                 [](unsigned char c) { return char(std::tolower(c)); });
+  if (host == "localhost" || host == "[::1]" || host == "::1") return true;
+  // 127.0.0.0/8 written as a dotted quad (curl has already normalized the host).
+  int a = 0, b = 0, c = 0, d = 0;
+  char tail = 0;
+  if (std::sscanf(host.c_str(), "%d.%d.%d.%d%c", &a, &b, &c, &d, &tail) != 4) return false;
+  return a == 127 && b >= 0 && b < 256 && c >= 0 && c < 256 && d >= 0 && d < 256;
+}
+
+}  // namespace
+
+Status CheckKeyUrl(const std::string& url) {
+  std::unique_ptr<CURLU, CurlUrlDeleter> parsed(curl_url());
+  if (!parsed || curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
+    return Unexpected(BadUrl(url, "not a URL"));
+  }
+  char* raw_scheme = nullptr;
+  char* raw_host = nullptr;
+  char* raw_user = nullptr;
+  curl_url_get(parsed.get(), CURLUPART_SCHEME, &raw_scheme, 0);
+  curl_url_get(parsed.get(), CURLUPART_HOST, &raw_host, 0);
+  curl_url_get(parsed.get(), CURLUPART_USER, &raw_user, 0);
+  CurlString scheme(raw_scheme), host(raw_host), user(raw_user);
+  if (!scheme || !host) return Unexpected(BadUrl(url, "no scheme or host"));
+  if (user) return Unexpected(BadUrl(url, "credentials in URLs are not allowed"));
+  const std::string s = scheme.get();
+  if (s == "https") return Ok();
+  if (s == "http" && IsLoopbackHost(host.get())) return Ok();
+  return Unexpected(BadUrl(url, "must be https (plain http only to a loopback host)"));
+}
+
+Result<HttpResponse> HttpGet(const std::string& url, const HttpGetOptions& options) {
+  GlobalInitOnce();
+  std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
+  if (!curl) return Unexpected(MakeError(ErrorCode::kInternal, "curl", "curl_easy_init failed"));
+  HttpResponse response;
+  BodySink sink{&response.body, options.max_body_bytes};
+  char error[CURL_ERROR_SIZE] = {};
+  CURL* c = curl.get();
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, options.connect_timeout_ms);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, options.timeout_ms);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);  // timeouts must not use signals in threads
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, WriteBody);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
+  curl_easy_setopt(c, CURLOPT_USERAGENT, "noisett");
+  const CURLcode rc = curl_easy_perform(c);
+  if (sink.overflow) {
+    return Unexpected(MakeError(ErrorCode::kTooLarge, "too_large",
+                                url + ": response over " + std::to_string(options.max_body_bytes) +
+                                    " bytes"));
+  }
+  if (rc != CURLE_OK) {
+    return Unexpected(MakeError(ErrorCode::kUnavailable, "fetch_failed",
+                                url + ": " + (error[0] ? error : curl_easy_strerror(rc))));
+  }
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
+  return response;
+}
+
+}  // namespace noisett::net

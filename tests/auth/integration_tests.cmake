@@ -1,0 +1,1 @@
+# owned by the integration-test helper
