@@ -9,8 +9,9 @@ PACKAGES=(
   g++ cmake ninja-build ccache pkg-config git
   # libraries (DESIGN.md "Dependencies")
   libvips-dev libwebp-dev libpng-dev libjpeg-dev nlohmann-json3-dev libcli11-dev
-  # tests and benchmarks
-  libgtest-dev libbenchmark-dev libvips-tools python3-pil time
+  libssl-dev libcurl4-openssl-dev
+  # tests, fuzzing (clang's libFuzzer runtime) and benchmarks
+  libgtest-dev libbenchmark-dev clang-14 libclang-rt-14-dev libvips-tools python3-pil time openssl
 )
 
 missing=()
@@ -30,4 +31,26 @@ if ((${#missing[@]} > 0)); then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   echo "setup: done"
+fi
+
+# Node.js runs the test-only npm packages (jose mints the tokens the auth tests check). Machines
+# with NodeSource's nodejs already have npm; Debian's own packages otherwise.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "setup: node and npm are missing (run as root to install them)" >&2
+    exit 1
+  fi
+  echo "setup: installing Debian's nodejs and npm"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
+
+# npm ci only when package-lock.json changed since the last install: it wipes node_modules.
+cd "$(dirname "$0")/.."
+lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [[ ! -f node_modules/.noisett-lock-hash || $(cat node_modules/.noisett-lock-hash) != "$lock_hash" ]]; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_hash" > node_modules/.noisett-lock-hash
 fi

@@ -42,7 +42,15 @@ run_suite() {
 run_suite release build/release
 run_suite sanitize build/sanitize
 
+# The token parser and verifier under libFuzzer for 60 s (clang-14, ASan + UBSan).
+echo "== fuzz"
+if bash scripts/fuzz.sh 60; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+fi
+
 echo
-echo "== summary (release + sanitize builds)"
+echo "== summary (release + sanitize builds, and the fuzz run)"
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
