@@ -16,7 +16,8 @@ namespace noisett::image {
 
 // Starts libvips once per process (idempotent, thread-safe): blocks every loader except PNG,
 // JPEG and WebP, turns the operation cache off and sets per-image concurrency. Every function
-// below calls it; call it early to pay the start-up cost before serving.
+// below calls it; call it early, before starting threads (it sets VIPSHOME; see the .cc), to pay
+// the start-up cost before serving.
 void InitPipeline();
 
 // Checks size, format (from the bytes), header pixel count and then decodes everything with
