@@ -1,11 +1,15 @@
 // libFuzzer target over the token parser and verifier. The first input byte picks what the rest
 // feeds: 0 a whole token through the validator (parse, alg allow-list, kid lookup, signature,
 // claims), 1 a JWKS document, 2 a claims object against the Entra policy, 3 base64url (which must
-// round-trip exactly when it decodes). Keys are made once at start; the clock stands still.
+// round-trip exactly when it decodes), 4 the flat JSON claims reader against nlohmann (whatever it
+// accepts, nlohmann must accept with the same claim values). Keys are made once at start; the
+// clock stands still.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
+#include <optional>
+#include <utility>
 #include <string>
 #include <string_view>
 
@@ -16,6 +20,7 @@
 #include "auth/crypto.h"
 #include "auth/jwks.h"
 #include "auth/jwks_cache.h"
+#include "auth/token_claims.h"
 #include "auth/validator.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -76,6 +81,49 @@ struct Fixture {
   }
 };
 
+// The reference reading of the claims, through nlohmann: nullopt where a claim has a wrong type.
+std::optional<TokenClaims> ReferenceClaims(const nlohmann::json& j) {
+  TokenClaims c;
+  for (auto [name, slot] : {std::pair{"exp", &TokenClaims::exp}, {"nbf", &TokenClaims::nbf},
+                            {"iat", &TokenClaims::iat}}) {
+    if (!j.contains(name)) continue;
+    if (!j[name].is_number()) return std::nullopt;
+    c.*slot = j[name].get<double>();
+  }
+  for (auto [name, slot] :
+       {std::pair{"iss", &TokenClaims::iss}, {"tid", &TokenClaims::tid}, {"oid", &TokenClaims::oid},
+        {"scp", &TokenClaims::scp}, {"ver", &TokenClaims::ver}, {"name", &TokenClaims::name},
+        {"preferred_username", &TokenClaims::preferred_username}, {"upn", &TokenClaims::upn},
+        {"unique_name", &TokenClaims::unique_name}}) {
+    if (!j.contains(name)) continue;
+    if (!j[name].is_string()) return std::nullopt;
+    c.*slot = j[name].get<std::string>();
+  }
+  for (auto [name, slot] : {std::pair{"aud", &TokenClaims::aud}, {"roles", &TokenClaims::roles}}) {
+    if (!j.contains(name)) continue;
+    const auto& v = j[name];
+    if (std::string_view(name) == "aud" && v.is_string()) {
+      c.aud = {v.get<std::string>()};
+      continue;
+    }
+    if (!v.is_array()) return std::nullopt;
+    for (const auto& e : v) {
+      if (!e.is_string()) return std::nullopt;
+      (c.*slot).push_back(e.get<std::string>());
+    }
+  }
+  return c;
+}
+
+void CheckAgainstNlohmann(std::string_view input) {
+  auto ours = ReadTokenClaims(input);
+  if (!ours) return;  // stricter than nlohmann is allowed; more lenient is not
+  auto json = nlohmann::json::parse(input, nullptr, /*allow_exceptions=*/false);
+  if (!json.is_object()) std::abort();
+  auto reference = ReferenceClaims(json);
+  if (!reference || !(*reference == *ours)) std::abort();
+}
+
 Fixture& GetFixture() {
   static Fixture* fixture = new Fixture();  // lives for the whole run, like the fuzzer
   return *fixture;
@@ -87,7 +135,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const std::string_view input(reinterpret_cast<const char*>(data) + 1, size - 1);
   Fixture& fixture = GetFixture();
-  switch (data[0] % 4) {
+  switch (data[0] % 5) {
     case 0:
       (void)fixture.validator->Validate(input);
       break;
@@ -104,6 +152,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (decoded && Base64UrlEncode(*decoded) != input) std::abort();
       break;
     }
+    case 4:
+      CheckAgainstNlohmann(input);
+      break;
   }
   return 0;
 }

@@ -1,15 +1,15 @@
 // Registered and Entra claims → User, against a policy: exp (required), nbf and iat with leeway,
 // iss exact, aud one of the configured audiences, tid when a tenant is set, oid required, an
-// optional required scope. Types are checked strictly: a string where a number belongs (or the
-// reverse) is "malformed", never coerced.
+// optional required scope. Types were checked when the claims were read (token_claims.h).
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
+#include "auth/token_claims.h"
 #include "auth/user.h"
 #include "core/result.h"
 
@@ -28,6 +28,10 @@ struct ValidatedClaims {
   int64_t expires_at = 0;  // exp, seconds since the epoch
 };
 
+Result<ValidatedClaims> CheckClaims(const TokenClaims& claims, const ClaimPolicy& policy,
+                                    int64_t now);
+
+// The same from a JSON value (tests and tools): its text is read exactly as a token's would be.
 Result<ValidatedClaims> CheckClaims(const nlohmann::json& payload, const ClaimPolicy& policy,
                                     int64_t now);
 

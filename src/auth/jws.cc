@@ -2,6 +2,7 @@
 #include "auth/jws.h"
 
 #include "auth/base64url.h"
+#include "auth/flat_json.h"
 #include "auth/refusal.h"
 
 namespace noisett::auth {
@@ -11,13 +12,27 @@ Unexpected Malformed(std::string message) {
   return Unexpected(Refusal(reason::kMalformed, std::move(message)));
 }
 
-// Decodes one base64url part into a JSON object.
-Result<nlohmann::json> DecodeJsonPart(std::string_view part, const char* name) {
-  auto bytes = Base64UrlDecode(part);
-  if (!bytes) return Malformed(std::string(name) + " is not base64url");
-  nlohmann::json value = nlohmann::json::parse(*bytes, nullptr, /*allow_exceptions=*/false);
-  if (!value.is_object()) return Malformed(std::string(name) + " is not a JSON object");
-  return value;
+Status ReadHeader(std::string_view part, CompactJws& jws) {
+  auto text = Base64UrlDecode(part);
+  if (!text) return Malformed("header is not base64url");
+  auto members = ReadFlatJsonObject(*text);
+  if (!members) return Malformed("header is not a JSON object: " + members.error().message);
+  bool has_alg = false;
+  for (FlatJsonMember& m : *members) {
+    if (m.key == "alg") {
+      if (m.kind != FlatJsonMember::Kind::kString) return Malformed("header alg is not a string");
+      jws.alg = std::move(m.string);
+      has_alg = true;
+    } else if (m.key == "kid") {
+      if (m.kind != FlatJsonMember::Kind::kString) return Malformed("header kid is not a string");
+      jws.kid = std::move(m.string);
+    } else if (m.key == "crit") {
+      // RFC 7515 §4.1.11: refuse critical extensions we do not understand, and we know none.
+      return Malformed("header crit is not supported");
+    }
+  }
+  if (!has_alg) return Malformed("header alg missing");
+  return Ok();
 }
 
 }  // namespace
@@ -35,32 +50,19 @@ Result<CompactJws> ParseCompactJws(std::string_view token) {
   }
   const std::string_view header_part = token.substr(0, dot1);
   const std::string_view payload_part = token.substr(dot1 + 1, dot2 - dot1 - 1);
-  const std::string_view signature_part = token.substr(dot2 + 1);
   if (header_part.empty() || payload_part.empty()) return Malformed("empty header or payload");
 
   CompactJws jws;
-  auto header = DecodeJsonPart(header_part, "header");
-  if (!header) return Unexpected(header.error());
-  jws.header = std::move(*header);
-  auto alg = jws.header.find("alg");
-  if (alg == jws.header.end() || !alg->is_string()) return Malformed("header alg missing");
-  jws.alg = alg->get<std::string>();
-  if (auto kid = jws.header.find("kid"); kid != jws.header.end()) {
-    if (!kid->is_string()) return Malformed("header kid is not a string");
-    jws.kid = kid->get<std::string>();
-  }
-  // RFC 7515 §4.1.11: a recipient must refuse critical extensions it does not understand, and
-  // we understand none.
-  if (jws.header.contains("crit")) return Malformed("header crit is not supported");
-
-  auto payload = DecodeJsonPart(payload_part, "payload");
-  if (!payload) return Unexpected(payload.error());
-  jws.payload = std::move(*payload);
-
-  auto signature = Base64UrlDecode(signature_part);
+  if (auto s = ReadHeader(header_part, jws); !s) return Unexpected(s.error());
+  auto payload = Base64UrlDecode(payload_part);
+  if (!payload) return Malformed("payload is not base64url");
+  auto claims = ReadTokenClaims(*payload);
+  if (!claims) return Unexpected(claims.error());
+  jws.claims = std::move(*claims);
+  auto signature = Base64UrlDecode(token.substr(dot2 + 1));
   if (!signature) return Malformed("signature is not base64url");
   jws.signature = std::move(*signature);
-  jws.signing_input = std::string(token.substr(0, dot2));
+  jws.signing_input = token.substr(0, dot2);
   return jws;
 }
 

@@ -19,8 +19,9 @@ TokenCache::TokenCache(size_t capacity)
 
 TokenCache::Shard& TokenCache::ShardFor(const Digest& d) { return shards_[d[31] % kShards]; }
 
-std::optional<User> TokenCache::Find(std::string_view token, int64_t now) {
-  const Digest digest = crypto::Sha256(token);
+TokenCache::Digest TokenCache::KeyOf(std::string_view token) { return crypto::Sha256(token); }
+
+std::optional<User> TokenCache::Find(const Digest& digest, int64_t now) {
   Shard& shard = ShardFor(digest);
   std::lock_guard<std::mutex> lock(shard.mu);
   auto it = shard.entries.find(digest);
@@ -32,8 +33,7 @@ std::optional<User> TokenCache::Find(std::string_view token, int64_t now) {
   return it->second.user;
 }
 
-void TokenCache::Insert(std::string_view token, const User& user, int64_t expires_at) {
-  const Digest digest = crypto::Sha256(token);
+void TokenCache::Insert(const Digest& digest, const User& user, int64_t expires_at) {
   Shard& shard = ShardFor(digest);
   std::lock_guard<std::mutex> lock(shard.mu);
   auto [it, inserted] = shard.entries.insert_or_assign(digest, Entry{user, expires_at});

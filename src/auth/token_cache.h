@@ -19,15 +19,23 @@ namespace noisett::auth {
 
 class TokenCache {
  public:
+  using Digest = std::array<uint8_t, 32>;
+
   explicit TokenCache(size_t capacity = 10000);
 
-  // The User for `token` when it was inserted and `now` < its expiry.
-  std::optional<User> Find(std::string_view token, int64_t now);
-  void Insert(std::string_view token, const User& user, int64_t expires_at);
+  // The cache key of a token (its SHA-256). A miss followed by an insert hashes once.
+  static Digest KeyOf(std::string_view token);
+
+  // The User for the token when it was inserted and `now` < its expiry.
+  std::optional<User> Find(const Digest& key, int64_t now);
+  void Insert(const Digest& key, const User& user, int64_t expires_at);
+  std::optional<User> Find(std::string_view token, int64_t now) { return Find(KeyOf(token), now); }
+  void Insert(std::string_view token, const User& user, int64_t expires_at) {
+    Insert(KeyOf(token), user, expires_at);
+  }
   size_t size() const;
 
  private:
-  using Digest = std::array<uint8_t, 32>;
   struct DigestHash {
     size_t operator()(const Digest& d) const;
   };

@@ -44,11 +44,12 @@ Result<User> TokenValidator::Validate(std::string_view token) {
   // An oversized token is refused before it is hashed for the cache.
   if (token.size() > kMaxTokenBytes) return Unexpected(ValidateUncached(token).error());
   const int64_t now = clock_.NowSeconds();
-  if (auto hit = cache_.Find(token, now)) return std::move(*hit);
+  const TokenCache::Digest key = TokenCache::KeyOf(token);
+  if (auto hit = cache_.Find(key, now)) return std::move(*hit);
   auto claims = ValidateUncached(token);
   if (!claims) return Unexpected(claims.error());
   // Cached until the moment CheckClaims would call it expired.
-  cache_.Insert(token, claims->user, claims->expires_at + options_.policy.leeway_s);
+  cache_.Insert(key, claims->user, claims->expires_at + options_.policy.leeway_s);
   return std::move(claims->user);
 }
 
@@ -66,7 +67,7 @@ Result<ValidatedClaims> TokenValidator::ValidateUncached(std::string_view token)
   if (!crypto::Verify(SchemeFor(*alg), key->key, jws->signing_input, jws->signature)) {
     return Unexpected(Refusal(reason::kBadSignature, "signature does not verify"));
   }
-  return CheckClaims(jws->payload, options_.policy, clock_.NowSeconds());
+  return CheckClaims(jws->claims, options_.policy, clock_.NowSeconds());
 }
 
 }  // namespace noisett::auth
