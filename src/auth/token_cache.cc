@@ -15,9 +15,10 @@ size_t TokenCache::DigestHash::operator()(const Digest& d) const {
 }
 
 TokenCache::TokenCache(size_t capacity)
-    : per_shard_capacity_(std::max<size_t>(1, capacity / kShards)) {}
+    : shard_count_(std::clamp<size_t>(capacity, 1, kShards)),
+      per_shard_capacity_(std::max<size_t>(1, capacity / shard_count_)) {}
 
-TokenCache::Shard& TokenCache::ShardFor(const Digest& d) { return shards_[d[31] % kShards]; }
+TokenCache::Shard& TokenCache::ShardFor(const Digest& d) { return shards_[d[31] % shard_count_]; }
 
 TokenCache::Digest TokenCache::KeyOf(std::string_view token) { return crypto::Sha256(token); }
 

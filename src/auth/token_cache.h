@@ -52,6 +52,7 @@ class TokenCache {
 
   Shard& ShardFor(const Digest& d);
 
+  size_t shard_count_;  // fewer than kShards for tiny capacities, so size() <= capacity holds
   size_t per_shard_capacity_;
   std::array<Shard, kShards> shards_;
 };

@@ -1,0 +1,77 @@
+// Fixed private keys for the unit tests, made once with `openssl genpkey` (RSA-2048 x2, P-256).
+// Generating them per test process cost ~0.2 s each (far more under ASan), and ctest runs every
+// test in its own process. Test-only keys: they sign nothing outside this binary.
+#pragma once
+
+#include <string_view>
+
+namespace noisett::auth::unit {
+
+inline constexpr std::string_view kRsaPem = R"(-----BEGIN PRIVATE KEY-----
+MIIEvAIBADANBgkqhkiG9w0BAQEFAASCBKYwggSiAgEAAoIBAQDP0F54e4RwSiI+
+3fzK7yupllfdeMhbXM7jrAaQgkbZqStXmkNa9XYbDh47kUGvu5JCWd1Rc9E38Xsd
+vCymUFF3shhRYUkhqY8lsx+vHT0kiCIc4nOzjvx+G365Yh8W3dlGfhJedUWtFCh7
+GWMhqitPJbyhBZzk/Arh7p8v7FKTOQ2dg2XSn3+w+cghGzFv1UHoEWL51mKe6T0x
++V6TyRJlaKa5FAuUT8RLXmF3S2SqmOxHWUQcSB0A7YWSClmj4zaPqN94K0Q49QCf
+raxyjkiW7iyGfZm6pxoK4wrwTnKyvIcneaswzd0A8DIfa2Y7Ff6rdcBoFDqIFAss
+kqmHT6ljAgMBAAECggEAAmFcnlIBM61ltFqj6UnRXOE/+GVzG2N2Fd2D5bvYRpNN
+enS7OMYpqChX6E7C9dmsKd5lo+feXvRWeKy4cN89T6Wr6aK3omRoI1e95n+V57Pi
+JXqNNg1OjxM5jF4Mr8eyvr/1mJIMo5g2Ln1ynpFtwDuqbB29rPxwviMW57Gemy5o
+J4slbR3m31pbQ1Dp3DyWEmymQPXDXMoiMxlBhs+QmrBFUIrIyJGUT5eIu4kwmjTL
+GcwIiGKsXkdJD9MMzPrFF8i2CPRc19kebAvvR0QjLT4JNCXecNYuOMr43LDFsN+q
+260R+lwLWPe/Ifi3z+6/Fm8PaRH35bavKsQ5sWAfgQKBgQD1fKqdIkoYOo9c5Rp0
+akH3o9FUytEhqmiSDpIFgzR0FIIhlQUM0B/sl1y4lYKbhUPwZAkL6y2YuLk2VFDp
++Ta4poQ+H1yUViRdfW4LUn+LzpmSJlJNQB+HiSwrxJdeYqBkMCfuBb6LBz1x/ycD
+cu0WuRwweNi0d87YKtwxCFsmEwKBgQDYtq8TK8nQEmpvqm+9ifhbbZwhL+yW7v2a
+WT6qbz34CMIkdzx38GWnGtK21yAK1F9zgHuIE9GBrxYRtF1fSYNQ7uTOP+PmYQJV
+5A80uQnP3UnD6yvHsOHs44Ybwweo5T7JKHO7izkGmoTKc/vvEH65nmfwSbQlUcbx
+8YzvibQZcQKBgGOkM3hOV7bX5iL1lzRTgO0sYCZDoHlCuuk14s08AUlwnZVV8FPQ
+EnUsxuThQr8va3EimY1t6vcHW54SwTkG/9AZPqocfq5y/JW5+LW9yamMtUbeKR/T
+/Dg+VGB7jlkwPRwNc9eoGzxBNw6TW1mKB3PmtOtz0boGuz2AwBli4+RjAoGAZzTh
+PeUNsI0EqXdmzcJmR8x0nY2ARAU/O4GjCXH+9h/drZYncwtGrgVlMnRTKzUm3A/l
+RNIDZZpnjTjzesy8wA91YhAlTfMHNLZu03IIDTlaxvY5nFlNzw4wMQp5nGLIuu4L
+59YO62ktMml4IssdPvMElvfS1i8S6uhZcT6ISdECgYAgjxTcHBXLXS0S8rLMnlJF
+ZX5aTsAB52Jxq/5szsfEGEf3vB+wT5PsrTcnSxttwTajRHu7ocEf4CkqpsMchMN/
+p91KX8b/0A6docQdqTBx7kGl5NPHbUGmQrnqA6giW3T59l7TrBH5wASB5Lo38JyD
+uB6jTW6UYBMZTzAY/vzFSw==
+-----END PRIVATE KEY-----
+)";
+
+inline constexpr std::string_view kOtherRsaPem = R"(-----BEGIN PRIVATE KEY-----
+MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDxbOwL0JgwJ+LB
+SHOdbDNe0IvUFg3tp3qSAkc5JHc8v4F8AkRRfSWlm10JWF9WPov1NhXy8vMEF+/k
+YVFoibwutwnCUkNprHCGN6K/XZEYSe8bELq0ewLHN4Kj69c4Xp7DA2dpRBs0B+jo
+BbBRKT59cMuJGninLOTEyDJA22myL2wVRuzuXB4x1gqSANuIKUbBGjuJSmtEUwqQ
+VrJXutPhvD055cpdpubdcTYywKRpqTEUj4FDo0XEeBHx8EIrRYsMo3FbuGSH30zz
+0DBD79RfMGGdlDCEiclxmHAqXwr8NHVCgl27QlWgFGAr7DNSRRS2UnCtcEFT9R7/
+XNogHHtfAgMBAAECggEAD/ICOxuJWbDgtKRc4npZgDsk6RqVy+sCWO9mldsXNv9t
+BWw+5+Tsnh3/TJU2IsOZydXLKFMsgsoz8XEOB+oE8E7tiZSWWD3n5q15BcufwCtt
+6+s0caQoQFElwz7Z5aK2OKoaY+T4KP0WwHBTv2CKfI19G+6QJnZ8G5UfYJI9TmPb
+l/OgHk+Hdvo1XkheS9x3szFeFxnav8x8dGusXScjtgH6vajDhlNCxQzy7bS5/wOK
+pFb3T8pmvqmwXIJDRcDWkWIHauivij025mKo2MjdmwyLONm4aJd3tFquCzPGjncf
+Zsekx7eWYYOZNHpdWyr7puaZcDPNsYKnpFXe41VIXQKBgQD6awth5fgstMLDx3Pm
+hohrn2DhrUios+4WxLc2wlH8zkdoKyGYOg0UV3/9mpjFQuC3h90aU9zvSlT3+n2Z
++jTP3BXV+tFxM6kuUuz81Utnv9NkvlOouZDctAThDh5hTwR60OHXNDTpJdvypmQi
+d/fwaAQrfRKpq2C7tbkTJ2SFGwKBgQD2zpAdAE8FH6Ybng+ofdAT9WR2114PtPXW
+YJiqHBt1sEMyWO5pumX6Xfpy10gXtRu1jpzV5y+6dFDCILFU8nTAniOierY/1bCR
+F/fbjJXpRW14/Vv1GZwzZbJod6sp8XUQqGQEzkxB2+VoZrbE2im503N7DN2Vc6BL
+zvoGH8W7DQKBgHDqOZywJIKME1JSKjmlKfhVSksYZq3jTBUqKG7hmjSDEwGuiRxp
++KHWfpjsz7wK1ucKtTD85Z9khgG3ClGW159uXs44pZ4ErGF99OxghPrILVq8014+
+JkrORXDxe9Nm3N9ANsVh/gWvE4lLa9V7AOp/DHpLkFG/PAQIAebYGWRHAoGAYJ5M
+3I2aYa8aIAWoq5VVN/sA8WUudYeqFdqK6U1HkrMGG1elPc6yzWis+vg8SMulpVXH
+IBX5IU0XsGeMBG1GN4GxAZJ4dlT5YlO3vEM1DLUZPhwxO6pi89wEE9GFOE5GPdcu
+EJOSVtX24QAU3MtrOkwFEU7gD/nL7uGAD5WwmqECgYEA3jhY6t7sNHQybyHmGJzE
+qeD2FrLNh1Xdic+RTieOLUXsCohbcnGwnFmmrtbk6XdS5LSWL152hVix9eb+DLhV
+8iNOaGOp7HQZsDGDvGvOzMSVLuOV5xdZEvdT7HTeQUjjh3z6ZYC2pUfDKzgWEtl0
+12alSEfBqMIqDgfmrsLwNeI=
+-----END PRIVATE KEY-----
+)";
+
+inline constexpr std::string_view kEcPem = R"(-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg/8yl10juhO/hE71s
++qab1tCVAMONIIPHYL+erRuEBOShRANCAASBDpHkzQmvWDOCAAHzJDgn4mPoF2ik
+dMIRcC4xdzPImO5+81GlsjQR9enOCri+aN2ZgvYKy9Q5BfbmjbSrnx23
+-----END PRIVATE KEY-----
+)";
+
+}  // namespace noisett::auth::unit
