@@ -28,6 +28,12 @@ Unexpected Fail(std::string message) {
 
 std::string KeyPath(const std::string& data_dir) { return DevIssuerDir(data_dir) + "/key.pem"; }
 
+// Unique per process and call, so concurrent first opens (threads or processes) never collide.
+std::string TempName(const std::string& path) {
+  return path + ".tmp-" + std::to_string(::getpid()) + "-" +
+         Base64UrlEncode(crypto::RandomBytes(6));
+}
+
 Status WriteNewFile(const std::string& path, std::string_view data, mode_t mode) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
   if (fd < 0) return Fail("cannot create " + path + ": " + std::strerror(errno));
@@ -57,7 +63,7 @@ Result<crypto::Key> LoadOrCreateKey(const std::string& data_dir) {
     if (!key) return Unexpected(key.error());
     auto pem = crypto::PrivateKeyToPem(*key);
     if (!pem) return Unexpected(pem.error());
-    const std::string temp = path + ".tmp-" + std::to_string(::getpid());
+    const std::string temp = TempName(path);
     if (auto s = WriteNewFile(temp, *pem, 0600); !s) return Unexpected(s.error());
     const int linked = ::link(temp.c_str(), path.c_str());
     const int link_errno = errno;
@@ -90,8 +96,7 @@ Status WriteJwks(const std::string& data_dir, const crypto::RsaComponents& rsa,
   const std::string path = DevJwksPath(data_dir);
   const std::string jwks = R"({"keys":[)" + RsaPublicJwk(rsa, kid, Alg::kRS256) + "]}\n";
   if (auto current = ReadSmallFile(path); current && *current == jwks) return Ok();
-  const std::string temp = path + ".tmp-" + std::to_string(::getpid());
-  ::unlink(temp.c_str());
+  const std::string temp = TempName(path);
   if (auto s = WriteNewFile(temp, jwks, 0644); !s) return s;
   if (::rename(temp.c_str(), path.c_str()) != 0) {
     ::unlink(temp.c_str());

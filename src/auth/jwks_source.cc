@@ -18,7 +18,7 @@ Unexpected Unavailable(std::string message) {
 }
 
 Result<std::string> GetDocument(const std::string& url) {
-  if (auto ok = net::CheckKeyUrl(url); !ok) return Unexpected(ok.error());
+  if (auto ok = net::CheckKeyUrl(url); !ok) return Unavailable(ok.error().message);
   net::HttpGetOptions options;
   options.max_body_bytes = kMaxJwksBytes;
   auto response = net::HttpGet(url, options);
