@@ -1,0 +1,148 @@
+// The Catalog interface: each person's generations (jobs), their images, favorites and users.
+// SQLite on the embedded default, PostgreSQL at scale; both satisfy the same tests. Every call
+// names the user: a job of another user is answered exactly like a missing one (kNotFound), so
+// ids cannot be probed. Times are seconds since the epoch. A soft-deleted job is, for every call
+// but GetGeneration(include_deleted) / Restore / Purge / SoftDelete, a missing job.
+//
+// Thread safety: every implementation is safe to share between threads.
+//
+// Error reasons: kNotFound "job_not_found" / "image_not_found" / "user_not_found";
+// kConflict "job_exists" / "job_full" (8 images) / "image_exists"; kInvalidArgument
+// "bad_cursor" / "bad_limit" / "bad_image_index"; kUnavailable "catalog_unavailable" (cannot
+// reach or open the database) / "catalog_busy" (the write lock stayed taken past the busy
+// timeout; retryable).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+
+namespace noisett::catalog {
+
+inline constexpr int kMaxImagesPerJob = 8;
+
+struct UserRecord {
+  std::string user_id;
+  std::string email;
+  std::string name;
+  std::string subscription_tier = "free";
+  int64_t created_at = 0;
+};
+
+struct ImageRecord {
+  int index = 0;        // 0..7
+  int64_t seed = 0;
+  std::string blob_path;       // generated/{user}/{job}/image_{i}.jpg
+  std::string thumbnail_path;  // generated/{user}/{job}/thumb_image_{i}.jpg
+  uint64_t bytes = 0;
+  uint64_t thumbnail_bytes = 0;
+  int width = 0;
+  int height = 0;
+  std::string content_type;
+};
+
+struct Generation {
+  std::string job_id;  // server-made, time-ordered
+  std::string user_id;
+  std::string prompt;
+  std::string asset_type;
+  std::string quality;
+  std::string model;
+  int64_t created_at = 0;
+  std::optional<int64_t> deleted_at;  // set while soft-deleted
+  std::vector<ImageRecord> images;    // by index
+};
+
+// Keyset pagination: `cursor` is opaque (from the previous page's next_cursor), newest first.
+struct PageRequest {
+  int limit = 50;  // 1..200
+  std::string cursor;
+};
+
+struct GenerationPage {
+  std::vector<Generation> items;
+  std::string next_cursor;  // empty on the last page
+  int64_t total_count = 0;  // all of the user's live generations
+};
+
+struct Favorite {
+  std::string job_id;
+  int image_index = 0;
+  int64_t created_at = 0;
+  std::string prompt;
+};
+
+struct FavoritePage {
+  std::vector<Favorite> items;
+  std::string next_cursor;
+  int64_t total_count = 0;
+};
+
+struct StorageTotals {
+  int64_t total_images = 0;
+  uint64_t total_bytes = 0;
+  int64_t total_thumbnails = 0;
+  uint64_t thumbnail_bytes = 0;
+};
+
+class Catalog {
+ public:
+  virtual ~Catalog() = default;
+
+  // Inserts or updates the user's email and name (tier and created_at are kept).
+  virtual Status UpsertUser(const UserRecord& user) = 0;
+  // Errors: "user_not_found".
+  virtual Result<UserRecord> GetUser(std::string_view user_id) = 0;
+
+  // A new generation with its images, all or nothing. deleted_at is stored as given (rebuilds).
+  // Errors: "job_exists" (the id is taken, by anyone: ids are server-made), "job_full" (more
+  // than 8 images), "image_exists" (an index twice), "bad_image_index" (outside 0..7).
+  virtual Status InsertGeneration(const Generation& generation) = 0;
+  // One more image in one of the user's live jobs. Errors: "job_not_found", "job_full" (the job
+  // already holds kMaxImagesPerJob), "bad_image_index", "image_exists".
+  virtual Status AddImage(std::string_view user_id, std::string_view job_id,
+                          const ImageRecord& image) = 0;
+
+  // The job with its images by index. Errors: "job_not_found" (also for a soft-deleted job
+  // unless include_deleted).
+  virtual Result<Generation> GetGeneration(std::string_view user_id, std::string_view job_id,
+                                           bool include_deleted = false) = 0;
+  // The user's live jobs, newest first by (created_at, job_id) descending, with their images.
+  // Errors: "bad_limit" (outside 1..200), "bad_cursor" (not a next_cursor of this list).
+  virtual Result<GenerationPage> ListGenerations(std::string_view user_id,
+                                                 const PageRequest& page) = 0;
+
+  // Soft delete (hidden from lists, gets, favorites and totals) and its undo; Purge removes the
+  // job with its images and favorites for good, deleted or not. Deleting a deleted job keeps the
+  // first deleted_at; restoring a live job does nothing. The restore window is the caller's rule
+  // (GetGeneration(include_deleted) shows deleted_at). Errors: "job_not_found".
+  virtual Status SoftDeleteGeneration(std::string_view user_id, std::string_view job_id,
+                                      int64_t now) = 0;
+  virtual Status RestoreGeneration(std::string_view user_id, std::string_view job_id) = 0;
+  virtual Status PurgeGeneration(std::string_view user_id, std::string_view job_id) = 0;
+
+  // Add and remove are idempotent (a repeated add keeps the first created_at); the image must
+  // exist in one of the user's live jobs. Errors: "job_not_found", "image_not_found" (no image at
+  // that index, or not 0..7).
+  virtual Status AddFavorite(std::string_view user_id, std::string_view job_id, int image_index,
+                             int64_t now) = 0;
+  virtual Status RemoveFavorite(std::string_view user_id, std::string_view job_id,
+                                int image_index) = 0;
+  // Favorites on the user's live jobs, newest first by (created_at, job_id, image_index)
+  // descending; those of a soft-deleted job reappear on restore. Errors as ListGenerations.
+  virtual Result<FavoritePage> ListFavorites(std::string_view user_id,
+                                             const PageRequest& page) = 0;
+
+  // Images, bytes, thumbnails (images with a thumbnail path) and their bytes over the user's live
+  // jobs; zeros for an unknown user.
+  virtual Result<StorageTotals> Totals(std::string_view user_id) = 0;
+
+  // Reachable (for /readyz).
+  virtual Status CheckReady() = 0;
+};
+
+}  // namespace noisett::catalog

@@ -1,0 +1,127 @@
+// Cursor encoding: a tiny strict base64url codec, an FNV-1a checksum and a dotted text form.
+#include "catalog/cursor.h"
+
+#include <array>
+#include <charconv>
+#include <cstdio>
+
+namespace noisett::catalog {
+namespace {
+
+constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+std::string Base64UrlEncode(std::string_view in) {
+  std::string out;
+  out.reserve((in.size() * 4 + 2) / 3);
+  uint32_t acc = 0;
+  int bits = 0;
+  for (unsigned char c : in) {
+    acc = (acc << 8) | c;
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out.push_back(kAlphabet[(acc >> bits) & 0x3f]);
+    }
+  }
+  if (bits > 0) out.push_back(kAlphabet[(acc << (6 - bits)) & 0x3f]);
+  return out;
+}
+
+int Base64UrlValue(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '-') return 62;
+  if (c == '_') return 63;
+  return -1;
+}
+
+// Strict: no padding, no stray characters, and the unused low bits of the last character must be
+// zero, so each byte string has exactly one accepted spelling.
+bool Base64UrlDecode(std::string_view in, std::string& out) {
+  if (in.size() % 4 == 1) return false;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (char c : in) {
+    int v = Base64UrlValue(c);
+    if (v < 0) return false;
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((acc >> bits) & 0xff));
+    }
+  }
+  return (acc & ((1u << bits) - 1)) == 0;
+}
+
+uint32_t Fnv1a(std::string_view data) {
+  uint32_t hash = 2166136261u;
+  for (unsigned char c : data) {
+    hash ^= c;
+    hash *= 16777619u;
+  }
+  return hash;
+}
+
+std::string Hex8(uint32_t value) {
+  std::array<char, 9> buf{};
+  std::snprintf(buf.data(), buf.size(), "%08x", value);
+  return std::string(buf.data(), 8);
+}
+
+std::string_view Prefix(CursorKind kind) { return kind == CursorKind::kHistory ? "h1." : "f1."; }
+
+// Parses a decimal integer that runs up to the next '.', and moves past that dot.
+template <typename Int>
+bool TakeNumber(std::string_view& text, Int& value) {
+  auto dot = text.find('.');
+  if (dot == std::string_view::npos || dot == 0) return false;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + dot, value);
+  if (ec != std::errc() || end != text.data() + dot) return false;
+  text.remove_prefix(dot + 1);
+  return true;
+}
+
+Error BadCursor(std::string message) {
+  return MakeError(ErrorCode::kInvalidArgument, "bad_cursor", std::move(message));
+}
+
+}  // namespace
+
+std::string EncodeCursor(CursorKind kind, const CursorKey& key) {
+  std::string body =
+      std::to_string(key.created_at) + "." + std::to_string(key.image_index) + "." + key.job_id;
+  std::string prefix(Prefix(kind));
+  return Base64UrlEncode(prefix + Hex8(Fnv1a(prefix + body)) + "." + body);
+}
+
+Result<CursorKey> DecodeCursor(CursorKind kind, std::string_view cursor) {
+  if (cursor.empty() || cursor.size() > kMaxCursorLength)
+    return Unexpected(BadCursor("bad length"));
+  std::string text;
+  if (!Base64UrlDecode(cursor, text)) return Unexpected(BadCursor("not base64url"));
+  std::string_view rest(text);
+  const std::string_view prefix = Prefix(kind);
+  if (rest.substr(0, prefix.size()) != prefix)
+    return Unexpected(BadCursor("wrong kind or version"));
+  rest.remove_prefix(prefix.size());
+  if (rest.size() < 9 || rest[8] != '.') return Unexpected(BadCursor("no checksum"));
+  std::string_view checksum = rest.substr(0, 8);
+  std::string_view body = rest.substr(9);
+  if (checksum != Hex8(Fnv1a(std::string(prefix) + std::string(body)))) {
+    return Unexpected(BadCursor("checksum mismatch"));
+  }
+  CursorKey key;
+  if (!TakeNumber(body, key.created_at) || !TakeNumber(body, key.image_index)) {
+    return Unexpected(BadCursor("malformed key"));
+  }
+  const int max_index = kind == CursorKind::kHistory ? 0 : 7;
+  if (key.image_index < 0 || key.image_index > max_index || body.empty()) {
+    return Unexpected(BadCursor("malformed key"));
+  }
+  key.job_id = std::string(body);
+  return key;
+}
+
+}  // namespace noisett::catalog

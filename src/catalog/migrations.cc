@@ -1,0 +1,130 @@
+// The SQLite schema, version by version, and the runner that applies what is missing.
+// Times are INTEGER seconds since the epoch. Jobs and images cascade: purging a generation removes
+// its images, and removing an image removes the favorites that point at it.
+#include "catalog/migrations.h"
+
+#include <string>
+
+namespace noisett::catalog {
+namespace {
+
+// Version 1: the design document's generations and favorites, plus images and users.
+// idx_generations_user is the design's (user_id, created_at) index, extended by job_id (the
+// tie-break of the keyset order) and limited to live rows. The history page walks it in order from
+// the cursor (no sort step) and reads the table only for the rows it returns; the total count
+// never touches the table, since the index's own WHERE already answers deleted_at IS NULL.
+// images and favorites are WITHOUT ROWID: small rows always reached by their primary key.
+constexpr const char* kV1Init = R"sql(
+CREATE TABLE users (
+  user_id           TEXT NOT NULL PRIMARY KEY,
+  email             TEXT NOT NULL DEFAULT '',
+  name              TEXT NOT NULL DEFAULT '',
+  subscription_tier TEXT NOT NULL DEFAULT 'free',
+  created_at        INTEGER NOT NULL
+);
+
+CREATE TABLE generations (
+  job_id      TEXT NOT NULL PRIMARY KEY,
+  user_id     TEXT NOT NULL,
+  prompt      TEXT NOT NULL,
+  asset_type  TEXT NOT NULL,
+  quality     TEXT NOT NULL DEFAULT '',
+  model       TEXT NOT NULL DEFAULT '',
+  created_at  INTEGER NOT NULL,
+  image_count INTEGER NOT NULL DEFAULT 0 CHECK (image_count BETWEEN 0 AND 8),
+  deleted_at  INTEGER
+);
+CREATE INDEX idx_generations_user ON generations (user_id, created_at, job_id)
+  WHERE deleted_at IS NULL;
+
+CREATE TABLE images (
+  job_id          TEXT NOT NULL REFERENCES generations (job_id) ON DELETE CASCADE,
+  image_index     INTEGER NOT NULL CHECK (image_index BETWEEN 0 AND 7),
+  seed            INTEGER NOT NULL DEFAULT 0,
+  blob_path       TEXT NOT NULL,
+  thumbnail_path  TEXT NOT NULL DEFAULT '',
+  bytes           INTEGER NOT NULL DEFAULT 0,
+  thumbnail_bytes INTEGER NOT NULL DEFAULT 0,
+  width           INTEGER NOT NULL DEFAULT 0,
+  height          INTEGER NOT NULL DEFAULT 0,
+  content_type    TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (job_id, image_index)
+) WITHOUT ROWID;
+
+CREATE TABLE favorites (
+  user_id     TEXT NOT NULL,
+  job_id      TEXT NOT NULL,
+  image_index INTEGER NOT NULL,
+  created_at  INTEGER NOT NULL,
+  PRIMARY KEY (user_id, job_id, image_index),
+  FOREIGN KEY (job_id, image_index) REFERENCES images (job_id, image_index) ON DELETE CASCADE
+) WITHOUT ROWID;
+-- The cascade from images looks favorites up by (job_id, image_index); the list walks the second.
+CREATE INDEX idx_favorites_image ON favorites (job_id, image_index);
+CREATE INDEX idx_favorites_user ON favorites (user_id, created_at, job_id, image_index);
+)sql";
+
+constexpr Migration kMigrations[] = {
+    {1, "init", kV1Init},
+};
+
+constexpr const char* kCreateMigrationsTable = R"sql(
+CREATE TABLE IF NOT EXISTS schema_migrations (
+  version    INTEGER NOT NULL PRIMARY KEY,
+  name       TEXT NOT NULL,
+  applied_at INTEGER NOT NULL
+))sql";
+
+Result<int> MaxVersion(sqlite::Db& db) {
+  auto stmt = db.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+  if (!stmt) return Unexpected(stmt.error());
+  auto row = stmt->Step();
+  if (!row) return Unexpected(row.error());
+  return static_cast<int>(stmt->Int64(0));
+}
+
+Status Apply(sqlite::Db& db, const Migration& migration, int64_t now) {
+  if (auto s = db.Exec(migration.sql); !s) return s;
+  auto stmt =
+      db.Prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)");
+  if (!stmt) return Unexpected(stmt.error());
+  if (auto s = stmt->Bind({int64_t{migration.version}, migration.name, now}); !s) return s;
+  return stmt->Run();
+}
+
+}  // namespace
+
+std::span<const Migration> SqliteMigrations() { return kMigrations; }
+
+int LatestSchemaVersion() { return kMigrations[std::size(kMigrations) - 1].version; }
+
+Status MigrateSqlite(sqlite::Db& db, int64_t now) {
+  auto txn = sqlite::Transaction::Begin(db, sqlite::Transaction::Kind::kWrite);
+  if (!txn) return Unexpected(txn.error());
+  if (auto s = db.Exec(kCreateMigrationsTable); !s) return s;
+  auto current = MaxVersion(db);
+  if (!current) return Unexpected(current.error());
+  if (*current > LatestSchemaVersion()) {
+    return Unexpected(MakeError(
+        ErrorCode::kUnsupported, "schema_too_new",
+        "catalog schema version " + std::to_string(*current) + " is newer than this build knows (" +
+            std::to_string(LatestSchemaVersion()) + "); run a newer noisett"));
+  }
+  for (const Migration& migration : kMigrations) {
+    if (migration.version <= *current) continue;
+    if (auto s = Apply(db, migration, now); !s) return s;
+  }
+  return txn->Commit();
+}
+
+Result<int> SqliteSchemaVersion(sqlite::Db& db) {
+  auto exists = db.Prepare(
+      "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'");
+  if (!exists) return Unexpected(exists.error());
+  auto row = exists->Step();
+  if (!row) return Unexpected(row.error());
+  if (exists->Int64(0) == 0) return 0;
+  return MaxVersion(db);
+}
+
+}  // namespace noisett::catalog

@@ -1,0 +1,138 @@
+// The pure parts of the BlobStore interface: tier names and the validation of index tags and blob
+// names that every implementation (and every entry point) runs before touching a backend.
+#include "storage/blob_store.h"
+
+#include <string>
+
+namespace noisett::storage {
+namespace {
+
+constexpr size_t kMaxTags = 10;
+constexpr size_t kMaxTagKey = 128;
+constexpr size_t kMaxTagValue = 256;
+constexpr size_t kMaxBlobName = 1024;
+
+bool IsAsciiAlnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (AsciiLower(a[i]) != AsciiLower(b[i])) return false;
+  }
+  return true;
+}
+
+// Azure's tag alphabet: alphanumerics and space + - . : = _ /
+bool IsTagChar(char c) {
+  if (IsAsciiAlnum(c)) return true;
+  switch (c) {
+    case ' ':
+    case '+':
+    case '-':
+    case '.':
+    case ':':
+    case '=':
+    case '_':
+    case '/':
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool AllTagChars(std::string_view s) {
+  for (char c : s) {
+    if (!IsTagChar(c)) return false;
+  }
+  return true;
+}
+
+// Deliberately narrower than Azure's alphabet: everything here is safe as a path segment on every
+// filesystem and in a URL without encoding, so nothing can smuggle a separator or a NUL through.
+bool IsNameChar(char c) { return IsAsciiAlnum(c) || c == '.' || c == '_' || c == '-'; }
+
+Error BadTags(std::string message) {
+  return MakeError(ErrorCode::kInvalidArgument, "InvalidTags", std::move(message));
+}
+
+Error BadName(std::string message) {
+  return MakeError(ErrorCode::kInvalidArgument, "InvalidBlobName", std::move(message));
+}
+
+Status ValidateSegment(std::string_view segment, size_t index) {
+  const std::string where = "segment " + std::to_string(index);
+  if (segment.empty()) return Unexpected(BadName(where + " is empty (leading, trailing or '//')"));
+  if (segment == "." || segment == "..") return Unexpected(BadName(where + " is '.' or '..'"));
+  for (char c : segment) {
+    if (!IsNameChar(c)) {
+      return Unexpected(BadName(where + " has a character outside [A-Za-z0-9._-]"));
+    }
+  }
+  return Ok();
+}
+
+}  // namespace
+
+std::string_view AccessTierName(AccessTier tier) {
+  switch (tier) {
+    case AccessTier::kHot:
+      return "Hot";
+    case AccessTier::kCool:
+      return "Cool";
+    case AccessTier::kArchive:
+      return "Archive";
+  }
+  return "Hot";
+}
+
+std::optional<AccessTier> ParseAccessTier(std::string_view name) {
+  for (AccessTier tier : {AccessTier::kHot, AccessTier::kCool, AccessTier::kArchive}) {
+    if (EqualsIgnoreCase(name, AccessTierName(tier))) return tier;
+  }
+  return std::nullopt;
+}
+
+Status ValidateTags(const Tags& tags) {
+  if (tags.size() > kMaxTags) {
+    return Unexpected(BadTags("at most 10 tags, got " + std::to_string(tags.size())));
+  }
+  for (const auto& [key, value] : tags) {
+    if (key.empty() || key.size() > kMaxTagKey) {
+      return Unexpected(BadTags("a tag key must be 1..128 characters"));
+    }
+    if (value.size() > kMaxTagValue) {
+      return Unexpected(BadTags("tag '" + key + "': value longer than 256 characters"));
+    }
+    // The key is only echoed once it is known to be made of harmless characters.
+    if (!AllTagChars(key))
+      return Unexpected(BadTags("a tag key has a character outside [A-Za-z0-9 +-.:=_/]"));
+    if (!AllTagChars(value)) {
+      return Unexpected(
+          BadTags("tag '" + key + "': value has a character outside [A-Za-z0-9 +-.:=_/]"));
+    }
+  }
+  return Ok();
+}
+
+Status ValidateBlobName(std::string_view name) {
+  if (name.empty()) return Unexpected(BadName("empty name"));
+  if (name.size() > kMaxBlobName) return Unexpected(BadName("longer than 1024 characters"));
+  size_t index = 0;
+  size_t start = 0;
+  while (true) {
+    const size_t slash = name.find('/', start);
+    const std::string_view segment = name.substr(
+        start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+    auto ok = ValidateSegment(segment, index);
+    if (!ok) return ok;
+    if (slash == std::string_view::npos) return Ok();
+    start = slash + 1;
+    ++index;
+  }
+}
+
+}  // namespace noisett::storage

@@ -1,0 +1,196 @@
+// The local link format (see the header for the string-to-sign). Verification checks the cheap,
+// public fields first so a refusal says what is wrong, then the signature, and only then the
+// expiry: "link_expired" is reported only for links this server really made.
+#include "storage/link_signer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+#include "storage/cdn.h"
+#include "storage/hmac.h"
+
+namespace noisett::storage {
+namespace {
+
+constexpr char kReadPermission[] = "r";
+constexpr char kBlobResource[] = "b";
+// The parameters every noisett-1 link carries, in the order Sign writes them (Azure's order).
+constexpr const char* kRequiredParams[] = {"sv", "se", "sr", "sp", "skid", "sig"};
+constexpr size_t kIsoUtcChars = 20;  // "2026-11-23T18:00:00Z"
+
+Error Refuse(std::string reason, std::string message) {
+  return MakeError(ErrorCode::kPermissionDenied, std::move(reason), std::move(message));
+}
+
+// No value in a genuine link holds a control byte; refusing them up front keeps the "\n"-joined
+// string-to-sign unambiguous (no value can impersonate a field boundary).
+bool HasControlByte(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char ch) {
+    const auto c = static_cast<unsigned char>(ch);
+    return c < 0x20 || c == 0x7F;
+  });
+}
+
+// The signed query values, each present exactly once.
+struct LinkFields {
+  std::string_view sv, se, sr, sp, skid, sig, st;
+};
+
+Result<LinkFields> ReadFields(const QueryParams& query) {
+  for (const char* name : kRequiredParams) {
+    const size_t n = query.Count(name);
+    if (n == 0) return Unexpected(Refuse("link_missing_param", std::string("no ") + name));
+    if (n > 1) return Unexpected(Refuse("link_duplicate_param", std::string(name) + " twice"));
+  }
+  if (query.Count("st") > 1) return Unexpected(Refuse("link_duplicate_param", "st twice"));
+  LinkFields f{*query.Get("sv"),
+               *query.Get("se"),
+               *query.Get("sr"),
+               *query.Get("sp"),
+               *query.Get("skid"),
+               *query.Get("sig"),
+               query.Get("st").value_or("")};
+  return f;
+}
+
+}  // namespace
+
+std::string LocalLinkStringToSign(std::string_view sp, std::string_view st, std::string_view se,
+                                  std::string_view container, std::string_view blob_path,
+                                  std::string_view skid, std::string_view sv, std::string_view sr) {
+  std::string s;
+  s.reserve(64 + container.size() + blob_path.size());
+  s.append(sp).append("\n");
+  s.append(st).append("\n");
+  s.append(se).append("\n");
+  s.append("/blob/").append(container).append("/").append(blob_path).append("\n");
+  s.append(skid).append("\n");
+  s.append(sv).append("\n");
+  s.append(sr);
+  return s;
+}
+
+std::string FormatIsoUtc(int64_t t) {
+  using namespace std::chrono;
+  const sys_seconds tp{seconds{t}};
+  const auto day = floor<days>(tp);
+  const year_month_day ymd{day};
+  const hh_mm_ss<seconds> hms{tp - day};
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", int(ymd.year()),
+                unsigned(ymd.month()), unsigned(ymd.day()), int(hms.hours().count()),
+                int(hms.minutes().count()), int(hms.seconds().count()));
+  return buf;
+}
+
+Result<int64_t> ParseIsoUtc(std::string_view text) {
+  auto bad = [] {
+    return Unexpected(MakeError(ErrorCode::kInvalidArgument, "bad_time",
+                                "expected a UTC time like 2026-11-23T18:00:00Z"));
+  };
+  if (text.size() != kIsoUtcChars) return bad();
+  auto num = [&](size_t pos, size_t len) {
+    int v = 0;
+    for (size_t i = pos; i < pos + len; ++i) {
+      if (text[i] < '0' || text[i] > '9') return -1;
+      v = v * 10 + (text[i] - '0');
+    }
+    return v;
+  };
+  const int y = num(0, 4), mo = num(5, 2), d = num(8, 2), h = num(11, 2), mi = num(14, 2),
+            sec = num(17, 2);
+  if (y < 1970 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 ||
+      sec > 59) {
+    return bad();  // no leap seconds: Unix time has none either
+  }
+  using namespace std::chrono;
+  const year_month_day ymd{year{y}, month{unsigned(mo)}, day{unsigned(d)}};
+  if (!ymd.ok()) return bad();  // 31 April, 29 February of a common year
+  const int64_t t = sys_days{ymd}.time_since_epoch() / seconds{1} + h * 3600 + mi * 60 + sec;
+  // Separators and anything else the digit checks skipped: only the exact canonical form passes.
+  if (FormatIsoUtc(t) != text) return bad();
+  return t;
+}
+
+int64_t MaxAgeFor(int64_t expires_at, int64_t now) {
+  if (expires_at <= now) return 0;
+  // Unsigned subtraction cannot overflow, and expires_at > now makes the difference exact.
+  const uint64_t remaining = static_cast<uint64_t>(expires_at) - static_cast<uint64_t>(now);
+  return static_cast<int64_t>(std::min<uint64_t>(remaining, kMaxCacheAgeSeconds));
+}
+
+std::string CacheControlFor(int64_t expires_at, int64_t now) {
+  return "public, max-age=" + std::to_string(MaxAgeFor(expires_at, now)) + ", immutable";
+}
+
+Result<std::unique_ptr<LocalLinkSigner>> LocalLinkSigner::Create(std::string_view public_base_url,
+                                                                 LinkKeySet keys,
+                                                                 const Clock& clock) {
+  auto base = NormalizeBaseUrl(public_base_url, "NOISETT_PUBLIC_URL");
+  if (!base) return Unexpected(base.error());
+  return std::unique_ptr<LocalLinkSigner>(
+      new LocalLinkSigner(std::move(*base), std::move(keys), clock));
+}
+
+Result<SignedLink> LocalLinkSigner::Sign(std::string_view container, std::string_view blob_path,
+                                         int64_t expires_at) {
+  if (auto ok = ValidateLinkTarget(container, blob_path); !ok) return Unexpected(ok.error());
+  const int64_t now = clock_->NowSeconds();
+  if (expires_at <= now) {
+    return Unexpected(MakeError(ErrorCode::kInvalidArgument, "link_bad_expiry",
+                                "a link must expire in the future"));
+  }
+  expires_at = std::min(expires_at, now + kMaxLinkLifetimeSeconds);
+  const LinkKey& key = keys_.signing();
+  const std::string se = FormatIsoUtc(expires_at);
+  auto sig = crypto::HmacSha256(
+      key.secret, LocalLinkStringToSign(kReadPermission, "", se, container, blob_path, key.id,
+                                        kLocalLinkVersion, kBlobResource));
+  if (!sig) return Unexpected(sig.error());
+  QueryParams query;
+  query.Add("sv", kLocalLinkVersion);
+  query.Add("se", se);
+  query.Add("sr", kBlobResource);
+  query.Add("sp", kReadPermission);
+  query.Add("skid", key.id);
+  query.Add("sig", crypto::Base64Encode(*sig));
+  return SignedLink{JoinBlobUrl(base_ + "/blobs", container, blob_path) + "?" + query.Encode(),
+                    expires_at};
+}
+
+Status LocalLinkSigner::Verify(std::string_view container, std::string_view blob_path,
+                               const QueryParams& query, int64_t now) const {
+  auto fields = ReadFields(query);
+  if (!fields) return Unexpected(fields.error());
+  const LinkFields& f = *fields;
+  if (f.sv != kLocalLinkVersion) return Unexpected(Refuse("link_bad_version", "unknown sv"));
+  if (f.sp != kReadPermission || f.sr != kBlobResource) {
+    return Unexpected(Refuse("link_bad_permission", "links are read-only and for one blob"));
+  }
+  const LinkKey* key = keys_.Find(f.skid);
+  if (key == nullptr) return Unexpected(Refuse("link_unknown_key", "no key with that skid"));
+  // A container with '/' or a value with a newline could shift the field boundaries of the
+  // string-to-sign; no link we sign has either, so they can only be forgeries.
+  if (!ValidateLinkTarget(container, blob_path) || HasControlByte(f.se) || HasControlByte(f.st)) {
+    return Unexpected(Refuse("link_bad_signature", "not a link this server signs"));
+  }
+  auto given = crypto::Base64Decode(f.sig);
+  auto expected = crypto::HmacSha256(
+      key->secret,
+      LocalLinkStringToSign(f.sp, f.st, f.se, container, blob_path, f.skid, f.sv, f.sr));
+  if (!expected) return Unexpected(expected.error());
+  // Compare even when the sig was not base64 (against an empty string) so both paths do the
+  // same work; the lengths differ then and ConstantTimeEqual refuses.
+  const std::string_view given_bytes = given ? std::string_view(*given) : std::string_view();
+  if (!crypto::ConstantTimeEqual(given_bytes, *expected) || !given) {
+    return Unexpected(Refuse("link_bad_signature", "signature does not match"));
+  }
+  // se was signed by us, so it parses; a failure here would mean a key leaked or a bug.
+  auto expiry = ParseIsoUtc(f.se);
+  if (!expiry) return Unexpected(Refuse("link_bad_signature", "unreadable se"));
+  if (now >= *expiry) return Unexpected(Refuse("link_expired", "the link has expired"));
+  return Ok();
+}
+
+}  // namespace noisett::storage

@@ -1,0 +1,116 @@
+// Short-lived read-only links to one blob. `LinkSigner` is what the service asks for a link; the
+// local implementation below signs links the server itself later verifies (GET|HEAD /blobs/...),
+// and the Azure user-delegation-SAS signer of a later issue implements the same interface. Key
+// material is link_keys.h's; base URLs and path encoding are cdn.h's; query parsing is
+// query_params.h's.
+//
+// Local link format, sv "noisett-1":
+//   {public}/blobs/{container}/{percent-encoded path}?sv=noisett-1&se=2026-11-23T18%3A00%3A00Z
+//       &sr=b&sp=r&skid={key id}&sig={percent-encoded base64 HMAC}
+// sig = Base64(HMAC-SHA256(secret of skid, UTF-8 string-to-sign)), where the string-to-sign is
+// these seven values joined with "\n" (no trailing newline), as Azure does, each exactly as it
+// appears in the query after percent-decoding:
+//   sp                                 "r"
+//   st                                 always empty in noisett-1 (an st in a query is still signed
+//                                      as given, so adding one breaks the signature)
+//   se                                 "YYYY-MM-DDThh:mm:ssZ", UTC, the first instant it is invalid
+//   /blob/{container}/{decoded path}   Azure's canonicalized resource, minus the account
+//   skid                               the key id
+//   sv                                 "noisett-1"
+//   sr                                 "b"
+// A different field list or order needs a new sv; the verifier refuses any sv it does not know.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "storage/link_keys.h"
+#include "storage/query_params.h"
+
+namespace noisett::storage {
+
+inline constexpr char kLocalLinkVersion[] = "noisett-1";
+// At most a week, like S3 and MinIO presigned URLs (and images.url's expiry_hours <= 168).
+inline constexpr int64_t kMaxLinkLifetimeSeconds = 7 * 24 * 3600;  // 604800
+// The cap on Cache-Control max-age: one year, as the design documents give for immutable images.
+inline constexpr int64_t kMaxCacheAgeSeconds = 365 * 24 * 3600;  // 31536000
+
+struct SignedLink {
+  std::string url;
+  int64_t expires_at = 0;  // Unix seconds; may be earlier than asked for (see Sign)
+};
+
+class LinkSigner {
+ public:
+  LinkSigner() = default;
+  LinkSigner(const LinkSigner&) = delete;
+  LinkSigner& operator=(const LinkSigner&) = delete;
+  virtual ~LinkSigner() = default;
+
+  // A read-only link to blob `blob_path` in `container`, valid until `expires_at` (Unix seconds).
+  // The expiry is capped at kMaxLinkLifetimeSeconds from now (and possibly earlier by an
+  // implementation's own limits); the result says which expiry the link actually carries.
+  // Errors: kInvalidArgument "link_bad_container" / "link_bad_path" (cdn.h ValidateLinkTarget),
+  // "link_bad_expiry" when expires_at is not in the future; implementations may add kUnavailable
+  // for a key service that cannot be reached. Thread-safe.
+  virtual Result<SignedLink> Sign(std::string_view container, std::string_view blob_path,
+                                  int64_t expires_at) = 0;
+};
+
+// Signs and verifies the local link format above with a LinkKeySet: the newest key signs, every key
+// verifies. Immutable after construction; Sign and Verify are safe from many threads.
+class LocalLinkSigner final : public LinkSigner {
+ public:
+  // `public_base_url` is NOISETT_PUBLIC_URL. `clock` must outlive the signer.
+  // Errors: kInvalidArgument "bad_base_url" (cdn.h NormalizeBaseUrl).
+  static Result<std::unique_ptr<LocalLinkSigner>> Create(std::string_view public_base_url,
+                                                         LinkKeySet keys, const Clock& clock);
+
+  Result<SignedLink> Sign(std::string_view container, std::string_view blob_path,
+                          int64_t expires_at) override;
+
+  // Ok when `query` is a link this signer's keys made for exactly (container, blob_path), still
+  // valid at `now`. `blob_path` is the decoded path from the request URL. Every refusal is
+  // kPermissionDenied (the HTTP layer answers 403) with one of these reasons:
+  //   link_missing_param   sv, se, sr, sp, skid or sig absent
+  //   link_duplicate_param one of them present twice
+  //   link_bad_version     sv is not noisett-1
+  //   link_bad_permission  sp is not "r" or sr is not "b"
+  //   link_unknown_key     no key with that skid (e.g. rotated out)
+  //   link_bad_signature   sig does not match (any other changed field, container or path)
+  //   link_expired         now >= se
+  // The signature is compared in constant time.
+  Status Verify(std::string_view container, std::string_view blob_path, const QueryParams& query,
+                int64_t now) const;
+
+ private:
+  LocalLinkSigner(std::string base, LinkKeySet keys, const Clock& clock)
+      : base_(std::move(base)), keys_(std::move(keys)), clock_(&clock) {}
+
+  std::string base_;  // normalized, no trailing '/'
+  LinkKeySet keys_;
+  const Clock* clock_;
+};
+
+// The string-to-sign described above (exposed for tests and for documenting the format).
+std::string LocalLinkStringToSign(std::string_view sp, std::string_view st, std::string_view se,
+                                  std::string_view container, std::string_view blob_path,
+                                  std::string_view skid, std::string_view sv, std::string_view sr);
+
+// Unix seconds as "YYYY-MM-DDThh:mm:ssZ" (UTC); REQUIRES 0 <= t < year 10000.
+std::string FormatIsoUtc(int64_t t);
+// The inverse, accepting only that exact form. Errors: kInvalidArgument "bad_time".
+Result<int64_t> ParseIsoUtc(std::string_view text);
+
+// Seconds a cache may keep a response served under a link expiring at `expires_at`: the link's
+// remaining lifetime, at most kMaxCacheAgeSeconds, never negative.
+int64_t MaxAgeFor(int64_t expires_at, int64_t now);
+
+// "public, max-age=N, immutable" with N = MaxAgeFor(expires_at, now).
+std::string CacheControlFor(int64_t expires_at, int64_t now);
+
+}  // namespace noisett::storage

@@ -1,0 +1,320 @@
+// LocalBlobStore's per-blob operations: writes (Put, RestoreVersion), reads (Get, GetProperties,
+// ListVersions) and record changes (Delete, Undelete, SetTier, SetTags). Listing lives in
+// local_blob_store_list.cc; opening, clean-up and purging in local_blob_store_maintenance.cc.
+#include "storage/local_blob_store.h"
+
+#include <algorithm>
+#include <functional>
+#include <utility>
+#include <vector>
+
+#include "storage/local_tree.h"
+
+namespace noisett::storage {
+namespace {
+
+Unexpected NotFound(std::string_view what = "no such blob") {
+  return Unexpected(MakeError(ErrorCode::kNotFound, "BlobNotFound", std::string(what)));
+}
+
+Unexpected Archived() {
+  return Unexpected(MakeError(ErrorCode::kConflict, "BlobArchived",
+                              "This operation is not permitted on an archived blob."));
+}
+
+Unexpected InvalidRange(std::string message) {
+  return Unexpected(MakeError(ErrorCode::kInvalidArgument, "InvalidRange", std::move(message)));
+}
+
+// Header values end up in HTTP responses: no control characters, so no header injection.
+Status ValidateHeaderValue(std::string_view what, std::string_view value) {
+  constexpr size_t kMaxHeaderValue = 1024;
+  bool clean = value.size() <= kMaxHeaderValue;
+  for (char c : value) clean = clean && c >= 0x20 && c < 0x7f;
+  if (clean) return Ok();
+  return Unexpected(MakeError(ErrorCode::kInvalidArgument, "InvalidHeaderValue",
+                              std::string(what) + " must be printable ASCII, at most 1024 chars"));
+}
+
+Status ValidatePut(std::string_view name, const PutOptions& options) {
+  Status ok = ValidateLocalBlobName(name);
+  if (ok) ok = ValidateTags(options.tags);
+  if (ok) ok = ValidateHeaderValue("content type", options.content_type);
+  if (ok) ok = ValidateHeaderValue("cache control", options.cache_control);
+  return ok;
+}
+
+// [offset, end) of the bytes a Get returns.
+Result<std::pair<uint64_t, uint64_t>> ResolveRange(uint64_t size, std::optional<ByteRange> range) {
+  if (!range) return std::pair<uint64_t, uint64_t>{0, size};
+  if (range->length && *range->length == 0) return InvalidRange("empty range");
+  // An empty blob has no byte to start at; only "from 0" is meaningful (it reads nothing).
+  if (range->offset >= size && !(size == 0 && range->offset == 0)) {
+    return InvalidRange("offset " + std::to_string(range->offset) + " is past the end (size " +
+                        std::to_string(size) + ")");
+  }
+  const uint64_t available = size - range->offset;
+  const uint64_t length = range->length ? std::min(*range->length, available) : available;
+  return std::pair<uint64_t, uint64_t>{range->offset, range->offset + length};
+}
+
+// The blob's record, or nullopt when it has never been committed.
+Result<std::optional<BlobRecord>> LoadRecordIfAny(int dir) {
+  auto text = local_fs::ReadWholeFile(dir, kMetaFileName);
+  if (!text) {
+    if (text.error().code == ErrorCode::kNotFound) return std::optional<BlobRecord>{};
+    return Unexpected(text.error());
+  }
+  auto record = ParseRecord(*text);
+  if (!record) return Unexpected(record.error());
+  return std::optional<BlobRecord>(std::move(*record));
+}
+
+Status StoreRecord(int dir, const BlobRecord& record) {
+  return local_fs::WriteFileAtomic(dir, kMetaFileName, SerializeRecord(record));
+}
+
+}  // namespace
+
+LocalBlobStore::LocalBlobStore(const LocalStoreConfig& config, std::string root, const Clock& clock,
+                               local_fs::UniqueFd blobs)
+    : container_(config.container),
+      root_(std::move(root)),
+      clock_(clock),
+      retention_seconds_(int64_t{config.retention_days} * 86400),
+      blobs_(std::move(blobs)),
+      version_ids_(clock) {}
+
+std::mutex& LocalBlobStore::StripeFor(std::string_view name) {
+  return stripes_[std::hash<std::string_view>{}(name) % stripes_.size()];
+}
+
+bool LocalBlobStore::Expired(const BlobRecord& record) const {
+  return record.deleted && clock_.NowSeconds() >= record.deleted_at + retention_seconds_;
+}
+
+Result<local_fs::UniqueFd> LocalBlobStore::OpenBlobDir(std::string_view name, bool create) const {
+  auto dir = local_fs::WalkDirs(blobs_.get(), BlobDirSegments(name), create);
+  // For a lookup, a missing directory and a symlink in the way both mean "no such blob".
+  if (!dir && !create && dir.error().code != ErrorCode::kUnavailable) return NotFound();
+  return dir;
+}
+
+Result<LocalBlobStore::LiveBlob> LocalBlobStore::LoadLive(std::string_view name) const {
+  auto dir = OpenBlobDir(name, /*create=*/false);
+  if (!dir) return Unexpected(dir.error());
+  auto record = LoadRecordIfAny(dir->get());
+  if (!record) return Unexpected(record.error());
+  if (!*record || (*record)->deleted) return NotFound();
+  return LiveBlob{std::move(*dir), std::move(**record)};
+}
+
+Result<BlobProperties> LocalBlobStore::Put(std::string_view name, std::string_view bytes,
+                                           const PutOptions& options) {
+  auto valid = ValidatePut(name, options);
+  if (!valid) return Unexpected(valid.error());
+  std::shared_lock tree(tree_mu_);
+  auto dir = OpenBlobDir(name, /*create=*/true);
+  if (!dir) return Unexpected(dir.error());
+  // The bytes are written and synced before taking the name's lock: the slow part runs in
+  // parallel with every other writer, and a failed precondition only costs a temp file.
+  auto temp = local_fs::WriteTempFile(dir->get(), bytes);
+  if (!temp) return Unexpected(temp.error());
+
+  auto result = CommitPut(dir->get(), name, bytes.size(), options, *temp);
+  if (!result) (void)local_fs::UnlinkIn(dir->get(), *temp);
+  return result;
+}
+
+Result<BlobProperties> LocalBlobStore::CommitPut(int dir, std::string_view name, uint64_t size,
+                                                 const PutOptions& options,
+                                                 const std::string& temp) {
+  std::lock_guard lock(StripeFor(name));
+  auto record = LoadRecordIfAny(dir);
+  if (!record) return Unexpected(record.error());
+  const bool live = *record && !(*record)->deleted && !Expired(**record);
+  if (live && options.if_none_match_any) {
+    return Unexpected(MakeError(ErrorCode::kConflict, "ConditionNotMet", "the blob exists"));
+  }
+  if (live && (*record)->current().tier == AccessTier::kArchive) return Archived();
+  VersionRecord version;
+  version.size = size;
+  version.content_type =
+      options.content_type.empty() ? PutOptions{}.content_type : options.content_type;
+  version.cache_control = options.cache_control;
+  version.tier = options.tier;
+  version.tags = options.tags;
+  return CommitVersion(
+      dir, name, std::move(*record), std::move(version),
+      [&temp](int d, const std::string& file) { return local_fs::RenameIn(d, temp, file); });
+}
+
+Result<BlobProperties> LocalBlobStore::CommitVersion(int dir, std::string_view name,
+                                                     std::optional<BlobRecord> record,
+                                                     VersionRecord version,
+                                                     const Materialize& materialize) {
+  const int64_t now = clock_.NowSeconds();
+  std::vector<std::string> expired_files;
+  if (record && Expired(*record)) {
+    // Past retention the old history is gone: the blob starts afresh, and its files can go.
+    for (const VersionRecord& v : record->versions) expired_files.push_back(v.version_id);
+    record.reset();
+  }
+  const std::string floor = record ? record->current().version_id : std::string();
+  VersionInstant instant = version_ids_.Next(floor);
+  // A leftover file of an uncommitted write may already carry the id (a crash, then a restart
+  // within the same second): never reuse a name.
+  while (local_fs::ExistsIn(dir, FormatVersionId(instant))) {
+    instant = version_ids_.Next(FormatVersionId(instant));
+  }
+  version.version_id = FormatVersionId(instant);
+  version.etag = EtagFor(instant);
+  version.last_modified = now;
+  version.tier_changed = now;
+  auto made = materialize(dir, version.version_id);
+  if (!made) return Unexpected(made.error());
+
+  BlobRecord next = record.value_or(BlobRecord{});
+  if (!record || record->deleted) {
+    next.created = now;  // a new blob, even where a soft-deleted one still lingers
+    next.deleted = false;
+    next.deleted_at = 0;
+  }
+  next.versions.push_back(std::move(version));
+  auto stored = StoreRecord(dir, next);
+  if (!stored) {
+    (void)local_fs::UnlinkIn(dir, next.current().version_id);
+    return Unexpected(stored.error());
+  }
+  for (const std::string& file : expired_files) (void)local_fs::UnlinkIn(dir, file);
+  return PropertiesOf(name, next, next.versions.size() - 1);
+}
+
+Result<BlobData> LocalBlobStore::Get(std::string_view name, std::optional<ByteRange> range) {
+  auto valid = ValidateLocalBlobName(name);
+  if (!valid) return Unexpected(valid.error());
+  auto blob = LoadLive(name);
+  if (!blob) return Unexpected(blob.error());
+  const VersionRecord& current = blob->record.current();
+  if (current.tier == AccessTier::kArchive) return Archived();
+  auto span = ResolveRange(current.size, range);
+  if (!span) return Unexpected(span.error());
+  // Purge may remove the file between reading the record and here: then the blob is gone.
+  auto fd = local_fs::OpenFile(blob->dir.get(), current.version_id);
+  if (!fd) return fd.error().code == ErrorCode::kNotFound ? NotFound() : Unexpected(fd.error());
+  auto bytes = local_fs::ReadAt(fd->get(), span->first, span->second - span->first);
+  if (!bytes) return Unexpected(bytes.error());
+  BlobData data;
+  data.properties = PropertiesOf(name, blob->record, blob->record.versions.size() - 1);
+  data.bytes = std::move(*bytes);
+  data.range_offset = span->first;
+  return data;
+}
+
+Result<BlobProperties> LocalBlobStore::GetProperties(std::string_view name) {
+  auto valid = ValidateLocalBlobName(name);
+  if (!valid) return Unexpected(valid.error());
+  auto blob = LoadLive(name);
+  if (!blob) return Unexpected(blob.error());
+  return PropertiesOf(name, blob->record, blob->record.versions.size() - 1);
+}
+
+Result<std::vector<BlobProperties>> LocalBlobStore::ListVersions(std::string_view name) {
+  auto valid = ValidateLocalBlobName(name);
+  if (!valid) return Unexpected(valid.error());
+  auto blob = LoadLive(name);
+  if (!blob) return Unexpected(blob.error());
+  std::vector<BlobProperties> out;
+  for (size_t i = 0; i < blob->record.versions.size(); ++i) {
+    out.push_back(PropertiesOf(name, blob->record, i));
+  }
+  return out;
+}
+
+Status LocalBlobStore::RestoreVersion(std::string_view name, std::string_view version_id) {
+  auto valid = ValidateLocalBlobName(name);
+  if (!valid) return valid;
+  std::shared_lock tree(tree_mu_);
+  auto dir = OpenBlobDir(name, /*create=*/false);
+  if (!dir) return Unexpected(dir.error());
+  std::lock_guard lock(StripeFor(name));
+  auto record = LoadRecordIfAny(dir->get());
+  if (!record) return Unexpected(record.error());
+  if (!*record || (*record)->deleted) return NotFound();
+  const auto& versions = (*record)->versions;
+  auto source = std::find_if(versions.begin(), versions.end(),
+                             [&](const VersionRecord& v) { return v.version_id == version_id; });
+  if (source == versions.end()) return NotFound("no such version");
+  // Azure copies the version over the blob: refused onto, or from, archived content.
+  if (source->tier == AccessTier::kArchive || (*record)->current().tier == AccessTier::kArchive) {
+    return Archived();
+  }
+  VersionRecord version = *source;
+  version.tier = AccessTier::kHot;
+  // Data files are immutable, so the new version can share the old one's bytes.
+  const std::string source_file = source->version_id;
+  auto committed = CommitVersion(dir->get(), name, std::move(*record), std::move(version),
+                                 [&source_file](int d, const std::string& file) {
+                                   return local_fs::LinkIn(d, source_file, file);
+                                 });
+  if (!committed) return Unexpected(committed.error());
+  return Ok();
+}
+
+Status LocalBlobStore::Mutate(std::string_view name,
+                              const std::function<Status(BlobRecord&)>& change) {
+  auto valid = ValidateLocalBlobName(name);
+  if (!valid) return valid;
+  std::shared_lock tree(tree_mu_);
+  auto dir = OpenBlobDir(name, /*create=*/false);
+  if (!dir) return Unexpected(dir.error());
+  std::lock_guard lock(StripeFor(name));
+  auto record = LoadRecordIfAny(dir->get());
+  if (!record) return Unexpected(record.error());
+  if (!*record) return NotFound();
+  auto changed = change(**record);
+  if (!changed) return changed;
+  return StoreRecord(dir->get(), **record);
+}
+
+Status LocalBlobStore::Delete(std::string_view name) {
+  return Mutate(name, [this](BlobRecord& record) -> Status {
+    if (record.deleted) return NotFound();
+    record.deleted = true;
+    record.deleted_at = clock_.NowSeconds();
+    return Ok();
+  });
+}
+
+Status LocalBlobStore::Undelete(std::string_view name) {
+  return Mutate(name, [this](BlobRecord& record) -> Status {
+    if (Expired(record)) return NotFound("the soft-delete retention has passed");
+    record.deleted = false;  // undeleting a live blob is a no-op, as in Azure
+    record.deleted_at = 0;
+    return Ok();
+  });
+}
+
+Status LocalBlobStore::SetTier(std::string_view name, AccessTier tier) {
+  return Mutate(name, [this, tier](BlobRecord& record) -> Status {
+    if (record.deleted) return NotFound();
+    if (record.current().tier != tier) {
+      record.current().tier = tier;
+      record.current().tier_changed = clock_.NowSeconds();
+    }
+    return Ok();
+  });
+}
+
+Status LocalBlobStore::SetTags(std::string_view name, const Tags& tags) {
+  auto valid = ValidateTags(tags);
+  if (!valid) return valid;
+  // Neither the ETag nor last-modified changes: tags are not content (as Azure).
+  return Mutate(name, [&tags](BlobRecord& record) -> Status {
+    if (record.deleted) return NotFound();
+    record.current().tags = tags;
+    return Ok();
+  });
+}
+
+}  // namespace noisett::storage

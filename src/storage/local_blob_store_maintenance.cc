@@ -1,0 +1,219 @@
+// LocalBlobStore's life cycle: configuration from NOISETT_STORE, opening (with the clean-up of
+// what a crash left behind), readiness, and purging soft-deleted blobs past retention.
+#include <fcntl.h>
+
+#include <filesystem>
+#include <set>
+#include <system_error>
+
+#include "core/env.h"
+#include "core/log.h"
+#include "storage/local_blob_store.h"
+#include "storage/local_tree.h"
+
+namespace noisett::storage {
+namespace {
+
+constexpr std::string_view kFileScheme = "file://";
+
+Unexpected Invalid(std::string reason, std::string message) {
+  return Unexpected(MakeError(ErrorCode::kInvalidArgument, std::move(reason), std::move(message)));
+}
+
+Unexpected Unavailable(std::string message) {
+  return Unexpected(MakeError(ErrorCode::kUnavailable, "StoreUnavailable", std::move(message)));
+}
+
+// Azure's container naming rules; the name also becomes a directory, so this is a safety check.
+bool IsValidContainerName(std::string_view name) {
+  if (name.size() < 3 || name.size() > 63 || name.front() == '-' || name.back() == '-') {
+    return false;
+  }
+  for (size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+    if (!ok || (c == '-' && name[i - 1] == '-')) return false;
+  }
+  return true;
+}
+
+// The blobs directory, created along with ROOT and CONTAINER as needed. ROOT is the operator's
+// choice and may itself be a symlink; below it nothing is followed.
+Result<local_fs::UniqueFd> OpenBlobsDir(const std::string& root, const std::string& container) {
+  std::error_code ec;
+  std::filesystem::create_directories(root, ec);
+  if (ec) return Unavailable("cannot create " + root + ": " + ec.message());
+  local_fs::UniqueFd root_fd(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!root_fd.valid()) return Unexpected(local_fs::ErrnoError("open " + root, errno));
+  auto container_fd = local_fs::OpenOrMakeDir(root_fd.get(), container);
+  if (!container_fd) return Unexpected(container_fd.error());
+  return local_fs::OpenOrMakeDir(container_fd->get(), "blobs");
+}
+
+bool IsVersionFile(std::string_view name) { return ParseVersionId(name).has_value(); }
+
+}  // namespace
+
+Result<LocalStoreConfig> ParseStoreUrl(std::string_view url) {
+  if (url.substr(0, kFileScheme.size()) != kFileScheme) {
+    return Invalid("InvalidStoreUrl", "the local store needs a file://DIR URL");
+  }
+  const std::string_view path = url.substr(kFileScheme.size());
+  if (path.empty() || path.find('\0') != std::string_view::npos) {
+    return Invalid("InvalidStoreUrl", "file:// needs a directory path");
+  }
+  LocalStoreConfig config;
+  config.root = std::string(path);
+  return config;
+}
+
+Result<LocalStoreConfig> LocalStoreConfigFromEnv() {
+  auto config = ParseStoreUrl(GetEnv("NOISETT_STORE").value_or("file://./data/blobs"));
+  if (!config) return config;
+  if (auto container = GetEnv("AZURE_STORAGE_CONTAINER")) config->container = *container;
+  return config;
+}
+
+Result<std::unique_ptr<LocalBlobStore>> LocalBlobStore::Open(const LocalStoreConfig& config,
+                                                             const Clock& clock) {
+  if (!IsValidContainerName(config.container)) {
+    return Invalid("InvalidResourceName", "container names are 3..63 characters of [a-z0-9-]");
+  }
+  if (config.retention_days < 1 || config.retention_days > 365) {
+    return Invalid("InvalidRetention", "soft-delete retention must be 1..365 days");
+  }
+  std::error_code ec;
+  const std::filesystem::path root = std::filesystem::absolute(config.root, ec);
+  if (ec) return Unavailable("bad store root: " + ec.message());
+  auto blobs = OpenBlobsDir(root.string(), config.container);
+  if (!blobs) return Unexpected(blobs.error());
+  std::unique_ptr<LocalBlobStore> store(
+      new LocalBlobStore(config, root.lexically_normal().string(), clock, std::move(*blobs)));
+  store->CleanUpAtOpen();
+  return store;
+}
+
+void LocalBlobStore::CleanUpAtOpen() {
+  int removed = 0;
+  // CheckReady's probe files live at the top.
+  if (auto entries = local_fs::ListDir(blobs_.get())) {
+    for (const auto& entry : *entries) {
+      if (entry.kind == local_fs::EntryKind::kFile && local_fs::IsTempName(entry.name) &&
+          local_fs::UnlinkIn(blobs_.get(), entry.name)) {
+        ++removed;
+      }
+    }
+  }
+  auto names = CollectBlobNames(blobs_.get(), "");
+  if (!names) {
+    LogWarn("storage: clean-up at open skipped: " + names.error().ToString());
+    return;
+  }
+  for (const std::string& name : *names) CleanUpBlobDir(name, &removed);
+  if (removed > 0) {
+    LogInfo("storage: removed " + std::to_string(removed) +
+            " leftover file(s) of interrupted writes");
+  }
+}
+
+// Removes temp files and version files that meta.json does not name (both are writes that never
+// committed); a blob directory without meta.json was never committed at all and goes entirely.
+void LocalBlobStore::CleanUpBlobDir(const std::string& name, int* removed) {
+  auto dir = OpenBlobDir(name, /*create=*/false);
+  if (!dir) return;
+  std::set<std::string> keep;
+  auto text = local_fs::ReadWholeFile(dir->get(), kMetaFileName);
+  if (text) {
+    auto record = ParseRecord(*text);
+    if (!record) {
+      LogWarn("storage: leaving blob with unreadable meta.json untouched: " + name);
+      return;
+    }
+    keep.insert(kMetaFileName);
+    for (const VersionRecord& v : record->versions) keep.insert(v.version_id);
+  } else if (text.error().code != ErrorCode::kNotFound) {
+    return;
+  }
+  auto entries = local_fs::ListDir(dir->get());
+  if (!entries) return;
+  for (const auto& entry : *entries) {
+    const bool leftover = local_fs::IsTempName(entry.name) || IsVersionFile(entry.name);
+    if (entry.kind == local_fs::EntryKind::kFile && leftover && !keep.count(entry.name) &&
+        local_fs::UnlinkIn(dir->get(), entry.name)) {
+      ++*removed;
+    }
+  }
+  if (keep.empty()) (void)RemoveBlobTree(name);
+}
+
+Status LocalBlobStore::PurgeExpired() {
+  auto names = CollectBlobNames(blobs_.get(), "");
+  if (!names) return Unexpected(names.error());
+  std::vector<std::string> expired;
+  for (const std::string& name : *names) {
+    auto dir = OpenBlobDir(name, /*create=*/false);
+    if (!dir) continue;
+    auto text = local_fs::ReadWholeFile(dir->get(), kMetaFileName);
+    if (!text) continue;
+    auto record = ParseRecord(*text);
+    if (record && Expired(*record)) expired.push_back(name);
+  }
+  if (expired.empty()) return Ok();
+  // Exclusive: no writer may be creating a file or directory on a path being removed.
+  std::unique_lock tree(tree_mu_);
+  size_t purged = 0;
+  for (const std::string& name : expired) {
+    auto dir = OpenBlobDir(name, /*create=*/false);
+    if (!dir) continue;
+    auto text = local_fs::ReadWholeFile(dir->get(), kMetaFileName);
+    auto record = text ? ParseRecord(*text) : Result<BlobRecord>(Unexpected(text.error()));
+    if (!record || !Expired(*record)) continue;  // undeleted or rewritten since the scan
+    // meta.json goes first and durably: after a crash the rest is an uncommitted leftover.
+    auto unlinked = local_fs::UnlinkIn(dir->get(), kMetaFileName);
+    if (unlinked) unlinked = local_fs::SyncFd(dir->get());
+    if (!unlinked) return unlinked;
+    auto removed = RemoveBlobTree(name);
+    if (!removed) return removed;
+    ++purged;
+  }
+  if (purged > 0) LogInfo("storage: purged " + std::to_string(purged) + " expired blob(s)");
+  return Ok();
+}
+
+// Removes the blob's directory with everything in it, then every parent directory the removal
+// left empty (up to the blobs directory).
+Status LocalBlobStore::RemoveBlobTree(const std::string& name) {
+  std::vector<std::string> segments = BlobDirSegments(name);
+  auto dir = local_fs::WalkDirs(blobs_.get(), segments, /*create=*/false);
+  if (!dir) return Unexpected(dir.error());
+  auto entries = local_fs::ListDir(dir->get());
+  if (!entries) return Unexpected(entries.error());
+  for (const auto& entry : *entries) {
+    auto unlinked = local_fs::UnlinkIn(dir->get(), entry.name);
+    if (!unlinked) return unlinked;
+  }
+  while (!segments.empty()) {
+    const std::string last = segments.back();
+    segments.pop_back();
+    auto parent = local_fs::WalkDirs(blobs_.get(), segments, /*create=*/false);
+    if (!parent) return Unexpected(parent.error());
+    if (!local_fs::RemoveDirIn(parent->get(), last)) return Ok();  // not empty: others live here
+    auto synced = local_fs::SyncFd(parent->get());
+    if (!synced) return synced;
+  }
+  return Ok();
+}
+
+Status LocalBlobStore::CheckReady() {
+  auto probe = local_fs::WriteTempFile(blobs_.get(), "ready");
+  if (!probe) return Unavailable("store not writable: " + probe.error().message);
+  auto removed = local_fs::UnlinkIn(blobs_.get(), *probe);
+  if (!removed) return Unavailable("store not writable: " + removed.error().message);
+  return Ok();
+}
+
+std::string LocalBlobStore::Describe() const {
+  return "file://" + root_ + " (container " + container_ + ")";
+}
+
+}  // namespace noisett::storage

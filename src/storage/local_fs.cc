@@ -1,0 +1,247 @@
+// The only storage file that calls POSIX directly. Every open is relative to a directory fd and
+// carries O_NOFOLLOW | O_CLOEXEC; every write that must survive a crash is followed by fsync of the
+// file and of the directory that names it.
+#include "storage/local_fs.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <random>
+
+namespace noisett::storage::local_fs {
+namespace {
+
+constexpr std::string_view kTempPrefix = ".tmp-";
+constexpr int kDirFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+
+Unexpected Fail(std::string_view op, int err) { return Unexpected(ErrnoError(op, err)); }
+
+// Unique within the process (counter) and across processes sharing the directory (pid, random).
+std::string NewTempName() {
+  static const uint64_t seed = std::random_device{}();
+  static std::atomic<uint64_t> counter{0};
+  char buf[80];
+  std::snprintf(buf, sizeof buf, "%.*s%x-%llx-%llx", static_cast<int>(kTempPrefix.size()),
+                kTempPrefix.data(), static_cast<unsigned>(getpid()),
+                static_cast<unsigned long long>(seed & 0xffffffffffULL),
+                static_cast<unsigned long long>(counter.fetch_add(1)));
+  return buf;
+}
+
+Status WriteAll(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Fail("write", errno);
+    }
+    bytes.remove_prefix(static_cast<size_t>(n));
+  }
+  return Ok();
+}
+
+EntryKind KindOf(int dir, const dirent& entry) {
+  if (entry.d_type == DT_DIR) return EntryKind::kDirectory;
+  if (entry.d_type == DT_REG) return EntryKind::kFile;
+  if (entry.d_type != DT_UNKNOWN) return EntryKind::kOther;
+  struct stat st {};
+  if (::fstatat(dir, entry.d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) return EntryKind::kOther;
+  if (S_ISDIR(st.st_mode)) return EntryKind::kDirectory;
+  return S_ISREG(st.st_mode) ? EntryKind::kFile : EntryKind::kOther;
+}
+
+}  // namespace
+
+UniqueFd& UniqueFd::operator=(UniqueFd&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = other.Release();
+  }
+  return *this;
+}
+
+UniqueFd::~UniqueFd() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+int UniqueFd::Release() {
+  const int fd = fd_;
+  fd_ = -1;
+  return fd;
+}
+
+Error ErrnoError(std::string_view op, int err) {
+  std::string message = std::string(op) + ": " + std::strerror(err);
+  switch (err) {
+    case ENOENT:
+      return MakeError(ErrorCode::kNotFound, "BlobNotFound", std::move(message));
+    case ELOOP:
+    case ENOTDIR:
+    case ENOTEMPTY:
+      return MakeError(ErrorCode::kConflict, "BlobPathConflict", std::move(message));
+    default:
+      return MakeError(ErrorCode::kUnavailable, "StoreUnavailable", std::move(message));
+  }
+}
+
+bool IsTempName(std::string_view name) { return name.substr(0, kTempPrefix.size()) == kTempPrefix; }
+
+Result<UniqueFd> OpenDir(int dir, const std::string& name) {
+  const int fd = ::openat(dir, name.c_str(), kDirFlags);
+  if (fd < 0) return Fail("open directory", errno);
+  return UniqueFd(fd);
+}
+
+Result<UniqueFd> OpenOrMakeDir(int dir, const std::string& name) {
+  auto opened = OpenDir(dir, name);
+  if (opened || opened.error().code != ErrorCode::kNotFound) return opened;
+  if (::mkdirat(dir, name.c_str(), 0755) != 0 && errno != EEXIST) return Fail("mkdir", errno);
+  // Another thread may have created it first; either way it must be durable before we use it.
+  auto synced = SyncFd(dir);
+  if (!synced) return Unexpected(synced.error());
+  return OpenDir(dir, name);
+}
+
+Result<UniqueFd> WalkDirs(int base, const std::vector<std::string>& segments, bool create) {
+  UniqueFd current(::openat(base, ".", kDirFlags));
+  if (!current.valid()) return Fail("open directory", errno);
+  for (const std::string& segment : segments) {
+    auto next = create ? OpenOrMakeDir(current.get(), segment) : OpenDir(current.get(), segment);
+    if (!next) return Unexpected(next.error());
+    current = std::move(*next);
+  }
+  return current;
+}
+
+Result<UniqueFd> OpenFile(int dir, const std::string& name) {
+  const int fd = ::openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return Fail("open", errno);
+  return UniqueFd(fd);
+}
+
+Result<uint64_t> FileSize(int fd) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return Fail("stat", errno);
+  if (!S_ISREG(st.st_mode)) return Fail("stat", EINVAL);
+  return static_cast<uint64_t>(st.st_size);
+}
+
+Result<std::string> ReadAt(int fd, uint64_t offset, uint64_t length) {
+  std::string out(length, '\0');
+  uint64_t done = 0;
+  while (done < length) {
+    const ssize_t n =
+        ::pread(fd, out.data() + done, length - done, static_cast<off_t>(offset + done));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Fail("read", errno);
+    }
+    if (n == 0) {
+      return Unexpected(MakeError(ErrorCode::kUnavailable, "StoreUnavailable",
+                                  "read: file is shorter than its recorded size"));
+    }
+    done += static_cast<uint64_t>(n);
+  }
+  return out;
+}
+
+Result<std::string> ReadWholeFile(int dir, const std::string& name) {
+  auto fd = OpenFile(dir, name);
+  if (!fd) return Unexpected(fd.error());
+  auto size = FileSize(fd->get());
+  if (!size) return Unexpected(size.error());
+  return ReadAt(fd->get(), 0, *size);
+}
+
+Result<std::string> WriteTempFile(int dir, std::string_view bytes) {
+  std::string name;
+  UniqueFd fd;
+  while (!fd.valid()) {
+    name = NewTempName();
+    const int raw =
+        ::openat(dir, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (raw < 0 && errno != EEXIST) return Fail("create temp file", errno);
+    fd = UniqueFd(raw);
+  }
+  Status written = WriteAll(fd.get(), bytes);
+  if (written) written = SyncFd(fd.get());
+  // close() can report a deferred write error (NFS); it counts as a failed write.
+  if (written && ::close(fd.Release()) != 0) written = Fail("close", errno);
+  if (!written) {
+    ::unlinkat(dir, name.c_str(), 0);
+    return Unexpected(written.error());
+  }
+  return name;
+}
+
+Status WriteFileAtomic(int dir, const std::string& name, std::string_view bytes) {
+  auto temp = WriteTempFile(dir, bytes);
+  if (!temp) return Unexpected(temp.error());
+  auto renamed = RenameIn(dir, *temp, name);
+  if (!renamed) {
+    ::unlinkat(dir, temp->c_str(), 0);
+    return renamed;
+  }
+  return SyncFd(dir);
+}
+
+Status RenameIn(int dir, const std::string& from, const std::string& to) {
+  if (::renameat(dir, from.c_str(), dir, to.c_str()) != 0) return Fail("rename", errno);
+  return Ok();
+}
+
+Status LinkIn(int dir, const std::string& from, const std::string& to) {
+  if (::linkat(dir, from.c_str(), dir, to.c_str(), 0) != 0) return Fail("link", errno);
+  return Ok();
+}
+
+Status UnlinkIn(int dir, const std::string& name) {
+  if (::unlinkat(dir, name.c_str(), 0) != 0 && errno != ENOENT) return Fail("unlink", errno);
+  return Ok();
+}
+
+Status RemoveDirIn(int dir, const std::string& name) {
+  if (::unlinkat(dir, name.c_str(), AT_REMOVEDIR) != 0) return Fail("rmdir", errno);
+  return Ok();
+}
+
+Status SyncFd(int fd) {
+  if (::fsync(fd) != 0) return Fail("fsync", errno);
+  return Ok();
+}
+
+bool ExistsIn(int dir, const std::string& name) {
+  struct stat st {};
+  return ::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+Result<std::vector<DirEntry>> ListDir(int dir) {
+  // A fresh descriptor: readdir's position must not be shared with `dir`.
+  const int fd = ::openat(dir, ".", kDirFlags);
+  if (fd < 0) return Fail("open directory", errno);
+  DIR* stream = ::fdopendir(fd);
+  if (stream == nullptr) {
+    const int err = errno;
+    ::close(fd);
+    return Fail("opendir", err);
+  }
+  std::vector<DirEntry> entries;
+  errno = 0;
+  while (const dirent* entry = ::readdir(stream)) {
+    const std::string_view name = entry->d_name;
+    if (name != "." && name != "..") entries.push_back({std::string(name), KindOf(fd, *entry)});
+    errno = 0;
+  }
+  const int err = errno;
+  ::closedir(stream);
+  if (err != 0) return Fail("readdir", err);
+  return entries;
+}
+
+}  // namespace noisett::storage::local_fs

@@ -1,0 +1,83 @@
+// POSIX file-system primitives for LocalBlobStore: an owning file descriptor, directory walks that
+// never follow a symlink (every component is opened with O_NOFOLLOW relative to its parent, so
+// nothing planted inside the root can lead outside it), durable atomic file replacement, and the
+// single errno → Error translation. Knows nothing about blobs, versions or JSON.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+
+namespace noisett::storage::local_fs {
+
+// Owns one file descriptor; closes it on destruction. Move-only.
+class UniqueFd final {
+ public:
+  UniqueFd() = default;
+  explicit UniqueFd(int fd) : fd_(fd) {}
+  UniqueFd(UniqueFd&& other) noexcept : fd_(other.Release()) {}
+  UniqueFd& operator=(UniqueFd&& other) noexcept;
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+  ~UniqueFd();
+
+  int get() const { return fd_; }
+  bool valid() const { return fd_ >= 0; }
+  int Release();
+
+ private:
+  int fd_ = -1;
+};
+
+// errno of a failed `op` as an Error: ENOENT → kNotFound "BlobNotFound"; ELOOP/ENOTDIR (a symlink
+// or a file where a directory belongs) and ENOTEMPTY → kConflict "BlobPathConflict"; anything
+// else → kUnavailable "StoreUnavailable" with strerror.
+Error ErrnoError(std::string_view op, int err);
+
+// Temporary files are named ".tmp-…"; no blob name segment or version file starts with '.'.
+bool IsTempName(std::string_view name);
+
+// Opens `name` (one component) inside `dir` as a directory, refusing symlinks.
+Result<UniqueFd> OpenDir(int dir, const std::string& name);
+// As OpenDir, creating the directory first when missing; a new directory's entry is made durable
+// (the parent is fsynced) before returning, so a later fsync inside it is not lost on a crash.
+Result<UniqueFd> OpenOrMakeDir(int dir, const std::string& name);
+// Walks `segments` from `base`, one component at a time (create: OpenOrMakeDir).
+Result<UniqueFd> WalkDirs(int base, const std::vector<std::string>& segments, bool create);
+
+// Opens a regular file for reading, refusing symlinks.
+Result<UniqueFd> OpenFile(int dir, const std::string& name);
+Result<uint64_t> FileSize(int fd);
+// Reads [offset, offset + length) with pread; a short file is kUnavailable (never a short read).
+Result<std::string> ReadAt(int fd, uint64_t offset, uint64_t length);
+Result<std::string> ReadWholeFile(int dir, const std::string& name);
+
+// Creates a fresh ".tmp-…" file in `dir`, writes `bytes`, fsyncs and closes it; returns its name.
+// On failure nothing is left behind.
+Result<std::string> WriteTempFile(int dir, std::string_view bytes);
+// Replaces `name` atomically: temp file, fsync, rename, fsync of `dir`. Readers see the old or the
+// new content, never a mix; after a crash the file holds one of the two.
+Status WriteFileAtomic(int dir, const std::string& name, std::string_view bytes);
+
+Status RenameIn(int dir, const std::string& from, const std::string& to);
+Status LinkIn(int dir, const std::string& from, const std::string& to);
+// Removes a file; a missing file is not an error.
+Status UnlinkIn(int dir, const std::string& name);
+// Removes an empty directory; kConflict "BlobPathConflict" (ENOTEMPTY) when it is not empty.
+Status RemoveDirIn(int dir, const std::string& name);
+Status SyncFd(int fd);
+// True when `name` exists in `dir` (as anything, symlinks not followed).
+bool ExistsIn(int dir, const std::string& name);
+
+enum class EntryKind { kDirectory, kFile, kOther };  // kOther: symlinks, sockets, devices
+struct DirEntry {
+  std::string name;
+  EntryKind kind = EntryKind::kOther;
+};
+// The entries of `dir` except "." and "..", in no particular order.
+Result<std::vector<DirEntry>> ListDir(int dir);
+
+}  // namespace noisett::storage::local_fs

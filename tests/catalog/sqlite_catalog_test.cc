@@ -1,0 +1,251 @@
+// SQLite-only behaviour: opening and migrating files, the URL form, WAL, the query plans the
+// 1M-row benchmark relies on, and the adapter's transaction guard.
+#include "catalog/sqlite_catalog.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "catalog/catalog_contract.h"
+#include "catalog/migrations.h"
+#include "catalog/sqlite_db.h"
+#include "catalog/temp_dir.h"
+
+namespace noisett::catalog::testing {
+namespace {
+
+using sqlite::Db;
+using sqlite::OpenMode;
+using sqlite::Transaction;
+
+std::unique_ptr<SqliteCatalog> MustOpen(const std::string& path) {
+  auto catalog = SqliteCatalog::Open(path);
+  EXPECT_TRUE(catalog) << Describe(catalog);
+  return catalog ? std::move(*catalog) : nullptr;
+}
+
+Db MustOpenDb(const std::string& path) {
+  auto db = Db::Open(path, OpenMode::kReadWrite);
+  if (!db) std::abort();
+  return std::move(*db);
+}
+
+int64_t QueryInt(Db& db, std::string_view sql) {
+  auto stmt = db.Prepare(sql);
+  if (!stmt || !stmt->Step().value_or(false)) return -1;
+  return stmt->Int64(0);
+}
+
+std::string QueryText(Db& db, std::string_view sql) {
+  auto stmt = db.Prepare(sql);
+  if (!stmt || !stmt->Step().value_or(false)) return "<none>";
+  return stmt->Text(0);
+}
+
+Generation OneGeneration(const std::string& user, const std::string& job, int64_t created_at) {
+  Generation g;
+  g.job_id = job;
+  g.user_id = user;
+  g.prompt = "p";
+  g.asset_type = "image";
+  g.created_at = created_at;
+  g.images.push_back(ImageRecord{0, 1, "generated/" + user + "/" + job + "/image_0.jpg", "", 10, 0,
+                                 1, 1, "image/jpeg"});
+  return g;
+}
+
+TEST(SqliteCatalogTest, FreshFileIsMigratedToTheLatestVersion) {
+  TempDir dir;
+  ASSERT_NE(MustOpen(dir.File("fresh.db")), nullptr);
+  Db db = MustOpenDb(dir.File("fresh.db"));
+  auto version = SqliteSchemaVersion(db);
+  ASSERT_TRUE(version);
+  EXPECT_EQ(*version, LatestSchemaVersion());
+  EXPECT_EQ(QueryInt(db, "SELECT COUNT(*) FROM schema_migrations"),
+            static_cast<int64_t>(SqliteMigrations().size()));
+  EXPECT_EQ(QueryInt(db,
+                     "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name IN"
+                     " ('users', 'generations', 'images', 'favorites')"),
+            4);
+}
+
+TEST(SqliteCatalogTest, ReopeningIsIdempotentAndKeepsData) {
+  TempDir dir;
+  const std::string path = dir.File("reopen.db");
+  {
+    auto catalog = MustOpen(path);
+    ASSERT_NE(catalog, nullptr);
+    ASSERT_TRUE(catalog->InsertGeneration(OneGeneration("alice", "job-1", 100)));
+  }
+  for (int i = 0; i < 2; ++i) {
+    auto catalog = MustOpen(path);
+    ASSERT_NE(catalog, nullptr);
+    auto g = catalog->GetGeneration("alice", "job-1");
+    ASSERT_TRUE(g) << Describe(g);
+    EXPECT_EQ(g->images.size(), 1u);
+  }
+  Db db = MustOpenDb(path);
+  EXPECT_EQ(QueryInt(db, "SELECT COUNT(*) FROM schema_migrations"),
+            static_cast<int64_t>(SqliteMigrations().size()));
+}
+
+TEST(SqliteCatalogTest, RefusesASchemaNewerThanThisBuild) {
+  TempDir dir;
+  const std::string path = dir.File("future.db");
+  ASSERT_NE(MustOpen(path), nullptr);
+  {
+    Db db = MustOpenDb(path);
+    auto stmt = db.Prepare(
+        "INSERT INTO schema_migrations (version, name, applied_at)"
+        " VALUES (?1, 'from the future', 0)");
+    ASSERT_TRUE(stmt);
+    ASSERT_TRUE(stmt->Bind({int64_t{LatestSchemaVersion() + 1}}));
+    ASSERT_TRUE(stmt->Run());
+  }
+  auto catalog = SqliteCatalog::Open(path);
+  ASSERT_FALSE(catalog);
+  EXPECT_EQ(catalog.error().code, ErrorCode::kUnsupported);
+  EXPECT_EQ(catalog.error().reason, "schema_too_new");
+  EXPECT_NE(catalog.error().message.find(std::to_string(LatestSchemaVersion() + 1)),
+            std::string::npos);
+}
+
+TEST(SqliteCatalogTest, FileIsInWalModeWithForeignKeys) {
+  TempDir dir;
+  ASSERT_NE(MustOpen(dir.File("wal.db")), nullptr);
+  Db db = MustOpenDb(dir.File("wal.db"));
+  EXPECT_EQ(QueryText(db, "PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(QueryInt(db, "PRAGMA foreign_keys"), 1);
+}
+
+TEST(SqliteCatalogTest, OpenCreatesTheParentDirectory) {
+  TempDir dir;
+  ASSERT_NE(MustOpen(dir.File("data/nested/noisett.db")), nullptr);
+  EXPECT_TRUE(std::filesystem::exists(dir.File("data/nested/noisett.db")));
+}
+
+TEST(SqliteCatalogTest, UnopenablePathIsCatalogUnavailable) {
+  TempDir dir;
+  auto catalog = SqliteCatalog::Open(dir.path());  // a directory, not a file
+  ASSERT_FALSE(catalog);
+  EXPECT_EQ(catalog.error().code, ErrorCode::kUnavailable);
+  EXPECT_EQ(catalog.error().reason, "catalog_unavailable");
+}
+
+TEST(SqliteCatalogTest, ParsesCatalogUrls) {
+  EXPECT_EQ(ParseCatalogUrl("sqlite://./data/noisett.db").value_or(""), "./data/noisett.db");
+  EXPECT_EQ(ParseCatalogUrl("sqlite:///var/lib/noisett.db").value_or(""), "/var/lib/noisett.db");
+  EXPECT_EQ(ParseCatalogUrl("sqlite://:memory:").value_or(""), ":memory:");
+  for (const char* bad : {"", "sqlite://", "sqlite:/x.db", "postgresql://host/db", "x.db",
+                          "sqlite://x.db?mode=ro", "sqlite://x.db#frag"}) {
+    auto path = ParseCatalogUrl(bad);
+    ASSERT_FALSE(path) << bad;
+    EXPECT_EQ(path.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(path.error().reason, "bad_catalog_url");
+  }
+}
+
+// The history and favorites pages must walk their index in order: a temp B-tree would mean
+// sorting every row of the user on each page, which the 1M-row benchmark cannot afford.
+TEST(SqliteCatalogTest, KeysetQueriesUseTheirIndexWithoutSorting) {
+  TempDir dir;
+  ASSERT_NE(MustOpen(dir.File("plan.db")), nullptr);
+  Db db = MustOpenDb(dir.File("plan.db"));
+  struct Case {
+    const char* sql;
+    const char* index;
+  };
+  for (const Case& c : {Case{kHistoryFirstPageSql, "idx_generations_user"},
+                        Case{kHistoryAfterSql, "idx_generations_user"},
+                        Case{kFavoritesFirstPageSql, "idx_favorites_user"},
+                        Case{kFavoritesAfterSql, "idx_favorites_user"}}) {
+    auto plan = sqlite::ExplainQueryPlan(db, c.sql);
+    ASSERT_TRUE(plan) << Describe(plan);
+    std::string all;
+    for (const std::string& line : *plan) all += line + "\n";
+    EXPECT_NE(all.find(c.index), std::string::npos) << c.sql << "\n" << all;
+    EXPECT_EQ(all.find("TEMP B-TREE"), std::string::npos) << c.sql << "\n" << all;
+    EXPECT_EQ(all.find("SCAN generations"), std::string::npos) << c.sql << "\n" << all;
+  }
+}
+
+// WAL: a reader keeps working from the last committed snapshot while another connection holds
+// the write lock in a long transaction.
+TEST(SqliteCatalogTest, ReadsSucceedDuringAnotherConnectionsLongWrite) {
+  TempDir dir;
+  const std::string path = dir.File("wal-read.db");
+  auto catalog = MustOpen(path);
+  ASSERT_NE(catalog, nullptr);
+  ASSERT_TRUE(catalog->InsertGeneration(OneGeneration("alice", "job-1", 100)));
+
+  Db other = MustOpenDb(path);
+  auto txn = Transaction::Begin(other, Transaction::Kind::kWrite);
+  ASSERT_TRUE(txn) << Describe(txn);
+  auto insert = other.Prepare(
+      "INSERT INTO generations (job_id, user_id, prompt, asset_type, created_at)"
+      " VALUES ('job-2', 'alice', 'p', 'image', 200)");
+  ASSERT_TRUE(insert);
+  ASSERT_TRUE(insert->Run());
+
+  auto page = catalog->ListGenerations("alice", {50, ""});
+  ASSERT_TRUE(page) << Describe(page);
+  ASSERT_EQ(page->items.size(), 1u);  // the uncommitted row is not visible
+  EXPECT_EQ(page->items[0].job_id, "job-1");
+  EXPECT_TRUE(catalog->GetGeneration("alice", "job-1"));
+  EXPECT_TRUE(catalog->Totals("alice"));
+  EXPECT_TRUE(catalog->CheckReady());
+}
+
+TEST(SqliteDbTest, TransactionRollsBackUnlessCommitted) {
+  TempDir dir;
+  Db db = MustOpenDb(dir.File("txn.db"));
+  ASSERT_TRUE(db.Exec("CREATE TABLE t (x INTEGER)"));
+  auto insert_one = [&](int64_t x) {
+    auto stmt = db.Prepare("INSERT INTO t (x) VALUES (?1)");
+    return stmt && stmt->Bind({x}) && stmt->Run();
+  };
+  {
+    auto txn = Transaction::Begin(db, Transaction::Kind::kWrite);
+    ASSERT_TRUE(txn);
+    ASSERT_TRUE(insert_one(1));
+  }  // dropped: rolled back
+  {
+    auto txn = Transaction::Begin(db, Transaction::Kind::kWrite);
+    ASSERT_TRUE(txn);
+    ASSERT_TRUE(insert_one(2));
+    ASSERT_TRUE(txn->Commit());
+  }
+  EXPECT_TRUE(db.InAutocommit());
+  EXPECT_EQ(QueryInt(db, "SELECT COUNT(*) FROM t"), 1);
+  EXPECT_EQ(QueryInt(db, "SELECT x FROM t"), 2);
+}
+
+TEST(SqliteDbTest, WriterLockedPastTheTimeoutMapsToCatalogBusy) {
+  // Two connections, as two processes would have; the second waits 50 ms instead of 5 s.
+  TempDir dir;
+  Db first = MustOpenDb(dir.File("busy.db"));
+  auto second_or = Db::Open(dir.File("busy.db"), OpenMode::kReadWrite, /*busy_timeout_ms=*/50);
+  ASSERT_TRUE(second_or);
+  Db& second = *second_or;
+  auto held = Transaction::Begin(first, Transaction::Kind::kWrite);
+  ASSERT_TRUE(held);
+  auto blocked = Transaction::Begin(second, Transaction::Kind::kWrite);
+  ASSERT_FALSE(blocked);
+  EXPECT_EQ(blocked.error().code, ErrorCode::kUnavailable);
+  EXPECT_EQ(blocked.error().reason, "catalog_busy");
+}
+
+TEST(SqliteDbTest, ConstraintViolationIsConflict) {
+  TempDir dir;
+  Db db = MustOpenDb(dir.File("constraint.db"));
+  ASSERT_TRUE(db.Exec("CREATE TABLE t (x INTEGER PRIMARY KEY)"));
+  ASSERT_TRUE(db.Exec("INSERT INTO t (x) VALUES (1)"));
+  Status again = db.Exec("INSERT INTO t (x) VALUES (1)");
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, ErrorCode::kConflict);
+}
+
+}  // namespace
+}  // namespace noisett::catalog::testing
