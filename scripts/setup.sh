@@ -11,7 +11,7 @@ PACKAGES=(
   libvips-dev libwebp-dev libpng-dev libjpeg-dev nlohmann-json3-dev libcli11-dev
   libssl-dev libcurl4-openssl-dev libsqlite3-dev libboost-dev
   # tests, fuzzing (clang's libFuzzer runtime) and benchmarks
-  libgtest-dev libbenchmark-dev clang-14 libclang-rt-14-dev libvips-tools python3-pil time openssl
+  libgtest-dev libbenchmark-dev clang-14 libclang-rt-14-dev libvips-tools python3-pil time openssl curl
 )
 
 missing=()

@@ -5,19 +5,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/ids.h"
+
 namespace noisett::auth {
 
 bool User::is_admin() const {
   return std::find(roles.begin(), roles.end(), kAdminRole) != roles.end();
 }
 
-bool IsValidUserId(std::string_view id) {
-  if (id.empty() || id.size() > 64) return false;
-  return std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-';
-  });
-}
+bool IsValidUserId(std::string_view id) { return noisett::IsValidUserId(id); }
 
 std::string UserToJson(const User& user) {
   nlohmann::json j = {

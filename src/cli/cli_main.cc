@@ -4,17 +4,23 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <thread>
 
 #include "cli/auth_commands.h"
+#include "cli/command_mode.h"
 #include "cli/optimize_command.h"
+#include "cli/serve_command.h"
 #include "core/env.h"
 #include "image/image_types.h"
 
 namespace {
 
 using noisett::cli::AuthFlags;
+using noisett::cli::BackendFlags;
+using noisett::cli::CommandModeArgs;
+using noisett::cli::ServeArgs;
 using noisett::cli::OptimizeArgs;
 using noisett::cli::TokenArgs;
 
@@ -34,10 +40,49 @@ constexpr const char* kEnvironmentHelp = R"(Environment variables (each override
   NOISETT_AUTH_SCOPE        a scope every token must carry in scp (default: none required)
   NOISETT_JWKS_URL          fetch the signing keys here instead of OpenID discovery
   NOISETT_JWKS_FILE         read the signing keys from this file instead
-  NOISETT_TOKEN             the token `whoami` checks when --token is not given
+  NOISETT_TOKEN             the token `whoami` checks, and remote command mode sends
+  NOISETT_LISTEN            where `serve` listens, HOST:PORT (default 127.0.0.1:8080)
+  NOISETT_STORE             blob store URL (default file://DATA_DIR/blobs)
+  AZURE_STORAGE_CONTAINER   container name (default noisett-storage)
+  NOISETT_CATALOG           catalog URL (default sqlite://DATA_DIR/noisett.db)
+  NOISETT_PUBLIC_URL        base of signed links (default http://LISTEN)
+  NOISETT_CDN_URL           CDN base: cdn_url = CDN/CONTAINER/PATH (default: the signed link)
+  NOISETT_LINK_KEYS         link signing keys ID:BASE64,... (newest last; default a key made
+                            once in DATA_DIR/link-keys)
+  NOISETT_SOFT_DELETE_DAYS  days a deleted job stays restorable (default 7)
   NOISETT_LOG_LEVEL         debug | info | warn | error (default info)
 
+Commands (`noisett NAME 'JSON'`; direct with --user U, or remote with --server URL and a token):
+  images.upload (--file PATH)  images.url  images.list  history.list  history.get
+  history.delete  history.restore  history.favorite  history.unfavorite  favorites.list
+  storage.metrics
+
 Exit status: 0 success, 1 some inputs failed (each reported on stderr), 2 usage or setup error.)";
+
+// Store, catalog, links and image limits: shared by `serve` and command mode.
+// `serve` already has --data-dir from the auth flags (with_data_dir = false); RunServe shares it.
+void AddBackendFlags(CLI::App* cmd, BackendFlags& f, bool with_data_dir = true) {
+  if (with_data_dir) {
+    cmd->add_option("--data-dir", f.data_dir, "Data directory (blobs, catalog, keys)")
+        ->envname("NOISETT_DATA_DIR")
+        ->capture_default_str();
+  }
+  cmd->add_option("--store", f.store, "Blob store URL (file://DIR)")->envname("NOISETT_STORE");
+  cmd->add_option("--container", f.container, "Blob container")
+      ->envname("AZURE_STORAGE_CONTAINER")
+      ->capture_default_str();
+  cmd->add_option("--catalog", f.catalog, "Catalog URL (sqlite://FILE)")
+      ->envname("NOISETT_CATALOG");
+  cmd->add_option("--public-url", f.public_url, "Base URL of signed links")
+      ->envname("NOISETT_PUBLIC_URL");
+  cmd->add_option("--cdn-url", f.cdn_url, "CDN base URL")->envname("NOISETT_CDN_URL");
+  cmd->add_option("--link-keys", f.link_keys, "Link signing keys ID:BASE64,...")
+      ->envname("NOISETT_LINK_KEYS");
+  cmd->add_option("--soft-delete-days", f.soft_delete_days, "Restore window, days (1..365)")
+      ->envname("NOISETT_SOFT_DELETE_DAYS")
+      ->check(CLI::Range(1, 365))
+      ->capture_default_str();
+}
 
 std::string SizeValidator(const std::string& text) {
   auto v = noisett::ParseUintWithSuffix(text, "value");
@@ -143,6 +188,43 @@ void AddWhoami(CLI::App& app, AuthFlags& flags, std::string& token) {
   cmd->footer("Exit status: 0 valid, 1 refused (reason on stdout), 2 configuration error.");
 }
 
+void AddServe(CLI::App& app, ServeArgs& args) {
+  CLI::App* cmd = app.add_subcommand(
+      "serve",
+      "Run the HTTP API (docs/api.md) on the configured store and catalog until SIGTERM/SIGINT");
+  cmd->add_option("--listen", args.listen, "HOST:PORT to listen on")
+      ->envname("NOISETT_LISTEN")
+      ->capture_default_str();
+  AddAuthFlags(cmd, args.auth);
+  AddBackendFlags(cmd, args.backend, /*with_data_dir=*/false);
+  cmd->footer("Exit status: 0 after a graceful stop, 2 when it cannot start.");
+}
+
+// `noisett NAME 'JSON' [--user U | --server URL] ...`: its own small parser, because command
+// names (history.list) are open-ended and must not collide with the subcommands.
+int RunCommandModeMain(int argc, char** argv) {
+  CLI::App app{"noisett NAME 'JSON': run one command", "noisett"};
+  CommandModeArgs args;
+  args.name = argv[1];
+  std::string max_bytes = std::to_string(noisett::image::kDefaultMaxUploadBytes);
+  app.add_option("json", args.json, "The command input, a JSON object (default {})");
+  app.add_option("--user,-u", args.user, "Direct mode: run as this user (operators)");
+  app.add_option("--server", args.server, "Remote mode: the server's base URL");
+  app.add_option("--token,-t", args.token, "Remote mode: bearer token")->envname("NOISETT_TOKEN");
+  app.add_option("--file,-f", args.file, "images.upload: the image file");
+  app.add_option("--max-upload-bytes", max_bytes, "Largest accepted input")
+      ->envname("NOISETT_MAX_UPLOAD_BYTES")
+      ->check(SizeValidator, "SIZE");
+  AddBackendFlags(&app, args.backend);
+  try {
+    app.parse(argc - 1, argv + 1);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  args.backend.optimize.limits.max_bytes = *noisett::ParseUintWithSuffix(max_bytes, "max-upload-bytes");
+  return noisett::cli::RunCommandMode(args, stdout, stderr);
+}
+
 int FinishOptimize(OptimizeArgs& args, const std::string& quality, const std::string& format,
                    const std::string& max_bytes, const std::string& max_pixels) {
   args.options.quality = *noisett::image::ParseQuality(quality);
@@ -155,10 +237,14 @@ int FinishOptimize(OptimizeArgs& args, const std::string& quality, const std::st
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc >= 2 && argv[1][0] != '-' && std::strchr(argv[1], '.') != nullptr) {
+    return RunCommandModeMain(argc, argv);
+  }
   CLI::App app{
       "noisett: the secure image back end of the image-generation app.\n"
-      "Validates, optimizes and thumbnails images (libvips) and checks Microsoft Entra ID (or "
-      "dev issuer) tokens; later: stores images per user, signs links and keeps history.",
+      "Checks Microsoft Entra ID (or dev issuer) tokens, optimizes and thumbnails images "
+      "(libvips), stores them under each person's path, hands out signed links and keeps "
+      "history and favorites.",
       "noisett"};
   app.require_subcommand(1);
   app.footer(kEnvironmentHelp);
@@ -175,6 +261,8 @@ int main(int argc, char** argv) {
   AuthFlags whoami_flags;
   std::string whoami_token;
   AddWhoami(app, whoami_flags, whoami_token);
+  ServeArgs serve_args;
+  AddServe(app, serve_args);
 
   try {
     app.parse(argc, argv);
@@ -193,6 +281,7 @@ int main(int argc, char** argv) {
       return FinishOptimize(optimize, quality, format, max_bytes, max_pixels);
     }
     if (app.got_subcommand("token")) return noisett::cli::RunToken(token_args, stdout, stderr);
+    if (app.got_subcommand("serve")) return noisett::cli::RunServe(serve_args, stderr);
     if (app.got_subcommand("whoami")) {
       return noisett::cli::RunWhoami(whoami_flags, whoami_token, stdout, stderr);
     }

@@ -63,6 +63,21 @@ bool IsLoopbackHost(std::string host) {
 
 }  // namespace
 
+std::string UrlEncode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out.push_back(char(c));
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
 Status CheckKeyUrl(const std::string& url) {
   std::unique_ptr<CURLU, CurlUrlDeleter> parsed(curl_url());
   if (!parsed || curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
@@ -84,6 +99,13 @@ Status CheckKeyUrl(const std::string& url) {
 }
 
 Result<HttpResponse> HttpGet(const std::string& url, const HttpGetOptions& options) {
+  HttpRequestSpec request;
+  request.url = url;
+  return HttpSend(request, options);
+}
+
+Result<HttpResponse> HttpSend(const HttpRequestSpec& request, const HttpGetOptions& options) {
+  const std::string& url = request.url;
   GlobalInitOnce();
   std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
   if (!curl) return Unexpected(MakeError(ErrorCode::kInternal, "curl", "curl_easy_init failed"));
@@ -103,6 +125,17 @@ Result<HttpResponse> HttpGet(const std::string& url, const HttpGetOptions& optio
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
   curl_easy_setopt(c, CURLOPT_USERAGENT, "noisett");
+  struct curl_slist* raw_headers = nullptr;
+  for (const auto& [name, value] : request.headers) {
+    raw_headers = curl_slist_append(raw_headers, (name + ": " + value).c_str());
+  }
+  std::unique_ptr<curl_slist, void (*)(curl_slist*)> headers(raw_headers, curl_slist_free_all);
+  if (headers) curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+  if (request.method != "GET") curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  if (!request.body.empty() || request.method == "POST" || request.method == "PUT") {
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.size()));
+  }
   const CURLcode rc = curl_easy_perform(c);
   if (sink.overflow) {
     return Unexpected(MakeError(ErrorCode::kTooLarge, "too_large",

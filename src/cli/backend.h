@@ -1,0 +1,51 @@
+// The embedded back end a `serve` or a direct-mode command runs on: the blob store, the catalog,
+// the link signer and the service over them, opened from flags / environment variables.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "catalog/catalog.h"
+#include "core/clock.h"
+#include "image/image_types.h"
+#include "service/service.h"
+#include "storage/blob_store.h"
+#include "storage/link_signer.h"
+
+namespace noisett::cli {
+
+// Settings as given (empty = default derived from data_dir).
+struct BackendFlags {
+  std::string data_dir = "./data";        // NOISETT_DATA_DIR
+  std::string store;                      // NOISETT_STORE, default file://DATA_DIR/blobs
+  std::string container = "noisett-storage";  // AZURE_STORAGE_CONTAINER
+  std::string catalog;                    // NOISETT_CATALOG, default sqlite://DATA_DIR/noisett.db
+  std::string public_url;                 // NOISETT_PUBLIC_URL, default http://LISTEN
+  std::string cdn_url;                    // NOISETT_CDN_URL
+  std::string link_keys;                  // NOISETT_LINK_KEYS, default a key in DATA_DIR
+  int soft_delete_days = 7;               // NOISETT_SOFT_DELETE_DAYS
+  image::OptimizeOptions optimize;
+};
+
+class Backend {
+ public:
+  static Result<std::unique_ptr<Backend>> Open(const BackendFlags& flags, const Clock& clock);
+
+  service::Service& service() { return *service_; }
+  storage::BlobStore& blobs() { return *blobs_; }
+  storage::LocalLinkSigner& links() { return *links_; }
+  const std::string& container() const { return container_; }
+  // "file:///.../blobs (container noisett-storage), sqlite://..." for the start-up log.
+  const std::string& description() const { return description_; }
+
+ private:
+  Backend() = default;
+  std::unique_ptr<storage::BlobStore> blobs_;
+  std::unique_ptr<catalog::Catalog> catalog_;
+  std::unique_ptr<storage::LocalLinkSigner> links_;
+  std::unique_ptr<service::Service> service_;
+  std::string container_;
+  std::string description_;
+};
+
+}  // namespace noisett::cli

@@ -1,0 +1,97 @@
+// Command mode: direct (in-process service) or remote (HTTP).
+#include "cli/command_mode.h"
+
+#include <nlohmann/json.hpp>
+
+#include "cli/file_io.h"
+#include "core/clock.h"
+#include "core/ids.h"
+#include "net/http_client.h"
+
+namespace noisett::cli {
+namespace {
+
+int Usage(std::FILE* err, const std::string& message) {
+  std::fprintf(err, "noisett: %s\n", message.c_str());
+  return 2;
+}
+
+int Failed(std::FILE* err, const std::string& name, const Error& e) {
+  std::fprintf(err, "noisett %s: %s: %s\n", name.c_str(), e.reason.c_str(), e.message.c_str());
+  return 1;
+}
+
+int Direct(const CommandModeArgs& args, const nlohmann::json& input, const std::string& body,
+           std::FILE* out, std::FILE* err) {
+  if (!IsValidUserId(args.user)) {
+    return Usage(err, "direct mode needs --user NAME ([A-Za-z0-9_-]{1,64}), or use --server URL");
+  }
+  auto backend = Backend::Open(args.backend, SystemClock::Instance());
+  if (!backend) return Usage(err, backend.error().ToString());
+  auth::User user;
+  user.user_id = args.user;
+  user.name = args.user;
+  auto result = (*backend)->service().Run(args.name, user, {input, body});
+  if (!result) return Failed(err, args.name, result.error());
+  std::fprintf(out, "%s\n", result->dump().c_str());
+  return 0;
+}
+
+// Uploads carry their arguments in the query; other commands send them as the JSON body.
+net::HttpRequestSpec RemoteRequest(const CommandModeArgs& args, const nlohmann::json& input,
+                                   const std::string& body) {
+  net::HttpRequestSpec request;
+  request.method = "POST";
+  std::string base = args.server;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  request.url = base + "/api/commands/" + net::UrlEncode(args.name);
+  request.headers.push_back({"Authorization", "Bearer " + args.token});
+  if (!args.file.empty()) {
+    std::string query;
+    for (const auto& [key, value] : input.items()) {
+      query += (query.empty() ? "?" : "&") + net::UrlEncode(key) + "=" +
+               net::UrlEncode(value.is_string() ? value.get<std::string>() : value.dump());
+    }
+    request.url += query;
+    request.headers.push_back({"Content-Type", "application/octet-stream"});
+    request.body = body;
+  } else {
+    request.headers.push_back({"Content-Type", "application/json"});
+    request.body = input.dump();
+  }
+  return request;
+}
+
+int Remote(const CommandModeArgs& args, const nlohmann::json& input, const std::string& body,
+           std::FILE* out, std::FILE* err) {
+  if (args.token.empty()) return Usage(err, "remote mode needs a token: --token or NOISETT_TOKEN");
+  net::HttpGetOptions options;
+  options.timeout_ms = 120000;
+  options.max_body_bytes = 64 << 20;
+  auto response = net::HttpSend(RemoteRequest(args, input, body), options);
+  if (!response) return Usage(err, response.error().ToString());
+  if (response->status >= 200 && response->status < 300) {
+    std::fprintf(out, "%s\n", response->body.c_str());
+    return 0;
+  }
+  std::fprintf(err, "noisett %s: HTTP %ld: %s\n", args.name.c_str(), response->status,
+               response->body.c_str());
+  return 1;
+}
+
+}  // namespace
+
+int RunCommandMode(const CommandModeArgs& args, std::FILE* out, std::FILE* err) {
+  nlohmann::json input = nlohmann::json::parse(args.json, nullptr, /*allow_exceptions=*/false);
+  if (!input.is_object()) return Usage(err, "the command input must be a JSON object, e.g. '{}'");
+  std::string body;
+  if (!args.file.empty()) {
+    auto bytes = ReadFileCapped(args.file, args.backend.optimize.limits.max_bytes);
+    if (!bytes) return Failed(err, args.name, bytes.error());
+    body = std::move(*bytes);
+  }
+  return args.server.empty() ? Direct(args, input, body, out, err)
+                             : Remote(args, input, body, out, err);
+}
+
+}  // namespace noisett::cli

@@ -1,0 +1,53 @@
+// Wiring for `noisett serve`: auth, back end, API, server.
+#include "cli/serve_command.h"
+
+#include "auth/authenticator.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "http/api.h"
+#include "http/server.h"
+#include "image/pipeline.h"
+
+namespace noisett::cli {
+namespace {
+
+int CannotStart(std::FILE* err, const Error& e) {
+  std::fprintf(err, "noisett serve: %s\n", e.ToString().c_str());
+  return 2;
+}
+
+}  // namespace
+
+int RunServe(ServeArgs args, std::FILE* err) {
+  image::InitPipeline();  // before any thread: it sets up libvips once
+  const Clock& clock = SystemClock::Instance();
+  auto auth_config = AuthConfigFromFlags(args.auth);
+  if (!auth_config) return CannotStart(err, auth_config.error());
+  auto validator = auth::MakeValidator(*auth_config, clock);
+  if (!validator) return CannotStart(err, validator.error());
+  auth::Authenticator authenticator(auth_config->mode, std::move(*validator));
+
+  args.backend.data_dir = args.auth.data_dir;  // one --data-dir for keys, blobs and catalog
+  if (args.backend.public_url.empty()) args.backend.public_url = "http://" + args.listen;
+  auto backend = Backend::Open(args.backend, clock);
+  if (!backend) return CannotStart(err, backend.error());
+
+  http::ApiDeps deps{(*backend)->service(), authenticator, (*backend)->links(),
+                     (*backend)->blobs(), (*backend)->container(), clock};
+  http::ServerOptions options;
+  options.listen = args.listen;
+  options.handle_signals = true;
+  // The upload limit is the body limit: a larger Content-Length gets 413 before it is read.
+  options.max_body_bytes = args.backend.optimize.limits.max_bytes;
+  auto server = http::Server::Create(options, http::MakeApiHandler(deps));
+  if (!server) return CannotStart(err, server.error());
+  LogInfo("noisett serving on http://" + args.listen.substr(0, args.listen.rfind(':') + 1) +
+          std::to_string((*server)->Port()) + " (auth " +
+          std::string(auth::AuthModeName(auth_config->mode)) + "; " + (*backend)->description() +
+          "; links " + args.backend.public_url + ")");
+  (*server)->Run();
+  LogInfo("noisett stopped");
+  return 0;
+}
+
+}  // namespace noisett::cli

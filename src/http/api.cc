@@ -1,0 +1,263 @@
+// The API routes: each handler is parse, call, map (the userver hello handler shape).
+#include "http/api.h"
+
+#include <functional>
+#include <map>
+
+#include "auth/refusal.h"
+#include "http/blob_handler.h"
+#include "http/multipart.h"
+
+namespace noisett::http {
+namespace {
+
+using Json = nlohmann::json;
+using ArgTypes = std::map<std::string, ArgType, std::less<>>;
+
+// What a command gets: JSON args and, for uploads, the raw file bytes (a view into the request).
+struct Input {
+  Json args = Json::object();
+  std::string_view body;
+};
+using InputMaker = std::function<Result<Input>()>;
+
+const ArgTypes kUploadArgs = {{"seed", ArgType::kInt}};
+const ArgTypes kListArgs = {{"limit", ArgType::kInt}};
+const ArgTypes kImageListArgs = {{"limit", ArgType::kInt}, {"include_thumbnails", ArgType::kBool}};
+const ArgTypes kUrlArgs = {{"expiry_hours", ArgType::kInt}, {"thumbnail", ArgType::kBool}};
+
+Error BadInput(std::string message) {
+  return MakeError(ErrorCode::kInvalidArgument, "bad_input", std::move(message));
+}
+
+// Adds name=value pairs to args, typed by `types`; a name already present (a path parameter) is
+// refused so the query cannot override what the path says.
+Status AddArgs(const std::map<std::string, std::string>& pairs, const ArgTypes& types, Json* args) {
+  for (const auto& [name, value] : pairs) {
+    if (args->contains(name)) return Unexpected(BadInput("'" + name + "' given twice"));
+    auto it = types.find(name);
+    auto converted = ConvertArg(name, value, it == types.end() ? ArgType::kString : it->second);
+    if (!converted) return Unexpected(converted.error());
+    (*args)[name] = std::move(*converted);
+  }
+  return Ok();
+}
+
+Result<Json> QueryArgs(const HttpRequest& request, const ArgTypes& types,
+                       Json args = Json::object()) {
+  auto query = ParseQuery(request.raw_query());
+  if (!query) return Unexpected(BadInput(query.error().message));
+  if (auto ok = AddArgs(*query, types, &args); !ok) return Unexpected(ok.error());
+  return args;
+}
+
+// An image upload's bytes: a raw image/* (or octet-stream) body, or one file in a multipart form
+// whose text fields join the args.
+Result<Input> UploadInput(const HttpRequest& request) {
+  auto args = QueryArgs(request, kUploadArgs);
+  if (!args) return Unexpected(args.error());
+  std::string_view type = request.headers.Get("Content-Type").value_or("");
+  std::string_view media = type.substr(0, type.find(';'));
+  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
+  if (media.size() > 6 && EqualsIgnoreCase(media.substr(0, 6), "image/")) {
+    return Input{std::move(*args), request.body};
+  }
+  if (EqualsIgnoreCase(media, "application/octet-stream"))
+    return Input{std::move(*args), request.body};
+  if (EqualsIgnoreCase(media, "multipart/form-data")) {
+    auto boundary = MultipartBoundary(type);
+    if (!boundary) return Unexpected(boundary.error());
+    auto form = ParseMultipart(request.body, *boundary);
+    if (!form) return Unexpected(form.error());
+    if (auto ok = AddArgs(form->fields, kUploadArgs, &*args); !ok) return Unexpected(ok.error());
+    return Input{std::move(*args), form->file};
+  }
+  return Unexpected(MakeError(ErrorCode::kUnsupported, "unsupported_media_type",
+                              "upload an image (Content-Type image/*) or multipart/form-data"));
+}
+
+Result<int64_t> PathInt(std::string_view name, const std::string& text) {
+  auto value = ConvertArg(name, text, ArgType::kInt);
+  if (!value) return Unexpected(value.error());
+  return value->get<int64_t>();
+}
+
+class Api final {
+ public:
+  explicit Api(const ApiDeps& deps)
+      : deps_(deps), blob_deps_{deps.links, deps.blobs, deps.container, deps.clock} {}
+
+  // Authenticates, builds the input, runs `command`, answers `ok_status` with its JSON.
+  HttpResponse Call(const HttpRequest& request, std::string_view command, const InputMaker& make,
+                    int ok_status = 200) const {
+    auto user = Authenticate(request);
+    if (!user) return Failure(user.error());
+    HttpResponse res = Run(*user, command, make, ok_status);
+    res.user = user->user_id;
+    // Answers carry fresh signed links and personal data: no shared cache may keep them.
+    res.headers.Set("Cache-Control", "no-store");
+    return res;
+  }
+
+  HttpResponse Commands(const HttpRequest& request, const std::string& name) const {
+    const service::CommandSpec* spec = deps_.service.registry().Find(name);
+    if (spec != nullptr && spec->takes_body) {
+      return Call(
+          request, name, [&] { return UploadInput(request); }, 201);
+    }
+    return Call(request, name, [&]() -> Result<Input> {
+      if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) return Input{};
+      Json args = Json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+      if (args.is_discarded()) return Unexpected(BadInput("the body must be JSON args"));
+      return Input{std::move(args), {}};
+    });
+  }
+
+  HttpResponse Ready() const {
+    auto ok = deps_.service.CheckReady();
+    if (ok) return JsonResponse(200, Json{{"status", "ready"}});
+    // Whatever the cause, a backend that does not answer makes this instance not ready.
+    return ErrorResponse(503, ok.error().reason, ok.error().message);
+  }
+
+  HttpResponse Blob(const HttpRequest& request, const RouteParams& params) const {
+    return ServeBlob(blob_deps_, request, params);
+  }
+
+ private:
+  Result<auth::User> Authenticate(const HttpRequest& request) const {
+    if (request.headers.Count("Authorization") > 1) {
+      return Unexpected(auth::Refusal(auth::reason::kMalformed, "more than one Authorization"));
+    }
+    auth::Credentials credentials{request.headers.Get("Authorization"),
+                                  request.headers.Get("X-Auth-Optional")};
+    return deps_.auth.Authenticate(credentials);
+  }
+
+  HttpResponse Run(const auth::User& user, std::string_view command, const InputMaker& make,
+                   int ok_status) const {
+    auto input = make();
+    if (!input) return Failure(input.error());
+    auto out = deps_.service.Run(command, user,
+                                 service::CommandInput{std::move(input->args), input->body});
+    if (!out) return Failure(out.error());
+    return JsonResponse(ok_status, *out);
+  }
+
+  // A 401 (and the admin 403) carries the identity module's RFC 6750 challenge.
+  static HttpResponse Failure(const Error& error) {
+    HttpResponse res = ErrorResponse(error);
+    if (error.code == ErrorCode::kUnauthenticated || error.reason == auth::reason::kNotAdmin) {
+      res.headers.Set("WWW-Authenticate", auth::BearerChallenge(error));
+    }
+    return res;
+  }
+
+  ApiDeps deps_;
+  BlobHandlerDeps blob_deps_;
+};
+
+// Path parameters become args; the query adds the rest.
+InputMaker JobArgs(const HttpRequest& request, const RouteParams& params) {
+  return [&request, &params]() -> Result<Input> {
+    auto args = QueryArgs(request, {}, Json{{"job_id", params.Get("job")}});
+    if (!args) return Unexpected(args.error());
+    return Input{std::move(*args), {}};
+  };
+}
+
+InputMaker JobIndexArgs(const HttpRequest& request, const RouteParams& params,
+                        const ArgTypes& types) {
+  return [&request, &params, types]() -> Result<Input> {
+    auto index = PathInt("image_index", params.Get("index"));
+    if (!index) return Unexpected(index.error());
+    auto args =
+        QueryArgs(request, types, Json{{"job_id", params.Get("job")}, {"image_index", *index}});
+    if (!args) return Unexpected(args.error());
+    return Input{std::move(*args), {}};
+  };
+}
+
+InputMaker QueryOnly(const HttpRequest& request, const ArgTypes& types) {
+  return [&request, types]() -> Result<Input> {
+    auto args = QueryArgs(request, types);
+    if (!args) return Unexpected(args.error());
+    return Input{std::move(*args), {}};
+  };
+}
+
+void AddApiRoutes(Router& r, const std::shared_ptr<Api>& api) {
+  using P = const RouteParams&;
+  using R = const HttpRequest&;
+  r.Add("POST", "/api/images", [api](R q, P) {
+    return api->Call(
+        q, "images.upload", [&] { return UploadInput(q); }, 201);
+  });
+  r.Add("GET", "/api/images",
+        [api](R q, P) { return api->Call(q, "images.list", QueryOnly(q, kImageListArgs)); });
+  r.Add("GET", "/api/images/{job}/{index}/url",
+        [api](R q, P p) { return api->Call(q, "images.url", JobIndexArgs(q, p, kUrlArgs)); });
+  r.Add("GET", "/api/history",
+        [api](R q, P) { return api->Call(q, "history.list", QueryOnly(q, kListArgs)); });
+  r.Add("GET", "/api/history/{job}",
+        [api](R q, P p) { return api->Call(q, "history.get", JobArgs(q, p)); });
+  r.Add("DELETE", "/api/history/{job}",
+        [api](R q, P p) { return api->Call(q, "history.delete", JobArgs(q, p)); });
+  r.Add("POST", "/api/history/{job}/restore",
+        [api](R q, P p) { return api->Call(q, "history.restore", JobArgs(q, p)); });
+  r.Add("PUT", "/api/favorites/{job}/{index}",
+        [api](R q, P p) { return api->Call(q, "history.favorite", JobIndexArgs(q, p, {})); });
+  r.Add("DELETE", "/api/favorites/{job}/{index}",
+        [api](R q, P p) { return api->Call(q, "history.unfavorite", JobIndexArgs(q, p, {})); });
+  r.Add("GET", "/api/favorites",
+        [api](R q, P) { return api->Call(q, "favorites.list", QueryOnly(q, kListArgs)); });
+  r.Add("GET", "/api/me/storage",
+        [api](R q, P) { return api->Call(q, "storage.metrics", QueryOnly(q, {})); });
+  r.Add("POST", "/api/commands/{name}",
+        [api](R q, P p) { return api->Commands(q, p.Get("name")); });
+}
+
+}  // namespace
+
+Result<nlohmann::json> ConvertArg(std::string_view name, std::string_view value, ArgType type) {
+  std::string field(name.substr(0, 64));
+  if (type == ArgType::kString) return nlohmann::json(std::string(value));
+  if (type == ArgType::kBool) {
+    if (value == "true" || value == "1") return nlohmann::json(true);
+    if (value == "false" || value == "0") return nlohmann::json(false);
+    return Unexpected(BadInput("'" + field + "' must be true or false"));
+  }
+  std::string_view digits = value.substr(!value.empty() && value.front() == '-' ? 1 : 0);
+  if (digits.empty() || digits.size() > 18 ||
+      digits.find_first_not_of("0123456789") != std::string_view::npos) {
+    return Unexpected(BadInput("'" + field + "' must be an integer"));
+  }
+  return nlohmann::json(static_cast<int64_t>(std::stoll(std::string(value))));
+}
+
+std::shared_ptr<Router> MakeApiRouter(const ApiDeps& deps) {
+  auto router = std::make_shared<Router>();
+  auto api = std::make_shared<Api>(deps);
+  AddApiRoutes(*router, api);
+  router->Add(
+      "GET", "/healthz",
+      [](const HttpRequest&, const RouteParams&) {
+        return JsonResponse(200, nlohmann::json{{"status", "ok"}});
+      },
+      /*offload=*/false);
+  router->Add("GET", "/readyz",
+              [api](const HttpRequest&, const RouteParams&) { return api->Ready(); });
+  for (const char* method : {"GET", "HEAD"}) {
+    router->Add(method, "/blobs/*",
+                [api](const HttpRequest& q, const RouteParams& p) { return api->Blob(q, p); });
+  }
+  return router;
+}
+
+Handler MakeApiHandler(const ApiDeps& deps) {
+  std::shared_ptr<Router> router = MakeApiRouter(deps);
+  return Handler{[router](const HttpRequest& q) { return router->Handle(q); },
+                 [router](const HttpRequest& q) { return router->Offload(q); }};
+}
+
+}  // namespace noisett::http

@@ -1,0 +1,58 @@
+// The routes of `noisett serve`: the JSON API (each route authenticates, turns path and query into
+// a command's JSON args, runs the command through service::Service and maps the Result), health
+// probes, and the signed-link blob route. Transport (limits, threads, keep-alive) is server.h's;
+// what each command does is src/service's.
+//
+//   POST   /api/images                          images.upload (image body or multipart; 201)
+//   GET    /api/images                          images.list      ?include_thumbnails&limit&cursor
+//   GET    /api/images/{job}/{index}/url        images.url       ?thumbnail&expiry_hours
+//   GET    /api/history                         history.list     ?limit&cursor
+//   GET    /api/history/{job}                   history.get
+//   DELETE /api/history/{job}                   history.delete
+//   POST   /api/history/{job}/restore           history.restore
+//   PUT    /api/favorites/{job}/{index}         history.favorite
+//   DELETE /api/favorites/{job}/{index}         history.unfavorite
+//   GET    /api/favorites                       favorites.list   ?limit&cursor
+//   GET    /api/me/storage                      storage.metrics
+//   POST   /api/commands/{name}                 any command: body = JSON args (images.upload:
+//                                               body = image, args in the query)
+//   GET    /healthz                             always 200 while the process serves
+//   GET    /readyz                              200 when store and catalog answer, else 503
+//   GET|HEAD /blobs/{container}/{path}          blob_handler.h (a signed link, no token)
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "auth/authenticator.h"
+#include "core/clock.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "service/service.h"
+#include "storage/blob_store.h"
+#include "storage/link_signer.h"
+
+namespace noisett::http {
+
+struct ApiDeps {
+  service::Service& service;
+  auth::Authenticator& auth;
+  storage::LocalLinkSigner& links;
+  storage::BlobStore& blobs;
+  std::string container;
+  const Clock& clock;
+};
+
+// The routes above. `deps` references must outlive the router.
+std::shared_ptr<Router> MakeApiRouter(const ApiDeps& deps);
+
+// The server Handler for MakeApiRouter: everything but /healthz runs on the worker pool.
+Handler MakeApiHandler(const ApiDeps& deps);
+
+// How a query (or form) value becomes a JSON arg: "limit=5" -> 5. A kInt value must be a decimal
+// integer, a kBool one of true/false/1/0; otherwise kInvalidArgument "bad_input" naming the field.
+enum class ArgType { kString, kInt, kBool };
+Result<nlohmann::json> ConvertArg(std::string_view name, std::string_view value, ArgType type);
+
+}  // namespace noisett::http

@@ -1,0 +1,243 @@
+// Request/response values, path and query decoding, error mapping.
+#include "http/http_types.h"
+
+#include <algorithm>
+
+namespace noisett::http {
+namespace {
+
+char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// %XX decoding; '+' becomes a space only when `plus_is_space` (queries, not paths).
+std::optional<std::string> Decode(std::string_view text, bool plus_is_space) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '%') {
+      if (i + 2 >= text.size()) return std::nullopt;
+      int hi = HexValue(text[i + 1]);
+      int lo = HexValue(text[i + 2]);
+      if (hi < 0 || lo < 0) return std::nullopt;
+      out.push_back(static_cast<char>(hi * 16 + lo));
+      i += 2;
+    } else if (c == '+' && plus_is_space) {
+      out.push_back(' ');
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+bool IsSafeSegment(std::string_view segment) {
+  if (segment.empty() || segment == "." || segment == "..") return false;
+  return std::none_of(segment.begin(), segment.end(), [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return c == '/' || c == '\\' || u < 0x20 || u == 0x7f;
+  });
+}
+
+Error BadPath(std::string message) {
+  return MakeError(ErrorCode::kInvalidArgument, "bad_path", std::move(message));
+}
+
+Error BadQuery(std::string message) {
+  return MakeError(ErrorCode::kInvalidArgument, "bad_query", std::move(message));
+}
+
+}  // namespace
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (Lower(a[i]) != Lower(b[i])) return false;
+  }
+  return true;
+}
+
+void Headers::Add(std::string name, std::string value) {
+  fields_.emplace_back(std::move(name), std::move(value));
+}
+
+void Headers::Set(std::string_view name, std::string value) {
+  Remove(name);
+  fields_.emplace_back(std::string(name), std::move(value));
+}
+
+void Headers::Remove(std::string_view name) {
+  std::erase_if(fields_, [&](const auto& f) { return EqualsIgnoreCase(f.first, name); });
+}
+
+std::optional<std::string_view> Headers::Get(std::string_view name) const {
+  for (const auto& [n, v] : fields_) {
+    if (EqualsIgnoreCase(n, name)) return std::string_view(v);
+  }
+  return std::nullopt;
+}
+
+size_t Headers::Count(std::string_view name) const {
+  return static_cast<size_t>(std::count_if(fields_.begin(), fields_.end(), [&](const auto& f) {
+    return EqualsIgnoreCase(f.first, name);
+  }));
+}
+
+std::string_view HttpRequest::path() const {
+  std::string_view t = target;
+  return t.substr(0, std::min(t.find('?'), t.find('#')));
+}
+
+std::string_view HttpRequest::raw_query() const {
+  std::string_view t = target;
+  size_t q = t.find('?');
+  if (q == std::string_view::npos) return {};
+  std::string_view query = t.substr(q + 1);
+  return query.substr(0, query.find('#'));
+}
+
+Result<std::vector<std::string>> SplitPath(std::string_view path) {
+  if (path.empty() || path.front() != '/')
+    return Unexpected(BadPath("the path must start with '/'"));
+  std::vector<std::string> segments;
+  if (path == "/") return segments;
+  std::string_view rest = path.substr(1);
+  while (true) {
+    size_t slash = rest.find('/');
+    std::string_view raw = rest.substr(0, slash);
+    auto decoded = Decode(raw, /*plus_is_space=*/false);
+    if (!decoded) return Unexpected(BadPath("bad percent-encoding in the path"));
+    if (!IsSafeSegment(*decoded)) {
+      return Unexpected(
+          BadPath("path segments must not be empty, '.', '..' or contain '/', '\\' "
+                  "or control characters"));
+    }
+    segments.push_back(std::move(*decoded));
+    if (slash == std::string_view::npos) break;
+    rest = rest.substr(slash + 1);
+  }
+  return segments;
+}
+
+Result<std::map<std::string, std::string>> ParseQuery(std::string_view raw_query) {
+  std::map<std::string, std::string> out;
+  while (!raw_query.empty()) {
+    size_t amp = raw_query.find('&');
+    std::string_view piece = raw_query.substr(0, amp);
+    raw_query = amp == std::string_view::npos ? std::string_view() : raw_query.substr(amp + 1);
+    if (piece.empty()) continue;
+    size_t eq = piece.find('=');
+    auto name = Decode(piece.substr(0, eq), true);
+    auto value =
+        Decode(eq == std::string_view::npos ? std::string_view() : piece.substr(eq + 1), true);
+    if (!name || !value) return Unexpected(BadQuery("bad percent-encoding in the query"));
+    if (name->empty()) return Unexpected(BadQuery("empty query parameter name"));
+    if (name->find('\0') != std::string::npos || value->find('\0') != std::string::npos) {
+      return Unexpected(BadQuery("NUL byte in the query"));
+    }
+    if (out.count(*name) != 0) {
+      return Unexpected(BadQuery("query parameter '" + name->substr(0, 64) + "' repeated"));
+    }
+    out.emplace(std::move(*name), std::move(*value));
+  }
+  return out;
+}
+
+int HttpStatusFor(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidArgument:
+      return 400;
+    case ErrorCode::kUnauthenticated:
+      return 401;
+    case ErrorCode::kPermissionDenied:
+      return 403;
+    case ErrorCode::kNotFound:
+      return 404;
+    case ErrorCode::kConflict:
+      return 409;
+    case ErrorCode::kTooLarge:
+      return 413;
+    case ErrorCode::kUnsupported:
+      return 415;
+    case ErrorCode::kUnavailable:
+      return 503;
+    case ErrorCode::kInternal:
+      return 500;
+  }
+  return 500;
+}
+
+std::string_view ReasonPhrase(int status) {
+  switch (status) {
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 204:
+      return "No Content";
+    case 206:
+      return "Partial Content";
+    case 304:
+      return "Not Modified";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
+    case 409:
+      return "Conflict";
+    case 413:
+      return "Content Too Large";
+    case 415:
+      return "Unsupported Media Type";
+    case 416:
+      return "Range Not Satisfiable";
+    case 429:
+      return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Unknown";
+  }
+}
+
+HttpResponse JsonResponse(int status, const nlohmann::json& value) {
+  HttpResponse res;
+  res.status = status;
+  res.headers.Set("Content-Type", "application/json");
+  // Replace rather than throw: messages may quote client bytes that are not UTF-8.
+  res.body = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return res;
+}
+
+HttpResponse ErrorResponse(int status, std::string_view reason, std::string_view message) {
+  nlohmann::json body = {{"error", {{"code", reason}, {"message", message}}}};
+  HttpResponse res = JsonResponse(status, body);
+  res.error_reason = std::string(reason);
+  return res;
+}
+
+HttpResponse ErrorResponse(const Error& error) {
+  return ErrorResponse(HttpStatusFor(error.code), error.reason, error.message);
+}
+
+}  // namespace noisett::http

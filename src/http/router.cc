@@ -1,0 +1,101 @@
+// Linear route matching: a dozen routes, so a vector beats any cleverness.
+#include "http/router.h"
+
+#include <exception>
+
+#include "core/log.h"
+
+namespace noisett::http {
+
+const std::string& RouteParams::Get(std::string_view name) const {
+  static const std::string kEmpty;
+  auto it = named.find(name);
+  return it == named.end() ? kEmpty : it->second;
+}
+
+void Router::Add(std::string method, std::string_view pattern, RouteHandler handler, bool offload) {
+  Route route{std::move(method), std::string(pattern), {}, std::move(handler), offload};
+  std::string_view rest = pattern.substr(1);
+  while (!rest.empty()) {
+    size_t slash = rest.find('/');
+    route.parts.emplace_back(rest.substr(0, slash));
+    rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+  }
+  routes_.push_back(std::move(route));
+}
+
+bool Router::Match(const Route& route, const std::vector<std::string>& segments,
+                   RouteParams* params) {
+  const auto& parts = route.parts;
+  bool wildcard = !parts.empty() && parts.back() == "*";
+  size_t fixed = wildcard ? parts.size() - 1 : parts.size();
+  if (wildcard ? segments.size() <= fixed : segments.size() != fixed) return false;
+  RouteParams found;
+  for (size_t i = 0; i < fixed; ++i) {
+    const std::string& part = parts[i];
+    if (part.size() > 2 && part.front() == '{' && part.back() == '}') {
+      found.named.emplace(part.substr(1, part.size() - 2), segments[i]);
+    } else if (part != segments[i]) {
+      return false;
+    }
+  }
+  if (wildcard) found.rest.assign(segments.begin() + static_cast<long>(fixed), segments.end());
+  *params = std::move(found);
+  return true;
+}
+
+const Router::Route* Router::Find(const HttpRequest& request,
+                                  const std::vector<std::string>& segments, RouteParams* params,
+                                  std::string* allow) const {
+  for (const Route& route : routes_) {
+    RouteParams candidate;
+    if (!Match(route, segments, &candidate)) continue;
+    if (route.method == request.method) {
+      *params = std::move(candidate);
+      return &route;
+    }
+    if (allow->find(route.method) == std::string::npos) {
+      if (!allow->empty()) *allow += ", ";
+      *allow += route.method;
+    }
+  }
+  return nullptr;
+}
+
+HttpResponse Router::Handle(const HttpRequest& request) const {
+  auto segments = SplitPath(request.path());
+  if (!segments) return ErrorResponse(segments.error());
+  RouteParams params;
+  std::string allow;
+  const Route* route = Find(request, *segments, &params, &allow);
+  if (route == nullptr) {
+    if (allow.empty()) return ErrorResponse(404, "not_found", "no such route");
+    HttpResponse res = ErrorResponse(405, "method_not_allowed", "allowed: " + allow);
+    res.headers.Set("Allow", allow);
+    return res;
+  }
+  HttpResponse res;
+  try {
+    res = route->handler(request, params);
+  } catch (const std::exception& e) {
+    // Handlers return Results; an exception here is a bug or bad_alloc. Log it once, answer 500.
+    LogError(std::string("http: handler for ") + route->pattern + " threw: " + e.what());
+    res = ErrorResponse(500, "internal", "internal error");
+  } catch (...) {
+    LogError("http: handler for " + route->pattern + " threw a non-exception");
+    res = ErrorResponse(500, "internal", "internal error");
+  }
+  res.route = route->pattern;
+  return res;
+}
+
+bool Router::Offload(const HttpRequest& request) const {
+  auto segments = SplitPath(request.path());
+  if (!segments) return false;
+  RouteParams params;
+  std::string allow;
+  const Route* route = Find(request, *segments, &params, &allow);
+  return route != nullptr && route->offload;
+}
+
+}  // namespace noisett::http

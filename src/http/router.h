@@ -1,0 +1,59 @@
+// Routing: which handler serves a method and path. Patterns are '/'-separated literals, "{name}"
+// for one segment, and a final "*" for one or more remaining segments ("/blobs/*"). The path is
+// split and decoded by SplitPath before any matching, so every parameter a handler sees is one
+// clean segment: never empty, ".", "..", and never containing '/', '\', NUL or control bytes —
+// such requests are answered 400 here. What the parameters mean is the handlers' business.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/http_types.h"
+
+namespace noisett::http {
+
+struct RouteParams {
+  std::map<std::string, std::string, std::less<>> named;  // "{job}" -> "01J..."
+  std::vector<std::string> rest;                          // the segments matched by "*"
+
+  // The named parameter or "" (a pattern without it is a programming error).
+  const std::string& Get(std::string_view name) const;
+};
+
+using RouteHandler = std::function<HttpResponse(const HttpRequest&, const RouteParams&)>;
+
+class Router final {
+ public:
+  // `offload`: the handler may block or burn CPU (database, store, images), so the server runs
+  // it on its worker pool instead of an I/O thread.
+  void Add(std::string method, std::string_view pattern, RouteHandler handler, bool offload = true);
+
+  // The matching handler's response, with `route` set to its pattern. 400 "bad_path" for a path
+  // SplitPath refuses, 404 "not_found" for no pattern, 405 "method_not_allowed" (with Allow) when
+  // the path matches under other methods. An exception from a handler becomes a 500.
+  HttpResponse Handle(const HttpRequest& request) const;
+
+  // Whether the request's handler asked to be offloaded (false when no route matches: an error
+  // answer is cheap).
+  bool Offload(const HttpRequest& request) const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::string pattern;
+    std::vector<std::string> parts;
+    RouteHandler handler;
+    bool offload = true;
+  };
+  static bool Match(const Route& route, const std::vector<std::string>& segments,
+                    RouteParams* params);
+  const Route* Find(const HttpRequest& request, const std::vector<std::string>& segments,
+                    RouteParams* params, std::string* allow) const;
+
+  std::vector<Route> routes_;
+};
+
+}  // namespace noisett::http

@@ -1,0 +1,575 @@
+// The Beast/Asio server: a listener (accept loop, connection cap, graceful stop, signals) and one
+// Session per connection (read with limits and timeouts, dispatch, write, keep-alive), shaped
+// after Beast's async and advanced server examples. The only translation unit that includes
+// Beast: each one costs ~30 s to compile.
+#include "http/server.h"
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <csignal>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <vector>
+
+#include "core/log.h"
+#include "http/access_log.h"
+
+namespace noisett::http {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = net::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+class Session;
+
+// What a session needs from the server; implemented by Server::Impl.
+class SessionHost {
+ public:
+  virtual ~SessionHost() = default;
+  virtual const ServerOptions& options() const = 0;
+  virtual const Handler& handler() const = 0;
+  virtual bool stopping() const = 0;
+  virtual net::thread_pool& workers() = 0;
+  virtual net::io_context& context() = 0;
+  virtual std::string NextRequestId() = 0;
+  virtual void SessionEnded(uint64_t id) = 0;
+};
+
+bool SafeHeaderValue(std::string_view v) {
+  for (char c : v) {
+    if (c == '\r' || c == '\n' || c == '\0') return false;
+  }
+  return true;
+}
+
+bool NoBodyStatus(int status) { return status / 100 == 1 || status == 204 || status == 304; }
+
+HttpResponse Guarded(const Handler& handler, const HttpRequest& request) {
+  try {
+    return handler.handle(request);
+  } catch (const std::exception& e) {
+    LogError(std::string("http: handler threw: ") + e.what());
+  } catch (...) {
+    LogError("http: handler threw a non-exception");
+  }
+  return ErrorResponse(500, "internal", "internal error");
+}
+
+class Session final : public std::enable_shared_from_this<Session> {
+ public:
+  Session(SessionHost& host, tcp::socket socket, uint64_t id)
+      : host_(host), stream_(std::move(socket)), id_(id) {
+    beast::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
+  }
+  ~Session() { host_.SessionEnded(id_); }
+
+  void Start() {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->WaitForRequest(); });
+  }
+
+  // Closes the connection now if it is between requests. A request already arriving, or being
+  // handled, is finished and answered with Connection: close (bounded by the read timeout and the
+  // server's drain timeout).
+  void StopGracefully() {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->state_ == State::kReading && self->between_requests_) self->Close();
+    });
+  }
+
+  void ForceClose() {
+    net::post(stream_.get_executor(), [self = shared_from_this()] { self->Close(); });
+  }
+
+ private:
+  enum class State { kReading, kHandling, kWriting, kClosed };
+  using Response = bhttp::response<bhttp::string_body>;
+
+  const ServerOptions& opts() const { return host_.options(); }
+
+  // Wait for the first byte of the next request under the idle timeout.
+  void WaitForRequest() {
+    state_ = State::kReading;
+    if (host_.stopping()) return Close();
+    if (buffer_.size() > 0) {  // a pipelined request is already here
+      between_requests_ = false;
+      return ReadHeader();
+    }
+    between_requests_ = true;
+    stream_.expires_after(std::chrono::seconds(opts().idle_timeout_s));
+    stream_.async_read_some(buffer_.prepare(4096),
+                            [self = shared_from_this()](beast::error_code ec, size_t n) {
+                              self->buffer_.commit(n);
+                              self->between_requests_ = false;
+                              if (ec) return self->Close();
+                              self->ReadHeader();
+                            });
+  }
+
+  // The whole request (header and body) must arrive within read_timeout_s of its first byte.
+  void ReadHeader() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<uint32_t>(opts().max_header_bytes));
+    parser_->body_limit(opts().max_body_bytes);
+    started_ = Clock::now();
+    stream_.expires_after(std::chrono::seconds(opts().read_timeout_s));
+    bhttp::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+  }
+
+  void OnHeader(beast::error_code ec) {
+    if (ec == bhttp::error::header_limit) {
+      return Refuse(431, "header_too_large", "request header too large");
+    }
+    if (ec == bhttp::error::body_limit) {
+      // Beast checks a declared Content-Length against the limit with the header: no body byte
+      // has been read.
+      return Refuse(413, "too_large", "request body too large");
+    }
+    if (ec) return OnReadError(ec);
+    auto length = parser_->content_length();
+    if (length && *length > opts().max_body_bytes) {
+      // Refused from the declared length alone: not one body byte is read.
+      return Refuse(413, "too_large", "request body too large");
+    }
+    if (parser_->is_done()) return Dispatch();
+    auto expect = parser_->get()[bhttp::field::expect];
+    if (beast::iequals(expect, "100-continue")) {
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                       [self = shared_from_this()](beast::error_code wec, size_t) {
+                         if (wec) return self->Close();
+                         self->ReadBody();
+                       });
+      return;
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = shared_from_this()](beast::error_code ec, size_t) {
+                        if (ec == bhttp::error::body_limit) {
+                          return self->Refuse(413, "too_large", "request body too large");
+                        }
+                        if (ec) return self->OnReadError(ec);
+                        self->Dispatch();
+                      });
+  }
+
+  void OnReadError(beast::error_code ec) {
+    // A client that went away or timed out gets no answer; a malformed request gets a 400.
+    if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
+        ec == beast::error::timeout || ec == net::error::operation_aborted ||
+        ec.category() == net::error::get_system_category() ||
+        ec.category() == net::error::get_misc_category()) {
+      return Close();
+    }
+    Refuse(400, "bad_request", "malformed HTTP request");
+  }
+
+  // Answers a request that cannot be read to the end, then closes.
+  void Refuse(int status, std::string_view reason, std::string_view message) {
+    if (!parser_ || !parser_->is_header_done())
+      request_ = HttpRequest{};
+    else
+      FillRequestHead();
+    keep_alive_ = false;
+    linger_ = true;
+    Write(ErrorResponse(status, reason, message));
+  }
+
+  void FillRequestHead() {
+    const auto& req = parser_->get();
+    request_ = HttpRequest{};
+    request_.method = std::string(req.method_string());
+    request_.target = std::string(req.target());
+    for (const auto& field : req) {
+      request_.headers.Add(std::string(field.name_string()), std::string(field.value()));
+    }
+    request_.remote = remote_;
+    request_.request_id = host_.NextRequestId();
+    version_ = req.version();
+  }
+
+  void Dispatch() {
+    state_ = State::kHandling;
+    FillRequestHead();
+    keep_alive_ = parser_->get().keep_alive();
+    request_.body = std::move(parser_->get().body());
+    stream_.expires_never();
+    const Handler& handler = host_.handler();
+    bool offload = true;
+    if (handler.offload) {
+      try {
+        offload = handler.offload(request_);
+      } catch (...) {
+        offload = true;
+      }
+    }
+    if (!offload) return Write(Guarded(handler, request_));
+    // The work guard keeps Run() from returning while the worker holds this request.
+    net::post(host_.workers(),
+              [self = shared_from_this(), guard = net::make_work_guard(host_.context())]() mutable {
+                HttpResponse res = Guarded(self->host_.handler(), self->request_);
+                net::post(self->stream_.get_executor(),
+                          [self, res = std::move(res)]() mutable { self->Write(std::move(res)); });
+                guard.reset();
+              });
+  }
+
+  std::shared_ptr<Response> ToBeast(HttpResponse& res) {
+    auto out = std::make_shared<Response>();
+    out->version(version_ == 10 ? 10 : 11);
+    out->result(static_cast<unsigned>(res.status));
+    std::string_view phrase = ReasonPhrase(res.status);
+    out->reason(beast::string_view(phrase.data(), phrase.size()));
+    for (const auto& [name, value] : res.headers.fields()) {
+      if (SafeHeaderValue(name) && SafeHeaderValue(value)) out->insert(name, value);
+    }
+    if (!request_.request_id.empty()) out->set("X-Request-Id", request_.request_id);
+    // No response of ours is meant to be content-sniffed (JSON errors included).
+    out->set("X-Content-Type-Options", "nosniff");
+    if (NoBodyStatus(res.status)) {
+      out->erase(bhttp::field::content_length);
+    } else if (request_.method == "HEAD") {
+      // HEAD: the handler's Content-Length (the size a GET would send) or the body's size.
+      if (!res.headers.Get("Content-Length")) out->content_length(res.body.size());
+    } else {
+      out->content_length(res.body.size());
+      out->body() = std::move(res.body);
+    }
+    out->keep_alive(keep_alive_);
+    return out;
+  }
+
+  void Write(HttpResponse res) {
+    state_ = State::kWriting;
+    if (res.close || host_.stopping()) keep_alive_ = false;
+    status_ = res.status;
+    route_ = std::move(res.route);
+    user_ = std::move(res.user);
+    error_ = std::move(res.error_reason);
+    auto out = ToBeast(res);
+    bytes_out_ = out->body().size();
+    stream_.expires_after(std::chrono::seconds(opts().read_timeout_s));
+    bhttp::async_write(
+        stream_, *out,
+        [self = shared_from_this(), out](beast::error_code ec, size_t) { self->OnWrite(ec); });
+  }
+
+  void OnWrite(beast::error_code ec) {
+    LogRequest();
+    if (ec) return Close();
+    if (linger_) return LingerThenClose();
+    if (!keep_alive_ || host_.stopping()) return Close();
+    parser_.reset();
+    request_ = HttpRequest{};
+    WaitForRequest();
+  }
+
+  void LogRequest() {
+    if (!opts().access_log) return;
+    AccessEntry e;
+    e.request_id = request_.request_id;
+    e.method = request_.method.empty() ? "-" : request_.method;
+    e.path = request_.target.empty() ? "-" : std::string(PathOnly(request_.target));
+    e.route = route_;
+    e.status = status_;
+    e.bytes_in = request_.body.size();
+    e.bytes_out = bytes_out_;
+    e.latency_ms = std::chrono::duration<double, std::milli>(Clock::now() - started_).count();
+    e.remote = remote_;
+    e.user = user_;
+    e.error = error_;
+    LogAccess(e);
+  }
+
+  // After refusing a request whose body may still be arriving: stop sending, read and discard
+  // for a moment, then close, so the client sees our answer rather than a reset.
+  void LingerThenClose() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return Close();
+    stream_.expires_after(std::chrono::seconds(2));
+    Discard();
+  }
+
+  void Discard() {
+    stream_.async_read_some(net::buffer(discard_),
+                            [self = shared_from_this()](beast::error_code ec, size_t) {
+                              if (ec) return self->Close();
+                              self->Discard();
+                            });
+  }
+
+  void Close() {
+    if (state_ == State::kClosed) return;
+    state_ = State::kClosed;
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream_.close();
+  }
+
+  SessionHost& host_;
+  beast::tcp_stream stream_;
+  uint64_t id_;
+  std::string remote_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  HttpRequest request_;
+  unsigned version_ = 11;
+  State state_ = State::kReading;
+  bool between_requests_ = true;  // waiting for the first byte of a request
+  bool keep_alive_ = true;
+  bool linger_ = false;
+  Clock::time_point started_ = Clock::now();
+  int status_ = 0;
+  uint64_t bytes_out_ = 0;
+  std::string route_, user_, error_;
+  std::array<char, 16 * 1024> discard_{};
+};
+
+// "host:port", "[v6]:port", ":port" (all interfaces), "localhost:port".
+Result<tcp::endpoint> ParseListen(std::string_view listen) {
+  auto bad = [&] {
+    return Unexpected(MakeError(
+        ErrorCode::kInvalidArgument, "bad_listen",
+        "listen address must be host:port, not '" + std::string(listen.substr(0, 100)) + "'"));
+  };
+  size_t colon = listen.rfind(':');
+  if (colon == std::string_view::npos) return bad();
+  std::string host(listen.substr(0, colon));
+  std::string port_text(listen.substr(colon + 1));
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  if (host.empty()) host = "0.0.0.0";
+  if (host == "localhost") host = "127.0.0.1";
+  if (port_text.empty() || port_text.size() > 5 ||
+      port_text.find_first_not_of("0123456789") != std::string::npos) {
+    return bad();
+  }
+  unsigned long port = std::stoul(port_text);
+  beast::error_code ec;
+  auto address = net::ip::make_address(host, ec);
+  if (ec || port > 65535) return bad();
+  return tcp::endpoint(address, static_cast<uint16_t>(port));
+}
+
+}  // namespace
+
+class Server::Impl final : public SessionHost {
+ public:
+  Impl(ServerOptions options, Handler handler)
+      : options_(std::move(options)),
+        handler_(std::move(handler)),
+        workers_(std::max(1u, options_.worker_threads)),
+        strand_(net::make_strand(ioc_)),
+        acceptor_(strand_),
+        drain_timer_(strand_),
+        retry_timer_(strand_),
+        id_prefix_(static_cast<uint32_t>(std::random_device{}())) {}
+
+  ~Impl() override {
+    workers_.stop();
+    workers_.join();
+  }
+
+  Status Listen() {
+    auto endpoint = ParseListen(options_.listen);
+    if (!endpoint) return Unexpected(endpoint.error());
+    beast::error_code ec;
+    acceptor_.open(endpoint->protocol(), ec);
+    if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(*endpoint, ec);
+    if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+    if (ec) {
+      return Unexpected(MakeError(ErrorCode::kUnavailable, "listen_failed",
+                                  "cannot listen on " + options_.listen + ": " + ec.message()));
+    }
+    port_ = acceptor_.local_endpoint(ec).port();
+    return Ok();
+  }
+
+  uint16_t port() const { return port_; }
+
+  void Run() {
+    if (options_.handle_signals) {
+      signals_.emplace(strand_, SIGINT, SIGTERM);
+      signals_->async_wait([this](beast::error_code ec, int signal) {
+        if (ec) return;
+        LogInfo("http: signal " + std::to_string(signal) + ", stopping gracefully");
+        DoStop();
+      });
+    }
+    net::post(strand_, [this] { Accept(); });
+    std::vector<std::thread> threads;
+    for (unsigned i = 1; i < std::max(1u, options_.threads); ++i) {
+      threads.emplace_back([this] { RunLoop(); });
+    }
+    RunLoop();
+    for (auto& t : threads) t.join();
+    workers_.join();
+  }
+
+  void Stop() {
+    net::post(strand_, [this] { DoStop(); });
+  }
+
+  // SessionHost
+  const ServerOptions& options() const override { return options_; }
+  const Handler& handler() const override { return handler_; }
+  bool stopping() const override { return stopping_.load(); }
+  net::thread_pool& workers() override { return workers_; }
+  net::io_context& context() override { return ioc_; }
+  std::string NextRequestId() override {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%08x%08llx", id_prefix_,
+                  static_cast<unsigned long long>(next_request_.fetch_add(1)));
+    return buf;
+  }
+  void SessionEnded(uint64_t id) override {
+    connections_.fetch_sub(1);
+    std::lock_guard lock(mu_);
+    sessions_.erase(id);
+    if (stopping_ && sessions_.empty()) {
+      net::post(strand_, [this] { drain_timer_.cancel(); });
+    }
+  }
+
+ private:
+  void RunLoop() {
+    while (true) {
+      try {
+        ioc_.run();
+        return;
+      } catch (const std::exception& e) {
+        LogError(std::string("http: uncaught exception in the I/O loop: ") + e.what());
+      }
+    }
+  }
+
+  void Accept() {
+    if (stopping_) return;
+    acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket s) {
+      OnAccept(ec, std::move(s));
+    });
+  }
+
+  void OnAccept(beast::error_code ec, tcp::socket socket) {
+    if (stopping_ || ec == net::error::operation_aborted) return;
+    if (ec) {
+      // Out of file descriptors and the like: wait a little instead of spinning.
+      LogWarn("http: accept failed: " + ec.message());
+      retry_timer_.expires_after(std::chrono::milliseconds(100));
+      retry_timer_.async_wait([this](beast::error_code tec) {
+        if (!tec) Accept();
+      });
+      return;
+    }
+    if (connections_.load() >= options_.max_connections) {
+      RejectBusy(std::move(socket));
+    } else {
+      StartSession(std::move(socket));
+    }
+    Accept();
+  }
+
+  void StartSession(tcp::socket socket) {
+    connections_.fetch_add(1);
+    uint64_t id = next_session_++;
+    auto session = std::make_shared<Session>(*this, std::move(socket), id);
+    {
+      std::lock_guard lock(mu_);
+      sessions_.emplace(id, session);
+    }
+    session->Start();
+  }
+
+  // Over the connection cap: a best-effort 503 without blocking, then close.
+  static void RejectBusy(tcp::socket socket) {
+    static constexpr std::string_view kBusy =
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+        "Content-Length: 73\r\nConnection: close\r\n\r\n"
+        "{\"error\":{\"code\":\"too_many_connections\",\"message\":\"server busy, retry\"}}\n";
+    beast::error_code ec;
+    socket.non_blocking(true, ec);
+    if (!ec) socket.write_some(net::buffer(kBusy.data(), kBusy.size()), ec);
+    socket.shutdown(tcp::socket::shutdown_both, ec);
+    socket.close(ec);
+  }
+
+  void DoStop() {
+    if (stopping_.exchange(true)) return;
+    beast::error_code ec;
+    acceptor_.close(ec);
+    retry_timer_.cancel();
+    if (signals_) signals_->cancel(ec);
+    std::vector<std::shared_ptr<Session>> live = LiveSessions();
+    if (live.empty()) return;
+    for (auto& s : live) s->StopGracefully();
+    drain_timer_.expires_after(std::chrono::seconds(options_.drain_timeout_s));
+    drain_timer_.async_wait([this](beast::error_code tec) {
+      if (tec) return;
+      LogWarn("http: drain timeout, closing the remaining connections");
+      for (auto& s : LiveSessions()) s->ForceClose();
+    });
+  }
+
+  std::vector<std::shared_ptr<Session>> LiveSessions() {
+    std::vector<std::shared_ptr<Session>> live;
+    std::lock_guard lock(mu_);
+    for (auto& [id, weak] : sessions_) {
+      if (auto s = weak.lock()) live.push_back(std::move(s));
+    }
+    return live;
+  }
+
+  // Declared first so they outlive the io_context: a handler it destroys may end a Session.
+  std::mutex mu_;
+  std::map<uint64_t, std::weak_ptr<Session>> sessions_;  // guarded by mu_
+  std::atomic<bool> stopping_{false};
+  std::atomic<size_t> connections_{0};
+  ServerOptions options_;
+  Handler handler_;
+  net::io_context ioc_;
+  net::thread_pool workers_;
+  net::strand<net::io_context::executor_type> strand_;  // acceptor, timers, signals, stop
+  tcp::acceptor acceptor_;
+  net::steady_timer drain_timer_;
+  net::steady_timer retry_timer_;
+  std::optional<net::signal_set> signals_;
+  uint16_t port_ = 0;
+  uint64_t next_session_ = 0;  // on strand_
+  uint32_t id_prefix_;
+  std::atomic<uint64_t> next_request_{1};
+};
+
+Result<std::unique_ptr<Server>> Server::Create(ServerOptions options, Handler handler) {
+  if (!handler.handle) {
+    return Unexpected(MakeError(ErrorCode::kInvalidArgument, "bad_handler", "no handler"));
+  }
+  auto impl = std::make_unique<Impl>(std::move(options), std::move(handler));
+  if (auto ok = impl->Listen(); !ok) return Unexpected(ok.error());
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Server::~Server() = default;
+uint16_t Server::Port() const { return impl_->port(); }
+void Server::Run() { impl_->Run(); }
+void Server::Stop() { impl_->Stop(); }
+
+}  // namespace noisett::http

@@ -1,0 +1,79 @@
+// The HTTP/1.1 server behind `noisett serve`: accepts connections, reads requests within limits,
+// hands each one to a Handler and writes the answer, with keep-alive. Beast and Asio stay inside
+// server.cc; everything it exchanges with the rest of the program is http_types.h values.
+//
+// Limits and what the client sees when it breaks one:
+//   header bigger than max_header_bytes                         431, connection closed
+//   Content-Length above max_body_bytes                         413 before any body byte is read
+//   a chunked body growing past max_body_bytes                  413, connection closed
+//   a request not complete within read_timeout_s of its first byte  connection closed (slow loris)
+//   no request within idle_timeout_s on an open connection      connection closed
+//   more than max_connections open                              503, connection closed
+// Handlers run on an I/O thread when cheap and on a separate worker pool when Handler::offload
+// says so (database, store, image work), so slow work never stalls other connections.
+//
+// Stop() is graceful: the listener closes, idle connections close, requests being handled finish
+// and get their response (with Connection: close), then Run() returns. After drain_timeout_s
+// whatever is left is cut off.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "core/result.h"
+#include "http/http_types.h"
+
+namespace noisett::http {
+
+struct ServerOptions {
+  std::string listen = "127.0.0.1:8080";  // "host:port"; port 0 picks a free port (see Port())
+  unsigned threads = std::max(1u, std::thread::hardware_concurrency());  // I/O threads
+  unsigned worker_threads = std::max(1u, std::thread::hardware_concurrency());
+  uint64_t max_header_bytes = 16 * 1024;
+  uint64_t max_body_bytes = 10ull << 20;
+  int read_timeout_s = 30;
+  int idle_timeout_s = 60;
+  int drain_timeout_s = 30;
+  size_t max_connections = 1024;
+  bool handle_signals = false;  // SIGTERM / SIGINT call Stop() (noisett serve sets this)
+  bool access_log = true;
+};
+
+struct Handler {
+  // Must not throw (the server still catches anything and answers 500).
+  std::function<HttpResponse(const HttpRequest&)> handle;
+  // True: run `handle` on the worker pool. Empty: everything is offloaded.
+  std::function<bool(const HttpRequest&)> offload;
+};
+
+class Server final {
+ public:
+  // Binds and listens. Errors: kInvalidArgument "bad_listen" for a malformed address,
+  // kUnavailable "listen_failed" when the address cannot be bound.
+  static Result<std::unique_ptr<Server>> Create(ServerOptions options, Handler handler);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // The bound port (the real one when listen asked for port 0).
+  uint16_t Port() const;
+
+  // Serves on options.threads threads (the caller's included) until Stop() and the drain are
+  // done. Call once.
+  void Run();
+
+  // Graceful stop; thread-safe, callable before, during or after Run(), any number of times.
+  void Stop();
+
+  class Impl;
+
+ private:
+  explicit Server(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace noisett::http

@@ -1,0 +1,42 @@
+// The command registry.
+#include "service/command.h"
+
+#include "auth/authenticator.h"
+
+namespace noisett::service {
+
+void CommandRegistry::Register(CommandSpec spec) {
+  std::string name = spec.name;
+  commands_.insert_or_assign(std::move(name), std::move(spec));
+}
+
+const CommandSpec* CommandRegistry::Find(std::string_view name) const {
+  auto it = commands_.find(name);
+  return it == commands_.end() ? nullptr : &it->second;
+}
+
+std::vector<const CommandSpec*> CommandRegistry::All() const {
+  std::vector<const CommandSpec*> out;
+  for (const auto& [name, spec] : commands_) out.push_back(&spec);
+  return out;
+}
+
+Result<nlohmann::json> CommandRegistry::Run(std::string_view name, const CommandContext& context,
+                                            const CommandInput& input) const {
+  const CommandSpec* spec = Find(name);
+  if (spec == nullptr) {
+    std::string shown(name.substr(0, 64));
+    return Unexpected(MakeError(ErrorCode::kNotFound, "unknown_command",
+                                "no command named '" + shown + "'"));
+  }
+  if (!input.args.is_object()) {
+    return Unexpected(MakeError(ErrorCode::kInvalidArgument, "bad_input",
+                                "the input of " + spec->name + " must be a JSON object"));
+  }
+  if (spec->admin_only) {
+    if (auto ok = auth::RequireAdmin(context.user); !ok) return Unexpected(ok.error());
+  }
+  return spec->handler(context, input);
+}
+
+}  // namespace noisett::service

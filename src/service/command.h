@@ -1,0 +1,54 @@
+// Commands: every operation is a named command with JSON in and JSON out, run for one signed-in
+// user. The HTTP API and the CLI dispatch to the same registry, so both doors behave alike.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "auth/user.h"
+#include "core/result.h"
+
+namespace noisett::service {
+
+struct CommandInput {
+  nlohmann::json args = nlohmann::json::object();
+  std::string_view body;  // raw bytes for commands that take a file (images.upload)
+};
+
+struct CommandContext {
+  const auth::User& user;
+};
+
+using CommandHandler =
+    std::function<Result<nlohmann::json>(const CommandContext&, const CommandInput&)>;
+
+struct CommandSpec {
+  std::string name;
+  std::string summary;  // one line, for `noisett --help` and errors
+  bool admin_only = false;
+  bool takes_body = false;
+  CommandHandler handler;
+};
+
+class CommandRegistry {
+ public:
+  void Register(CommandSpec spec);
+
+  // Errors: kNotFound "unknown_command"; kInvalidArgument "bad_input" when args is not an
+  // object; kPermissionDenied "not_admin"; otherwise whatever the command returns.
+  Result<nlohmann::json> Run(std::string_view name, const CommandContext& context,
+                             const CommandInput& input) const;
+
+  const CommandSpec* Find(std::string_view name) const;
+  std::vector<const CommandSpec*> All() const;
+
+ private:
+  std::map<std::string, CommandSpec, std::less<>> commands_;
+};
+
+}  // namespace noisett::service

@@ -1,0 +1,106 @@
+// images.upload, images.url, images.list.
+#include <cmath>
+
+#include "service/args.h"
+#include "service/job_json.h"
+#include "service/service.h"
+#include "service/upload.h"
+
+namespace noisett::service {
+namespace {
+
+constexpr int64_t kMaxLinkHours = 168;  // 7 days, as Azure user delegation SAS and S3 allow
+
+Result<nlohmann::json> Url(ServiceDeps& deps, const CommandContext& ctx, const CommandInput& in) {
+  if (auto ok = OnlyFields(in.args, {"job_id", "image_index", "thumbnail", "expiry_hours"}); !ok) {
+    return Unexpected(ok.error());
+  }
+  auto job_id = JobIdArg(in.args);
+  if (!job_id) return Unexpected(job_id.error());
+  auto index = IntArg(in.args, "image_index", 0, catalog::kMaxImagesPerJob - 1, std::nullopt);
+  if (!index) return Unexpected(index.error());
+  auto thumbnail = BoolArg(in.args, "thumbnail", false);
+  if (!thumbnail) return Unexpected(thumbnail.error());
+  auto hours = IntArg(in.args, "expiry_hours", 1, kMaxLinkHours, kMaxLinkHours);
+  if (!hours) return Unexpected(hours.error());
+  auto job = deps.catalog.GetGeneration(ctx.user.user_id, *job_id);
+  if (!job) return Unexpected(job.error());
+  for (const catalog::ImageRecord& image : job->images) {
+    if (image.index != *index) continue;
+    auto links = BlobLinks(deps, *thumbnail ? image.thumbnail_path : image.blob_path, *hours * 3600);
+    if (!links) return links;
+    return nlohmann::json{{"sas_url", (*links)["url"]},
+                          {"cdn_url", (*links)["cdn_url"]},
+                          {"expires_at", (*links)["expires_at"]},
+                          {"job_id", *job_id},
+                          {"image_index", *index},
+                          {"thumbnail", *thumbnail}};
+  }
+  return Unexpected(MakeError(ErrorCode::kNotFound, "image_not_found",
+                              "the job has no image with this index"));
+}
+
+// The design document's list_user_images: every image (and optionally thumbnail) of the
+// caller's live jobs, newest job first, paginated like history.list.
+Result<nlohmann::json> List(ServiceDeps& deps, const CommandContext& ctx, const CommandInput& in) {
+  if (auto ok = OnlyFields(in.args, {"include_thumbnails", "limit", "cursor"}); !ok) {
+    return Unexpected(ok.error());
+  }
+  auto thumbs = BoolArg(in.args, "include_thumbnails", false);
+  if (!thumbs) return Unexpected(thumbs.error());
+  auto page_request = PageArgs(in.args);
+  if (!page_request) return Unexpected(page_request.error());
+  auto page = deps.catalog.ListGenerations(ctx.user.user_id, *page_request);
+  if (!page) return Unexpected(page.error());
+  nlohmann::json items = nlohmann::json::array();
+  auto add = [&](const catalog::Generation& job, const catalog::ImageRecord& image, bool thumb)
+      -> Status {
+    const std::string& path = thumb ? image.thumbnail_path : image.blob_path;
+    auto links = BlobLinks(deps, path, deps.config.list_link_ttl_s);
+    if (!links) return Unexpected(links.error());
+    const uint64_t bytes = thumb ? image.thumbnail_bytes : image.bytes;
+    items.push_back({{"name", path},
+                     {"url", (*links)["url"]},
+                     {"cdn_url", (*links)["cdn_url"]},
+                     {"size_mb", std::round(double(bytes) / (1024.0 * 1024.0) * 100.0) / 100.0},
+                     {"bytes", bytes},
+                     {"created_at", IsoTime(job.created_at)},
+                     {"job_id", job.job_id},
+                     {"image_index", image.index},
+                     {"thumbnail", thumb}});
+    return Ok();
+  };
+  for (const catalog::Generation& job : page->items) {
+    for (const catalog::ImageRecord& image : job.images) {
+      if (auto ok = add(job, image, false); !ok) return Unexpected(ok.error());
+      if (*thumbs) {
+        if (auto ok = add(job, image, true); !ok) return Unexpected(ok.error());
+      }
+    }
+  }
+  return nlohmann::json{{"images", std::move(items)}, {"next_cursor", page->next_cursor}};
+}
+
+}  // namespace
+
+void RegisterImageCommands(CommandRegistry& registry, ServiceDeps& deps) {
+  registry.Register({"images.upload",
+                     "store an image (body: PNG, JPEG or WebP bytes) optimized with a thumbnail: "
+                     "{job_id?, prompt?, asset_type?, quality?, model?, seed?}",
+                     false, true, [&deps](const CommandContext& c, const CommandInput& i) {
+                       return Upload(deps, c, i);
+                     }});
+  registry.Register({"images.url",
+                     "a signed read-only link and a CDN link: {job_id, image_index, thumbnail?, "
+                     "expiry_hours 1..168 (default 168)}",
+                     false, false, [&deps](const CommandContext& c, const CommandInput& i) {
+                       return Url(deps, c, i);
+                     }});
+  registry.Register({"images.list",
+                     "your images with links: {include_thumbnails?, limit?, cursor?}", false,
+                     false, [&deps](const CommandContext& c, const CommandInput& i) {
+                       return List(deps, c, i);
+                     }});
+}
+
+}  // namespace noisett::service

@@ -1,0 +1,18 @@
+// The blobs of one job: its images, thumbnails and metadata.json, deleted and restored together.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "service/service.h"
+
+namespace noisett::service {
+
+std::vector<std::string> JobBlobPaths(const catalog::Generation& job);
+
+// Soft-deletes / undeletes every blob of the job; a blob already in the wanted state is fine.
+Status DeleteJobBlobs(ServiceDeps& deps, const catalog::Generation& job);
+Status UndeleteJobBlobs(ServiceDeps& deps, const catalog::Generation& job);
+
+}  // namespace noisett::service

@@ -1,0 +1,31 @@
+// JSON views of jobs and images, with fresh signed links (and CDN links) for every image and
+// thumbnail, as history, favorites and upload responses carry them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "catalog/catalog.h"
+#include "service/service.h"
+
+namespace noisett::service {
+
+// {"url","cdn_url","expires_at"} for one blob path, valid for `ttl_s` from now.
+Result<nlohmann::json> BlobLinks(const ServiceDeps& deps, const std::string& blob_path,
+                                 int64_t ttl_s);
+
+// {index, seed, width, height, bytes, thumbnail_bytes, content_type, url, cdn_url,
+//  thumbnail_url, thumbnail_cdn_url, expires_at}
+Result<nlohmann::json> ImageJson(const ServiceDeps& deps, const catalog::ImageRecord& image,
+                                 int64_t ttl_s);
+
+// {job_id, prompt, asset_type, quality, model, created_at (ISO), image_count, images[...]}
+Result<nlohmann::json> GenerationJson(const ServiceDeps& deps, const catalog::Generation& job,
+                                      int64_t ttl_s);
+
+// "2026-11-23T18:00:00Z"
+std::string IsoTime(int64_t seconds);
+
+}  // namespace noisett::service

@@ -1,0 +1,23 @@
+// Service wiring.
+#include "service/service.h"
+
+namespace noisett::service {
+
+Service::Service(ServiceDeps deps) : deps_(std::move(deps)) {
+  RegisterImageCommands(registry_, deps_);
+  RegisterHistoryCommands(registry_, deps_);
+  RegisterFavoriteCommands(registry_, deps_);
+  RegisterMetricsCommands(registry_, deps_);
+}
+
+Result<nlohmann::json> Service::Run(std::string_view command, const auth::User& user,
+                                    const CommandInput& input) const {
+  return registry_.Run(command, CommandContext{user}, input);
+}
+
+Status Service::CheckReady() const {
+  if (auto ok = deps_.blobs.CheckReady(); !ok) return ok;
+  return deps_.catalog.CheckReady();
+}
+
+}  // namespace noisett::service

@@ -1,0 +1,15 @@
+# HTTP suite: path/query decoding, routing and path-trick refusals, multipart, ranges, the blob
+# route against a real LocalBlobStore and link signer, the API routes against the real service
+# (optional-auth mode), and the Beast server over loopback.
+noisett_add_test_binary(noisett_http_test
+  http/http_types_test.cc
+  http/router_test.cc
+  http/multipart_test.cc
+  http/access_log_test.cc
+  http/server_test.cc
+  http/server_limits_test.cc
+  http/test_client.cc
+  http/blob_handler_test.cc
+  http/api_args_test.cc
+  http/api_test.cc)
+target_link_libraries(noisett_http_test PRIVATE noisett_http noisett_catalog noisett_test_images)

@@ -1,0 +1,236 @@
+// The server over loopback with tiny handlers: responses, keep-alive, HEAD, offloading, handler
+// failures and graceful stop.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "http/test_client.h"
+
+namespace noisett::http {
+namespace {
+
+using testing::Conn;
+using testing::Get;
+using testing::RunningServer;
+using namespace std::chrono_literals;
+
+// Answers "METHOD TARGET BODYSIZE" as text.
+Handler Echo(std::function<bool(const HttpRequest&)> offload = {}) {
+  return Handler{[](const HttpRequest& q) {
+                   HttpResponse r;
+                   r.headers.Set("Content-Type", "text/plain");
+                   r.body = q.method + " " + q.target + " " + std::to_string(q.body.size());
+                   return r;
+                 },
+                 std::move(offload)};
+}
+
+TEST(ServerTest, AnswersAndSetsCommonHeaders) {
+  RunningServer s({}, Echo());
+  Conn c(s.port());
+  ASSERT_TRUE(c.Send(Get("/hello?x=1")));
+  auto r = c.Read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "GET /hello?x=1 0");
+  EXPECT_EQ(r->headers["content-type"], "text/plain");
+  EXPECT_EQ(r->headers["x-content-type-options"], "nosniff");
+  EXPECT_FALSE(r->headers["x-request-id"].empty());
+}
+
+TEST(ServerTest, KeepAliveServesTwoRequestsOnOneConnection) {
+  RunningServer s({}, Echo());
+  Conn c(s.port());
+  ASSERT_TRUE(c.Send(Get("/one")));
+  auto first = c.Read();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->body, "GET /one 0");
+  ASSERT_TRUE(c.Send(Get("/two")));
+  auto second = c.Read();
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->body, "GET /two 0");
+  EXPECT_NE(first->headers["x-request-id"], second->headers["x-request-id"]);
+}
+
+TEST(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
+  RunningServer s({}, Echo());
+  Conn c(s.port());
+  ASSERT_TRUE(c.Send(Get("/a") + Get("/b") + Get("/c")));
+  for (const char* want : {"GET /a 0", "GET /b 0", "GET /c 0"}) {
+    auto r = c.Read();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->body, want);
+  }
+}
+
+TEST(ServerTest, ConnectionCloseAndHttp10CloseAfterTheResponse) {
+  RunningServer s({}, Echo());
+  Conn c(s.port());
+  ASSERT_TRUE(c.Send(Get("/x", "Connection: close\r\n")));
+  auto r = c.Read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->headers["connection"], "close");
+  EXPECT_TRUE(c.WaitClosed(2000));
+
+  Conn old(s.port());
+  ASSERT_TRUE(old.Send("GET /y HTTP/1.0\r\n\r\n"));
+  ASSERT_TRUE(old.Read());
+  EXPECT_TRUE(old.WaitClosed(2000));
+}
+
+TEST(ServerTest, PostBodyReachesTheHandler) {
+  RunningServer s({}, Echo());
+  Conn c(s.port());
+  std::string body(5000, 'x');
+  ASSERT_TRUE(c.Send("POST /up HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n\r\n" + body));
+  auto r = c.Read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "POST /up 5000");
+}
+
+TEST(ServerTest, ChunkedBodyIsAccepted) {
+  RunningServer s({}, Echo());
+  Conn c(s.port());
+  ASSERT_TRUE(
+      c.Send("POST /c HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+             "5\r\nhello\r\n3\r\nabc\r\n0\r\n\r\n"));
+  auto r = c.Read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "POST /c 8");
+}
+
+TEST(ServerTest, ExpectContinueGetsAnInterimResponse) {
+  RunningServer s({}, Echo());
+  Conn c(s.port());
+  ASSERT_TRUE(
+      c.Send("POST /e HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n"
+             "Expect: 100-continue\r\n\r\n"));
+  auto interim = c.Read(/*head=*/true);
+  ASSERT_TRUE(interim);
+  EXPECT_EQ(interim->status, 100);
+  ASSERT_TRUE(c.Send("abc"));
+  auto r = c.Read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "POST /e 3");
+}
+
+TEST(ServerTest, HeadKeepsTheHandlersContentLengthAndSendsNoBody) {
+  Handler h{[](const HttpRequest&) {
+              HttpResponse r;
+              r.headers.Set("Content-Length", "12345");
+              return r;
+            },
+            {}};
+  RunningServer s({}, h);
+  Conn c(s.port());
+  ASSERT_TRUE(c.Send("HEAD /b HTTP/1.1\r\nHost: t\r\n\r\n"));
+  auto r = c.Read(/*head=*/true);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->headers["content-length"], "12345");
+  // The connection stays usable: no stray body bytes precede the next response.
+  ASSERT_TRUE(c.Send("HEAD /b HTTP/1.1\r\nHost: t\r\n\r\n"));
+  auto again = c.Read(/*head=*/true);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 200);
+}
+
+TEST(ServerTest, InlineAndOffloadedHandlersBothAnswer) {
+  std::atomic<int> inline_calls{0};
+  RunningServer s({}, Echo([&](const HttpRequest& q) {
+                    bool off = q.target == "/heavy";
+                    if (!off) ++inline_calls;
+                    return off;
+                  }));
+  Conn c(s.port());
+  ASSERT_TRUE(c.Send(Get("/heavy") + Get("/light")));
+  EXPECT_EQ(c.Read()->body, "GET /heavy 0");
+  EXPECT_EQ(c.Read()->body, "GET /light 0");
+  EXPECT_EQ(inline_calls.load(), 1);
+}
+
+TEST(ServerTest, AThrowingHandlerIsA500AndTheServerLives) {
+  Handler h{[](const HttpRequest& q) -> HttpResponse {
+              if (q.target == "/boom") throw std::runtime_error("boom");
+              return JsonResponse(200, {{"ok", true}});
+            },
+            {}};
+  RunningServer s({}, h);
+  Conn c(s.port());
+  ASSERT_TRUE(c.Send(Get("/boom") + Get("/fine")));
+  auto bad = c.Read();
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 500);
+  EXPECT_NE(bad->body.find("\"internal\""), std::string::npos);
+  auto good = c.Read();
+  ASSERT_TRUE(good);
+  EXPECT_EQ(good->status, 200);
+}
+
+TEST(ServerTest, MalformedRequestIs400) {
+  RunningServer s({}, Echo());
+  Conn c(s.port());
+  ASSERT_TRUE(c.Send("GET /x HTTP/1.1\r\nBad Header Without Colon\r\n\r\n"));
+  auto r = c.Read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_TRUE(c.WaitClosed(2000));
+}
+
+TEST(ServerTest, GracefulStopFinishesTheRequestInFlight) {
+  std::atomic<bool> started{false};
+  Handler slow{[&](const HttpRequest&) {
+                 started = true;
+                 std::this_thread::sleep_for(600ms);
+                 return JsonResponse(200, {{"done", true}});
+               },
+               {}};
+  RunningServer s({}, slow);
+  Conn busy(s.port());
+  Conn idle(s.port());
+  ASSERT_TRUE(busy.Send(Get("/slow")));
+  while (!started) std::this_thread::sleep_for(5ms);
+  std::thread stopper([&] { s.StopAndJoin(); });
+  auto r = busy.Read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "{\"done\":true}");
+  EXPECT_EQ(r->headers["connection"], "close");
+  EXPECT_TRUE(idle.WaitClosed(3000));
+  stopper.join();  // Run() returned
+  Conn late(s.port(), 500);
+  EXPECT_TRUE(!late.ok() || late.WaitClosed(1000) || !late.Send(Get("/x")) || !late.Read());
+}
+
+TEST(ServerTest, GracefulStopLetsAnArrivingRequestFinish) {
+  RunningServer s({}, Echo());
+  Conn c(s.port());
+  ASSERT_TRUE(c.Send("POST /late HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\n\r\nab"));
+  std::this_thread::sleep_for(100ms);  // the server has the first bytes
+  std::thread stopper([&] { s.StopAndJoin(); });
+  std::this_thread::sleep_for(100ms);
+  ASSERT_TRUE(c.Send("cd"));
+  auto r = c.Read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "POST /late 4");
+  EXPECT_EQ(r->headers["connection"], "close");
+  stopper.join();
+}
+
+TEST(ServerTest, StopBeforeAnyConnectionReturnsPromptly) {
+  auto start = std::chrono::steady_clock::now();
+  { RunningServer s({}, Echo()); }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+}
+
+TEST(ServerTest, BadListenAddressIsAnError) {
+  ServerOptions o;
+  o.listen = "nonsense";
+  auto s = Server::Create(o, Echo());
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().reason, "bad_listen");
+}
+
+}  // namespace
+}  // namespace noisett::http

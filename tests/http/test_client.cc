@@ -1,0 +1,143 @@
+// Loopback helpers.
+#include "http/test_client.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <chrono>
+
+namespace noisett::http::testing {
+namespace {
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::optional<ParsedResponse> ParseHead(std::string_view head) {
+  ParsedResponse r;
+  size_t eol = head.find("\r\n");
+  std::string_view status_line = head.substr(0, eol);
+  if (status_line.size() < 12 || status_line.substr(0, 5) != "HTTP/") return std::nullopt;
+  r.status = std::stoi(std::string(status_line.substr(9, 3)));
+  head = eol == std::string_view::npos ? "" : head.substr(eol + 2);
+  while (!head.empty()) {
+    eol = head.find("\r\n");
+    std::string_view line = head.substr(0, eol);
+    head = eol == std::string_view::npos ? "" : head.substr(eol + 2);
+    size_t colon = line.find(':');
+    if (colon == std::string_view::npos) continue;
+    std::string value(line.substr(colon + 1));
+    while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+    r.headers[Lower(std::string(line.substr(0, colon)))] = value;
+  }
+  return r;
+}
+
+}  // namespace
+
+Conn::Conn(uint16_t port, int recv_timeout_ms) {
+  fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd_ < 0) return;
+  timeval tv{recv_timeout_ms / 1000, (recv_timeout_ms % 1000) * 1000};
+  ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd_);
+    fd_ = -1;
+  }
+}
+
+Conn::~Conn() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool Conn::Send(std::string_view bytes) {
+  while (!bytes.empty()) {
+    ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    if (n <= 0) return false;
+    bytes.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+std::optional<ParsedResponse> Conn::Read(bool head) {
+  char buf[16384];
+  auto fill = [&]() {
+    ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+    if (n <= 0) return false;
+    pending_.append(buf, static_cast<size_t>(n));
+    return true;
+  };
+  size_t end;
+  while ((end = pending_.find("\r\n\r\n")) == std::string::npos) {
+    if (!fill()) return std::nullopt;
+  }
+  auto parsed = ParseHead(std::string_view(pending_).substr(0, end));
+  if (!parsed) return std::nullopt;
+  pending_.erase(0, end + 4);
+  size_t length = 0;
+  if (!head && parsed->headers.count("content-length") != 0) {
+    length = std::stoull(parsed->headers["content-length"]);
+  }
+  if (parsed->status == 304 || parsed->status == 204) length = 0;
+  while (pending_.size() < length) {
+    if (!fill()) return std::nullopt;
+  }
+  parsed->body = pending_.substr(0, length);
+  pending_.erase(0, length);
+  return parsed;
+}
+
+bool Conn::WaitClosed(int timeout_ms) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  char buf[4096];
+  while (std::chrono::steady_clock::now() < deadline) {
+    pollfd p{fd_, POLLIN, 0};
+    int left = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    deadline - std::chrono::steady_clock::now())
+                                    .count());
+    if (::poll(&p, 1, std::max(left, 1)) <= 0) return false;
+    ssize_t n = ::recv(fd_, buf, sizeof buf, MSG_DONTWAIT);
+    if (n == 0) return true;
+    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) return true;
+  }
+  return false;
+}
+
+RunningServer::RunningServer(ServerOptions options, Handler handler) {
+  options.listen = "127.0.0.1:0";
+  options.access_log = false;
+  auto server = Server::Create(std::move(options), std::move(handler));
+  if (!server) {
+    ADD_FAILURE() << server.error().ToString();
+    return;
+  }
+  server_ = std::move(*server);
+  port_ = server_->Port();
+  thread_ = std::thread([this] { server_->Run(); });
+}
+
+RunningServer::~RunningServer() { StopAndJoin(); }
+
+void RunningServer::StopAndJoin() {
+  if (!server_) return;
+  server_->Stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::string Get(std::string_view target, std::string_view extra) {
+  return "GET " + std::string(target) + " HTTP/1.1\r\nHost: t\r\n" + std::string(extra) + "\r\n";
+}
+
+}  // namespace noisett::http::testing
