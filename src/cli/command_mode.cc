@@ -5,6 +5,7 @@
 
 #include "cli/file_io.h"
 #include "core/clock.h"
+#include "core/env.h"
 #include "core/ids.h"
 #include "net/http_client.h"
 
@@ -26,7 +27,12 @@ int Direct(const CommandModeArgs& args, const nlohmann::json& input, const std::
   if (!IsValidUserId(args.user)) {
     return Usage(err, "direct mode needs --user NAME ([A-Za-z0-9_-]{1,64}), or use --server URL");
   }
-  auto backend = Backend::Open(args.backend, SystemClock::Instance());
+  BackendFlags flags = args.backend;
+  // Links printed here point where `serve` listens by default (docs/api.md).
+  if (flags.public_url.empty()) {
+    flags.public_url = "http://" + GetEnv("NOISETT_LISTEN").value_or("127.0.0.1:8080");
+  }
+  auto backend = Backend::Open(flags, SystemClock::Instance());
   if (!backend) return Usage(err, backend.error().ToString());
   auth::User user;
   user.user_id = args.user;
@@ -49,8 +55,10 @@ net::HttpRequestSpec RemoteRequest(const CommandModeArgs& args, const nlohmann::
   if (!args.file.empty()) {
     std::string query;
     for (const auto& [key, value] : input.items()) {
-      query += (query.empty() ? "?" : "&") + net::UrlEncode(key) + "=" +
-               net::UrlEncode(value.is_string() ? value.get<std::string>() : value.dump());
+      query += query.empty() ? '?' : '&';
+      query += net::UrlEncode(key);
+      query += '=';
+      query += net::UrlEncode(value.is_string() ? value.get<std::string>() : value.dump());
     }
     request.url += query;
     request.headers.push_back({"Content-Type", "application/octet-stream"});

@@ -1,6 +1,8 @@
 // Wiring for `noisett serve`: auth, back end, API, server.
 #include "cli/serve_command.h"
 
+#include <memory>
+
 #include "auth/authenticator.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -28,21 +30,29 @@ int RunServe(ServeArgs args, std::FILE* err) {
   auth::Authenticator authenticator(auth_config->mode, std::move(*validator));
 
   args.backend.data_dir = args.auth.data_dir;  // one --data-dir for keys, blobs and catalog
-  if (args.backend.public_url.empty()) args.backend.public_url = "http://" + args.listen;
-  auto backend = Backend::Open(args.backend, clock);
-  if (!backend) return CannotStart(err, backend.error());
 
-  http::ApiDeps deps{(*backend)->service(), authenticator, (*backend)->links(),
-                     (*backend)->blobs(), (*backend)->container(), clock};
+  // Bind first, so links made by default point at the port really bound (--listen HOST:0).
+  // No request is read before Run(), by which time `api` is set.
   http::ServerOptions options;
   options.listen = args.listen;
   options.handle_signals = true;
   // The upload limit is the body limit: a larger Content-Length gets 413 before it is read.
   options.max_body_bytes = args.backend.optimize.limits.max_bytes;
-  auto server = http::Server::Create(options, http::MakeApiHandler(deps));
+  auto api = std::make_shared<http::Handler>();
+  http::Handler forward{[api](const http::HttpRequest& r) { return api->handle(r); },
+                        [api](const http::HttpRequest& r) { return !api->offload || api->offload(r); }};
+  auto server = http::Server::Create(options, forward);
   if (!server) return CannotStart(err, server.error());
-  LogInfo("noisett serving on http://" + args.listen.substr(0, args.listen.rfind(':') + 1) +
-          std::to_string((*server)->Port()) + " (auth " +
+  const std::string bound =
+      args.listen.substr(0, args.listen.rfind(':') + 1) + std::to_string((*server)->Port());
+  if (args.backend.public_url.empty()) args.backend.public_url = "http://" + bound;
+
+  auto backend = Backend::Open(args.backend, clock);
+  if (!backend) return CannotStart(err, backend.error());
+  http::ApiDeps deps{(*backend)->service(), authenticator, (*backend)->links(),
+                     (*backend)->blobs(), (*backend)->container(), clock};
+  *api = http::MakeApiHandler(deps);
+  LogInfo("noisett serving on http://" + bound + " (auth " +
           std::string(auth::AuthModeName(auth_config->mode)) + "; " + (*backend)->description() +
           "; links " + args.backend.public_url + ")");
   (*server)->Run();

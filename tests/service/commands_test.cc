@@ -1,0 +1,211 @@
+// The commands through their HTTP routes: soft delete and restore, idempotent favorites, input
+// validation at the documented bounds, the generic /api/commands door agreeing with the REST
+// routes, and the health probes.
+#include <algorithm>
+
+#include "service/e2e_fixture.h"
+#include "storage/query_params.h"
+
+namespace noisett::service_e2e {
+namespace {
+
+class CommandsTest : public E2eTest {
+ protected:
+  static bool Contains(const std::vector<std::string>& ids, const std::string& id) {
+    return std::find(ids.begin(), ids.end(), id) != ids.end();
+  }
+
+  static void ExpectBadInput(const std::string& method, const std::string& target,
+                             const std::string& field) {
+    const RawResponse r = Call(method, target, alice_);
+    EXPECT_EQ(r.status, 400) << method << " " << target << " -> " << r.body;
+    EXPECT_EQ(ErrorCode(r), "bad_input") << r.body;
+    EXPECT_NE(r.body.find(field), std::string::npos) << "the message should name " << field
+                                                     << ": " << r.body;
+  }
+};
+
+TEST_F(CommandsTest, DeleteHidesTheJobAndRestoreBringsItBack) {
+  const Json up = Upload(alice_, Png(90, 70), "prompt=undo-me");
+  const std::string job = up.value("job_id", "");
+  const std::string url = up["image"].value("url", "");
+  ASSERT_EQ(FetchLink(url).status, 200);
+
+  const RawResponse del = Call("DELETE", "/api/history/" + job, alice_);
+  ASSERT_EQ(del.status, 200) << del.body;
+  EXPECT_EQ(BodyJson(del).value("deleted", false), true) << del.body;
+  EXPECT_FALSE(Contains(HistoryIds(alice_), job));
+  EXPECT_EQ(Call("GET", "/api/history/" + job, alice_).status, 404);
+  EXPECT_EQ(Call("GET", "/api/images/" + job + "/0/url", alice_).status, 404);
+  // The blobs are soft-deleted too: links handed out before the delete stop serving them.
+  const RawResponse gone = FetchLink(url);
+  EXPECT_EQ(gone.status, 404) << gone.body;
+  // Deleting again: the job is already gone.
+  EXPECT_EQ(Call("DELETE", "/api/history/" + job, alice_).status, 404);
+
+  const RawResponse restore = Call("POST", "/api/history/" + job + "/restore", alice_);
+  ASSERT_EQ(restore.status, 200) << restore.body;
+  EXPECT_EQ(BodyJson(restore).value("job_id", ""), job);
+  EXPECT_TRUE(Contains(HistoryIds(alice_), job));
+  const RawResponse get = Call("GET", "/api/history/" + job, alice_);
+  ASSERT_EQ(get.status, 200) << get.body;
+  EXPECT_EQ(BodyJson(get).value("prompt", ""), "undo-me");
+  const RawResponse back = FetchLink(url);
+  EXPECT_EQ(back.status, 200) << back.body;
+  EXPECT_TRUE(back.body == StoredBlob(BlobPathOfLink(url)));
+}
+
+TEST_F(CommandsTest, FavoritingTwiceGivesOneFavorite) {
+  const std::string job = Upload(alice_, Png(50, 50), "prompt=fav").value("job_id", "");
+  for (int i = 0; i < 2; ++i) {
+    const RawResponse r = Call("PUT", "/api/favorites/" + job + "/0", alice_);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(BodyJson(r).value("favorite", false), true);
+  }
+  RawResponse list = Call("GET", "/api/favorites", alice_);
+  ASSERT_EQ(list.status, 200) << list.body;
+  Json body = BodyJson(list);
+  int matching = 0;
+  for (const Json& f : body["favorites"]) {
+    if (f.value("job_id", "") != job) continue;
+    ++matching;
+    EXPECT_EQ(f.value("image_index", -1), 0);
+    EXPECT_EQ(f.value("prompt", ""), "fav");
+    EXPECT_EQ(FetchLink(f.value("url", "")).status, 200) << f.dump();
+  }
+  EXPECT_EQ(matching, 1) << list.body;
+  EXPECT_EQ(body.value("total_count", -1), static_cast<int>(body["favorites"].size()));
+
+  // Unfavorite is idempotent too.
+  EXPECT_EQ(Call("DELETE", "/api/favorites/" + job + "/0", alice_).status, 200);
+  EXPECT_EQ(Call("DELETE", "/api/favorites/" + job + "/0", alice_).status, 200);
+  list = Call("GET", "/api/favorites", alice_);
+  body = BodyJson(list);  // a named value: a range-for over a temporary's member would dangle
+  for (const Json& f : body["favorites"]) EXPECT_NE(f.value("job_id", ""), job);
+}
+
+TEST_F(CommandsTest, FavoriteOfAnImageTheJobDoesNotHaveIsRefused) {
+  const std::string job = Upload(alice_, Png(50, 50)).value("job_id", "");
+  const RawResponse r = Call("PUT", "/api/favorites/" + job + "/3", alice_);
+  EXPECT_GE(r.status, 400) << r.body;
+  EXPECT_LT(r.status, 500) << r.body;
+}
+
+TEST_F(CommandsTest, OutOfRangeInputsAre400) {
+  const std::string job = Upload(alice_, Png(40, 40)).value("job_id", "");
+  ExpectBadInput("GET", "/api/history?limit=0", "limit");
+  ExpectBadInput("GET", "/api/history?limit=201", "limit");
+  ExpectBadInput("GET", "/api/history?limit=-1", "limit");
+  ExpectBadInput("GET", "/api/history?limit=ten", "limit");
+  ExpectBadInput("GET", "/api/favorites?limit=0", "limit");
+  ExpectBadInput("GET", "/api/favorites?limit=201", "limit");
+  ExpectBadInput("GET", "/api/images/" + job + "/8/url", "image_index");
+  ExpectBadInput("GET", "/api/images/" + job + "/-1/url", "image_index");
+  ExpectBadInput("PUT", "/api/favorites/" + job + "/8", "image_index");
+  ExpectBadInput("GET", "/api/images/" + job + "/0/url?expiry_hours=169", "expiry_hours");
+  ExpectBadInput("GET", "/api/images/" + job + "/0/url?expiry_hours=0", "expiry_hours");
+  ExpectBadInput("GET", "/api/history?limt=5", "limt");
+  // The bounds themselves are accepted.
+  EXPECT_EQ(Call("GET", "/api/history?limit=1", alice_).status, 200);
+  EXPECT_EQ(Call("GET", "/api/history?limit=200", alice_).status, 200);
+  EXPECT_EQ(Call("GET", "/api/images/" + job + "/0/url?expiry_hours=168", alice_).status, 200);
+  EXPECT_EQ(Call("GET", "/api/images/" + job + "/0/url?expiry_hours=1", alice_).status, 200);
+}
+
+TEST_F(CommandsTest, BadInputsThroughTheCommandRouteAre400) {
+  const std::string job = Upload(alice_, Png(40, 40)).value("job_id", "");
+  for (const Json& args : {Json{{"limit", 0}}, Json{{"limit", 201}}, Json{{"limit", "5"}}}) {
+    const RawResponse r =
+        Call("POST", "/api/commands/history.list", alice_, args.dump(), "application/json");
+    EXPECT_EQ(r.status, 400) << args.dump() << " -> " << r.body;
+  }
+  const RawResponse index = Call("POST", "/api/commands/images.url", alice_,
+                                 Json{{"job_id", job}, {"image_index", 8}}.dump());
+  EXPECT_EQ(index.status, 400) << index.body;
+  const RawResponse hours =
+      Call("POST", "/api/commands/images.url", alice_,
+           Json{{"job_id", job}, {"image_index", 0}, {"expiry_hours", 169}}.dump());
+  EXPECT_EQ(hours.status, 400) << hours.body;
+  const RawResponse not_json = Call("POST", "/api/commands/history.list", alice_, "{limit:5");
+  EXPECT_EQ(not_json.status, 400) << not_json.body;
+  const RawResponse not_object = Call("POST", "/api/commands/history.list", alice_, "[1]");
+  EXPECT_EQ(not_object.status, 400) << not_object.body;
+  const RawResponse bad_job = Call("POST", "/api/commands/history.get", alice_,
+                                   Json{{"job_id", "not-a-job"}}.dump());
+  EXPECT_EQ(bad_job.status, 400) << bad_job.body;
+  const RawResponse unknown = Call("POST", "/api/commands/history.explode", alice_, "{}");
+  EXPECT_EQ(unknown.status, 404) << unknown.body;
+}
+
+TEST_F(CommandsTest, CommandRouteHistoryListMatchesGetHistory) {
+  for (int i = 0; i < 3; ++i) Upload(alice_, Png(30 + i, 30));
+  const RawResponse get = Call("GET", "/api/history?limit=200", alice_);
+  const RawResponse post = Call("POST", "/api/commands/history.list", alice_,
+                                Json{{"limit", 200}}.dump(), "application/json");
+  const RawResponse empty = Call("POST", "/api/commands/history.list", alice_);
+  ASSERT_EQ(get.status, 200) << get.body;
+  ASSERT_EQ(post.status, 200) << post.body;
+  ASSERT_EQ(empty.status, 200) << empty.body;
+  auto ids = [](const Json& body) {
+    std::vector<std::string> out;
+    for (const Json& g : body["generations"]) out.push_back(g.value("job_id", ""));
+    return out;
+  };
+  const Json g = BodyJson(get), p = BodyJson(post);
+  EXPECT_GE(g["generations"].size(), 3u);
+  EXPECT_EQ(ids(g), ids(p));
+  EXPECT_EQ(ids(g), ids(BodyJson(empty)));
+  EXPECT_EQ(g.value("total_count", -1), p.value("total_count", -2));
+  EXPECT_EQ(g.value("total_count", -1), static_cast<int>(g["generations"].size()));
+  // Newest first: job ids are ULIDs, time-ordered.
+  const std::vector<std::string> order = ids(g);
+  EXPECT_TRUE(std::is_sorted(order.rbegin(), order.rend())) << get.body;
+}
+
+TEST_F(CommandsTest, HistoryPagesWithTheCursor) {
+  for (int i = 0; i < 3; ++i) Upload(alice_, Png(20, 20 + i));
+  const std::vector<std::string> all = HistoryIds(alice_);
+  ASSERT_GE(all.size(), 3u);
+  std::vector<std::string> paged;
+  std::string cursor;
+  for (int page = 0; page < 100; ++page) {
+    std::string target = "/api/history?limit=2";
+    if (!cursor.empty()) target += "&cursor=" + storage::PercentEncodeComponent(cursor);
+    const RawResponse r = Call("GET", target, alice_);
+    ASSERT_EQ(r.status, 200) << r.body;
+    const Json body = BodyJson(r);
+    EXPECT_LE(body["generations"].size(), 2u);
+    EXPECT_EQ(body.value("total_count", -1), static_cast<int>(all.size()));
+    for (const Json& gen : body["generations"]) paged.push_back(gen.value("job_id", ""));
+    cursor = body["next_cursor"].is_string() ? body["next_cursor"].get<std::string>() : "";
+    if (cursor.empty()) break;
+  }
+  EXPECT_EQ(paged, all);
+}
+
+TEST_F(CommandsTest, HealthProbesAnswerWithoutAToken) {
+  const RawResponse health = Call("GET", "/healthz", "");
+  EXPECT_EQ(health.status, 200) << health.body;
+  const RawResponse ready = Call("GET", "/readyz", "");
+  EXPECT_EQ(ready.status, 200) << ready.body;
+  EXPECT_EQ(BodyJson(ready).value("status", ""), "ready");
+}
+
+TEST_F(CommandsTest, StorageMetricsCountTheCallersImages) {
+  const Json a = Upload(alice_, Png(120, 90));
+  const Json b = Upload(alice_, Png(90, 120));
+  const RawResponse r = Call("GET", "/api/me/storage", alice_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const Json m = BodyJson(r);
+  EXPECT_GE(m.value("total_images", 0), 2);
+  EXPECT_EQ(m.value("total_images", 0), m.value("total_thumbnails", -1));
+  EXPECT_GE(m.value("total_bytes", uint64_t{0}),
+            a["image"].value("bytes", uint64_t{0}) + b["image"].value("bytes", uint64_t{0}));
+  // The same numbers through the command route.
+  const RawResponse c = Call("POST", "/api/commands/storage.metrics", alice_, "{}");
+  ASSERT_EQ(c.status, 200) << c.body;
+  EXPECT_EQ(BodyJson(c), m);
+}
+
+}  // namespace
+}  // namespace noisett::service_e2e
