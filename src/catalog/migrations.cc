@@ -64,8 +64,49 @@ CREATE INDEX idx_favorites_image ON favorites (job_id, image_index);
 CREATE INDEX idx_favorites_user ON favorites (user_id, created_at, job_id, image_index);
 )sql";
 
+// Version 2: each user's live job count, kept by triggers, so history's total_count is one lookup
+// instead of a walk over the user's index entries (measured: 250 ms for a user with 1M jobs).
+// Triggers rather than code keep it right for every writer, rows generated straight into the
+// file included. The seed row is made with NOT EXISTS, not INSERT OR IGNORE: inside a trigger an
+// outer statement's OR clause would override ours.
+constexpr const char* kV2LiveJobCounts = R"sql(
+CREATE TABLE user_job_counts (
+  user_id   TEXT NOT NULL PRIMARY KEY,
+  live_jobs INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO user_job_counts (user_id, live_jobs)
+  SELECT user_id, COUNT(*) FROM generations WHERE deleted_at IS NULL GROUP BY user_id;
+
+CREATE TRIGGER generations_count_insert AFTER INSERT ON generations
+  WHEN NEW.deleted_at IS NULL
+BEGIN
+  INSERT INTO user_job_counts (user_id, live_jobs) SELECT NEW.user_id, 0
+    WHERE NOT EXISTS (SELECT 1 FROM user_job_counts WHERE user_id = NEW.user_id);
+  UPDATE user_job_counts SET live_jobs = live_jobs + 1 WHERE user_id = NEW.user_id;
+END;
+
+CREATE TRIGGER generations_count_delete AFTER DELETE ON generations
+  WHEN OLD.deleted_at IS NULL
+BEGIN
+  UPDATE user_job_counts SET live_jobs = live_jobs - 1 WHERE user_id = OLD.user_id;
+END;
+
+CREATE TRIGGER generations_count_update AFTER UPDATE OF deleted_at, user_id ON generations
+  WHEN (OLD.deleted_at IS NULL) != (NEW.deleted_at IS NULL) OR OLD.user_id != NEW.user_id
+BEGIN
+  UPDATE user_job_counts SET live_jobs = live_jobs - 1
+    WHERE user_id = OLD.user_id AND OLD.deleted_at IS NULL;
+  INSERT INTO user_job_counts (user_id, live_jobs) SELECT NEW.user_id, 0
+    WHERE NEW.deleted_at IS NULL
+      AND NOT EXISTS (SELECT 1 FROM user_job_counts WHERE user_id = NEW.user_id);
+  UPDATE user_job_counts SET live_jobs = live_jobs + 1
+    WHERE user_id = NEW.user_id AND NEW.deleted_at IS NULL;
+END;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "init", kV1Init},
+    {2, "live_job_counts", kV2LiveJobCounts},
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(

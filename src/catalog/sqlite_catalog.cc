@@ -355,8 +355,9 @@ Result<GenerationPage> SqliteCatalog::ListGenerations(std::string_view user_id,
   }
   return InReadTransaction<GenerationPage>(*pool_, [&](Db& db) -> Result<GenerationPage> {
     GenerationPage out;
-    auto count = CountRows(
-        db, "SELECT COUNT(*) FROM generations WHERE user_id = ?1 AND deleted_at IS NULL", user_id);
+    auto count = CountRows(  // kept by triggers (migrations.cc, version 2)
+        db, "SELECT COALESCE((SELECT live_jobs FROM user_job_counts WHERE user_id = ?1), 0)",
+        user_id);
     if (!count) return Unexpected(count.error());
     out.total_count = *count;
     // One row more than asked tells whether another page follows.
