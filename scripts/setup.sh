@@ -12,6 +12,7 @@ PACKAGES=(
   libssl-dev libcurl4-openssl-dev libsqlite3-dev libboost-dev
   # tests, fuzzing (clang's libFuzzer runtime) and benchmarks
   libgtest-dev libbenchmark-dev clang-14 libclang-rt-14-dev libvips-tools python3-pil time openssl curl
+  wrk nginx
 )
 
 missing=()
@@ -28,8 +29,19 @@ if ((${#missing[@]} > 0)); then
   fi
   echo "setup: installing ${#missing[@]} Debian packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
+  # nginx is only a benchmark baseline (bench/serve.sh starts its own): its package must not start
+  # a system nginx on port 80. policy-rc.d answering 101 tells maintainer scripts not to start
+  # services; Docker images ship one, a fresh machine gets one for the length of the install.
+  policy=/usr/sbin/policy-rc.d
+  made_policy=
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && made_policy=1
+  fi
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  install_status=0
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || install_status=$?
+  [[ -n $made_policy ]] && rm -f "$policy"
+  ((install_status == 0)) || { echo "setup: apt-get install failed" >&2; exit "$install_status"; }
   echo "setup: done"
 fi
 
