@@ -247,9 +247,14 @@ std::shared_ptr<Router> MakeApiRouter(const ApiDeps& deps) {
       /*offload=*/false);
   router->Add("GET", "/readyz",
               [api](const HttpRequest&, const RouteParams&) { return api->Ready(); });
+  // Blob reads run on the I/O thread: the local store answers from the page cache in a few
+  // syscalls, and two thread hops per request cost more than that (bench/serve.sh). A store
+  // whose reads wait on a network is never behind this route: its links point at the store.
   for (const char* method : {"GET", "HEAD"}) {
-    router->Add(method, "/blobs/*",
-                [api](const HttpRequest& q, const RouteParams& p) { return api->Blob(q, p); });
+    router->Add(
+        method, "/blobs/*",
+        [api](const HttpRequest& q, const RouteParams& p) { return api->Blob(q, p); },
+        /*offload=*/false);
   }
   return router;
 }

@@ -83,6 +83,29 @@ Result<int64_t> CheckLink(const BlobHandlerDeps& deps, const HttpRequest& reques
   return Unexpected(MakeError(ErrorCode::kPermissionDenied, "link_bad_expiry", "bad se"));
 }
 
+bool IsPlainGet(const HttpRequest& request) {
+  return request.method == "GET" && !request.headers.Get("Range");
+}
+
+// A whole GET reads the blob and its properties together (one lookup): the common case.
+HttpResponse WholeBody(const BlobHandlerDeps& deps, const HttpRequest& request,
+                       const Target& target, int64_t expires_at, int64_t now) {
+  auto data = deps.blobs.Get(target.path, std::nullopt);
+  if (!data) return ErrorResponse(data.error());
+  const storage::BlobProperties& props = data->properties;
+  HttpResponse res;
+  AddCacheHeaders(&res, props, expires_at, now);
+  if (auto inm = request.headers.Get("If-None-Match"); inm && IfNoneMatchMatches(*inm, props.etag)) {
+    res.status = 304;
+    return res;
+  }
+  res.status = 200;
+  res.headers.Set("Content-Type",
+                  props.content_type.empty() ? "application/octet-stream" : props.content_type);
+  res.body = std::move(data->bytes);
+  return res;
+}
+
 HttpResponse Body(const BlobHandlerDeps& deps, const HttpRequest& request, const Target& target,
                   const storage::BlobProperties& props, int64_t expires_at, int64_t now) {
   HttpResponse res;
@@ -138,6 +161,7 @@ HttpResponse ServeBlob(const BlobHandlerDeps& deps, const HttpRequest& request,
   if (target->container != deps.container) {
     return ErrorResponse(404, "ContainerNotFound", "no such container");
   }
+  if (IsPlainGet(request)) return WholeBody(deps, request, *target, *expires_at, now);
   auto props = deps.blobs.GetProperties(target->path);
   if (!props) return ErrorResponse(props.error());
   if (auto inm = request.headers.Get("If-None-Match");

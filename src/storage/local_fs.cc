@@ -5,13 +5,16 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <random>
 
 namespace noisett::storage::local_fs {
@@ -82,6 +85,7 @@ Error ErrnoError(std::string_view op, int err) {
     case ENOENT:
       return MakeError(ErrorCode::kNotFound, "BlobNotFound", std::move(message));
     case ELOOP:
+    case EXDEV:  // openat2's RESOLVE_BENEATH: the path would leave the store
     case ENOTDIR:
     case ENOTEMPTY:
       return MakeError(ErrorCode::kConflict, "BlobPathConflict", std::move(message));
@@ -108,7 +112,46 @@ Result<UniqueFd> OpenOrMakeDir(int dir, const std::string& name) {
   return OpenDir(dir, name);
 }
 
+namespace {
+
+// openat2 may be missing (kernel < 5.6) or filtered (some container seccomp profiles answer
+// ENOSYS or EPERM); then every lookup walks component by component.
+std::atomic<bool> g_openat2_usable{true};
+
+// The whole relative path in one syscall. The kernel enforces what the walk below does by hand:
+// no symlink anywhere on the way (RESOLVE_NO_SYMLINKS) and nothing outside `base`
+// (RESOLVE_BENEATH). nullopt: openat2 cannot be used here, walk instead.
+std::optional<Result<UniqueFd>> OpenDirBeneath(int base, const std::vector<std::string>& segments) {
+#ifdef SYS_openat2
+  if (!g_openat2_usable.load(std::memory_order_relaxed)) return std::nullopt;
+  std::string path = ".";
+  for (const std::string& segment : segments) (path += '/') += segment;
+  open_how how{};
+  how.flags = static_cast<uint64_t>(kDirFlags);
+  how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_BENEATH;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    const long fd = ::syscall(SYS_openat2, base, path.c_str(), &how, sizeof how);
+    if (fd >= 0) return Result<UniqueFd>(UniqueFd(static_cast<int>(fd)));
+    if (errno == EAGAIN || errno == EINTR) continue;  // a concurrent rename raced the lookup
+    if (errno == ENOSYS || errno == EPERM || errno == E2BIG || errno == EINVAL) {
+      g_openat2_usable.store(false, std::memory_order_relaxed);
+      return std::nullopt;
+    }
+    return Result<UniqueFd>(Fail("open directory", errno));
+  }
+#else
+  (void)base;
+  (void)segments;
+#endif
+  return std::nullopt;
+}
+
+}  // namespace
+
 Result<UniqueFd> WalkDirs(int base, const std::vector<std::string>& segments, bool create) {
+  if (!create) {
+    if (auto opened = OpenDirBeneath(base, segments)) return std::move(*opened);
+  }
   UniqueFd current(::openat(base, ".", kDirFlags));
   if (!current.valid()) return Fail("open directory", errno);
   for (const std::string& segment : segments) {
@@ -130,6 +173,21 @@ Result<uint64_t> FileSize(int fd) {
   if (::fstat(fd, &st) != 0) return Fail("stat", errno);
   if (!S_ISREG(st.st_mode)) return Fail("stat", EINVAL);
   return static_cast<uint64_t>(st.st_size);
+}
+
+Result<FileIdentity> StatFile(int dir, const std::string& path) {
+  struct stat st {};
+  const int flags = AT_SYMLINK_NOFOLLOW | (path.empty() ? AT_EMPTY_PATH : 0);
+  if (::fstatat(dir, path.c_str(), &st, flags) != 0) return Fail("stat", errno);
+  if (!S_ISREG(st.st_mode)) return Fail("stat", EINVAL);
+  constexpr int64_t kNsPerSecond = 1'000'000'000;
+  FileIdentity id;
+  id.device = static_cast<uint64_t>(st.st_dev);
+  id.inode = static_cast<uint64_t>(st.st_ino);
+  id.size = static_cast<uint64_t>(st.st_size);
+  id.mtime_ns = int64_t{st.st_mtim.tv_sec} * kNsPerSecond + st.st_mtim.tv_nsec;
+  id.ctime_ns = int64_t{st.st_ctim.tv_sec} * kNsPerSecond + st.st_ctim.tv_nsec;
+  return id;
 }
 
 Result<std::string> ReadAt(int fd, uint64_t offset, uint64_t length) {

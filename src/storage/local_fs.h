@@ -45,12 +45,28 @@ Result<UniqueFd> OpenDir(int dir, const std::string& name);
 // As OpenDir, creating the directory first when missing; a new directory's entry is made durable
 // (the parent is fsynced) before returning, so a later fsync inside it is not lost on a crash.
 Result<UniqueFd> OpenOrMakeDir(int dir, const std::string& name);
-// Walks `segments` from `base`, one component at a time (create: OpenOrMakeDir).
+// Walks `segments` from `base`, refusing symlinks (create: OpenOrMakeDir one component at a
+// time; lookups: one openat2 where the kernel allows it).
 Result<UniqueFd> WalkDirs(int base, const std::vector<std::string>& segments, bool create);
 
 // Opens a regular file for reading, refusing symlinks.
 Result<UniqueFd> OpenFile(int dir, const std::string& name);
 Result<uint64_t> FileSize(int fd);
+
+// What tells one committed file from another at the same path: a file replaced by rename has
+// another inode; size and times catch an edit in place (which the store itself never makes).
+struct FileIdentity {
+  uint64_t device = 0;
+  uint64_t inode = 0;
+  uint64_t size = 0;
+  int64_t mtime_ns = 0;
+  int64_t ctime_ns = 0;
+  bool operator==(const FileIdentity&) const = default;
+};
+// The identity of the regular file at `path` relative to `dir`; an empty path: `dir` itself (an
+// open file). Unlike every other lookup here, only the last component is refused as a symlink:
+// callers use this as a check against an identity read safely, never to reach a file.
+Result<FileIdentity> StatFile(int dir, const std::string& path);
 // Reads [offset, offset + length) with pread; a short file is kUnavailable (never a short read).
 Result<std::string> ReadAt(int fd, uint64_t offset, uint64_t length);
 Result<std::string> ReadWholeFile(int dir, const std::string& name);

@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace noisett::storage::crypto {
 namespace {
@@ -39,6 +42,40 @@ TEST(HmacSha256Test, EmptyKeyAndDataAreFine) {
   auto mac = HmacSha256("", "");
   ASSERT_TRUE(mac);
   EXPECT_EQ(mac->size(), kHmacSha256Bytes);
+}
+
+// Keyed contexts are cached per thread (four keys): cycling through more keys than that, with
+// prefixes of one another, repeats and interleaved calls, must always give the vectors' answers.
+TEST(HmacSha256Test, CachedContextsNeverMixKeys) {
+  const std::string jefe = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+  const std::string there = "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7";
+  std::vector<std::string> keys = {"k1", "k2", "k3", "k4", "k5", "k", "k1x"};
+  for (int round = 0; round < 3; ++round) {
+    for (const std::string& key : keys) {
+      const std::string first = Mac(key, "data");
+      EXPECT_EQ(Mac("Jefe", "what do ya want for nothing?"), jefe);
+      EXPECT_EQ(Mac(key, "data"), first) << key;
+      EXPECT_EQ(Mac(std::string(20, '\x0b'), "Hi There"), there);
+    }
+  }
+  EXPECT_NE(Mac("k1", "data"), Mac("k1x", "data"));
+  EXPECT_NE(Mac("k", "data"), Mac("k1", "data"));
+}
+
+TEST(HmacSha256Test, ThreadsEachGetTheRightMac) {
+  const std::string jefe = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 500; ++i) {
+        if (Mac("Jefe", "what do ya want for nothing?") != jefe) ++wrong;
+        (void)HmacSha256("other-" + std::to_string((t + i) % 6), "x");
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 TEST(Base64Test, Rfc4648Vectors) {
