@@ -58,6 +58,34 @@ Result<std::pair<uint64_t, uint64_t>> ResolveRange(uint64_t size, std::optional<
   return std::pair<uint64_t, uint64_t>{range->offset, range->offset + length};
 }
 
+// What every Get checks, in this order, before touching the data file; the bytes to return.
+Result<std::pair<uint64_t, uint64_t>> CheckReadable(const BlobRecord& record,
+                                                    std::optional<ByteRange> range) {
+  if (record.deleted) return NotFound();
+  const VersionRecord& current = record.current();
+  if (current.tier == AccessTier::kArchive) return Archived();
+  return ResolveRange(current.size, range);
+}
+
+// REQUIRES: blob.data is open.
+Result<BlobData> ReadFrom(std::string_view name, const CachedBlob& blob,
+                          std::pair<uint64_t, uint64_t> span) {
+  auto bytes = local_fs::ReadAt(blob.data->get(), span.first, span.second - span.first);
+  if (!bytes) return Unexpected(bytes.error());
+  BlobData data;
+  data.properties = PropertiesOf(name, blob.record, blob.record.versions.size() - 1);
+  data.bytes = std::move(*bytes);
+  data.range_offset = span.first;
+  return data;
+}
+
+// "a/b" → "a/b@/meta.json", from the very segments the safe path walks.
+std::string MetaPathOf(std::string_view name) {
+  std::string path;
+  for (const std::string& segment : BlobDirSegments(name)) (path += segment) += '/';
+  return path + kMetaFileName;
+}
+
 // The blob's record, or nullopt when it has never been committed.
 Result<std::optional<BlobRecord>> LoadRecordIfAny(int dir) {
   auto text = local_fs::ReadWholeFile(dir, kMetaFileName);
@@ -190,32 +218,73 @@ Result<BlobProperties> LocalBlobStore::CommitVersion(int dir, std::string_view n
   return PropertiesOf(name, next, next.versions.size() - 1);
 }
 
+std::shared_ptr<const CachedBlob> LocalBlobStore::FindCached(std::string_view name) {
+  // One fstatat of the whole path. Unlike the safe path it follows a symlink in a directory on the
+  // way, and that is still safe: it reads nothing, it only decides whether the entry may answer.
+  // The entry was filled through the safe path (no symlink anywhere) and keeps that meta.json
+  // open, so an identity match means the path leads to that very file, unchanged; any other file
+  // has another identity, and a mismatch or an error falls back to the safe path, which refuses
+  // symlinks. (The one match through a symlink: this blob's own directory moved elsewhere on the
+  // same file system with a symlink left in its place; the answer is then still the bytes this
+  // store committed and read safely, never the bytes of a file reached through the symlink.)
+  auto current = local_fs::StatFile(blobs_.get(), MetaPathOf(name));
+  if (!current) return nullptr;
+  return read_cache_.Find(name, *current);
+}
+
+Result<std::pair<local_fs::UniqueFd, std::shared_ptr<CachedBlob>>> LocalBlobStore::LoadFresh(
+    std::string_view name) {
+  auto dir = OpenBlobDir(name, /*create=*/false);
+  auto blob = dir ? ReadCachedBlob(dir->get()) : Unexpected(dir.error());
+  if (!blob) {
+    // What is cached no longer matches anything readable; its descriptors may pin the files of a
+    // purged blob.
+    read_cache_.Erase(name);
+    return blob.error().code == ErrorCode::kNotFound ? NotFound() : Unexpected(blob.error());
+  }
+  return std::make_pair(std::move(*dir), std::move(*blob));
+}
+
 Result<BlobData> LocalBlobStore::Get(std::string_view name, std::optional<ByteRange> range) {
   auto valid = ValidateLocalBlobName(name);
   if (!valid) return Unexpected(valid.error());
-  auto blob = LoadLive(name);
-  if (!blob) return Unexpected(blob.error());
-  const VersionRecord& current = blob->record.current();
-  if (current.tier == AccessTier::kArchive) return Archived();
-  auto span = ResolveRange(current.size, range);
+  if (auto cached = FindCached(name)) {
+    auto span = CheckReadable(cached->record, range);
+    if (!span) return Unexpected(span.error());
+    if (cached->data) return ReadFrom(name, *cached, *span);
+    // Filled by GetProperties: the data file was never opened.
+  }
+  return GetUncached(name, range);
+}
+
+Result<BlobData> LocalBlobStore::GetUncached(std::string_view name,
+                                             std::optional<ByteRange> range) {
+  auto fresh = LoadFresh(name);
+  if (!fresh) return Unexpected(fresh.error());
+  auto& [dir, blob] = *fresh;
+  auto span = CheckReadable(blob->record, range);
+  if (span) {
+    // Purge may remove the file between reading the record and here: then the blob is gone.
+    auto fd = local_fs::OpenFile(dir.get(), blob->record.current().version_id);
+    if (!fd) return fd.error().code == ErrorCode::kNotFound ? NotFound() : Unexpected(fd.error());
+    blob->data = std::make_shared<const local_fs::UniqueFd>(std::move(*fd));
+  }
+  read_cache_.Insert(name, blob);
   if (!span) return Unexpected(span.error());
-  // Purge may remove the file between reading the record and here: then the blob is gone.
-  auto fd = local_fs::OpenFile(blob->dir.get(), current.version_id);
-  if (!fd) return fd.error().code == ErrorCode::kNotFound ? NotFound() : Unexpected(fd.error());
-  auto bytes = local_fs::ReadAt(fd->get(), span->first, span->second - span->first);
-  if (!bytes) return Unexpected(bytes.error());
-  BlobData data;
-  data.properties = PropertiesOf(name, blob->record, blob->record.versions.size() - 1);
-  data.bytes = std::move(*bytes);
-  data.range_offset = span->first;
-  return data;
+  return ReadFrom(name, *blob, *span);
 }
 
 Result<BlobProperties> LocalBlobStore::GetProperties(std::string_view name) {
   auto valid = ValidateLocalBlobName(name);
   if (!valid) return Unexpected(valid.error());
-  auto blob = LoadLive(name);
-  if (!blob) return Unexpected(blob.error());
+  std::shared_ptr<const CachedBlob> blob = FindCached(name);
+  if (!blob) {
+    auto fresh = LoadFresh(name);
+    if (!fresh) return Unexpected(fresh.error());
+    blob = fresh->second;
+    read_cache_.Insert(name, blob);
+  }
+  if (blob->record.deleted) return NotFound();
   return PropertiesOf(name, blob->record, blob->record.versions.size() - 1);
 }
 

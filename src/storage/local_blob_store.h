@@ -23,7 +23,9 @@
 // holds one of 64 striped mutexes only around its read-modify-write of meta.json; the bulk data
 // write and its fsync happen before, unlocked, so Puts of different names never wait on each
 // other's fsync. PurgeExpired holds the store's structure lock exclusively while it removes
-// directories; every writer holds it shared.
+// directories; every writer holds it shared. Get and GetProperties answer a blob read before from
+// a cache checked with one stat of its meta.json (local_read_cache.h), so they stay strongly
+// consistent even with another process writing the same directory.
 //
 // Differences from Azure: SetTier from Archive takes effect at once (no rehydration delay);
 // RestoreVersion keeps the source version's tags (Azure's copy would drop them); Undelete restores
@@ -45,6 +47,7 @@
 #include "storage/blob_store.h"
 #include "storage/local_fs.h"
 #include "storage/local_meta.h"
+#include "storage/local_read_cache.h"
 #include "storage/local_version_id.h"
 
 namespace noisett::storage {
@@ -89,6 +92,9 @@ class LocalBlobStore final : public BlobStore {
   // reclaims the space. Safe to run while the store is in use.
   Status PurgeExpired();
 
+  // How often Get and GetProperties were answered from the read cache (for tests and metrics).
+  ReadCacheStats read_cache_stats() const { return read_cache_.Stats(); }
+
  private:
   // Creates the bytes of a new version under the given file name inside the blob's directory.
   using Materialize = std::function<Status(int dir, const std::string& version_file)>;
@@ -103,6 +109,13 @@ class LocalBlobStore final : public BlobStore {
   Result<local_fs::UniqueFd> OpenBlobDir(std::string_view name, bool create) const;
   // The record of a blob that exists and is not deleted; every failure is BlobNotFound.
   Result<LiveBlob> LoadLive(std::string_view name) const;
+  // The cached entry for `name` when its meta.json is still the one it was read from.
+  std::shared_ptr<const CachedBlob> FindCached(std::string_view name);
+  // The safe path: the blob's directory (no symlink on the way) and a fresh, uncached entry read
+  // from it (deleted blobs too). A missing blob is BlobNotFound and leaves nothing cached.
+  Result<std::pair<local_fs::UniqueFd, std::shared_ptr<CachedBlob>>> LoadFresh(
+      std::string_view name);
+  Result<BlobData> GetUncached(std::string_view name, std::optional<ByteRange> range);
   // Read-modify-write of a blob's record under its stripe lock.
   Status Mutate(std::string_view name, const std::function<Status(BlobRecord&)>& change);
   // REQUIRES: tree_mu_ held (shared); takes the name's stripe lock.
@@ -130,6 +143,7 @@ class LocalBlobStore final : public BlobStore {
   VersionIdSource version_ids_;
   std::shared_mutex tree_mu_;  // shared: any writer; exclusive: directory removal
   std::array<std::mutex, 64> stripes_;
+  LocalReadCache read_cache_;
 };
 
 }  // namespace noisett::storage
