@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <ctime>
 #include <mutex>
+#include <string>
 
 #include "core/env.h"
 
@@ -34,15 +35,28 @@ LogLevel& Level() {
   return level;
 }
 
-void WriteStderr(LogLevel level, std::string_view message) {
-  char stamp[32];
+// The timestamp is formatted once per second (the server logs every request); the caller holds
+// the sink mutex, so the cache needs no lock of its own.
+std::string_view Stamp() {
+  static std::time_t last = -1;
+  static char stamp[32];
   const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  const std::string_view name = LogLevelName(level);
-  std::fprintf(stderr, "%s %.*s %.*s\n", stamp, int(name.size()), name.data(), int(message.size()),
-               message.data());
+  if (now != last) {
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    last = now;
+  }
+  return stamp;
+}
+
+// One write per line: stderr is unbuffered, so the line is assembled first.
+void WriteStderr(LogLevel level, std::string_view message) {
+  std::string line;
+  line.reserve(message.size() + 32);
+  line.append(Stamp()).append(" ").append(LogLevelName(level)).append(" ").append(message);
+  line.push_back('\n');
+  std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
 }  // namespace

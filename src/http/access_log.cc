@@ -2,7 +2,7 @@
 #include "http/access_log.h"
 
 #include <algorithm>
-#include <cstdio>
+#include <charconv>
 
 #include "core/log.h"
 
@@ -14,21 +14,20 @@ constexpr size_t kMaxValueChars = 256;
 // Printable ASCII except quote and backslash stays; everything else becomes \xNN. Values with
 // spaces are quoted, so "key=value" pairs always split unambiguously.
 void AppendValue(std::string* out, std::string_view value) {
-  std::string clean;
-  for (char ch : value.substr(0, kMaxValueChars)) {
+  const std::string_view shown = value.substr(0, kMaxValueChars);
+  const bool quote = shown.empty() || shown.find(' ') != std::string_view::npos;
+  if (quote) out->push_back('"');
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (char ch : shown) {
     auto c = static_cast<unsigned char>(ch);
     if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      clean += buf;
+      const char escaped[4] = {'\\', 'x', kHex[c >> 4], kHex[c & 0xF]};
+      out->append(escaped, sizeof escaped);
     } else {
-      clean.push_back(ch);
+      out->push_back(ch);
     }
   }
-  if (value.size() > kMaxValueChars) clean += "...";
-  bool quote = clean.empty() || clean.find(' ') != std::string::npos;
-  if (quote) out->push_back('"');
-  *out += clean;
+  if (value.size() > kMaxValueChars) out->append("...");
   if (quote) out->push_back('"');
 }
 
@@ -47,6 +46,7 @@ std::string_view PathOnly(std::string_view target) {
 
 std::string FormatAccessLine(const AccessEntry& e) {
   std::string line = "access";
+  line.reserve(256);
   AppendField(&line, "id", e.request_id);
   AppendField(&line, "method", e.method);
   AppendField(&line, "path", PathOnly(e.path));
@@ -55,8 +55,8 @@ std::string FormatAccessLine(const AccessEntry& e) {
   AppendField(&line, "bytes_in", std::to_string(e.bytes_in));
   AppendField(&line, "bytes_out", std::to_string(e.bytes_out));
   char ms[32];
-  std::snprintf(ms, sizeof ms, "%.2f", e.latency_ms);
-  AppendField(&line, "ms", ms);
+  auto [end, ec] = std::to_chars(ms, ms + sizeof ms, e.latency_ms, std::chars_format::fixed, 2);
+  AppendField(&line, "ms", ec == std::errc() ? std::string_view(ms, size_t(end - ms)) : "-");
   AppendField(&line, "remote", e.remote.empty() ? "-" : e.remote);
   AppendField(&line, "user", e.user.empty() ? "-" : e.user);
   if (!e.error.empty()) AppendField(&line, "error", e.error);

@@ -4,6 +4,7 @@
 // Beast: each one costs ~30 s to compile.
 #include "http/server.h"
 
+#include <array>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -18,6 +19,7 @@
 
 #include "core/log.h"
 #include "http/access_log.h"
+#include "http/response_head.h"
 
 namespace noisett::http {
 
@@ -42,15 +44,6 @@ class SessionHost {
   virtual std::string NextRequestId() = 0;
   virtual void SessionEnded(uint64_t id) = 0;
 };
-
-bool SafeHeaderValue(std::string_view v) {
-  for (char c : v) {
-    if (c == '\r' || c == '\n' || c == '\0') return false;
-  }
-  return true;
-}
-
-bool NoBodyStatus(int status) { return status / 100 == 1 || status == 204 || status == 304; }
 
 HttpResponse Guarded(const Handler& handler, const HttpRequest& request) {
   try {
@@ -94,7 +87,6 @@ class Session final : public std::enable_shared_from_this<Session> {
 
  private:
   enum class State { kReading, kHandling, kWriting, kClosed };
-  using Response = bhttp::response<bhttp::string_body>;
 
   const ServerOptions& opts() const { return host_.options(); }
 
@@ -230,30 +222,11 @@ class Session final : public std::enable_shared_from_this<Session> {
               });
   }
 
-  std::shared_ptr<Response> ToBeast(HttpResponse& res) {
-    auto out = std::make_shared<Response>();
-    out->version(version_ == 10 ? 10 : 11);
-    out->result(static_cast<unsigned>(res.status));
-    std::string_view phrase = ReasonPhrase(res.status);
-    out->reason(beast::string_view(phrase.data(), phrase.size()));
-    for (const auto& [name, value] : res.headers.fields()) {
-      if (SafeHeaderValue(name) && SafeHeaderValue(value)) out->insert(name, value);
-    }
-    if (!request_.request_id.empty()) out->set("X-Request-Id", request_.request_id);
-    // No response of ours is meant to be content-sniffed (JSON errors included).
-    out->set("X-Content-Type-Options", "nosniff");
-    if (NoBodyStatus(res.status)) {
-      out->erase(bhttp::field::content_length);
-    } else if (request_.method == "HEAD") {
-      // HEAD: the handler's Content-Length (the size a GET would send) or the body's size.
-      if (!res.headers.Get("Content-Length")) out->content_length(res.body.size());
-    } else {
-      out->content_length(res.body.size());
-      out->body() = std::move(res.body);
-    }
-    out->keep_alive(keep_alive_);
-    return out;
-  }
+  // The bytes of one response, alive until its write completes.
+  struct Outgoing {
+    std::string head;
+    std::string body;
+  };
 
   void Write(HttpResponse res) {
     state_ = State::kWriting;
@@ -262,12 +235,20 @@ class Session final : public std::enable_shared_from_this<Session> {
     route_ = std::move(res.route);
     user_ = std::move(res.user);
     error_ = std::move(res.error_reason);
-    auto out = ToBeast(res);
-    bytes_out_ = out->body().size();
+    HeadOptions head;
+    head.version = version_ == 10 ? 10 : 11;
+    head.keep_alive = keep_alive_;
+    head.head_request = request_.method == "HEAD";
+    head.request_id = request_.request_id;
+    auto out = std::make_shared<Outgoing>();
+    out->head = ResponseHead(res, head);
+    if (!head.head_request && !NoBodyStatus(res.status)) out->body = std::move(res.body);
+    bytes_out_ = out->body.size();
     stream_.expires_after(std::chrono::seconds(opts().read_timeout_s));
-    bhttp::async_write(
-        stream_, *out,
-        [self = shared_from_this(), out](beast::error_code ec, size_t) { self->OnWrite(ec); });
+    const std::array<net::const_buffer, 2> buffers = {net::buffer(out->head), net::buffer(out->body)};
+    net::async_write(stream_, buffers, [self = shared_from_this(), out](beast::error_code ec, size_t) {
+      self->OnWrite(ec);
+    });
   }
 
   void OnWrite(beast::error_code ec) {

@@ -6,6 +6,7 @@ noisett_add_test_binary(noisett_http_test
   http/router_test.cc
   http/multipart_test.cc
   http/access_log_test.cc
+  http/response_head_test.cc
   http/server_test.cc
   http/server_limits_test.cc
   http/test_client.cc

@@ -1,0 +1,69 @@
+// Response head serialization.
+#include "http/response_head.h"
+
+#include <charconv>
+
+namespace noisett::http {
+namespace {
+
+bool SafeHeaderText(std::string_view v) {
+  for (char c : v) {
+    if (c == '\r' || c == '\n' || c == '\0') return false;
+  }
+  return true;
+}
+
+bool OwnedByTransport(std::string_view name) {
+  return EqualsIgnoreCase(name, "Content-Length") || EqualsIgnoreCase(name, "Connection") ||
+         EqualsIgnoreCase(name, "X-Request-Id") || EqualsIgnoreCase(name, "X-Content-Type-Options");
+}
+
+void AppendField(std::string* out, std::string_view name, std::string_view value) {
+  out->append(name).append(": ").append(value).append("\r\n");
+}
+
+void AppendNumber(std::string* out, uint64_t n) {
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
+  (void)ec;  // 24 digits always fit a uint64_t
+  out->append(digits, end);
+}
+
+}  // namespace
+
+bool NoBodyStatus(int status) { return status / 100 == 1 || status == 204 || status == 304; }
+
+std::string ResponseHead(const HttpResponse& res, const HeadOptions& options) {
+  std::string out;
+  out.reserve(320);
+  out.append(options.version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+  AppendNumber(&out, static_cast<uint64_t>(res.status));
+  out.push_back(' ');
+  out.append(ReasonPhrase(res.status)).append("\r\n");
+  for (const auto& [name, value] : res.headers.fields()) {
+    if (OwnedByTransport(name) || !SafeHeaderText(name) || !SafeHeaderText(value)) continue;
+    AppendField(&out, name, value);
+  }
+  if (!options.request_id.empty() && SafeHeaderText(options.request_id)) {
+    AppendField(&out, "X-Request-Id", options.request_id);
+  }
+  // No response of ours is meant to be content-sniffed (JSON errors included).
+  AppendField(&out, "X-Content-Type-Options", "nosniff");
+  if (!NoBodyStatus(res.status)) {
+    auto given = res.headers.Get("Content-Length");
+    if (options.head_request && given && SafeHeaderText(*given)) {
+      AppendField(&out, "Content-Length", *given);
+    } else {
+      out.append("Content-Length: ");
+      AppendNumber(&out, res.body.size());
+      out.append("\r\n");
+    }
+  }
+  // HTTP/1.1 keeps the connection unless told; HTTP/1.0 closes it unless told.
+  if (options.version == 10 && options.keep_alive) AppendField(&out, "Connection", "keep-alive");
+  if (options.version != 10 && !options.keep_alive) AppendField(&out, "Connection", "close");
+  out.append("\r\n");
+  return out;
+}
+
+}  // namespace noisett::http
