@@ -2,7 +2,6 @@
 #include "http/blob_handler.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <ctime>
 #include <limits>
 #include <optional>
@@ -223,11 +222,27 @@ std::string HttpDate(int64_t unix_seconds) {
   std::time_t t = static_cast<std::time_t>(unix_seconds < 0 ? 0 : unix_seconds);
   std::tm tm{};
   gmtime_r(&t, &tm);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[tm.tm_wday],
-                tm.tm_mday, kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
-                tm.tm_sec);
-  return buf;
+  // IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT", assembled by hand: it is on every blob answer.
+  auto two = [](std::string* out, int v) {
+    out->push_back(char('0' + v / 10 % 10));
+    out->push_back(char('0' + v % 10));
+  };
+  std::string out;
+  out.reserve(29);
+  out.append(kDays[tm.tm_wday]).append(", ");
+  two(&out, tm.tm_mday);
+  out.append(" ").append(kMonths[tm.tm_mon]).append(" ");
+  const int year = tm.tm_year + 1900;
+  two(&out, year / 100);
+  two(&out, year % 100);
+  out.push_back(' ');
+  two(&out, tm.tm_hour);
+  out.push_back(':');
+  two(&out, tm.tm_min);
+  out.push_back(':');
+  two(&out, tm.tm_sec);
+  out.append(" GMT");
+  return out;
 }
 
 }  // namespace noisett::http

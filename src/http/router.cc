@@ -89,13 +89,39 @@ HttpResponse Router::Handle(const HttpRequest& request) const {
   return res;
 }
 
+namespace {
+
+// Whether the raw path has the route's shape: literal parts equal, {name} any one segment, a
+// final * one or more. Nothing is decoded or allocated.
+bool ShapeMatches(const std::vector<std::string>& parts, std::string_view path) {
+  if (path.empty() || path.front() != '/') return false;
+  path.remove_prefix(1);
+  if (parts.empty()) return path.empty();
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const bool last = i + 1 == parts.size();
+    if (last && parts[i] == "*") return !path.empty();
+    const size_t slash = path.find('/');
+    const std::string_view segment = path.substr(0, slash);
+    const bool param = parts[i].size() > 2 && parts[i].front() == '{' && parts[i].back() == '}';
+    if (segment.empty() || (!param && segment != parts[i])) return false;
+    if (last) return slash == std::string_view::npos;
+    if (slash == std::string_view::npos) return false;
+    path.remove_prefix(slash + 1);
+  }
+  return false;
+}
+
+}  // namespace
+
+// Only picks the thread, on every request, so it matches the raw path by shape without decoding.
+// A percent-encoded literal segment matches nothing here and is offloaded, the safe default: only
+// routes known to be cheap run on an I/O thread. Handle still routes on the decoded path.
 bool Router::Offload(const HttpRequest& request) const {
-  auto segments = SplitPath(request.path());
-  if (!segments) return false;
-  RouteParams params;
-  std::string allow;
-  const Route* route = Find(request, *segments, &params, &allow);
-  return route != nullptr && route->offload;
+  const std::string_view path = request.path();
+  for (const Route& route : routes_) {
+    if (route.method == request.method && ShapeMatches(route.parts, path)) return route.offload;
+  }
+  return true;
 }
 
 }  // namespace noisett::http

@@ -419,10 +419,16 @@ class Server::Impl final : public SessionHost {
   bool stopping() const override { return stopping_.load(); }
   net::thread_pool& workers() override { return workers_; }
   std::string NextRequestId() override {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "%08x%08llx", id_prefix_,
-                  static_cast<unsigned long long>(next_request_.fetch_add(1)));
-    return buf;
+    // 8 hex digits of the process's random prefix, then the request counter (at least 8).
+    static constexpr char kHex[] = "0123456789abcdef";
+    const uint64_t n = next_request_.fetch_add(1);
+    std::string id;
+    id.reserve(24);
+    for (int shift = 28; shift >= 0; shift -= 4) id.push_back(kHex[(id_prefix_ >> shift) & 0xF]);
+    int top = 28;
+    while (top < 60 && (n >> (top + 4)) != 0) top += 4;
+    for (int shift = top; shift >= 0; shift -= 4) id.push_back(kHex[(n >> shift) & 0xF]);
+    return id;
   }
   void SessionEnded(uint64_t id) override {
     connections_.fetch_sub(1);

@@ -104,8 +104,19 @@ TEST(RouterTest, OffloadFollowsTheRoute) {
   Router r = TestRouter();
   EXPECT_FALSE(r.Offload(Req("GET", "/api/history")));
   EXPECT_TRUE(r.Offload(Req("GET", "/api/history/X")));
-  EXPECT_FALSE(r.Offload(Req("GET", "/nope")));
-  EXPECT_FALSE(r.Offload(Req("GET", "/api/history/%2e%2e")));
+  EXPECT_TRUE(r.Offload(Req("POST", "/api/history")));  // no POST route: the default
+}
+
+// Only routes known to be cheap run on an I/O thread: whatever matches none by its raw shape,
+// including a percent-encoded spelling of a cheap route, goes to the workers.
+TEST(RouterTest, OffloadDefaultsToTheWorkers) {
+  Router r = TestRouter();
+  EXPECT_TRUE(r.Offload(Req("GET", "/nope")));
+  EXPECT_TRUE(r.Offload(Req("GET", "/api/%68istory")));
+  EXPECT_TRUE(r.Offload(Req("GET", "/api/history/%2e%2e")));
+  EXPECT_TRUE(r.Offload(Req("GET", "/api/history/")));
+  EXPECT_TRUE(r.Offload(Req("GET", "api/history")));
+  EXPECT_FALSE(r.Offload(Req("GET", "/api/history?limit=5")));
 }
 
 }  // namespace
