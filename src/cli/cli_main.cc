@@ -8,6 +8,7 @@
 #include <exception>
 #include <thread>
 
+#include "cli/allocator.h"
 #include "cli/auth_commands.h"
 #include "cli/command_mode.h"
 #include "cli/optimize_command.h"
@@ -237,6 +238,7 @@ int FinishOptimize(OptimizeArgs& args, const std::string& quality, const std::st
 }  // namespace
 
 int main(int argc, char** argv) {
+  noisett::cli::TuneAllocatorForImages();
   if (argc >= 2 && argv[1][0] != '-' && std::strchr(argv[1], '.') != nullptr) {
     return RunCommandModeMain(argc, argv);
   }
