@@ -102,14 +102,28 @@ Result<UniqueFd> OpenDir(int dir, const std::string& name) {
   return UniqueFd(fd);
 }
 
-Result<UniqueFd> OpenOrMakeDir(int dir, const std::string& name) {
+namespace {
+
+// OpenOrMakeDir without the fsync; `*made`: the parent got an entry that may not be durable yet.
+Result<UniqueFd> OpenOrMakeDirUnsynced(int dir, const std::string& name, bool* made) {
+  *made = false;
   auto opened = OpenDir(dir, name);
   if (opened || opened.error().code != ErrorCode::kNotFound) return opened;
   if (::mkdirat(dir, name.c_str(), 0755) != 0 && errno != EEXIST) return Fail("mkdir", errno);
-  // Another thread may have created it first; either way it must be durable before we use it.
-  auto synced = SyncFd(dir);
-  if (!synced) return Unexpected(synced.error());
+  // Another thread may have created it first and not synced it yet: either way, not yet durable.
+  *made = true;
   return OpenDir(dir, name);
+}
+
+}  // namespace
+
+Result<UniqueFd> OpenOrMakeDir(int dir, const std::string& name) {
+  bool made = false;
+  auto opened = OpenOrMakeDirUnsynced(dir, name, &made);
+  if (opened && made) {
+    if (auto synced = SyncFd(dir); !synced) return Unexpected(synced.error());
+  }
+  return opened;
 }
 
 namespace {
@@ -157,6 +171,20 @@ Result<UniqueFd> WalkDirs(int base, const std::vector<std::string>& segments, bo
   for (const std::string& segment : segments) {
     auto next = create ? OpenOrMakeDir(current.get(), segment) : OpenDir(current.get(), segment);
     if (!next) return Unexpected(next.error());
+    current = std::move(*next);
+  }
+  return current;
+}
+
+Result<UniqueFd> MakeDirsUnsynced(int base, const std::vector<std::string>& segments,
+                                  std::vector<UniqueFd>* to_sync) {
+  UniqueFd current(::openat(base, ".", kDirFlags));
+  if (!current.valid()) return Fail("open directory", errno);
+  for (const std::string& segment : segments) {
+    bool made = false;
+    auto next = OpenOrMakeDirUnsynced(current.get(), segment, &made);
+    if (!next) return Unexpected(next.error());
+    if (made) to_sync->push_back(std::move(current));
     current = std::move(*next);
   }
   return current;

@@ -48,6 +48,11 @@ Result<UniqueFd> OpenOrMakeDir(int dir, const std::string& name);
 // Walks `segments` from `base`, refusing symlinks (create: OpenOrMakeDir one component at a
 // time; lookups: one openat2 where the kernel allows it).
 Result<UniqueFd> WalkDirs(int base, const std::vector<std::string>& segments, bool create);
+// Like WalkDirs with create, but a directory that gets a new entry is not fsynced here: it is
+// appended to `to_sync`, and the caller must fsync each before it reports the write durable.
+// Deferring lets those entries ride on the journal commit of the caller's own file fsyncs.
+Result<UniqueFd> MakeDirsUnsynced(int base, const std::vector<std::string>& segments,
+                                  std::vector<UniqueFd>* to_sync);
 
 // Opens a regular file for reading, refusing symlinks.
 Result<UniqueFd> OpenFile(int dir, const std::string& name);
