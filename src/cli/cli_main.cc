@@ -30,7 +30,7 @@ constexpr const char* kEnvironmentHelp = R"(Environment variables (each override
   NOISETT_MAX_PIXELS        largest accepted width x height, read from the header before any
                             decoding (default 40000000)
   NOISETT_AUTH              required | optional | dev (default required); see docs/auth.md
-  NOISETT_DATA_DIR          data directory: dev issuer key, later blobs and catalog (./data)
+  NOISETT_DATA_DIR          data directory: dev issuer key, link key, blobs, catalog (./data)
   AZURE_TENANT_ID           Entra tenant: issuer https://login.microsoftonline.com/{tenant}/v2.0
   AZURE_CLIENT_ID           the API's application (client) id: the accepted audience
   NOISETT_AUTH_ISSUER       any OIDC issuer instead of Entra's (discovery at ISSUER/.well-known/...)
@@ -128,13 +128,13 @@ void AddOptimize(CLI::App& app, OptimizeArgs& args, std::string& quality, std::s
   cmd->footer(kEnvironmentHelp);
 }
 
-// The settings every token-checking command shares (whoami now, serve later).
+// The settings every token-checking command shares (whoami, serve, remote command mode).
 void AddAuthFlags(CLI::App* cmd, AuthFlags& f) {
   cmd->add_option("--auth", f.mode, "required | optional | dev")
       ->envname("NOISETT_AUTH")
       ->check(CLI::IsMember({"required", "optional", "dev"}))
       ->capture_default_str();
-  cmd->add_option("--data-dir", f.data_dir, "Data directory (dev issuer key)")
+  cmd->add_option("--data-dir", f.data_dir, "Data directory (dev issuer key, link key, blobs, catalog)")
       ->envname("NOISETT_DATA_DIR")
       ->capture_default_str();
   cmd->add_option("--tenant-id", f.tenant_id, "Entra tenant id")->envname("AZURE_TENANT_ID");
