@@ -134,7 +134,7 @@ void AddAuthFlags(CLI::App* cmd, AuthFlags& f) {
       ->envname("NOISETT_AUTH")
       ->check(CLI::IsMember({"required", "optional", "dev"}))
       ->capture_default_str();
-  cmd->add_option("--data-dir", f.data_dir, "Data directory (dev issuer key, link key, blobs, catalog)")
+  cmd->add_option("--data-dir", f.data_dir, "Data directory (keys, blobs, catalog)")
       ->envname("NOISETT_DATA_DIR")
       ->capture_default_str();
   cmd->add_option("--tenant-id", f.tenant_id, "Entra tenant id")->envname("AZURE_TENANT_ID");
