@@ -121,15 +121,15 @@ bool LocalBlobStore::Expired(const BlobRecord& record) const {
   return record.deleted && clock_.NowSeconds() >= record.deleted_at + retention_seconds_;
 }
 
-Result<local_fs::UniqueFd> LocalBlobStore::OpenBlobDir(std::string_view name, bool create) const {
-  auto dir = local_fs::WalkDirs(blobs_.get(), BlobDirSegments(name), create);
-  // For a lookup, a missing directory and a symlink in the way both mean "no such blob".
-  if (!dir && !create && dir.error().code != ErrorCode::kUnavailable) return NotFound();
+Result<local_fs::UniqueFd> LocalBlobStore::OpenBlobDir(std::string_view name) const {
+  auto dir = local_fs::WalkDirs(blobs_.get(), BlobDirSegments(name));
+  // A missing directory and a symlink in the way both mean "no such blob".
+  if (!dir && dir.error().code != ErrorCode::kUnavailable) return NotFound();
   return dir;
 }
 
 Result<LocalBlobStore::LiveBlob> LocalBlobStore::LoadLive(std::string_view name) const {
-  auto dir = OpenBlobDir(name, /*create=*/false);
+  auto dir = OpenBlobDir(name);
   if (!dir) return Unexpected(dir.error());
   auto record = LoadRecordIfAny(dir->get());
   if (!record) return Unexpected(record.error());
@@ -244,7 +244,7 @@ std::shared_ptr<const CachedBlob> LocalBlobStore::FindCached(std::string_view na
 
 Result<std::pair<local_fs::UniqueFd, std::shared_ptr<CachedBlob>>> LocalBlobStore::LoadFresh(
     std::string_view name) {
-  auto dir = OpenBlobDir(name, /*create=*/false);
+  auto dir = OpenBlobDir(name);
   auto blob = dir ? ReadCachedBlob(dir->get()) : Unexpected(dir.error());
   if (!blob) {
     // What is cached no longer matches anything readable; its descriptors may pin the files of a
@@ -314,7 +314,7 @@ Status LocalBlobStore::RestoreVersion(std::string_view name, std::string_view ve
   auto valid = ValidateLocalBlobName(name);
   if (!valid) return valid;
   std::shared_lock tree(tree_mu_);
-  auto dir = OpenBlobDir(name, /*create=*/false);
+  auto dir = OpenBlobDir(name);
   if (!dir) return Unexpected(dir.error());
   std::lock_guard lock(StripeFor(name));
   auto record = LoadRecordIfAny(dir->get());
@@ -345,7 +345,7 @@ Status LocalBlobStore::Mutate(std::string_view name,
   auto valid = ValidateLocalBlobName(name);
   if (!valid) return valid;
   std::shared_lock tree(tree_mu_);
-  auto dir = OpenBlobDir(name, /*create=*/false);
+  auto dir = OpenBlobDir(name);
   if (!dir) return Unexpected(dir.error());
   std::lock_guard lock(StripeFor(name));
   auto record = LoadRecordIfAny(dir->get());

@@ -106,7 +106,8 @@ class LocalBlobStore final : public BlobStore {
   LocalBlobStore(const LocalStoreConfig& config, std::string root, const Clock& clock,
                  local_fs::UniqueFd blobs);
 
-  Result<local_fs::UniqueFd> OpenBlobDir(std::string_view name, bool create) const;
+  // The blob's directory; missing or a symlink on the way: BlobNotFound.
+  Result<local_fs::UniqueFd> OpenBlobDir(std::string_view name) const;
   // The record of a blob that exists and is not deleted; every failure is BlobNotFound.
   Result<LiveBlob> LoadLive(std::string_view name) const;
   // The cached entry for `name` when its meta.json is still the one it was read from.

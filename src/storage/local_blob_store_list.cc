@@ -39,7 +39,7 @@ bool AlreadyListed(const BlobProperties& item, const Marker& marker, bool includ
 
 std::vector<BlobProperties> LocalBlobStore::ListItemsOf(const std::string& name,
                                                         const ListOptions& options) const {
-  auto dir = OpenBlobDir(name, /*create=*/false);
+  auto dir = OpenBlobDir(name);
   if (!dir) return {};  // removed since the walk
   auto text = local_fs::ReadWholeFile(dir->get(), kMetaFileName);
   if (!text) return {};  // not committed yet (a first write in progress) or just purged

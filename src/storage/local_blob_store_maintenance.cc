@@ -119,7 +119,7 @@ void LocalBlobStore::CleanUpAtOpen() {
 // Removes temp files and version files that meta.json does not name (both are writes that never
 // committed); a blob directory without meta.json was never committed at all and goes entirely.
 void LocalBlobStore::CleanUpBlobDir(const std::string& name, int* removed) {
-  auto dir = OpenBlobDir(name, /*create=*/false);
+  auto dir = OpenBlobDir(name);
   if (!dir) return;
   std::set<std::string> keep;
   auto text = local_fs::ReadWholeFile(dir->get(), kMetaFileName);
@@ -151,7 +151,7 @@ Status LocalBlobStore::PurgeExpired() {
   if (!names) return Unexpected(names.error());
   std::vector<std::string> expired;
   for (const std::string& name : *names) {
-    auto dir = OpenBlobDir(name, /*create=*/false);
+    auto dir = OpenBlobDir(name);
     if (!dir) continue;
     auto text = local_fs::ReadWholeFile(dir->get(), kMetaFileName);
     if (!text) continue;
@@ -163,7 +163,7 @@ Status LocalBlobStore::PurgeExpired() {
   std::unique_lock tree(tree_mu_);
   size_t purged = 0;
   for (const std::string& name : expired) {
-    auto dir = OpenBlobDir(name, /*create=*/false);
+    auto dir = OpenBlobDir(name);
     if (!dir) continue;
     auto text = local_fs::ReadWholeFile(dir->get(), kMetaFileName);
     auto record = text ? ParseRecord(*text) : Result<BlobRecord>(Unexpected(text.error()));
@@ -184,7 +184,7 @@ Status LocalBlobStore::PurgeExpired() {
 // left empty (up to the blobs directory).
 Status LocalBlobStore::RemoveBlobTree(const std::string& name) {
   std::vector<std::string> segments = BlobDirSegments(name);
-  auto dir = local_fs::WalkDirs(blobs_.get(), segments, /*create=*/false);
+  auto dir = local_fs::WalkDirs(blobs_.get(), segments);
   if (!dir) return Unexpected(dir.error());
   auto entries = local_fs::ListDir(dir->get());
   if (!entries) return Unexpected(entries.error());
@@ -195,7 +195,7 @@ Status LocalBlobStore::RemoveBlobTree(const std::string& name) {
   while (!segments.empty()) {
     const std::string last = segments.back();
     segments.pop_back();
-    auto parent = local_fs::WalkDirs(blobs_.get(), segments, /*create=*/false);
+    auto parent = local_fs::WalkDirs(blobs_.get(), segments);
     if (!parent) return Unexpected(parent.error());
     if (!local_fs::RemoveDirIn(parent->get(), last)) return Ok();  // not empty: others live here
     auto synced = local_fs::SyncFd(parent->get());

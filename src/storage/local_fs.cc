@@ -162,14 +162,12 @@ std::optional<Result<UniqueFd>> OpenDirBeneath(int base, const std::vector<std::
 
 }  // namespace
 
-Result<UniqueFd> WalkDirs(int base, const std::vector<std::string>& segments, bool create) {
-  if (!create) {
-    if (auto opened = OpenDirBeneath(base, segments)) return std::move(*opened);
-  }
+Result<UniqueFd> WalkDirs(int base, const std::vector<std::string>& segments) {
+  if (auto opened = OpenDirBeneath(base, segments)) return std::move(*opened);
   UniqueFd current(::openat(base, ".", kDirFlags));
   if (!current.valid()) return Fail("open directory", errno);
   for (const std::string& segment : segments) {
-    auto next = create ? OpenOrMakeDir(current.get(), segment) : OpenDir(current.get(), segment);
+    auto next = OpenDir(current.get(), segment);
     if (!next) return Unexpected(next.error());
     current = std::move(*next);
   }

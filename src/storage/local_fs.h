@@ -45,10 +45,11 @@ Result<UniqueFd> OpenDir(int dir, const std::string& name);
 // As OpenDir, creating the directory first when missing; a new directory's entry is made durable
 // (the parent is fsynced) before returning, so a later fsync inside it is not lost on a crash.
 Result<UniqueFd> OpenOrMakeDir(int dir, const std::string& name);
-// Walks `segments` from `base`, refusing symlinks (create: OpenOrMakeDir one component at a
-// time; lookups: one openat2 where the kernel allows it).
-Result<UniqueFd> WalkDirs(int base, const std::vector<std::string>& segments, bool create);
-// Like WalkDirs with create, but a directory that gets a new entry is not fsynced here: it is
+// Opens the directory `segments` leads to from `base`, refusing symlinks: one openat2 where the
+// kernel allows it, else one component at a time.
+Result<UniqueFd> WalkDirs(int base, const std::vector<std::string>& segments);
+// Opens or makes each directory of `segments` in turn, refusing symlinks; a directory that gets a
+// new entry is not fsynced here (unlike OpenOrMakeDir): it is
 // appended to `to_sync`, and the caller must fsync each before it reports the write durable.
 // Deferring lets those entries ride on the journal commit of the caller's own file fsyncs.
 Result<UniqueFd> MakeDirsUnsynced(int base, const std::vector<std::string>& segments,

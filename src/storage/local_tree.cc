@@ -89,7 +89,7 @@ Result<std::vector<std::string>> CollectBlobNames(int blobs_dir, std::string_vie
     leaf = prefix.substr(last_slash + 1);
   }
   std::vector<std::string> names;
-  auto start = local_fs::WalkDirs(blobs_dir, dirs, /*create=*/false);
+  auto start = local_fs::WalkDirs(blobs_dir, dirs);
   if (!start) {
     if (start.error().code == ErrorCode::kUnavailable) return Unexpected(start.error());
     return names;  // missing, or not a plain directory: nothing stored under this prefix
