@@ -181,8 +181,8 @@ EOF
 
   note "gets: wrk 2 threads, 64 connections, ${SECONDS_PER_RUN}s against noisett, then nginx"
   local ours theirs
-  ours=$(run_wrk bench/wrk/paths.lua "$BASE" 2 64 "$SECONDS_PER_RUN" WRK_PATHS="$paths")
-  theirs=$(run_wrk bench/wrk/paths.lua "http://127.0.0.1:$port" 2 64 "$SECONDS_PER_RUN" WRK_PATHS="$paths")
+  ours=$(run_wrk bench/wrk/requests.lua "$BASE" 2 64 "$SECONDS_PER_RUN" WRK_PATHS="$paths")
+  theirs=$(run_wrk bench/wrk/requests.lua "http://127.0.0.1:$port" 2 64 "$SECONDS_PER_RUN" WRK_PATHS="$paths")
   kill -QUIT "$NGINX_PID" && wait "$NGINX_PID" || true
   NGINX_PID=
   read -r ours_rps ours_p50 ours_p99 <<<"$ours"
@@ -196,7 +196,7 @@ section_upload() {
   printf '%s\n' "${PNGS[@]}" >"$files"
   note "upload: wrk 2 threads, 2 connections, ${SECONDS_PER_RUN}s of PNG uploads"
   local ours
-  ours=$(run_wrk bench/wrk/upload.lua "$BASE" 2 2 "$SECONDS_PER_RUN" WRK_FILES="$files" WRK_TOKEN="$TOKEN")
+  ours=$(run_wrk bench/wrk/requests.lua "$BASE" 2 2 "$SECONDS_PER_RUN" WRK_FILES="$files" WRK_TOKEN="$TOKEN")
   read -r upload_rps upload_p50 upload_p99 <<<"$ours"
   # The same files, five times over under distinct names, so one run lasts a few seconds.
   mkdir -p "$many"
@@ -242,7 +242,7 @@ print(p["total_count"], p.get("next_cursor") or "")' <<<"$page")
   done
   ((total == rows)) || die "history.list says total_count $total, the catalog holds $rows"
   local result
-  result=$(run_wrk bench/wrk/paths.lua "$BASE" 1 1 "$SECONDS_PER_RUN" WRK_PATHS="$paths" WRK_TOKEN="$token")
+  result=$(run_wrk bench/wrk/requests.lua "$BASE" 1 1 "$SECONDS_PER_RUN" WRK_PATHS="$paths" WRK_TOKEN="$token")
   stop_server
   read -r rps p50 p99 <<<"$result"
   HISTORY="$p50 $p99 $rps $total"
