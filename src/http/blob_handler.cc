@@ -47,6 +47,11 @@ void AddCacheHeaders(HttpResponse* res, const storage::BlobProperties& props, in
   res->headers.Set("X-Content-Type-Options", "nosniff");
 }
 
+void SetContentType(HttpResponse* res, const storage::BlobProperties& props) {
+  res->headers.Set("Content-Type",
+                   props.content_type.empty() ? "application/octet-stream" : props.content_type);
+}
+
 struct Target {
   std::string container;
   std::string path;
@@ -99,8 +104,7 @@ HttpResponse WholeBody(const BlobHandlerDeps& deps, const HttpRequest& request,
     return res;
   }
   res.status = 200;
-  res.headers.Set("Content-Type",
-                  props.content_type.empty() ? "application/octet-stream" : props.content_type);
+  SetContentType(&res, props);
   res.body = std::move(data->bytes);
   return res;
 }
@@ -109,8 +113,7 @@ HttpResponse Body(const BlobHandlerDeps& deps, const HttpRequest& request, const
                   const storage::BlobProperties& props, int64_t expires_at, int64_t now) {
   HttpResponse res;
   AddCacheHeaders(&res, props, expires_at, now);
-  res.headers.Set("Content-Type",
-                  props.content_type.empty() ? "application/octet-stream" : props.content_type);
+  SetContentType(&res, props);
   RangeDecision range;
   auto range_header = request.headers.Get("Range");
   auto if_range = request.headers.Get("If-Range");
