@@ -377,6 +377,10 @@ class Server::Impl final : public SessionHost {
         id_prefix_(static_cast<uint32_t>(std::random_device{}())) {}
 
   ~Impl() override {
+    // A Session can still be referenced by a handler queued on a context whose run() had already
+    // returned (the stop locked it just as it ended); destroying the contexts ends it after
+    // strand_ is gone, so from here SessionEnded must not post to strand_.
+    tearing_down_.store(true);
     workers_.stop();
     workers_.join();
   }
@@ -444,7 +448,7 @@ class Server::Impl final : public SessionHost {
     connections_.fetch_sub(1);
     std::lock_guard lock(mu_);
     sessions_.erase(id);
-    if (stopping_ && sessions_.empty()) {
+    if (stopping_ && sessions_.empty() && !tearing_down_.load()) {
       net::post(strand_, [this] { drain_timer_.cancel(); });
     }
   }
@@ -563,6 +567,7 @@ class Server::Impl final : public SessionHost {
   std::mutex mu_;
   std::map<uint64_t, std::weak_ptr<Session>> sessions_;  // guarded by mu_
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> tearing_down_{false};
   std::atomic<size_t> connections_{0};
   ServerOptions options_;
   Handler handler_;
