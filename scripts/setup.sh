@@ -9,10 +9,10 @@ PACKAGES=(
   g++ cmake ninja-build ccache pkg-config git
   # libraries (DESIGN.md "Dependencies")
   libvips-dev libwebp-dev libpng-dev libjpeg-dev nlohmann-json3-dev libcli11-dev
-  libssl-dev libcurl4-openssl-dev libsqlite3-dev libboost-dev
+  libssl-dev libcurl4-openssl-dev libsqlite3-dev libboost-dev libpugixml-dev
   # tests, fuzzing (clang's libFuzzer runtime) and benchmarks
   libgtest-dev libbenchmark-dev clang-14 libclang-rt-14-dev libvips-tools python3-pil time openssl curl
-  wrk nginx
+  wrk nginx shellcheck
 )
 
 missing=()

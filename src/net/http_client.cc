@@ -1,5 +1,6 @@
-// libcurl easy handles, one per request (they are cheap next to a TLS handshake and need no
-// locking). curl_global_init runs once, before any thread could race it.
+// libcurl easy handles: one per request for HttpSend (cheap next to a TLS handshake, no locking),
+// a pool of reused ones for HttpClient, whose connection caches are what make keep-alive work.
+// curl_global_init runs once, before any thread could race it.
 #include "net/http_client.h"
 
 #include <curl/curl.h>
@@ -9,6 +10,7 @@
 #include <cstdio>
 #include <memory>
 #include <mutex>
+#include <string_view>
 
 namespace noisett::net {
 namespace {
@@ -44,6 +46,50 @@ size_t WriteBody(char* data, size_t size, size_t count, void* user) {
   }
   sink->body->append(data, n);
   return n;
+}
+
+// Collects the response headers; a new status line (after a 100 Continue or a redirect's
+// response) starts the list again, so only the final response's headers remain.
+size_t WriteHeader(char* data, size_t size, size_t count, void* user) {
+  auto* headers = static_cast<std::vector<std::pair<std::string, std::string>>*>(user);
+  const size_t n = size * count;
+  std::string_view line(data, n);
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+  if (line.substr(0, 5) == "HTTP/") {
+    headers->clear();
+    return n;
+  }
+  const size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return n;
+  std::string name(line.substr(0, colon));
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return char(std::tolower(c)); });
+  std::string_view value = line.substr(colon + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  headers->emplace_back(std::move(name), std::string(value));
+  return n;
+}
+
+// True when the transfer failed before the request could have left: nothing reached the server.
+bool FailedBeforeSending(CURL* c, CURLcode rc) {
+  switch (rc) {
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+      return true;
+    case CURLE_OPERATION_TIMEDOUT: {
+      // A connect timeout: the connection never got as far as "ready to send".
+      curl_off_t pretransfer = 0;
+      curl_easy_getinfo(c, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
+      return pretransfer == 0;
+    }
+    default:
+      return false;
+  }
 }
 
 Error BadUrl(const std::string& url, const std::string& why) {
@@ -98,6 +144,67 @@ Status CheckKeyUrl(const std::string& url) {
   return Unexpected(BadUrl(url, "must be https (plain http only to a loopback host)"));
 }
 
+namespace {
+
+// One request on `c`, which must be fresh or reset. `connect_failed_reason` is the error reason
+// used when nothing was sent.
+Result<HttpResponse> Perform(CURL* c, const HttpRequestSpec& request, const HttpGetOptions& options,
+                             const std::string& connect_failed_reason) {
+  const std::string& url = request.url;
+  HttpResponse response;
+  BodySink sink{&response.body, options.max_body_bytes};
+  char error[CURL_ERROR_SIZE] = {};
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (!options.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, options.ca_file.c_str());
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, options.connect_timeout_ms);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, options.timeout_ms);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);  // timeouts must not use signals in threads
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, WriteBody);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, WriteHeader);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &response.headers);
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
+  curl_easy_setopt(c, CURLOPT_USERAGENT, "noisett");
+  // "Expect: 100-continue" would cost a round trip before every large upload.
+  struct curl_slist* raw_headers = curl_slist_append(nullptr, "Expect:");
+  for (const auto& [name, value] : request.headers) {
+    // "Name:" disables a header curl adds itself; "Name: value" sends one.
+    const std::string line = value.empty() ? name + ":" : name + ": " + value;
+    raw_headers = curl_slist_append(raw_headers, line.c_str());
+  }
+  std::unique_ptr<curl_slist, void (*)(curl_slist*)> headers(raw_headers, curl_slist_free_all);
+  if (headers) curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+  if (request.method == "HEAD") {
+    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);  // else curl would wait for Content-Length bytes
+  } else if (request.method != "GET") {
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  }
+  if (!request.body.empty() || request.method == "POST" || request.method == "PUT") {
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.size()));
+  }
+  const CURLcode rc = curl_easy_perform(c);
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, nullptr);  // `error` dies with this frame
+  if (sink.overflow) {
+    return Unexpected(MakeError(ErrorCode::kTooLarge, "too_large",
+                                url + ": response over " + std::to_string(options.max_body_bytes) +
+                                    " bytes"));
+  }
+  if (rc != CURLE_OK) {
+    const std::string reason = FailedBeforeSending(c, rc) ? connect_failed_reason : "fetch_failed";
+    return Unexpected(MakeError(ErrorCode::kUnavailable, reason,
+                                url + ": " + (error[0] ? error : curl_easy_strerror(rc))));
+  }
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
+  return response;
+}
+
+}  // namespace
+
 Result<HttpResponse> HttpGet(const std::string& url, const HttpGetOptions& options) {
   HttpRequestSpec request;
   request.url = url;
@@ -105,48 +212,44 @@ Result<HttpResponse> HttpGet(const std::string& url, const HttpGetOptions& optio
 }
 
 Result<HttpResponse> HttpSend(const HttpRequestSpec& request, const HttpGetOptions& options) {
-  const std::string& url = request.url;
   GlobalInitOnce();
   std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
   if (!curl) return Unexpected(MakeError(ErrorCode::kInternal, "curl", "curl_easy_init failed"));
-  HttpResponse response;
-  BodySink sink{&response.body, options.max_body_bytes};
-  char error[CURL_ERROR_SIZE] = {};
-  CURL* c = curl.get();
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, options.connect_timeout_ms);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, options.timeout_ms);
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);  // timeouts must not use signals in threads
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, WriteBody);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
-  curl_easy_setopt(c, CURLOPT_USERAGENT, "noisett");
-  struct curl_slist* raw_headers = nullptr;
-  for (const auto& [name, value] : request.headers) {
-    raw_headers = curl_slist_append(raw_headers, (name + ": " + value).c_str());
+  return Perform(curl.get(), request, options, "fetch_failed");
+}
+
+struct HttpClient::Pool {
+  size_t max_idle;
+  std::mutex mu;
+  std::vector<std::unique_ptr<CURL, CurlDeleter>> idle;  // guarded by mu
+};
+
+HttpClient::HttpClient(size_t max_idle) : pool_(std::make_unique<Pool>()) {
+  pool_->max_idle = max_idle;
+  GlobalInitOnce();
+}
+
+HttpClient::~HttpClient() = default;
+
+Result<HttpResponse> HttpClient::Send(const HttpRequestSpec& request,
+                                      const HttpGetOptions& options) {
+  std::unique_ptr<CURL, CurlDeleter> curl;
+  {
+    std::lock_guard<std::mutex> lock(pool_->mu);
+    if (!pool_->idle.empty()) {
+      curl = std::move(pool_->idle.back());
+      pool_->idle.pop_back();
+    }
   }
-  std::unique_ptr<curl_slist, void (*)(curl_slist*)> headers(raw_headers, curl_slist_free_all);
-  if (headers) curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
-  if (request.method != "GET") curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-  if (!request.body.empty() || request.method == "POST" || request.method == "PUT") {
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.size()));
+  if (curl) {
+    curl_easy_reset(curl.get());  // clears options, keeps the open connections
+  } else {
+    curl.reset(curl_easy_init());
+    if (!curl) return Unexpected(MakeError(ErrorCode::kInternal, "curl", "curl_easy_init failed"));
   }
-  const CURLcode rc = curl_easy_perform(c);
-  if (sink.overflow) {
-    return Unexpected(MakeError(ErrorCode::kTooLarge, "too_large",
-                                url + ": response over " + std::to_string(options.max_body_bytes) +
-                                    " bytes"));
-  }
-  if (rc != CURLE_OK) {
-    return Unexpected(MakeError(ErrorCode::kUnavailable, "fetch_failed",
-                                url + ": " + (error[0] ? error : curl_easy_strerror(rc))));
-  }
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
+  auto response = Perform(curl.get(), request, options, "connect_failed");
+  std::lock_guard<std::mutex> lock(pool_->mu);
+  if (pool_->idle.size() < pool_->max_idle) pool_->idle.push_back(std::move(curl));
   return response;
 }
 

@@ -1,0 +1,66 @@
+// Text pieces of Azure requests (see request_parts.h).
+#include "storage/azure/request_parts.h"
+
+#include <cstdio>
+#include <ctime>
+
+#include "net/http_client.h"
+#include "storage/hmac.h"
+
+namespace noisett::storage::azure {
+
+std::string EncodePath(std::string_view path) {
+  if (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  std::string out = "/";
+  size_t start = 0;
+  while (start <= path.size()) {
+    const size_t slash = std::min(path.find('/', start), path.size());
+    out += net::UrlEncode(path.substr(start, slash - start));
+    if (slash < path.size()) out += '/';
+    start = slash + 1;
+  }
+  return out;
+}
+
+std::string EncodeQuery(const HeaderList& query) {
+  std::string out;
+  for (const auto& [name, value] : query) {
+    if (!out.empty()) out += '&';
+    out += net::UrlEncode(name);
+    out += '=';
+    out += net::UrlEncode(value);
+  }
+  return out;
+}
+
+std::string HttpDate(int64_t unix_seconds) {
+  // Spelled out rather than strftime("%a"), whose names follow the process locale.
+  static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[tm.tm_wday],
+                tm.tm_mday, kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+                tm.tm_sec);
+  return buffer;
+}
+
+std::string NewRequestId() {
+  auto bytes = crypto::RandomBytes(16);
+  std::string b = bytes ? *bytes : std::string(16, '\0');  // unseeded CSPRNG: ids only correlate
+  b[6] = char((b[6] & 0x0f) | 0x40);                       // version 4
+  b[8] = char((b[8] & 0x3f) | 0x80);                       // RFC 4122 variant
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < b.size(); ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+    out += kHex[(static_cast<unsigned char>(b[i]) >> 4) & 15];
+    out += kHex[static_cast<unsigned char>(b[i]) & 15];
+  }
+  return out;
+}
+
+}  // namespace noisett::storage::azure
