@@ -16,6 +16,19 @@ export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1:dete
 export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 
+# One Azurite (HTTPS, --oauth basic) for the Azure suites of both runs, in a temporary folder; the
+# trap stops it and removes the folder however this script ends. Each test uses its own container.
+azurite_dir=$(mktemp -d)
+stop_azurite() {
+  bash scripts/azurite.sh stop "$azurite_dir/azurite" || true
+  rm -rf "$azurite_dir"
+}
+trap stop_azurite EXIT
+echo "== azurite"
+azurite_env=$(bash scripts/azurite.sh start "$azurite_dir/azurite" $$)
+eval "$azurite_env"
+echo "Azurite at $NOISETT_TEST_AZURITE_ENDPOINT"
+
 passed=0
 failed=0
 run_suite() {
