@@ -1,0 +1,38 @@
+# The deployment files (deploy/azure) and the Azure benchmark driver script, checked without Azure:
+#   deploy_setup_syntax    bash -n of setup.sh;
+#   deploy_shellcheck      shellcheck of setup.sh, this suite's test script and bench/azure.sh;
+#   deploy_lifecycle_policy the policy JSON against Azure's lifecycle rules and the design's days,
+#                          plus a self-test that each known-bad mutation of it is refused;
+#   deploy_setup_dry_run   setup.sh --dry-run prints the expected az commands (security flags, the
+#                          two least-privilege roles), refuses bad settings, and against a fake
+#                          `az` creates everything once and nothing twice.
+# Plain commands, no build step. shellcheck and python3 come from scripts/setup.sh; a missing one
+# fails its test with that message (never skipped).
+set(NOISETT_DEPLOY_DIR ${PROJECT_SOURCE_DIR}/deploy/azure)
+
+add_test(NAME deploy_setup_syntax COMMAND bash -n ${NOISETT_DEPLOY_DIR}/setup.sh)
+
+find_program(NOISETT_SHELLCHECK shellcheck)
+if(NOISETT_SHELLCHECK)
+  add_test(NAME deploy_shellcheck
+    COMMAND ${NOISETT_SHELLCHECK} --external-sources
+            ${NOISETT_DEPLOY_DIR}/setup.sh
+            ${CMAKE_CURRENT_LIST_DIR}/setup_dry_run_test.sh
+            ${PROJECT_SOURCE_DIR}/bench/azure.sh)
+else()
+  add_test(NAME deploy_shellcheck
+    COMMAND bash -c "echo 'shellcheck not found: apt-get install shellcheck (scripts/setup.sh)' >&2; exit 1")
+endif()
+
+find_program(NOISETT_PYTHON3 python3)
+if(NOT NOISETT_PYTHON3)
+  set(NOISETT_PYTHON3 python3)  # the test then fails saying python3 is missing
+endif()
+add_test(NAME deploy_lifecycle_policy
+  COMMAND ${NOISETT_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/check_policy.py
+          ${NOISETT_DEPLOY_DIR}/blob-lifecycle-policy.json --self-test)
+
+add_test(NAME deploy_setup_dry_run COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/setup_dry_run_test.sh)
+
+set_tests_properties(deploy_setup_syntax deploy_shellcheck deploy_lifecycle_policy
+  deploy_setup_dry_run PROPERTIES LABELS deploy TIMEOUT 60)
