@@ -1,14 +1,89 @@
-// Opening the embedded back end.
+// Opening the back end: the local directory store with server-signed links (the embedded
+// default), or Azure Blob Storage with SAS links; the SQLite catalog; the service over them.
 #include "cli/backend.h"
 
 #include <filesystem>
 
 #include "catalog/sqlite_catalog.h"
-#include "core/env.h"
+#include "core/log.h"
+#include "storage/azure/azure_blob_store.h"
+#include "storage/azure/azure_client.h"
+#include "storage/azure/azure_link_signer.h"
+#include "storage/azure/credential.h"
+#include "storage/azure/delegation_key_cache.h"
 #include "storage/link_keys.h"
 #include "storage/local_blob_store.h"
 
 namespace noisett::cli {
+namespace {
+
+bool WantsAzure(const BackendFlags& flags) {
+  if (!flags.store.empty()) return flags.store.rfind("azure://", 0) == 0;
+  return !flags.azure.account.empty() || !flags.azure.connection_string.empty();
+}
+
+}  // namespace
+
+Backend::Backend() = default;
+Backend::~Backend() = default;
+
+Status Backend::OpenLocalStore(const BackendFlags& flags, const Clock& clock) {
+  auto store = storage::ParseStoreUrl(flags.store.empty() ? "file://" + flags.data_dir + "/blobs"
+                                                          : flags.store);
+  if (!store) return Unexpected(store.error());
+  store->container = flags.container;
+  store->retention_days = flags.soft_delete_days;
+  auto blobs = storage::LocalBlobStore::Open(*store, clock);
+  if (!blobs) return Unexpected(blobs.error());
+  blobs_ = std::move(*blobs);
+  container_ = flags.container;
+
+  auto keys = storage::LoadLinkKeys(flags.link_keys.empty() ? std::nullopt
+                                                            : std::optional(flags.link_keys),
+                                    flags.data_dir);
+  if (!keys) return Unexpected(keys.error());
+  auto links = storage::LocalLinkSigner::Create(flags.public_url, std::move(*keys), clock);
+  if (!links) return Unexpected(links.error());
+  local_links_ = links->get();
+  links_ = std::move(*links);
+  return Ok();
+}
+
+Status Backend::OpenAzureStore(const BackendFlags& flags, const Clock& clock) {
+  storage::azure::AzureSettings settings = flags.azure;
+  if (flags.store.rfind("azure://", 0) == 0) settings.store_url = flags.store;
+  if (settings.container.empty()) settings.container = flags.container;
+  auto config = storage::azure::ResolveAzureConfig(settings);
+  if (!config) return Unexpected(config.error());
+
+  std::shared_ptr<storage::azure::TokenCredential> credential;
+  if (config->account_key.empty()) {
+    credential = storage::azure::MakeDefaultCredential(
+        storage::azure::CredentialSettingsFromEnv(), clock);
+  }
+  auto client = storage::azure::AzureClient::Create(*config, credential, clock);
+  if (!client) return Unexpected(client.error());
+  azure_ = std::move(*client);
+
+  auto store = std::make_unique<storage::azure::AzureBlobStore>(*azure_);
+  // Azurite and first runs start without the container. Where the identity may not create
+  // containers (production: the deploy script made it), the store still works, so only warn.
+  if (auto made = store->EnsureContainer(); !made) {
+    LogWarn("azure: cannot make sure the container exists: " + made.error().ToString());
+  }
+  blobs_ = std::move(store);
+  container_ = config->container;
+
+  std::unique_ptr<storage::azure::DelegationKeyCache> keys;
+  if (!azure_->uses_shared_key()) {
+    keys = std::make_unique<storage::azure::DelegationKeyCache>(
+        storage::azure::FetchDelegationKeyWith(*azure_), clock);
+  }
+  auto links = storage::azure::AzureLinkSigner::Create(*azure_, std::move(keys), clock);
+  if (!links) return Unexpected(links.error());
+  links_ = std::move(*links);
+  return Ok();
+}
 
 Result<std::unique_ptr<Backend>> Backend::Open(const BackendFlags& flags, const Clock& clock) {
   std::error_code ec;
@@ -18,15 +93,9 @@ Result<std::unique_ptr<Backend>> Backend::Open(const BackendFlags& flags, const 
                                 "cannot create " + flags.data_dir + ": " + ec.message()));
   }
   std::unique_ptr<Backend> b(new Backend());
-  auto store = storage::ParseStoreUrl(flags.store.empty() ? "file://" + flags.data_dir + "/blobs"
-                                                          : flags.store);
+  Status store = WantsAzure(flags) ? b->OpenAzureStore(flags, clock)
+                                   : b->OpenLocalStore(flags, clock);
   if (!store) return Unexpected(store.error());
-  store->container = flags.container;
-  store->retention_days = flags.soft_delete_days;
-  auto blobs = storage::LocalBlobStore::Open(*store, clock);
-  if (!blobs) return Unexpected(blobs.error());
-  b->blobs_ = std::move(*blobs);
-  b->container_ = flags.container;
 
   const std::string catalog_url =
       flags.catalog.empty() ? "sqlite://" + flags.data_dir + "/noisett.db" : flags.catalog;
@@ -36,16 +105,8 @@ Result<std::unique_ptr<Backend>> Backend::Open(const BackendFlags& flags, const 
   if (!catalog) return Unexpected(catalog.error());
   b->catalog_ = std::move(*catalog);
 
-  auto keys = storage::LoadLinkKeys(flags.link_keys.empty() ? std::nullopt
-                                                            : std::optional(flags.link_keys),
-                                    flags.data_dir);
-  if (!keys) return Unexpected(keys.error());
-  auto links = storage::LocalLinkSigner::Create(flags.public_url, std::move(*keys), clock);
-  if (!links) return Unexpected(links.error());
-  b->links_ = std::move(*links);
-
   service::ServiceConfig config;
-  config.container = flags.container;
+  config.container = b->container_;
   config.cdn_base = flags.cdn_url;
   config.soft_delete_days = flags.soft_delete_days;
   config.optimize = flags.optimize;

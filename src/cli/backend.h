@@ -9,8 +9,13 @@
 #include "core/clock.h"
 #include "image/image_types.h"
 #include "service/service.h"
+#include "storage/azure/azure_config.h"
 #include "storage/blob_store.h"
 #include "storage/link_signer.h"
+
+namespace noisett::storage::azure {
+class AzureClient;
+}
 
 namespace noisett::cli {
 
@@ -18,6 +23,9 @@ namespace noisett::cli {
 struct BackendFlags {
   std::string data_dir = "./data";        // NOISETT_DATA_DIR
   std::string store;                      // NOISETT_STORE, default file://DATA_DIR/blobs
+  // AZURE_STORAGE_ACCOUNT, _BLOB_ENDPOINT, _CONNECTION_STRING, _KEY, NOISETT_AZURE_CA_FILE; an
+  // azure:// store, an account or a connection string selects the Azure store.
+  storage::azure::AzureSettings azure;
   std::string container = "noisett-storage";  // AZURE_STORAGE_CONTAINER
   std::string catalog;                    // NOISETT_CATALOG, default sqlite://DATA_DIR/noisett.db
   std::string public_url;                 // NOISETT_PUBLIC_URL, default http://LISTEN
@@ -29,20 +37,28 @@ struct BackendFlags {
 
 class Backend {
  public:
+  ~Backend();
   static Result<std::unique_ptr<Backend>> Open(const BackendFlags& flags, const Clock& clock);
 
   service::Service& service() { return *service_; }
   storage::BlobStore& blobs() { return *blobs_; }
-  storage::LocalLinkSigner& links() { return *links_; }
+  // The signer of the links the server itself serves (/blobs); null on Azure, whose links point
+  // at Azure.
+  storage::LocalLinkSigner* local_links() { return local_links_; }
   const std::string& container() const { return container_; }
   // "file:///.../blobs (container noisett-storage), sqlite://..." for the start-up log.
   const std::string& description() const { return description_; }
 
  private:
-  Backend() = default;
+  Backend();
+  Status OpenLocalStore(const BackendFlags& flags, const Clock& clock);
+  Status OpenAzureStore(const BackendFlags& flags, const Clock& clock);
+
+  std::unique_ptr<storage::azure::AzureClient> azure_;  // outlives the store and signer over it
   std::unique_ptr<storage::BlobStore> blobs_;
   std::unique_ptr<catalog::Catalog> catalog_;
-  std::unique_ptr<storage::LocalLinkSigner> links_;
+  std::unique_ptr<storage::LinkSigner> links_;
+  storage::LocalLinkSigner* local_links_ = nullptr;  // links_ when it is the local signer
   std::unique_ptr<service::Service> service_;
   std::string container_;
   std::string description_;

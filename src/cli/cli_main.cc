@@ -43,8 +43,25 @@ constexpr const char* kEnvironmentHelp = R"(Environment variables (each override
   NOISETT_JWKS_FILE         read the signing keys from this file instead
   NOISETT_TOKEN             the token `whoami` checks, and remote command mode sends
   NOISETT_LISTEN            where `serve` listens, HOST:PORT (default 127.0.0.1:8080)
-  NOISETT_STORE             blob store URL (default file://DATA_DIR/blobs)
+  NOISETT_STORE             blob store: file://DIR (default file://DATA_DIR/blobs) or
+                            azure://ACCOUNT/CONTAINER; see docs/azure.md
   AZURE_STORAGE_CONTAINER   container name (default noisett-storage)
+  AZURE_STORAGE_ACCOUNT     storage account: selects the Azure store when NOISETT_STORE is unset
+  AZURE_STORAGE_BLOB_ENDPOINT  blob endpoint instead of https://ACCOUNT.blob.core.windows.net
+                            (Azurite: https://127.0.0.1:10000/devstoreaccount1; sovereign clouds)
+  AZURE_STORAGE_CONNECTION_STRING  account, key and endpoint in one (development, Azurite)
+  AZURE_STORAGE_KEY         account key: Shared Key and service SAS (development only; without a
+                            key the credential chain below gives bearer tokens and links are
+                            user delegation SAS)
+  NOISETT_AZURE_CA_FILE     extra CA bundle (PEM) for the blob and identity endpoints
+  Credential chain for Azure Storage, first that works wins (docs/azure.md):
+  AZURE_FEDERATED_TOKEN_FILE  workload identity (with AZURE_CLIENT_ID, AZURE_TENANT_ID)
+  AZURE_AUTHORITY_HOST      Entra host for workload identity and client secret
+                            (default https://login.microsoftonline.com)
+  IDENTITY_ENDPOINT, IDENTITY_HEADER  managed identity on Container Apps / App Service; else
+                            IMDS at NOISETT_IMDS_ENDPOINT (default http://169.254.169.254)
+  NOISETT_AZURE_IDENTITY_CLIENT_ID  user-assigned identity's client id (default AZURE_CLIENT_ID)
+  AZURE_CLIENT_SECRET       client secret (with AZURE_CLIENT_ID, AZURE_TENANT_ID)
   NOISETT_CATALOG           catalog URL (default sqlite://DATA_DIR/noisett.db)
   NOISETT_PUBLIC_URL        base of signed links (default http://LISTEN)
   NOISETT_CDN_URL           CDN base: cdn_url = CDN/CONTAINER/PATH (default: the signed link)
@@ -68,7 +85,19 @@ void AddBackendFlags(CLI::App* cmd, BackendFlags& f, bool with_data_dir = true) 
         ->envname("NOISETT_DATA_DIR")
         ->capture_default_str();
   }
-  cmd->add_option("--store", f.store, "Blob store URL (file://DIR)")->envname("NOISETT_STORE");
+  cmd->add_option("--store", f.store, "Blob store URL (file://DIR or azure://ACCOUNT/CONTAINER)")
+      ->envname("NOISETT_STORE");
+  cmd->add_option("--azure-account", f.azure.account, "Azure storage account")
+      ->envname("AZURE_STORAGE_ACCOUNT");
+  cmd->add_option("--azure-endpoint", f.azure.endpoint, "Azure blob endpoint URL")
+      ->envname("AZURE_STORAGE_BLOB_ENDPOINT");
+  cmd->add_option("--azure-connection-string", f.azure.connection_string,
+                  "Azure storage connection string")
+      ->envname("AZURE_STORAGE_CONNECTION_STRING");
+  cmd->add_option("--azure-key", f.azure.account_key, "Azure account key (development only)")
+      ->envname("AZURE_STORAGE_KEY");
+  cmd->add_option("--azure-ca-file", f.azure.ca_file, "Extra CA bundle for Azure endpoints")
+      ->envname("NOISETT_AZURE_CA_FILE");
   cmd->add_option("--container", f.container, "Blob container")
       ->envname("AZURE_STORAGE_CONTAINER")
       ->capture_default_str();

@@ -49,12 +49,13 @@ int RunServe(ServeArgs args, std::FILE* err) {
 
   auto backend = Backend::Open(args.backend, clock);
   if (!backend) return CannotStart(err, backend.error());
-  http::ApiDeps deps{(*backend)->service(), authenticator, (*backend)->links(),
+  http::ApiDeps deps{(*backend)->service(), authenticator, (*backend)->local_links(),
                      (*backend)->blobs(), (*backend)->container(), clock};
   *api = http::MakeApiHandler(deps);
   LogInfo("noisett serving on http://" + bound + " (auth " +
           std::string(auth::AuthModeName(auth_config->mode)) + "; " + (*backend)->description() +
-          "; links " + args.backend.public_url + ")");
+          "; links " +
+          ((*backend)->local_links() ? args.backend.public_url : std::string("Azure SAS")) + ")");
   (*server)->Run();
   LogInfo("noisett stopped");
   return 0;

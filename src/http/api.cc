@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 
 #include "auth/refusal.h"
 #include "http/blob_handler.h"
@@ -85,7 +86,12 @@ Result<int64_t> PathInt(std::string_view name, const std::string& text) {
 class Api final {
  public:
   explicit Api(const ApiDeps& deps)
-      : deps_(deps), blob_deps_{deps.links, deps.blobs, deps.container, deps.clock} {}
+      : deps_(deps) {
+    if (deps.local_links) {
+      blob_deps_.emplace(BlobHandlerDeps{*deps.local_links, deps.blobs, deps.container, deps.clock});
+    }
+  }
+  bool serves_blobs() const { return blob_deps_.has_value(); }
 
   // Authenticates, builds the input, runs `command`, answers `ok_status` with its JSON.
   HttpResponse Call(const HttpRequest& request, std::string_view command, const InputMaker& make,
@@ -121,7 +127,7 @@ class Api final {
   }
 
   HttpResponse Blob(const HttpRequest& request, const RouteParams& params) const {
-    return ServeBlob(blob_deps_, request, params);
+    return ServeBlob(*blob_deps_, request, params);
   }
 
  private:
@@ -154,7 +160,7 @@ class Api final {
   }
 
   ApiDeps deps_;
-  BlobHandlerDeps blob_deps_;
+  std::optional<BlobHandlerDeps> blob_deps_;  // only with local links
 };
 
 // Path parameters become args; the query adds the rest.
@@ -251,6 +257,7 @@ std::shared_ptr<Router> MakeApiRouter(const ApiDeps& deps) {
   // syscalls, and two thread hops per request cost more than that (bench/serve.sh). A store
   // whose reads wait on a network is never behind this route: its links point at the store.
   for (const char* method : {"GET", "HEAD"}) {
+    if (!api->serves_blobs()) break;
     router->Add(
         method, "/blobs/*",
         [api](const HttpRequest& q, const RouteParams& p) { return api->Blob(q, p); },

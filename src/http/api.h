@@ -18,7 +18,8 @@
 //                                               body = image, args in the query)
 //   GET    /healthz                             always 200 while the process serves
 //   GET    /readyz                              200 when store and catalog answer, else 503
-//   GET|HEAD /blobs/{container}/{path}          blob_handler.h (a signed link, no token)
+//   GET|HEAD /blobs/{container}/{path}          blob_handler.h (a signed link, no token); only
+//                                               with local links (Azure links point at Azure)
 #pragma once
 
 #include <memory>
@@ -38,7 +39,7 @@ namespace noisett::http {
 struct ApiDeps {
   service::Service& service;
   auth::Authenticator& auth;
-  storage::LocalLinkSigner& links;
+  storage::LocalLinkSigner* local_links;  // null: links are not served here (no /blobs route)
   storage::BlobStore& blobs;
   std::string container;
   const Clock& clock;

@@ -38,7 +38,7 @@ class ApiTest : public ::testing::Test {
         service::ServiceDeps{*store_, *catalog_, *signer_, clock_, {}});
     auth_ = std::make_unique<auth::Authenticator>(auth::AuthMode::kOptional, nullptr);
     router_ =
-        MakeApiRouter(ApiDeps{*service_, *auth_, *signer_, *store_, "noisett-storage", clock_});
+        MakeApiRouter(ApiDeps{*service_, *auth_, signer_.get(), *store_, "noisett-storage", clock_});
   }
   ~ApiTest() override { std::filesystem::remove_all(dir_); }
 

@@ -66,8 +66,10 @@ TEST_F(CliCommandModeTest, RemoteUploadThenRemoteAndDirectListsAgree) {
   // (--public-url is given because direct mode has no default for it; see the next test.)
   ASSERT_EQ(noisett().Stop(), 0) << noisett().process().Log();
   auto direct_mode = [&](const std::string& user, const std::string& json) {
-    return Noisett::Cli({"history.list", json, "--user", user, "--data-dir", noisett().data_dir(),
-                         "--public-url", server});
+    std::vector<std::string> args = {"history.list", json, "--user", user, "--data-dir",
+                                     noisett().data_dir(), "--public-url", server};
+    for (const std::string& flag : StoreFlags()) args.push_back(flag);
+    return Noisett::Cli(args);
   };
   const auto direct = direct_mode("alice", R"({"limit":5})");
   ASSERT_EQ(direct.status, 0) << direct.err;
@@ -90,8 +92,10 @@ TEST_F(CliCommandModeTest, RemoteUploadThenRemoteAndDirectListsAgree) {
 TEST_F(CliCommandModeTest, DirectModeNeedsNoPublicUrl) {
   const std::string job = Upload(alice_, Png(30, 30)).value("job_id", "");
   ASSERT_EQ(noisett().Stop(), 0) << noisett().process().Log();
-  const auto direct = Noisett::Cli(
-      {"history.list", R"({"limit":5})", "--user", "alice", "--data-dir", noisett().data_dir()});
+  std::vector<std::string> args = {"history.list", R"({"limit":5})", "--user", "alice",
+                                   "--data-dir", noisett().data_dir()};
+  for (const std::string& flag : StoreFlags()) args.push_back(flag);
+  const auto direct = Noisett::Cli(args);
   ASSERT_EQ(direct.status, 0) << direct.err;
   const std::vector<std::string> ids = JobIds(direct.out);
   EXPECT_NE(std::find(ids.begin(), ids.end(), job), ids.end()) << direct.out;

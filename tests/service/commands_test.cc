@@ -43,6 +43,15 @@ TEST_F(CommandsTest, DeleteHidesTheJobAndRestoreBringsItBack) {
   // Deleting again: the job is already gone.
   EXPECT_EQ(Call("DELETE", "/api/history/" + job, alice_).status, 404);
 
+  if (kOnAzure) {
+    // Azurite has no soft delete: Undelete answers 501 APINotImplemented, which the restore
+    // passes on as a clear error. On Azure with soft delete on (deploy/azure/setup.sh) it is one
+    // Undelete per blob, checked request by request in azure_blob_store_requests_test.cc.
+    const RawResponse restore = Call("POST", "/api/history/" + job + "/restore", alice_);
+    EXPECT_GE(restore.status, 400) << restore.body;
+    EXPECT_EQ(ErrorCode(restore), "APINotImplemented") << restore.body;
+    return;
+  }
   const RawResponse restore = Call("POST", "/api/history/" + job + "/restore", alice_);
   ASSERT_EQ(restore.status, 200) << restore.body;
   EXPECT_EQ(BodyJson(restore).value("job_id", ""), job);

@@ -39,6 +39,8 @@ Noisett::~Noisett() {
 
 std::string Noisett::Start(const std::vector<std::string>& extra) {
   std::vector<std::string> args = {"--auth", "dev", "--data-dir", data_dir()};
+  const std::vector<std::string> store = StoreFlags();
+  args.insert(args.end(), store.begin(), store.end());
   args.insert(args.end(), extra.begin(), extra.end());
   // One log file per start, so a restart's log does not hide the first one's.
   const std::string log = (root_ / ("serve-" + std::to_string(log_count_++) + ".log")).string();
@@ -107,6 +109,8 @@ RawResponse E2eTest::Call(const std::string& method, const std::string& target,
 RawResponse E2eTest::FetchLink(const std::string& url,
                                const std::vector<std::pair<std::string, std::string>>& headers,
                                const std::string& method) {
+  // On Azurite, links are Azurite's URLs; a bare path still goes to noisett's own port.
+  if (kOnAzure && url.rfind("https://", 0) == 0) return FetchFromAzurite(url, headers, method);
   RawRequest request;
   request.method = method;
   request.target = PathAndQuery(url);
@@ -153,6 +157,7 @@ std::vector<std::string> E2eTest::HistoryIds(const std::string& token) {
 }
 
 std::map<std::string, uint64_t> E2eTest::BlobDataFiles(const std::string& name_prefix) {
+  if (kOnAzure) return AzuriteBlobSizes(name_prefix);
   std::map<std::string, uint64_t> files;
   std::error_code ec;
   const fs::path root = noisett_->blob_root();
@@ -170,6 +175,7 @@ std::map<std::string, uint64_t> E2eTest::BlobDataFiles(const std::string& name_p
 }
 
 std::string E2eTest::StoredBlob(const std::string& blob_path) {
+  if (kOnAzure) return AzuriteBlob(blob_path);
   const fs::path dir = noisett_->blob_root() / (blob_path + "@");
   std::vector<fs::path> data;
   std::error_code ec;
@@ -182,7 +188,8 @@ std::string E2eTest::StoredBlob(const std::string& blob_path) {
 }
 
 std::string E2eTest::BlobPathOfLink(const std::string& url) {
-  const std::string prefix = std::string("/blobs/") + kContainer + "/";
+  const std::string prefix =
+      kOnAzure ? AzuriteContainerPath() : std::string("/blobs/") + kContainer + "/";
   std::string path = PathAndQuery(url);
   path = path.substr(0, path.find('?'));
   if (path.rfind(prefix, 0) != 0) return "";

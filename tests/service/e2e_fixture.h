@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "service/e2e_store.h"
 #include "service/raw_http.h"
 #include "service/server_process.h"
 #include "support/subprocess.h"
@@ -104,6 +105,7 @@ class E2eTest : public ::testing::Test {
 
   // The data files (not meta.json, not temp files) of every blob under blob_root() whose name
   // starts with `name_prefix` ("image_", "thumb_image_"): path of the data file, and its bytes.
+  // On Azurite: blob name and size.
   static std::map<std::string, uint64_t> BlobDataFiles(const std::string& name_prefix);
   // The bytes of blob `blob_path`'s only data file; "" (with a test failure) when there is not
   // exactly one.

@@ -41,6 +41,17 @@ class LinkRoundTripTest : public E2eTest {
     return se ? *se : 0;
   }
 
+  // The Cache-Control the link's answer carries. Azure serves the SAS's rscc instead of the
+  // blob's own; Azurite ignores rscc (REFERENCE.md §2), so on Azurite this reads the rscc the
+  // link asks for, which is what Azure itself would send.
+  static std::string LinkCacheControl(const std::string& url, const RawResponse& r) {
+    if (!kOnAzure) return r.Header("cache-control");
+    const std::string path_and_query = PathAndQuery(url);
+    auto query = storage::QueryParams::Parse(path_and_query.substr(path_and_query.find('?') + 1));
+    EXPECT_TRUE(query && query->Get("rscc")) << "no rscc in " << url;
+    return query && query->Get("rscc") ? std::string(*query->Get("rscc")) : "";
+  }
+
   static int64_t MaxAge(const std::string& cache_control) {
     const size_t at = cache_control.find("max-age=");
     if (at == std::string::npos) return -1;
@@ -109,7 +120,7 @@ TEST_F(LinkRoundTripTest, LinkAnswersCarryCacheAndSafetyHeaders) {
   EXPECT_EQ(last_modified.size(), 29u) << "IMF-fixdate: " << last_modified;
   EXPECT_NE(last_modified.find(" GMT"), std::string::npos) << last_modified;
 
-  const std::string cache = r.Header("cache-control");
+  const std::string cache = LinkCacheControl(url, r);
   EXPECT_NE(cache.find("public"), std::string::npos) << cache;
   EXPECT_NE(cache.find("immutable"), std::string::npos) << cache;
   const int64_t max_age = MaxAge(cache);
@@ -119,7 +130,9 @@ TEST_F(LinkRoundTripTest, LinkAnswersCarryCacheAndSafetyHeaders) {
   EXPECT_LE(max_age, remaining + 1) << cache << " for a link valid " << remaining << " s more";
   EXPECT_GT(max_age, remaining - 60) << "max-age should follow the link's lifetime: " << cache;
 
-  EXPECT_EQ(r.Header("x-content-type-options"), "nosniff");
+  if (!kOnAzure) {  // noisett's own answer; Azure's headers are Azure's
+    EXPECT_EQ(r.Header("x-content-type-options"), "nosniff");
+  }
   EXPECT_EQ(r.Header("accept-ranges"), "bytes");
 }
 
@@ -136,8 +149,9 @@ TEST_F(LinkRoundTripTest, ShortLinkFromImagesUrlCapsMaxAgeAtItsLifetime) {
   EXPECT_GE(ExpiryOf(url), now + 3600 - 60);
   const RawResponse r = FetchLink(url);
   ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_LE(MaxAge(r.Header("cache-control")), 3600) << r.Header("cache-control");
-  EXPECT_GT(MaxAge(r.Header("cache-control")), 3600 - 60) << r.Header("cache-control");
+  const std::string cache = LinkCacheControl(url, r);
+  EXPECT_LE(MaxAge(cache), 3600) << cache;
+  EXPECT_GT(MaxAge(cache), 3600 - 60) << cache;
 }
 
 TEST_F(LinkRoundTripTest, RangeRequestsGetTheRightSlice) {
@@ -155,18 +169,24 @@ TEST_F(LinkRoundTripTest, RangeRequestsGetTheRightSlice) {
   EXPECT_EQ(mid.Header("content-length"), "90");
   EXPECT_EQ(mid.Header("etag"), whole.Header("etag"));
 
-  const RawResponse tail = FetchLink(url, {{"Range", "bytes=-16"}});
-  ASSERT_EQ(tail.status, 206) << tail.body;
-  EXPECT_TRUE(tail.body == whole.body.substr(size - 16));
-  EXPECT_EQ(tail.Header("content-range"),
-            "bytes " + std::to_string(size - 16) + "-" + std::to_string(size - 1) + "/" +
-                std::to_string(size));
+  // Azure Blob Storage does not take suffix ranges ("bytes=-N"); noisett's own links do.
+  if (!kOnAzure) {
+    const RawResponse tail = FetchLink(url, {{"Range", "bytes=-16"}});
+    ASSERT_EQ(tail.status, 206) << tail.body;
+    EXPECT_TRUE(tail.body == whole.body.substr(size - 16));
+    EXPECT_EQ(tail.Header("content-range"),
+              "bytes " + std::to_string(size - 16) + "-" + std::to_string(size - 1) + "/" +
+                  std::to_string(size));
+  }
 
   const RawResponse open_end = FetchLink(url, {{"Range", "bytes=" + std::to_string(size - 3) + "-"}});
   ASSERT_EQ(open_end.status, 206);
   EXPECT_TRUE(open_end.body == whole.body.substr(size - 3));
 }
 
+// Not on Azurite: Azure answers 416 here, Azurite an empty 206 for a range starting at the end
+// (AzureBlobStore turns that into InvalidRange itself: blob_store_contract_test.cc).
+#ifndef NOISETT_E2E_AZURE
 TEST_F(LinkRoundTripTest, UnsatisfiableRangeGets416WithTheSize) {
   const Json image = UploadAndFindInHistory("bad-range");
   const std::string url = image.value("url", "");
@@ -177,6 +197,7 @@ TEST_F(LinkRoundTripTest, UnsatisfiableRangeGets416WithTheSize) {
   EXPECT_EQ(r.Header("content-range"), "bytes */" + std::to_string(size));
   EXPECT_EQ(r.body.find("\xFF\xD8"), std::string::npos) << "a 416 must not carry image bytes";
 }
+#endif
 
 TEST_F(LinkRoundTripTest, IfNoneMatchWithTheETagGets304) {
   const Json image = UploadAndFindInHistory("conditional");
@@ -189,8 +210,10 @@ TEST_F(LinkRoundTripTest, IfNoneMatchWithTheETagGets304) {
   const RawResponse same = FetchLink(url, {{"If-None-Match", etag}});
   EXPECT_EQ(same.status, 304);
   EXPECT_TRUE(same.body.empty());
-  EXPECT_EQ(same.Header("etag"), etag);
-  EXPECT_NE(same.Header("cache-control").find("immutable"), std::string::npos);
+  if (!kOnAzure) {  // Azurite's 304 carries no ETag
+    EXPECT_EQ(same.Header("etag"), etag);
+  }
+  EXPECT_NE(LinkCacheControl(url, same).find("immutable"), std::string::npos);
 
   const RawResponse other = FetchLink(url, {{"If-None-Match", "\"something-else\""}});
   EXPECT_EQ(other.status, 200);
@@ -212,10 +235,16 @@ TEST_F(LinkRoundTripTest, HeadGivesTheHeadersOfGetWithoutTheBody) {
 }
 
 // With --listen 127.0.0.1:0 and no --public-url, links should name the port the server bound,
-// not port 0 (DESIGN: "NOISETT_PUBLIC_URL ... default http://LISTEN").
+// not port 0 (DESIGN: "NOISETT_PUBLIC_URL ... default http://LISTEN"). On Azure a link is the
+// blob's own URL.
 TEST_F(LinkRoundTripTest, DefaultLinkOriginIsTheAddressTheServerListensOn) {
   const Json up = Upload(alice_, Png(32, 32));
   const std::string url = up["image"].value("url", "");
+  if (kOnAzure) {
+    EXPECT_NE(url.find(AzuriteContainerPath() + "generated/alice/"), std::string::npos) << url;
+    EXPECT_EQ(url.rfind("https://127.0.0.1:", 0), 0u) << url;
+    return;
+  }
   EXPECT_EQ(url.rfind(noisett().base_url() + "/blobs/", 0), 0u)
       << "link " << url << " does not point at " << noisett().base_url();
 }

@@ -139,6 +139,7 @@ TEST_F(RequestSafetyTest, PathTricksInTheBlobPathAreRefused) {
   }
 }
 
+#ifndef NOISETT_E2E_AZURE  // local links only: on Azure, links are Azure's to check
 // The link check is not the only guard: links for traversal paths signed with the server's own
 // key (as a leaked key or a signer bug would make them) still read nothing outside the store.
 TEST_F(RequestSafetyTest, CorrectlySignedTraversalLinksReadNothingOutsideTheStore) {
@@ -165,6 +166,7 @@ TEST_F(RequestSafetyTest, CorrectlySignedTraversalLinksReadNothingOutsideTheStor
   const std::string path = BlobPathOfLink(up["image"].value("url", ""));
   EXPECT_EQ(FetchLink(ForgedButSignedLink(kContainer, path, path)).status, 200);
 }
+#endif
 
 TEST_F(RequestSafetyTest, OversizedBodyGets413BeforeItIsSent) {
   const size_t before = HistoryIds(alice_).size();

@@ -1,20 +1,37 @@
-# End-to-end suite for `noisett serve` on the embedded default: the real binary started as a child
-# process on 127.0.0.1:0 over a temporary data dir (local blob store, SQLite catalog, signed links,
-# dev-issuer tokens), driven over loopback HTTP with a raw-socket client and through the CLI's
-# command mode. Needs nothing beyond the build: no network, no node.
-noisett_add_test_binary(noisett_service_e2e_test
+# End-to-end suite for `noisett serve`: the real binary started as a child process on
+# 127.0.0.1:0 over a temporary data dir (SQLite catalog, dev-issuer tokens), driven over loopback
+# HTTP with a raw-socket client and through the CLI's command mode. Built twice from one list:
+#  - noisett_service_e2e_test: the embedded default (local blob store, links signed and served by
+#    noisett). Needs nothing beyond the build: no network, no node.
+#  - noisett_service_e2e_azure_test (NOISETT_E2E_AZURE): `serve` on Azurite through Shared Key
+#    over HTTPS (scripts/test.sh starts Azurite); links are SAS URLs fetched from Azurite with
+#    curl. link_refusal_test.cc is about the local link format only; Azurite's refusal of
+#    tampered, expired and misdirected SAS is noisett_azure_sas_test's.
+set(NOISETT_E2E_SOURCES
+  service/e2e_store.cc
   service/raw_http.cc
   service/server_process.cc
   service/e2e_fixture.cc
   service/link_round_trip_test.cc
-  service/link_refusal_test.cc
   service/ownership_test.cc
   service/commands_test.cc
   service/request_safety_test.cc
   service/upload_errors_test.cc
   service/concurrency_test.cc
   service/cli_command_mode_test.cc)
+
+noisett_add_test_binary(noisett_service_e2e_test
+  ${NOISETT_E2E_SOURCES} service/link_refusal_test.cc)
 target_link_libraries(noisett_service_e2e_test PRIVATE
   noisett_test_images noisett_test_loopback noisett_links nlohmann_json::nlohmann_json)
-target_compile_definitions(noisett_service_e2e_test PRIVATE NOISETT_BIN="$<TARGET_FILE:noisett>")
-add_dependencies(noisett_service_e2e_test noisett)
+
+noisett_add_test_binary(noisett_service_e2e_azure_test ${NOISETT_E2E_SOURCES})
+target_link_libraries(noisett_service_e2e_azure_test PRIVATE
+  noisett_test_images noisett_test_loopback noisett_links noisett_azure noisett_test_azurite
+  nlohmann_json::nlohmann_json)
+target_compile_definitions(noisett_service_e2e_azure_test PRIVATE NOISETT_E2E_AZURE=1)
+
+foreach(binary noisett_service_e2e_test noisett_service_e2e_azure_test)
+  target_compile_definitions(${binary} PRIVATE NOISETT_BIN="$<TARGET_FILE:noisett>")
+  add_dependencies(${binary} noisett)
+endforeach()

@@ -93,7 +93,7 @@ TEST(CredentialChainTest, TheFirstThatWorksIsKeptForGood) {
   s.imds_endpoint = imds.BaseUrl();
   auto credential = MakeDefaultCredential(s, clock);
   ASSERT_TRUE(credential->GetToken());
-  EXPECT_EQ(credential->Describe(), "managed identity (IMDS, client client)");
+  EXPECT_EQ(credential->Describe(), "managed identity (IMDS)");
 
   // IMDS now fails; past the token's expiry the error is IMDS's, not a silent switch of identity.
   imds.SetHandler([](const RecordedRequest&) {
@@ -128,7 +128,7 @@ TEST(CredentialChainTest, NothingReachableNamesEveryAttemptPromptly) {
   EXPECT_EQ(token.error().reason, "credential_unreachable");
   const std::string& m = token.error().message;
   EXPECT_NE(m.find("workload identity (client client-i...)"), std::string::npos) << m;
-  EXPECT_NE(m.find("managed identity (IMDS, client client-i...)"), std::string::npos) << m;
+  EXPECT_NE(m.find("managed identity (IMDS): "), std::string::npos) << m;
   EXPECT_NE(m.find("client secret (client client-i...)"), std::string::npos) << m;
   EXPECT_NE(m.find(closed + "/tenant/oauth2/v2.0/token"), std::string::npos) << m;
   for (const std::string& text : {m, logs.All()}) {
