@@ -37,14 +37,15 @@ Noisett::~Noisett() {
   if (!root_.empty()) fs::remove_all(root_, ec);
 }
 
-std::string Noisett::Start(const std::vector<std::string>& extra) {
+std::string Noisett::Start(const std::vector<std::string>& extra,
+                           const std::vector<std::string>& env, bool bearer) {
   std::vector<std::string> args = {"--auth", "dev", "--data-dir", data_dir()};
-  const std::vector<std::string> store = StoreFlags();
+  const std::vector<std::string> store = StoreFlags(/*with_key=*/!bearer);
   args.insert(args.end(), store.begin(), store.end());
   args.insert(args.end(), extra.begin(), extra.end());
   // One log file per start, so a restart's log does not hide the first one's.
   const std::string log = (root_ / ("serve-" + std::to_string(log_count_++) + ".log")).string();
-  return server_.Start(args, log);
+  return server_.Start(args, log, env);
 }
 
 int Noisett::Stop() { return server_.Stop(); }

@@ -38,8 +38,11 @@ class Noisett {
   Noisett(const Noisett&) = delete;
   Noisett& operator=(const Noisett&) = delete;
 
-  // Starts `noisett serve --auth dev --data-dir DATA EXTRA...`; "" or what went wrong.
-  std::string Start(const std::vector<std::string>& extra = {});
+  // Starts `noisett serve --auth dev --data-dir DATA STORE-FLAGS EXTRA...` with `env` added to
+  // its environment; "" or what went wrong. On Azurite, `bearer` leaves the account key out, so
+  // the server takes its tokens from the credential chain `env` configures.
+  std::string Start(const std::vector<std::string>& extra = {},
+                    const std::vector<std::string>& env = {}, bool bearer = false);
   // SIGTERM and wait: the exit status (0 for a graceful stop).
   int Stop();
   ServerProcess& process() { return server_; }

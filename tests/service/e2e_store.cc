@@ -21,7 +21,7 @@ const std::string& E2eContainer() {
   static const std::string container = "noisett-storage";
   return container;
 }
-std::vector<std::string> StoreFlags() { return {}; }
+std::vector<std::string> StoreFlags(bool) { return {}; }
 RawResponse FetchFromAzurite(const std::string&,
                              const std::vector<std::pair<std::string, std::string>>&,
                              const std::string&) {
@@ -90,13 +90,14 @@ const std::string& E2eContainer() {
   return container;
 }
 
-std::vector<std::string> StoreFlags() {
+std::vector<std::string> StoreFlags(bool with_key) {
   const auto& azurite = noisett::testing::Azurite();
   EXPECT_TRUE(azurite.ok()) << azurite.error;
-  return {"--store", "azure://" + azurite.account + "/" + E2eContainer(),
-          "--azure-endpoint", azurite.endpoint,
-          "--azure-key", azurite.key,
-          "--azure-ca-file", azurite.ca_file};
+  std::vector<std::string> flags = {"--store", "azure://" + azurite.account + "/" + E2eContainer(),
+                                    "--azure-endpoint", azurite.endpoint,
+                                    "--azure-ca-file", azurite.ca_file};
+  if (with_key) flags.insert(flags.end(), {"--azure-key", azurite.key});
+  return flags;
 }
 
 RawResponse FetchFromAzurite(const std::string& url,

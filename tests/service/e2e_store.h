@@ -25,7 +25,8 @@ inline constexpr bool kOnAzure = false;
 const std::string& E2eContainer();
 
 // Flags that point `serve` and direct command mode at the store (none for the local store).
-std::vector<std::string> StoreFlags();
+// Without the key, the server must get bearer tokens from its credential chain.
+std::vector<std::string> StoreFlags(bool with_key = true);
 
 // On Azurite: GET/HEAD of a SAS URL with curl (TLS checked against Azurite's test certificate).
 RawResponse FetchFromAzurite(const std::string& url,

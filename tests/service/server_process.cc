@@ -82,7 +82,8 @@ void ServerProcess::Kill() {
 }
 
 std::string ServerProcess::Start(const std::vector<std::string>& args,
-                                 const std::string& log_path) {
+                                 const std::string& log_path,
+                                 const std::vector<std::string>& extra_env) {
   log_path_ = log_path;
   port_ = 0;
   term_sent_ = false;
@@ -93,6 +94,7 @@ std::string ServerProcess::Start(const std::vector<std::string>& args,
   for (std::string& a : argv) cargv.push_back(a.data());
   cargv.push_back(nullptr);
   std::vector<std::string> env = ChildEnvironment();
+  env.insert(env.end(), extra_env.begin(), extra_env.end());
   std::vector<char*> cenv;
   for (std::string& e : env) cenv.push_back(e.data());
   cenv.push_back(nullptr);

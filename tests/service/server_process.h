@@ -21,7 +21,9 @@ class ServerProcess {
   // Runs `noisett serve ARGS --listen 127.0.0.1:0` with an environment free of NOISETT_* and
   // AZURE_* settings, logs into `log_path`, and waits (up to 60 s: ASan start-up is slow) for
   // "noisett serving on http://127.0.0.1:PORT". Returns "" or what went wrong, with the log.
-  std::string Start(const std::vector<std::string>& args, const std::string& log_path);
+  // `extra_env` ("NAME=value") is added to that environment.
+  std::string Start(const std::vector<std::string>& args, const std::string& log_path,
+                    const std::vector<std::string>& extra_env = {});
 
   // SIGTERM (unless SendTerm already sent it), then waits up to 60 s. The exit status; 128 + N
   // when signal N ended it (as a shell reports it: 139 is a crash with SIGSEGV); -1 when no child

@@ -5,7 +5,8 @@
 #    noisett). Needs nothing beyond the build: no network, no node.
 #  - noisett_service_e2e_azure_test (NOISETT_E2E_AZURE): `serve` on Azurite through Shared Key
 #    over HTTPS (scripts/test.sh starts Azurite); links are SAS URLs fetched from Azurite with
-#    curl. link_refusal_test.cc is about the local link format only; Azurite's refusal of
+#    curl; plus `serve` with no key, its tokens from a loopback IMDS, handing out user delegation
+#    SAS (managed_identity_e2e_test.cc). link_refusal_test.cc is about the local link format only; Azurite's refusal of
 #    tampered, expired and misdirected SAS is noisett_azure_sas_test's.
 set(NOISETT_E2E_SOURCES
   service/e2e_store.cc
@@ -25,7 +26,8 @@ noisett_add_test_binary(noisett_service_e2e_test
 target_link_libraries(noisett_service_e2e_test PRIVATE
   noisett_test_images noisett_test_loopback noisett_links nlohmann_json::nlohmann_json)
 
-noisett_add_test_binary(noisett_service_e2e_azure_test ${NOISETT_E2E_SOURCES})
+noisett_add_test_binary(noisett_service_e2e_azure_test
+  ${NOISETT_E2E_SOURCES} service/managed_identity_e2e_test.cc)
 target_link_libraries(noisett_service_e2e_azure_test PRIVATE
   noisett_test_images noisett_test_loopback noisett_links noisett_azure noisett_test_azurite
   nlohmann_json::nlohmann_json)

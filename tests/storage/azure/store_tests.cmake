@@ -11,12 +11,14 @@ target_link_libraries(noisett_test_azurite
   PRIVATE GTest::gtest noisett_storage noisett_warnings)
 
 # The BlobStore contract on LocalBlobStore and on AzureBlobStore over Azurite (Shared Key, and a
-# bearer token over HTTPS), Azure-only calls and refused credentials on Azurite, and the exact requests of what Azurite does not emulate (versions,
-# soft delete, Undelete, RestoreVersion) against a recording loopback server.
+# bearer token over HTTPS), Azure-only calls and refused credentials on Azurite, the exact requests
+# of what Azurite does not emulate (versions, soft delete, Undelete, RestoreVersion) against a
+# recording loopback server, and the managed-identity path end to end (IMDS played on loopback).
 noisett_add_test_binary(noisett_azure_store_test
   ${CMAKE_CURRENT_LIST_DIR}/store_contract_fixture.cc
   ${CMAKE_CURRENT_LIST_DIR}/blob_store_contract_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/azurite_blob_store_test.cc
-  ${CMAKE_CURRENT_LIST_DIR}/azure_blob_store_requests_test.cc)
+  ${CMAKE_CURRENT_LIST_DIR}/azure_blob_store_requests_test.cc
+  ${CMAKE_CURRENT_LIST_DIR}/managed_identity_azurite_test.cc)
 target_link_libraries(noisett_azure_store_test PRIVATE
   noisett_azure noisett_storage noisett_test_azurite noisett_test_http_support)
