@@ -46,8 +46,11 @@ done
 for s in "${SECTIONS[@]}"; do
   [[ $s =~ ^(gets|upload|history)$ ]] || { echo "serve: unknown section '$s'" >&2; exit 2; }
 done
-((${#ROWS[@]} == 2)) && [[ ${ROWS[0]} =~ ^[1-9][0-9]*$ && ${ROWS[1]} =~ ^[1-9][0-9]*$ ]] &&
-  ((ROWS[0] < ROWS[1])) || { echo "serve: --rows needs two increasing counts" >&2; exit 2; }
+if ! { ((${#ROWS[@]} == 2)) && [[ ${ROWS[0]} =~ ^[1-9][0-9]*$ && ${ROWS[1]} =~ ^[1-9][0-9]*$ ]] &&
+  ((ROWS[0] < ROWS[1])); }; then
+  echo "serve: --rows needs two increasing counts" >&2
+  exit 2
+fi
 
 note() { echo "serve: $*" >&2; }
 die() { note "$*"; exit 1; }
@@ -74,7 +77,8 @@ trap cleanup EXIT
 # The server under test: `noisett serve --auth dev` on a free loopback port, data in DATA_DIR.
 BASE=
 start_server() {  # start_server DATA_DIR
-  local log=$WORK/server-$(basename "$1").log port=
+  local log port=
+  log=$WORK/server-$(basename "$1").log
   "$NOISETT" serve --auth dev --data-dir "$1" --listen 127.0.0.1:0 2>"$log" &
   SERVER_PID=$!
   for _ in $(seq 1 100); do
@@ -88,7 +92,9 @@ start_server() {  # start_server DATA_DIR
   curl -fs "$BASE/readyz" >/dev/null || die "noisett serve is not ready at $BASE"
 }
 stop_server() {
-  kill -TERM "$SERVER_PID" && wait "$SERVER_PID" || die "noisett serve did not stop cleanly"
+  if ! { kill -TERM "$SERVER_PID" && wait "$SERVER_PID"; }; then
+    die "noisett serve did not stop cleanly"
+  fi
   SERVER_PID=
 }
 
@@ -183,7 +189,7 @@ EOF
   local ours theirs
   ours=$(run_wrk bench/wrk/requests.lua "$BASE" 2 64 "$SECONDS_PER_RUN" WRK_PATHS="$paths")
   theirs=$(run_wrk bench/wrk/requests.lua "http://127.0.0.1:$port" 2 64 "$SECONDS_PER_RUN" WRK_PATHS="$paths")
-  kill -QUIT "$NGINX_PID" && wait "$NGINX_PID" || true
+  if kill -QUIT "$NGINX_PID"; then wait "$NGINX_PID" || true; fi
   NGINX_PID=
   read -r ours_rps ours_p50 ours_p99 <<<"$ours"
   read -r nginx_rps nginx_p50 nginx_p99 <<<"$theirs"
@@ -205,7 +211,7 @@ section_upload() {
   done
   local n=$((5 * ${#PNGS[@]})) rates=()
   note "upload: noisett optimize --jobs 2 on the same $n files, median of 3"
-  for run in 1 2 3; do
+  for _ in 1 2 3; do
     rm -rf "$WORK/optimized"
     local start end
     start=$(date +%s.%N)

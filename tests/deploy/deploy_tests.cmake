@@ -1,6 +1,7 @@
 # The deployment files (deploy/azure) and the Azure benchmark driver script, checked without Azure:
 #   deploy_setup_syntax    bash -n of setup.sh;
-#   deploy_shellcheck      shellcheck of setup.sh, this suite's test script and bench/azure.sh;
+#   deploy_shellcheck      shellcheck of setup.sh, this suite's test script and every script in
+#                          scripts/ and bench/;
 #   deploy_lifecycle_policy the policy JSON against Azure's lifecycle rules and the design's days,
 #                          plus a self-test that each known-bad mutation of it is refused;
 #   deploy_setup_dry_run   setup.sh --dry-run prints the expected az commands (security flags, the
@@ -18,7 +19,12 @@ if(NOISETT_SHELLCHECK)
     COMMAND ${NOISETT_SHELLCHECK} --external-sources
             ${NOISETT_DEPLOY_DIR}/setup.sh
             ${CMAKE_CURRENT_LIST_DIR}/setup_dry_run_test.sh
-            ${PROJECT_SOURCE_DIR}/bench/azure.sh)
+            ${PROJECT_SOURCE_DIR}/bench/azure.sh
+            ${PROJECT_SOURCE_DIR}/bench/serve.sh ${PROJECT_SOURCE_DIR}/bench/pipeline.sh
+            ${PROJECT_SOURCE_DIR}/bench/auth.sh ${PROJECT_SOURCE_DIR}/scripts/azurite.sh
+            ${PROJECT_SOURCE_DIR}/scripts/test.sh ${PROJECT_SOURCE_DIR}/scripts/setup.sh
+            ${PROJECT_SOURCE_DIR}/scripts/build.sh ${PROJECT_SOURCE_DIR}/scripts/run.sh
+            ${PROJECT_SOURCE_DIR}/scripts/fuzz.sh)
 else()
   add_test(NAME deploy_shellcheck
     COMMAND bash -c "echo 'shellcheck not found: apt-get install shellcheck (scripts/setup.sh)' >&2; exit 1")
