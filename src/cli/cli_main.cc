@@ -53,14 +53,16 @@ constexpr const char* kEnvironmentHelp = R"(Environment variables (each override
   AZURE_STORAGE_KEY         account key: Shared Key and service SAS (development only; without a
                             key the credential chain below gives bearer tokens and links are
                             user delegation SAS)
-  NOISETT_AZURE_CA_FILE     extra CA bundle (PEM) for the blob and identity endpoints
+  NOISETT_AZURE_CA_FILE     CA bundle (PEM) trusted for the blob and identity endpoints instead
+                            of the system's (a test Azurite's certificate; unset in production)
   Credential chain for Azure Storage, first that works wins (docs/azure.md):
   AZURE_FEDERATED_TOKEN_FILE  workload identity (with AZURE_CLIENT_ID, AZURE_TENANT_ID)
   AZURE_AUTHORITY_HOST      Entra host for workload identity and client secret
                             (default https://login.microsoftonline.com)
   IDENTITY_ENDPOINT, IDENTITY_HEADER  managed identity on Container Apps / App Service; else
                             IMDS at NOISETT_IMDS_ENDPOINT (default http://169.254.169.254)
-  NOISETT_AZURE_IDENTITY_CLIENT_ID  user-assigned identity's client id (default AZURE_CLIENT_ID)
+  NOISETT_AZURE_IDENTITY_CLIENT_ID  a user-assigned managed identity's client id (unset: the
+                            system-assigned identity; AZURE_CLIENT_ID is the API's, not read here)
   AZURE_CLIENT_SECRET       client secret (with AZURE_CLIENT_ID, AZURE_TENANT_ID)
   NOISETT_CATALOG           catalog URL (default sqlite://DATA_DIR/noisett.db)
   NOISETT_PUBLIC_URL        base of signed links (default http://LISTEN)
@@ -96,7 +98,7 @@ void AddBackendFlags(CLI::App* cmd, BackendFlags& f, bool with_data_dir = true) 
       ->envname("AZURE_STORAGE_CONNECTION_STRING");
   cmd->add_option("--azure-key", f.azure.account_key, "Azure account key (development only)")
       ->envname("AZURE_STORAGE_KEY");
-  cmd->add_option("--azure-ca-file", f.azure.ca_file, "Extra CA bundle for Azure endpoints")
+  cmd->add_option("--azure-ca-file", f.azure.ca_file, "CA bundle for Azure endpoints (replaces the system's)")
       ->envname("NOISETT_AZURE_CA_FILE");
   cmd->add_option("--container", f.container, "Blob container")
       ->envname("AZURE_STORAGE_CONTAINER")

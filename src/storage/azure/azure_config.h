@@ -26,7 +26,7 @@ struct AzureConfig {
   // path-style "https://127.0.0.1:10000/devstoreaccount1". Blob URL = endpoint/container/blob.
   std::string endpoint;
   std::string account_key;  // base64 as Azure shows it; empty when there is none (production)
-  std::string ca_file;      // NOISETT_AZURE_CA_FILE: extra PEM bundle (a test's self-signed Azurite)
+  std::string ca_file;      // NOISETT_AZURE_CA_FILE: PEM bundle trusted instead of the system's
 
   // True when the endpoint is path-style (Azurite, IP hosts): the account is the first path
   // segment, which Shared Key's canonicalized resource then repeats.
