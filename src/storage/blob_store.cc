@@ -135,4 +135,24 @@ Status ValidateBlobName(std::string_view name) {
   }
 }
 
+namespace {
+
+Status ValidateHeaderValue(std::string_view what, std::string_view value) {
+  constexpr size_t kMaxHeaderValue = 1024;
+  bool clean = value.size() <= kMaxHeaderValue;
+  for (char c : value) clean = clean && c >= 0x20 && c < 0x7f;
+  if (clean) return Ok();
+  return Unexpected(MakeError(ErrorCode::kInvalidArgument, "InvalidHeaderValue",
+                              std::string(what) + " must be printable ASCII, at most 1024 chars"));
+}
+
+}  // namespace
+
+Status ValidatePutOptions(const PutOptions& options) {
+  Status ok = ValidateTags(options.tags);
+  if (ok) ok = ValidateHeaderValue("content type", options.content_type);
+  if (ok) ok = ValidateHeaderValue("cache control", options.cache_control);
+  return ok;
+}
+
 }  // namespace noisett::storage

@@ -43,6 +43,11 @@ struct PutOptions {
   bool if_none_match_any = false;  // create only: ConditionNotMet when the blob exists
 };
 
+// What every store refuses in PutOptions before any I/O: bad tags, and a content type or cache
+// control that is not printable ASCII of at most 1024 characters ("InvalidHeaderValue"): they
+// come back out in HTTP responses, so no header injection.
+Status ValidatePutOptions(const PutOptions& options);
+
 struct BlobProperties {
   std::string name;
   uint64_t size = 0;

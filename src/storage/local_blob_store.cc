@@ -26,21 +26,9 @@ Unexpected InvalidRange(std::string message) {
   return Unexpected(MakeError(ErrorCode::kInvalidArgument, "InvalidRange", std::move(message)));
 }
 
-// Header values end up in HTTP responses: no control characters, so no header injection.
-Status ValidateHeaderValue(std::string_view what, std::string_view value) {
-  constexpr size_t kMaxHeaderValue = 1024;
-  bool clean = value.size() <= kMaxHeaderValue;
-  for (char c : value) clean = clean && c >= 0x20 && c < 0x7f;
-  if (clean) return Ok();
-  return Unexpected(MakeError(ErrorCode::kInvalidArgument, "InvalidHeaderValue",
-                              std::string(what) + " must be printable ASCII, at most 1024 chars"));
-}
-
 Status ValidatePut(std::string_view name, const PutOptions& options) {
   Status ok = ValidateLocalBlobName(name);
-  if (ok) ok = ValidateTags(options.tags);
-  if (ok) ok = ValidateHeaderValue("content type", options.content_type);
-  if (ok) ok = ValidateHeaderValue("cache control", options.cache_control);
+  if (ok) ok = ValidatePutOptions(options);
   return ok;
 }
 

@@ -57,22 +57,11 @@ std::string BlobPath(const AzureClient& client, std::string_view name) {
 
 namespace {
 
-// Header values go to Azure and back out in our HTTP responses: printable ASCII only, so no
-// header injection (and the same refusal LocalBlobStore gives).
-Status ValidateHeaderValue(std::string_view what, std::string_view value) {
-  constexpr size_t kMaxHeaderValue = 1024;
-  bool clean = value.size() <= kMaxHeaderValue;
-  for (char c : value) clean = clean && c >= 0x20 && c < 0x7f;
-  if (clean) return Ok();
-  return Unexpected(MakeError(ErrorCode::kInvalidArgument, "InvalidHeaderValue",
-                              std::string(what) + " must be printable ASCII, at most 1024 chars"));
-}
-
+// Header values go to Azure and back out in our HTTP responses: the same refusal LocalBlobStore
+// gives.
 Status ValidatePut(std::string_view name, const PutOptions& options) {
   Status ok = ValidateBlobName(name);
-  if (ok) ok = ValidateTags(options.tags);
-  if (ok) ok = ValidateHeaderValue("content type", options.content_type);
-  if (ok) ok = ValidateHeaderValue("cache control", options.cache_control);
+  if (ok) ok = ValidatePutOptions(options);
   return ok;
 }
 

@@ -9,6 +9,7 @@
 #include <map>
 #include <vector>
 
+#include "storage/azure/request_parts.h"
 #include "storage/hmac.h"
 
 namespace noisett::storage::azure {
@@ -23,23 +24,6 @@ constexpr char kDefaultSuffix[] = "core.windows.net";
 
 Unexpected Invalid(std::string reason, std::string message) {
   return Unexpected(MakeError(ErrorCode::kInvalidArgument, std::move(reason), std::move(message)));
-}
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return char(std::tolower(c)); });
-  return out;
-}
-
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
-    text.remove_suffix(1);
-  }
-  return text;
 }
 
 // Storage account names: 3-24 lowercase letters and digits.

@@ -8,27 +8,11 @@
 #include <map>
 #include <vector>
 
+#include "storage/azure/request_parts.h"
 #include "storage/hmac.h"
 
 namespace noisett::storage::azure {
 namespace {
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return char(std::tolower(c)); });
-  return out;
-}
-
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
 
 // The first header named `lower_name` (any case in `headers`), "" when absent.
 std::string Find(const HeaderList& headers, std::string_view lower_name) {
