@@ -82,6 +82,12 @@ struct FavoritePage {
   int64_t total_count = 0;
 };
 
+// One page of ScanGenerations.
+struct ScanPage {
+  std::vector<Generation> items;  // by job_id ascending, deleted ones included, with images
+  std::string next_after;         // the job_id to pass next; empty on the last page
+};
+
 struct StorageTotals {
   int64_t total_images = 0;
   uint64_t total_bytes = 0;
@@ -140,6 +146,12 @@ class Catalog {
   // Images, bytes, thumbnails (images with a thumbnail path) and their bytes over the user's live
   // jobs; zeros for an unknown user.
   virtual Result<StorageTotals> Totals(std::string_view user_id) = 0;
+
+  // Every generation of every user, soft-deleted ones too, by job_id ascending, with images: the
+  // catalog side of fsck and rebuild (operators only, never reachable from a request). `after`
+  // is the previous page's next_after ("" for the first page). Errors: "bad_limit" (outside
+  // 1..1000).
+  virtual Result<ScanPage> ScanGenerations(std::string_view after, int limit) = 0;
 
   // Reachable (for /readyz).
   virtual Status CheckReady() = 0;

@@ -52,6 +52,7 @@ const char* const kFavoritesAfterSql =
 namespace {
 
 constexpr int kMaxPageLimit = 200;
+constexpr int kMaxScanLimit = 1000;
 
 Error JobNotFound() { return MakeError(ErrorCode::kNotFound, "job_not_found", "no such job"); }
 Error ImageNotFound() {
@@ -502,6 +503,35 @@ Result<StorageTotals> SqliteCatalog::Totals(std::string_view user_id) {
     if (!row) return Unexpected(row.error());
     return StorageTotals{stmt->Int64(0), static_cast<uint64_t>(stmt->Int64(1)), stmt->Int64(2),
                          static_cast<uint64_t>(stmt->Int64(3))};
+  });
+}
+
+// --- operator scans ---
+
+Result<ScanPage> SqliteCatalog::ScanGenerations(std::string_view after, int limit) {
+  if (limit < 1 || limit > kMaxScanLimit) {
+    return Unexpected(MakeError(ErrorCode::kInvalidArgument, "bad_limit",
+                                "limit must be 1.." + std::to_string(kMaxScanLimit)));
+  }
+  return InReadTransaction<ScanPage>(*pool_, [&](Db& db) -> Result<ScanPage> {
+    auto stmt = db.Prepare("SELECT " NOISETT_GENERATION_COLUMNS
+                           " FROM generations WHERE job_id > ?1 ORDER BY job_id LIMIT ?2");
+    if (!stmt) return Unexpected(stmt.error());
+    if (Status s = stmt->Bind({after, int64_t{limit}}); !s) return Unexpected(s.error());
+    ScanPage out;
+    while (true) {
+      auto row = stmt->Step();
+      if (!row) return Unexpected(row.error());
+      if (!*row) break;
+      out.items.push_back(ReadGeneration(*stmt));
+    }
+    for (Generation& g : out.items) {
+      auto images = LoadImages(db, g.job_id);
+      if (!images) return Unexpected(images.error());
+      g.images = std::move(*images);
+    }
+    if (out.items.size() == static_cast<size_t>(limit)) out.next_after = out.items.back().job_id;
+    return out;
   });
 }
 

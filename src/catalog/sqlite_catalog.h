@@ -58,6 +58,7 @@ class SqliteCatalog final : public Catalog {
                         int image_index) override;
   Result<FavoritePage> ListFavorites(std::string_view user_id, const PageRequest& page) override;
   Result<StorageTotals> Totals(std::string_view user_id) override;
+  Result<ScanPage> ScanGenerations(std::string_view after, int limit) override;
   Status CheckReady() override;
 
  private:

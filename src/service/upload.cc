@@ -13,6 +13,7 @@
 #include "image/pipeline.h"
 #include "service/args.h"
 #include "service/job_json.h"
+#include "service/job_metadata.h"
 
 namespace noisett::service {
 namespace {
@@ -88,21 +89,6 @@ int NextIndex(const catalog::Generation& job) {
     ++index;
   }
   return index;
-}
-
-// metadata.json: enough to rebuild the catalog from blobs alone (DESIGN.md).
-std::string MetadataJson(const catalog::Generation& job) {
-  nlohmann::json images = nlohmann::json::array();
-  for (const catalog::ImageRecord& r : job.images) {
-    const std::string filename = r.blob_path.substr(r.blob_path.rfind('/') + 1);
-    images.push_back({{"index", r.index}, {"seed", r.seed}, {"filename", filename},
-                      {"bytes", r.bytes}, {"width", r.width}, {"height", r.height}});
-  }
-  return nlohmann::json{{"job_id", job.job_id},     {"user_id", job.user_id},
-                        {"prompt", job.prompt},     {"asset_type", job.asset_type},
-                        {"quality", job.quality},   {"model", job.model},
-                        {"created_at", IsoTime(job.created_at)}, {"images", images}}
-      .dump(2);
 }
 
 // Deletes what an unfinished upload wrote, so a failure leaves nothing behind.

@@ -284,6 +284,37 @@ TEST_P(CatalogContractTest, UsersUpsertKeepsTierAndCreationTime) {
   EXPECT_EQ(user->created_at, 100);
 }
 
+TEST_P(CatalogContractTest, ScanWalksEveryUsersJobsDeletedOnesTooInIdOrder) {
+  Insert("bob", "job-c", 300, 1);
+  Insert("alice", "job-a", 100, 3);
+  Insert("alice", "job-b", 200, 0);
+  Insert("carol", "job-d", 50, 2);
+  ASSERT_TRUE(catalog().SoftDeleteGeneration("alice", "job-b", 900));
+  std::vector<Generation> seen;
+  std::string after;
+  int pages = 0;
+  do {
+    auto page = catalog().ScanGenerations(after, 3);
+    ASSERT_TRUE(page) << Describe(page);
+    seen.insert(seen.end(), page->items.begin(), page->items.end());
+    after = page->next_after;
+    ASSERT_LT(++pages, 5);
+  } while (!after.empty());
+  ASSERT_EQ(seen.size(), 4u);
+  EXPECT_EQ(seen[0].job_id, "job-a");
+  EXPECT_EQ(seen[0].user_id, "alice");
+  EXPECT_EQ(seen[0].images.size(), 3u);
+  EXPECT_EQ(seen[1].job_id, "job-b");
+  EXPECT_EQ(seen[1].deleted_at, std::optional<int64_t>(900));
+  EXPECT_EQ(seen[2].job_id, "job-c");
+  EXPECT_EQ(seen[3].job_id, "job-d");
+  EXPECT_EQ(seen[3].images[1].blob_path, MakeImage("carol", "job-d", 1).blob_path);
+  EXPECT_TRUE(FailsWith(catalog().ScanGenerations("", 0), ErrorCode::kInvalidArgument,
+                        "bad_limit"));
+  EXPECT_TRUE(FailsWith(catalog().ScanGenerations("", 1001), ErrorCode::kInvalidArgument,
+                        "bad_limit"));
+}
+
 TEST_P(CatalogContractTest, ReadyWhenReachable) { EXPECT_TRUE(catalog().CheckReady()); }
 
 }  // namespace
