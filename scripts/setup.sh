@@ -9,7 +9,9 @@ PACKAGES=(
   g++ cmake ninja-build ccache pkg-config git
   # libraries (DESIGN.md "Dependencies")
   libvips-dev libwebp-dev libpng-dev libjpeg-dev nlohmann-json3-dev libcli11-dev
-  libssl-dev libcurl4-openssl-dev libsqlite3-dev libboost-dev libpugixml-dev
+  libssl-dev libcurl4-openssl-dev libsqlite3-dev libboost-dev libpugixml-dev libpqxx-dev libpq-dev
+  # the PostgreSQL server the catalog and scale-out suites start on loopback
+  postgresql
   # tests, fuzzing (clang's libFuzzer runtime) and benchmarks
   libgtest-dev libbenchmark-dev clang-14 libclang-rt-14-dev libvips-tools python3-pil time openssl curl
   wrk nginx shellcheck
