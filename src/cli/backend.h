@@ -42,6 +42,7 @@ class Backend {
 
   service::Service& service() { return *service_; }
   storage::BlobStore& blobs() { return *blobs_; }
+  catalog::Catalog& catalog() { return *catalog_; }
   // The signer of the links the server itself serves (/blobs); null on Azure, whose links point
   // at Azure.
   storage::LocalLinkSigner* local_links() { return local_links_; }
