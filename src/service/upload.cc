@@ -82,15 +82,6 @@ Result<catalog::Generation> TargetJob(ServiceDeps& deps, const CommandContext& c
   return job;
 }
 
-int NextIndex(const catalog::Generation& job) {
-  int index = 0;
-  while (std::any_of(job.images.begin(), job.images.end(),
-                     [&](const catalog::ImageRecord& r) { return r.index == index; })) {
-    ++index;
-  }
-  return index;
-}
-
 // Deletes what an unfinished upload wrote, so a failure leaves nothing behind.
 void RollBack(ServiceDeps& deps, const std::vector<std::string>& written) {
   for (const std::string& path : written) {
@@ -140,6 +131,118 @@ std::string SubscriptionTier(ServiceDeps& deps, const auth::User& user) {
   return row ? row->subscription_tier : "free";
 }
 
+// What one upload writes, whichever job it joins.
+struct UploadPlan {
+  const CommandContext& ctx;
+  const image::WebImage& web;
+  int64_t seed = 0;
+  storage::PutOptions image_options;
+  storage::PutOptions metadata_options;
+
+  catalog::ImageRecord Record(const catalog::Generation& job, int index) const {
+    const std::string ext(image::FileExtension(web.optimized.format));
+    catalog::ImageRecord r;
+    r.index = index;
+    r.seed = seed;
+    r.blob_path = ImageBlobPath(ctx.user.user_id, job.job_id, index, ext);
+    r.thumbnail_path = ThumbnailBlobPath(ctx.user.user_id, job.job_id, index, ext);
+    r.bytes = web.optimized.bytes.size();
+    r.thumbnail_bytes = web.thumbnail.bytes.size();
+    r.width = web.optimized.width;
+    r.height = web.optimized.height;
+    r.content_type = std::string(image::ContentType(web.optimized.format));
+    return r;
+  }
+};
+
+// A new job: its id is fresh, so nothing can race for its blobs; all three go side by side.
+Result<catalog::ImageRecord> StoreNewJob(ServiceDeps& deps, const UploadPlan& up,
+                                         catalog::Generation job) {
+  catalog::ImageRecord record = up.Record(job, 0);
+  job.images.push_back(record);
+  const std::string metadata = MetadataJson(job);
+  std::vector<std::string> written;
+  Status stored = PutAll(deps,
+                         {{record.blob_path, up.web.optimized.bytes, &up.image_options},
+                          {record.thumbnail_path, up.web.thumbnail.bytes, &up.image_options},
+                          {MetadataBlobPath(job.user_id, job.job_id), metadata,
+                           &up.metadata_options}},
+                         &written);
+  if (stored) stored = deps.catalog.InsertGeneration(job);
+  if (!stored) {
+    RollBack(deps, written);
+    return Unexpected(stored.error());
+  }
+  return record;
+}
+
+// Rewrites metadata.json from the catalog row until a re-read of the row matches what was
+// written. Uploads into one job can run on several instances at once, each writing metadata.json
+// from its own view; the last writer always re-reads after its write, and any commit after that
+// re-read is followed by its own writer's sync, so the final content is the final row.
+void SyncMetadata(ServiceDeps& deps, const UploadPlan& up, std::string_view job_id) {
+  const std::string& user = up.ctx.user.user_id;
+  std::string written;
+  for (int round = 0; round < 2 * catalog::kMaxImagesPerJob; ++round) {
+    auto row = deps.catalog.GetGeneration(user, job_id);
+    if (!row) return;  // deleted meanwhile: its blobs go with it
+    std::string current = MetadataJson(*row);
+    if (current == written) return;
+    auto put = deps.blobs.Put(MetadataBlobPath(user, job_id), current, up.metadata_options);
+    if (!put) {
+      LogWarn("upload: could not rewrite metadata.json of " + std::string(job_id) + ": " +
+              put.error().ToString() + " (noisett fsck --repair rewrites it)");
+      return;
+    }
+    written = std::move(current);
+  }
+}
+
+bool IsConflict(const Error& e, std::string_view reason) {
+  return e.code == ErrorCode::kConflict && e.reason == reason;
+}
+
+// One more image in an existing job. Uploads into one job may run at once on several instances,
+// so an index is claimed by creating its image blob (create-only): the loser of a race moves on
+// to the next free index instead of overwriting the winner's image, and an index the catalog
+// then refuses (taken through another file extension) is given back the same way.
+Result<catalog::ImageRecord> StoreIntoJob(ServiceDeps& deps, const UploadPlan& up,
+                                          const catalog::Generation& job) {
+  storage::PutOptions claim = up.image_options;
+  claim.if_none_match_any = true;
+  for (int index = 0; index < catalog::kMaxImagesPerJob; ++index) {
+    if (std::any_of(job.images.begin(), job.images.end(),
+                    [&](const catalog::ImageRecord& r) { return r.index == index; })) {
+      continue;
+    }
+    catalog::ImageRecord record = up.Record(job, index);
+    auto claimed = deps.blobs.Put(record.blob_path, up.web.optimized.bytes, claim);
+    if (!claimed && IsConflict(claimed.error(), "ConditionNotMet")) continue;
+    if (!claimed) return Unexpected(claimed.error());
+    std::vector<std::string> written{record.blob_path};
+    catalog::Generation with_image = job;
+    with_image.images.push_back(record);
+    Status stored = PutAll(deps,
+                           {{record.thumbnail_path, up.web.thumbnail.bytes, &up.image_options},
+                            {MetadataBlobPath(job.user_id, job.job_id), MetadataJson(with_image),
+                             &up.metadata_options}},
+                           &written);
+    // metadata.json is the job's, shared with its other images: synced below, never deleted.
+    written.erase(std::remove(written.begin(), written.end(),
+                              MetadataBlobPath(job.user_id, job.job_id)),
+                  written.end());
+    if (stored) stored = deps.catalog.AddImage(job.user_id, job.job_id, record);
+    if (stored) {
+      SyncMetadata(deps, up, job.job_id);
+      return record;
+    }
+    RollBack(deps, written);
+    SyncMetadata(deps, up, job.job_id);
+    if (!IsConflict(stored.error(), "image_exists")) return Unexpected(stored.error());
+  }
+  return Unexpected(MakeError(ErrorCode::kConflict, "job_full", "a job holds at most 8 images"));
+}
+
 }  // namespace
 
 Result<nlohmann::json> Upload(ServiceDeps& deps, const CommandContext& ctx,
@@ -152,52 +255,17 @@ Result<nlohmann::json> Upload(ServiceDeps& deps, const CommandContext& ctx,
   auto job = TargetJob(deps, ctx, *args, now);
   if (!job) return Unexpected(job.error());
   const bool new_job = !args->job_id.has_value();
-  const catalog::Generation before = *job;
 
-  const std::string ext(image::FileExtension(web->optimized.format));
-  catalog::ImageRecord record;
-  record.index = NextIndex(*job);
-  record.seed = args->seed;
-  record.blob_path = ImageBlobPath(ctx.user.user_id, job->job_id, record.index, ext);
-  record.thumbnail_path = ThumbnailBlobPath(ctx.user.user_id, job->job_id, record.index, ext);
-  record.bytes = web->optimized.bytes.size();
-  record.thumbnail_bytes = web->thumbnail.bytes.size();
-  record.width = web->optimized.width;
-  record.height = web->optimized.height;
-  record.content_type = std::string(image::ContentType(web->optimized.format));
-  job->images.push_back(record);
-
-  storage::PutOptions put;
-  put.content_type = record.content_type;
-  put.cache_control = kImageCacheControl;
-  put.tags = {{"subscription_tier", SubscriptionTier(deps, ctx.user)}};
-  storage::PutOptions meta = put;
-  meta.content_type = "application/json";
-  meta.cache_control = "no-cache";
-  const std::string metadata = MetadataJson(*job);
-  std::vector<std::string> written;
-  Status stored = PutAll(deps,
-                         {{record.blob_path, web->optimized.bytes, &put},
-                          {record.thumbnail_path, web->thumbnail.bytes, &put},
-                          {MetadataBlobPath(ctx.user.user_id, job->job_id), metadata, &meta}},
-                         &written);
-  if (stored) {
-    stored = new_job ? deps.catalog.InsertGeneration(*job)
-                     : deps.catalog.AddImage(ctx.user.user_id, job->job_id, record);
-  }
-  if (!stored) {
-    if (new_job) {
-      RollBack(deps, written);
-    } else {
-      // The job's earlier images stay; put back the metadata.json that described only them.
-      written.erase(std::remove(written.begin(), written.end(),
-                                MetadataBlobPath(ctx.user.user_id, job->job_id)),
-                    written.end());
-      RollBack(deps, written);
-      (void)deps.blobs.Put(MetadataBlobPath(ctx.user.user_id, job->job_id), MetadataJson(before), meta);
-    }
-    return Unexpected(stored.error());
-  }
+  UploadPlan up{ctx, *web, args->seed, {}, {}};
+  up.image_options.content_type = std::string(image::ContentType(web->optimized.format));
+  up.image_options.cache_control = kImageCacheControl;
+  up.image_options.tags = {{"subscription_tier", SubscriptionTier(deps, ctx.user)}};
+  up.metadata_options = up.image_options;
+  up.metadata_options.content_type = "application/json";
+  up.metadata_options.cache_control = "no-cache";
+  auto stored = new_job ? StoreNewJob(deps, up, *job) : StoreIntoJob(deps, up, *job);
+  if (!stored) return Unexpected(stored.error());
+  const catalog::ImageRecord& record = *stored;
 
   auto image = ImageJson(deps, record, deps.config.list_link_ttl_s);
   if (!image) return image;

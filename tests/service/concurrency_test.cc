@@ -2,6 +2,7 @@
 // in the catalog and the store (also after a restart), and storage.metrics agrees with the files
 // on disk.
 #include <atomic>
+#include <map>
 #include <chrono>
 #include <mutex>
 #include <set>
@@ -84,6 +85,59 @@ TEST_F(ConcurrencyTest, FiftyParallelUploadsAreAllListedAndCounted) {
   const double mb = double(image_bytes) / (1024.0 * 1024.0);
   EXPECT_NEAR(metrics.value("total_size_mb", -1.0), mb, 0.006) << m.body;
   EXPECT_NEAR(metrics.value("avg_image_size_mb", -1.0), mb / kUploads, 0.006) << m.body;
+}
+
+// Uploads racing into one job (as from several instances): each index goes to exactly one upload,
+// no image overwrites another, and those past the 8th get 409 job_full.
+TEST_F(ConcurrencyTest, UploadsRacingIntoOneJobFillItExactlyOnce) {
+  const std::string fay = noisett().Token("fay");
+  ASSERT_FALSE(fay.empty());
+  const std::string job = Upload(fay, Png(40, 30)).value("job_id", "");
+  ASSERT_FALSE(job.empty());
+  constexpr int kUploads = 12;  // 7 places left
+  std::vector<std::string> images;
+  for (int i = 0; i < kUploads; ++i) images.push_back(Png(50 + i, 30));  // width tells them apart
+
+  std::mutex mu;
+  std::map<int, int> width_by_index;  // what each 201 said it stored where
+  std::vector<std::string> refusals, failures;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kUploads; ++i) {
+    threads.emplace_back([&, i] {
+      const RawResponse r =
+          Call("POST", "/api/images?job_id=" + job, fay, images[size_t(i)], "image/png");
+      std::lock_guard<std::mutex> lock(mu);
+      if (r.status == 201) {
+        const Json body = BodyJson(r);
+        const int index = body.value("image_index", -1);
+        EXPECT_EQ(width_by_index.count(index), 0u) << "index " << index << " given twice";
+        width_by_index[index] = body["image"].value("width", -1);
+      } else if (r.status == 409 && ErrorCode(r) == "job_full") {
+        refusals.push_back(r.body);
+      } else {
+        failures.push_back(std::to_string(r.status) + " " + r.body);
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_TRUE(failures.empty()) << failures.size() << " failed, first: " << failures.front();
+  EXPECT_EQ(width_by_index.size(), 7u);
+  EXPECT_EQ(refusals.size(), size_t(kUploads - 7));
+
+  const RawResponse got = Call("GET", "/api/history/" + job, fay);
+  ASSERT_EQ(got.status, 200) << got.body;
+  const Json generation = BodyJson(got);
+  ASSERT_EQ(generation["images"].size(), 8u) << got.body;
+  for (size_t k = 0; k < generation["images"].size(); ++k) {
+    const Json& image = generation["images"][k];
+    const int index = image.value("index", -1);
+    EXPECT_EQ(index, static_cast<int>(k)) << "indexes are 0..7 in order";
+    if (index == 0) continue;
+    EXPECT_EQ(image.value("width", -1), width_by_index[index]) << "index " << index;
+    const RawResponse fetched = FetchLink(image.value("url", ""));
+    ASSERT_EQ(fetched.status, 200) << "index " << index;
+    EXPECT_EQ(fetched.body.size(), image.value("bytes", uint64_t{0})) << "index " << index;
+  }
 }
 
 // A server of its own: this test stops and restarts it.
