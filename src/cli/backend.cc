@@ -1,9 +1,11 @@
 // Opening the back end: the local directory store with server-signed links (the embedded
-// default), or Azure Blob Storage with SAS links; the SQLite catalog; the service over them.
+// default), or Azure Blob Storage with SAS links; the SQLite or PostgreSQL catalog; the service
+// over them.
 #include "cli/backend.h"
 
 #include <filesystem>
 
+#include "catalog/postgres_catalog.h"
 #include "catalog/sqlite_catalog.h"
 #include "core/log.h"
 #include "storage/azure/azure_blob_store.h"
@@ -20,6 +22,23 @@ namespace {
 bool WantsAzure(const BackendFlags& flags) {
   if (!flags.store.empty()) return flags.store.rfind("azure://", 0) == 0;
   return !flags.azure.account.empty() || !flags.azure.connection_string.empty();
+}
+
+// The catalog URL for logs: a password in "postgresql://user:PASSWORD@host/db" or in a
+// "password=..." parameter becomes "***".
+std::string RedactCatalogUrl(std::string url) {
+  const size_t scheme = url.find("://");
+  const size_t at = url.find('@');
+  if (scheme != std::string::npos && at != std::string::npos && at > scheme) {
+    const size_t colon = url.find(':', scheme + 3);
+    if (colon != std::string::npos && colon < at) url.replace(colon + 1, at - colon - 1, "***");
+  }
+  for (size_t p = url.find("password="); p != std::string::npos; p = url.find("password=", p)) {
+    p += 9;
+    const size_t end = url.find_first_of("& ", p);
+    url.replace(p, (end == std::string::npos ? url.size() : end) - p, "***");
+  }
+  return url;
 }
 
 }  // namespace
@@ -97,13 +116,7 @@ Result<std::unique_ptr<Backend>> Backend::Open(const BackendFlags& flags, const 
                                    : b->OpenLocalStore(flags, clock);
   if (!store) return Unexpected(store.error());
 
-  const std::string catalog_url =
-      flags.catalog.empty() ? "sqlite://" + flags.data_dir + "/noisett.db" : flags.catalog;
-  auto path = catalog::ParseCatalogUrl(catalog_url);
-  if (!path) return Unexpected(path.error());
-  auto catalog = catalog::SqliteCatalog::Open(*path);
-  if (!catalog) return Unexpected(catalog.error());
-  b->catalog_ = std::move(*catalog);
+  if (Status catalog = b->OpenCatalog(flags); !catalog) return Unexpected(catalog.error());
 
   service::ServiceConfig config;
   config.container = b->container_;
@@ -112,8 +125,31 @@ Result<std::unique_ptr<Backend>> Backend::Open(const BackendFlags& flags, const 
   config.optimize = flags.optimize;
   b->service_ = std::make_unique<service::Service>(
       service::ServiceDeps{*b->blobs_, *b->catalog_, *b->links_, clock, config});
-  b->description_ = b->blobs_->Describe() + ", sqlite://" + *path;
+  b->description_ = b->blobs_->Describe() + ", " + b->description_;
   return b;
+}
+
+Status Backend::OpenCatalog(const BackendFlags& flags) {
+  const std::string url =
+      flags.catalog.empty() ? "sqlite://" + flags.data_dir + "/noisett.db" : flags.catalog;
+  if (catalog::IsPostgresUrl(url)) {
+    catalog::PostgresOptions options;
+    options.url = url;
+    options.pool_size = flags.pg_pool;
+    options.statement_timeout_ms = flags.pg_statement_timeout_ms;
+    auto catalog = catalog::PostgresCatalog::Open(options);
+    if (!catalog) return Unexpected(catalog.error());
+    catalog_ = std::move(*catalog);
+    description_ = RedactCatalogUrl(url) + " (pool " + std::to_string(flags.pg_pool) + ")";
+    return Ok();
+  }
+  auto path = catalog::ParseCatalogUrl(url);
+  if (!path) return Unexpected(path.error());
+  auto catalog = catalog::SqliteCatalog::Open(*path);
+  if (!catalog) return Unexpected(catalog.error());
+  catalog_ = std::move(*catalog);
+  description_ = "sqlite://" + *path;
+  return Ok();
 }
 
 }  // namespace noisett::cli

@@ -28,6 +28,8 @@ struct BackendFlags {
   storage::azure::AzureSettings azure;
   std::string container = "noisett-storage";  // AZURE_STORAGE_CONTAINER
   std::string catalog;                    // NOISETT_CATALOG, default sqlite://DATA_DIR/noisett.db
+  int pg_pool = 8;                        // NOISETT_PG_POOL: connections per instance
+  int pg_statement_timeout_ms = 5000;     // NOISETT_PG_STATEMENT_TIMEOUT_MS
   std::string public_url;                 // NOISETT_PUBLIC_URL, default http://LISTEN
   std::string cdn_url;                    // NOISETT_CDN_URL
   std::string link_keys;                  // NOISETT_LINK_KEYS, default a key in DATA_DIR
@@ -47,13 +49,16 @@ class Backend {
   // at Azure.
   storage::LocalLinkSigner* local_links() { return local_links_; }
   const std::string& container() const { return container_; }
-  // "file:///.../blobs (container noisett-storage), sqlite://..." for the start-up log.
+  // "file:///.../blobs (container noisett-storage), sqlite://..." for the start-up log (no
+  // passwords).
   const std::string& description() const { return description_; }
 
  private:
   Backend();
   Status OpenLocalStore(const BackendFlags& flags, const Clock& clock);
   Status OpenAzureStore(const BackendFlags& flags, const Clock& clock);
+  // SQLite for sqlite:// (and the default), PostgreSQL for postgresql:// and postgres://.
+  Status OpenCatalog(const BackendFlags& flags);
 
   std::unique_ptr<storage::azure::AzureClient> azure_;  // outlives the store and signer over it
   std::unique_ptr<storage::BlobStore> blobs_;

@@ -10,6 +10,7 @@
 
 #include "cli/allocator.h"
 #include "cli/auth_commands.h"
+#include "cli/catalog_commands.h"
 #include "cli/command_mode.h"
 #include "cli/optimize_command.h"
 #include "cli/serve_command.h"
@@ -21,6 +22,7 @@ namespace {
 using noisett::cli::AuthFlags;
 using noisett::cli::BackendFlags;
 using noisett::cli::CommandModeArgs;
+using noisett::cli::MaintenanceArgs;
 using noisett::cli::ServeArgs;
 using noisett::cli::OptimizeArgs;
 using noisett::cli::TokenArgs;
@@ -64,7 +66,11 @@ constexpr const char* kEnvironmentHelp = R"(Environment variables (each override
   NOISETT_AZURE_IDENTITY_CLIENT_ID  a user-assigned managed identity's client id (unset: the
                             system-assigned identity; AZURE_CLIENT_ID is the API's, not read here)
   AZURE_CLIENT_SECRET       client secret (with AZURE_CLIENT_ID, AZURE_TENANT_ID)
-  NOISETT_CATALOG           catalog URL (default sqlite://DATA_DIR/noisett.db)
+  NOISETT_CATALOG           catalog URL: sqlite://FILE (default sqlite://DATA_DIR/noisett.db)
+                            or postgresql://USER:PASS@HOST:PORT/DB?sslmode=... (libpq URI;
+                            unset parts from PGHOST, PGUSER, PGPASSWORD, ... as libpq reads them)
+  NOISETT_PG_POOL           PostgreSQL connections per instance, 1..256 (default 8)
+  NOISETT_PG_STATEMENT_TIMEOUT_MS  per-statement limit on PostgreSQL (default 5000)
   NOISETT_PUBLIC_URL        base of signed links (default http://LISTEN)
   NOISETT_CDN_URL           CDN base: cdn_url = CDN/CONTAINER/PATH (default: the signed link)
   NOISETT_LINK_KEYS         link signing keys ID:BASE64,... (newest last; default a key made
@@ -76,6 +82,8 @@ Commands (`noisett NAME 'JSON'`; direct with --user U, or remote with --server U
   images.upload (--file PATH)  images.url  images.list  history.list  history.get
   history.delete  history.restore  history.favorite  history.unfavorite  favorites.list
   storage.metrics
+
+Maintenance (operators; docs/maintenance.md): catalog.rebuild, fsck [--repair] [--grace 1h].
 
 Exit status: 0 success, 1 some inputs failed (each reported on stderr), 2 usage or setup error.)";
 
@@ -103,8 +111,17 @@ void AddBackendFlags(CLI::App* cmd, BackendFlags& f, bool with_data_dir = true) 
   cmd->add_option("--container", f.container, "Blob container")
       ->envname("AZURE_STORAGE_CONTAINER")
       ->capture_default_str();
-  cmd->add_option("--catalog", f.catalog, "Catalog URL (sqlite://FILE)")
+  cmd->add_option("--catalog", f.catalog, "Catalog URL (sqlite://FILE or postgresql://...)")
       ->envname("NOISETT_CATALOG");
+  cmd->add_option("--pg-pool", f.pg_pool, "PostgreSQL connections per instance (1..256)")
+      ->envname("NOISETT_PG_POOL")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  cmd->add_option("--pg-statement-timeout-ms", f.pg_statement_timeout_ms,
+                  "PostgreSQL per-statement timeout, ms")
+      ->envname("NOISETT_PG_STATEMENT_TIMEOUT_MS")
+      ->check(CLI::Range(100, 600000))
+      ->capture_default_str();
   cmd->add_option("--public-url", f.public_url, "Base URL of signed links")
       ->envname("NOISETT_PUBLIC_URL");
   cmd->add_option("--cdn-url", f.cdn_url, "CDN base URL")->envname("NOISETT_CDN_URL");
@@ -232,6 +249,36 @@ void AddServe(CLI::App& app, ServeArgs& args) {
   cmd->footer("Exit status: 0 after a graceful stop, 2 when it cannot start.");
 }
 
+// `catalog.rebuild` and `fsck`: operator tools over the same store and catalog as `serve`.
+void AddMaintenance(CLI::App& app, MaintenanceArgs& rebuild, MaintenanceArgs& fsck) {
+  CLI::App* cmd = app.add_subcommand(
+      "catalog.rebuild",
+      "Re-create missing catalog rows from the metadata.json blobs of the store (idempotent: jobs "
+      "already in the catalog are left alone). Favorites cannot be rebuilt. docs/maintenance.md");
+  cmd->add_flag("--json", rebuild.json, "Print the summary as JSON");
+  AddBackendFlags(cmd, rebuild.backend);
+  cmd->footer(
+      "Exit status: 0 every job was added or already present, whole; 1 some jobs were skipped or "
+      "added incomplete, or unexpected blob names were found (each listed); 2 set-up error.");
+  cmd = app.add_subcommand(
+      "fsck",
+      "Compare the catalog with the store: rows whose blobs are missing, blobs with no row, "
+      "soft-delete state that disagrees, metadata.json that disagrees with its row. "
+      "docs/maintenance.md");
+  cmd->add_flag("--repair", fsck.repair,
+                "Fix what can be fixed safely: re-add rows metadata.json proves, delete other "
+                "orphans, rewrite metadata.json from the row, align soft-delete state with the row");
+  cmd->add_option("--grace", fsck.grace,
+                  "Leave alone anything younger than this (uploads in flight): 90s, 30m, 1h, 7d "
+                  "or seconds")
+      ->capture_default_str();
+  cmd->add_flag("--json", fsck.json, "Print the report as JSON");
+  AddBackendFlags(cmd, fsck.backend);
+  cmd->footer(
+      "Exit status: 0 no findings (with --repair: all repaired); 1 findings remain; 2 set-up "
+      "error.");
+}
+
 // `noisett NAME 'JSON' [--user U | --server URL] ...`: its own small parser, because command
 // names (history.list) are open-ended and must not collide with the subcommands.
 int RunCommandModeMain(int argc, char** argv) {
@@ -270,7 +317,8 @@ int FinishOptimize(OptimizeArgs& args, const std::string& quality, const std::st
 
 int main(int argc, char** argv) {
   noisett::cli::TuneAllocatorForImages();
-  if (argc >= 2 && argv[1][0] != '-' && std::strchr(argv[1], '.') != nullptr) {
+  if (argc >= 2 && argv[1][0] != '-' && std::strchr(argv[1], '.') != nullptr &&
+      std::strcmp(argv[1], "catalog.rebuild") != 0) {
     return RunCommandModeMain(argc, argv);
   }
   CLI::App app{
@@ -296,6 +344,8 @@ int main(int argc, char** argv) {
   AddWhoami(app, whoami_flags, whoami_token);
   ServeArgs serve_args;
   AddServe(app, serve_args);
+  MaintenanceArgs rebuild_args, fsck_args;
+  AddMaintenance(app, rebuild_args, fsck_args);
 
   try {
     app.parse(argc, argv);
@@ -315,6 +365,10 @@ int main(int argc, char** argv) {
     }
     if (app.got_subcommand("token")) return noisett::cli::RunToken(token_args, stdout, stderr);
     if (app.got_subcommand("serve")) return noisett::cli::RunServe(serve_args, stderr);
+    if (app.got_subcommand("catalog.rebuild")) {
+      return noisett::cli::RunCatalogRebuild(rebuild_args, stdout, stderr);
+    }
+    if (app.got_subcommand("fsck")) return noisett::cli::RunFsck(fsck_args, stdout, stderr);
     if (app.got_subcommand("whoami")) {
       return noisett::cli::RunWhoami(whoami_flags, whoami_token, stdout, stderr);
     }
