@@ -1,11 +1,111 @@
-// metadata.json: writing.
+// metadata.json: writing, and the strict reader catalog.rebuild and fsck use.
 #include "service/job_metadata.h"
 
+#include <algorithm>
+#include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "core/blob_paths.h"
 #include "service/job_json.h"
 
 namespace noisett::service {
+namespace {
+
+using Json = nlohmann::json;
+
+Unexpected Bad(const std::string& why) {
+  return Unexpected(MakeError(ErrorCode::kInvalidArgument, "bad_metadata", why));
+}
+
+// A required string field of at most `max` bytes.
+Result<std::string> Text(const Json& doc, const char* name, size_t max) {
+  auto it = doc.find(name);
+  if (it == doc.end()) return Bad(std::string("missing field \"") + name + "\"");
+  if (!it->is_string()) return Bad(std::string("\"") + name + "\" must be a string");
+  std::string value = it->get<std::string>();
+  if (value.size() > max) {
+    return Bad(std::string("\"") + name + "\" is longer than " + std::to_string(max) + " bytes");
+  }
+  return value;
+}
+
+// A required integer field in [min, max].
+Result<int64_t> Integer(const Json& doc, const char* name, int64_t min, int64_t max) {
+  auto it = doc.find(name);
+  if (it == doc.end()) return Bad(std::string("missing field \"") + name + "\"");
+  if (!it->is_number_integer()) return Bad(std::string("\"") + name + "\" must be an integer");
+  // Unsigned values above INT64_MAX read as negative here and are refused by the range check.
+  const int64_t value = it->is_number_unsigned() && it->get<uint64_t>() > uint64_t(INT64_MAX)
+                            ? -1
+                            : it->get<int64_t>();
+  if (value < min || value > max) {
+    return Bad(std::string("\"") + name + "\" is outside " + std::to_string(min) + ".." +
+               std::to_string(max));
+  }
+  return value;
+}
+
+Result<catalog::ImageRecord> Image(const Json& entry, std::string_view user_id,
+                                   std::string_view job_id) {
+  if (!entry.is_object()) return Bad("every entry of \"images\" must be an object");
+  auto index = Integer(entry, "index", 0, catalog::kMaxImagesPerJob - 1);
+  if (!index) return Unexpected(index.error());
+  auto seed = Integer(entry, "seed", 0, INT64_MAX);
+  auto bytes = Integer(entry, "bytes", 0, INT64_MAX);
+  auto width = Integer(entry, "width", 1, 1 << 20);
+  auto height = Integer(entry, "height", 1, 1 << 20);
+  auto filename = Text(entry, "filename", 64);
+  for (const Error* e : {seed ? nullptr : &seed.error(), bytes ? nullptr : &bytes.error(),
+                         width ? nullptr : &width.error(), height ? nullptr : &height.error(),
+                         filename ? nullptr : &filename.error()}) {
+    if (e != nullptr) return Unexpected(*e);
+  }
+  const std::string stem = "image_" + std::to_string(*index);
+  std::string extension;
+  if (*filename == stem + ".jpg") {
+    extension = "jpg";
+  } else if (*filename == stem + ".webp") {
+    extension = "webp";
+  } else {
+    return Bad("image " + std::to_string(*index) + " has filename \"" + *filename +
+               "\"; expected " + stem + ".jpg or " + stem + ".webp");
+  }
+  catalog::ImageRecord r;
+  r.index = int(*index);
+  r.seed = *seed;
+  r.blob_path = ImageBlobPath(user_id, job_id, r.index, extension);
+  r.thumbnail_path = ThumbnailBlobPath(user_id, job_id, r.index, extension);
+  r.bytes = uint64_t(*bytes);
+  r.width = int(*width);
+  r.height = int(*height);
+  r.content_type = extension == "webp" ? "image/webp" : "image/jpeg";
+  return r;
+}
+
+Status Images(const Json& doc, std::string_view user_id, std::string_view job_id,
+              catalog::Generation* job) {
+  auto it = doc.find("images");
+  if (it == doc.end()) return Bad("missing field \"images\"");
+  if (!it->is_array()) return Bad("\"images\" must be an array");
+  if (it->size() > size_t(catalog::kMaxImagesPerJob)) {
+    return Bad("\"images\" lists " + std::to_string(it->size()) + " images; a job holds at most 8");
+  }
+  bool seen[catalog::kMaxImagesPerJob] = {};
+  for (const Json& entry : *it) {
+    auto image = Image(entry, user_id, job_id);
+    if (!image) return Unexpected(image.error());
+    if (seen[image->index]) return Bad("image index " + std::to_string(image->index) + " twice");
+    seen[image->index] = true;
+    job->images.push_back(std::move(*image));
+  }
+  std::sort(job->images.begin(), job->images.end(),
+            [](const catalog::ImageRecord& a, const catalog::ImageRecord& b) {
+              return a.index < b.index;
+            });
+  return Ok();
+}
+
+}  // namespace
 
 std::string MetadataJson(const catalog::Generation& job) {
   nlohmann::json images = nlohmann::json::array();
@@ -19,6 +119,75 @@ std::string MetadataJson(const catalog::Generation& job) {
                         {"quality", job.quality},   {"model", job.model},
                         {"created_at", IsoTime(job.created_at)}, {"images", images}}
       .dump(2);
+}
+
+std::optional<int64_t> ParseIsoTime(std::string_view text) {
+  // Exactly the shape IsoTime writes; anything else is refused rather than guessed at.
+  if (text.size() != 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' ||
+      text[13] != ':' || text[16] != ':' || text[19] != 'Z') {
+    return std::nullopt;
+  }
+  auto number = [&](size_t at, size_t n) -> int {
+    int v = 0;
+    for (size_t i = at; i < at + n; ++i) {
+      if (text[i] < '0' || text[i] > '9') return -1;
+      v = v * 10 + (text[i] - '0');
+    }
+    return v;
+  };
+  std::tm t{};
+  t.tm_year = number(0, 4) - 1900;
+  t.tm_mon = number(5, 2) - 1;
+  t.tm_mday = number(8, 2);
+  t.tm_hour = number(11, 2);
+  t.tm_min = number(14, 2);
+  t.tm_sec = number(17, 2);
+  if (t.tm_year < 70 || t.tm_mon < 0 || t.tm_mon > 11 || t.tm_mday < 1 || t.tm_mday > 31 ||
+      t.tm_hour < 0 || t.tm_hour > 23 || t.tm_min < 0 || t.tm_min > 59 || t.tm_sec < 0 ||
+      t.tm_sec > 60) {
+    return std::nullopt;
+  }
+  const int64_t seconds = int64_t(timegm(&t));
+  // timegm normalizes Feb 31 to Mar 3; a date that does not round-trip was not a real date.
+  if (IsoTime(seconds) != text) return std::nullopt;
+  return seconds;
+}
+
+Result<catalog::Generation> ParseMetadataJson(std::string_view text, std::string_view user_id,
+                                              std::string_view job_id) {
+  if (text.size() > kMaxMetadataBytes) return Bad("larger than 64 KiB");
+  const Json doc = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return Bad("not valid JSON");
+  if (!doc.is_object()) return Bad("not a JSON object");
+  catalog::Generation job;
+  auto doc_job = Text(doc, "job_id", 64);
+  if (!doc_job) return Unexpected(doc_job.error());
+  if (*doc_job != job_id) return Bad("job_id \"" + *doc_job + "\" is not the path's job");
+  auto doc_user = Text(doc, "user_id", 64);
+  if (!doc_user) return Unexpected(doc_user.error());
+  if (*doc_user != user_id) return Bad("user_id \"" + *doc_user + "\" is not the path's user");
+  job.job_id = std::string(job_id);
+  job.user_id = std::string(user_id);
+  auto prompt = Text(doc, "prompt", 4000);
+  auto asset_type = Text(doc, "asset_type", 64);
+  auto quality = Text(doc, "quality", 32);
+  auto model = Text(doc, "model", 64);
+  auto created = Text(doc, "created_at", 32);
+  for (const Error* e : {prompt ? nullptr : &prompt.error(),
+                         asset_type ? nullptr : &asset_type.error(),
+                         quality ? nullptr : &quality.error(), model ? nullptr : &model.error(),
+                         created ? nullptr : &created.error()}) {
+    if (e != nullptr) return Unexpected(*e);
+  }
+  const auto created_at = ParseIsoTime(*created);
+  if (!created_at) return Bad("\"created_at\" is not YYYY-MM-DDTHH:MM:SSZ");
+  job.prompt = std::move(*prompt);
+  job.asset_type = std::move(*asset_type);
+  job.quality = std::move(*quality);
+  job.model = std::move(*model);
+  job.created_at = *created_at;
+  if (auto ok = Images(doc, user_id, job_id, &job); !ok) return Unexpected(ok.error());
+  return job;
 }
 
 }  // namespace noisett::service
