@@ -14,17 +14,15 @@ set(NOISETT_DEPLOY_DIR ${PROJECT_SOURCE_DIR}/deploy/azure)
 add_test(NAME deploy_setup_syntax COMMAND bash -n ${NOISETT_DEPLOY_DIR}/setup.sh)
 
 find_program(NOISETT_SHELLCHECK shellcheck)
+# Every script, found rather than listed, so a new one cannot be left out.
+file(GLOB NOISETT_SHELL_SCRIPTS CONFIGURE_DEPENDS
+  ${PROJECT_SOURCE_DIR}/scripts/*.sh ${PROJECT_SOURCE_DIR}/bench/*.sh)
 if(NOISETT_SHELLCHECK)
   add_test(NAME deploy_shellcheck
     COMMAND ${NOISETT_SHELLCHECK} --external-sources
             ${NOISETT_DEPLOY_DIR}/setup.sh
             ${CMAKE_CURRENT_LIST_DIR}/setup_dry_run_test.sh
-            ${PROJECT_SOURCE_DIR}/bench/azure.sh
-            ${PROJECT_SOURCE_DIR}/bench/serve.sh ${PROJECT_SOURCE_DIR}/bench/pipeline.sh
-            ${PROJECT_SOURCE_DIR}/bench/auth.sh ${PROJECT_SOURCE_DIR}/scripts/azurite.sh
-            ${PROJECT_SOURCE_DIR}/scripts/test.sh ${PROJECT_SOURCE_DIR}/scripts/setup.sh
-            ${PROJECT_SOURCE_DIR}/scripts/build.sh ${PROJECT_SOURCE_DIR}/scripts/run.sh
-            ${PROJECT_SOURCE_DIR}/scripts/fuzz.sh)
+            ${NOISETT_SHELL_SCRIPTS})
 else()
   add_test(NAME deploy_shellcheck
     COMMAND bash -c "echo 'shellcheck not found: apt-get install shellcheck (scripts/setup.sh)' >&2; exit 1")
