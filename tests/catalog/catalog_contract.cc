@@ -13,6 +13,15 @@ void CatalogContractTest::SetUp() {
 
 ImageRecord CatalogContractTest::MakeImage(const std::string& user, const std::string& job,
                                            int index) {
+  return SampleImage(user, job, index);
+}
+
+Generation CatalogContractTest::MakeGeneration(const std::string& user, const std::string& job,
+                                               int64_t created_at, int image_count) {
+  return SampleGeneration(user, job, created_at, image_count);
+}
+
+ImageRecord SampleImage(const std::string& user, const std::string& job, int index) {
   ImageRecord image;
   image.index = index;
   image.seed = 42 + index;
@@ -27,8 +36,8 @@ ImageRecord CatalogContractTest::MakeImage(const std::string& user, const std::s
   return image;
 }
 
-Generation CatalogContractTest::MakeGeneration(const std::string& user, const std::string& job,
-                                               int64_t created_at, int image_count) {
+Generation SampleGeneration(const std::string& user, const std::string& job, int64_t created_at,
+                            int image_count) {
   Generation g;
   g.job_id = job;
   g.user_id = user;
@@ -37,7 +46,7 @@ Generation CatalogContractTest::MakeGeneration(const std::string& user, const st
   g.quality = "high";
   g.model = "sdxl";
   g.created_at = created_at;
-  for (int i = 0; i < image_count; ++i) g.images.push_back(MakeImage(user, job, i));
+  for (int i = 0; i < image_count; ++i) g.images.push_back(SampleImage(user, job, i));
   return g;
 }
 

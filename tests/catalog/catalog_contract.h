@@ -53,6 +53,11 @@ class CatalogContractTest : public ::testing::TestWithParam<CatalogBackend> {
   std::unique_ptr<CatalogEnv> env_;
 };
 
+// CatalogContractTest::MakeGeneration / MakeImage, for backend-specific suites outside the fixture.
+ImageRecord SampleImage(const std::string& user, const std::string& job, int index);
+Generation SampleGeneration(const std::string& user, const std::string& job, int64_t created_at,
+                            int image_count = 2);
+
 // Success, or the error's code and reason as text ("ok" / "kNotFound job_not_found").
 std::string Describe(const Error& error);
 template <typename T>

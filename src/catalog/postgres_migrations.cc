@@ -1,0 +1,156 @@
+// The PostgreSQL schema. Differences from SQLite's, and why:
+//   - times, sizes and seeds are BIGINT; keys (job_id, user_id) are TEXT COLLATE "C", so they sort
+//     by bytes exactly as SQLite's BINARY collation does: cursors, keyset pages and ScanGenerations
+//     order the same on both, whatever the database's default collation;
+//   - user_job_counts is kept by one plpgsql trigger function; its INSERT ... ON CONFLICT DO
+//     UPDATE takes the user's count row lock, so concurrent writers add up exactly;
+//   - no WITHOUT ROWID (PostgreSQL has heaps and indexes only).
+// The SQL of a released version never changes: a change is a new version.
+#include "catalog/postgres_migrations.h"
+
+#include <pqxx/transaction>
+
+#include <string>
+
+#include "catalog/postgres_errors.h"
+
+namespace noisett::catalog::pg {
+namespace {
+
+constexpr const char* kV1Init = R"sql(
+CREATE TABLE users (
+  user_id           TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+  email             TEXT NOT NULL DEFAULT '',
+  name              TEXT NOT NULL DEFAULT '',
+  subscription_tier TEXT NOT NULL DEFAULT 'free',
+  created_at        BIGINT NOT NULL
+);
+
+CREATE TABLE generations (
+  job_id      TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+  user_id     TEXT COLLATE "C" NOT NULL,
+  prompt      TEXT NOT NULL,
+  asset_type  TEXT NOT NULL,
+  quality     TEXT NOT NULL DEFAULT '',
+  model       TEXT NOT NULL DEFAULT '',
+  created_at  BIGINT NOT NULL,
+  image_count INTEGER NOT NULL DEFAULT 0 CHECK (image_count BETWEEN 0 AND 8),
+  deleted_at  BIGINT
+);
+CREATE INDEX idx_generations_user ON generations (user_id, created_at, job_id)
+  WHERE deleted_at IS NULL;
+
+CREATE TABLE images (
+  job_id          TEXT COLLATE "C" NOT NULL REFERENCES generations (job_id) ON DELETE CASCADE,
+  image_index     INTEGER NOT NULL CHECK (image_index BETWEEN 0 AND 7),
+  seed            BIGINT NOT NULL DEFAULT 0,
+  blob_path       TEXT NOT NULL,
+  thumbnail_path  TEXT NOT NULL DEFAULT '',
+  bytes           BIGINT NOT NULL DEFAULT 0,
+  thumbnail_bytes BIGINT NOT NULL DEFAULT 0,
+  width           INTEGER NOT NULL DEFAULT 0,
+  height          INTEGER NOT NULL DEFAULT 0,
+  content_type    TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (job_id, image_index)
+);
+
+CREATE TABLE favorites (
+  user_id     TEXT COLLATE "C" NOT NULL,
+  job_id      TEXT COLLATE "C" NOT NULL,
+  image_index INTEGER NOT NULL,
+  created_at  BIGINT NOT NULL,
+  PRIMARY KEY (user_id, job_id, image_index),
+  FOREIGN KEY (job_id, image_index) REFERENCES images (job_id, image_index) ON DELETE CASCADE
+);
+-- The cascade from images looks favorites up by (job_id, image_index); the list walks the second.
+CREATE INDEX idx_favorites_image ON favorites (job_id, image_index);
+CREATE INDEX idx_favorites_user ON favorites (user_id, created_at, job_id, image_index);
+)sql";
+
+// Version 2: each user's live job count, so history's total_count is one primary-key lookup.
+constexpr const char* kV2LiveJobCounts = R"sql(
+CREATE TABLE user_job_counts (
+  user_id   TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+  live_jobs BIGINT NOT NULL
+);
+INSERT INTO user_job_counts (user_id, live_jobs)
+  SELECT user_id, COUNT(*) FROM generations WHERE deleted_at IS NULL GROUP BY user_id;
+
+-- One function for the three triggers: a row that stops being live (deleted, soft-deleted, moved
+-- to another user) leaves its old user's count; one that becomes live joins its new user's.
+CREATE FUNCTION generations_count_live() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP <> 'INSERT' THEN
+    IF OLD.deleted_at IS NULL THEN
+      UPDATE user_job_counts SET live_jobs = live_jobs - 1 WHERE user_id = OLD.user_id;
+    END IF;
+  END IF;
+  IF TG_OP <> 'DELETE' THEN
+    IF NEW.deleted_at IS NULL THEN
+      INSERT INTO user_job_counts (user_id, live_jobs) VALUES (NEW.user_id, 1)
+        ON CONFLICT (user_id) DO UPDATE SET live_jobs = user_job_counts.live_jobs + 1;
+    END IF;
+  END IF;
+  RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER generations_count_insert AFTER INSERT ON generations
+  FOR EACH ROW WHEN (NEW.deleted_at IS NULL) EXECUTE FUNCTION generations_count_live();
+CREATE TRIGGER generations_count_delete AFTER DELETE ON generations
+  FOR EACH ROW WHEN (OLD.deleted_at IS NULL) EXECUTE FUNCTION generations_count_live();
+CREATE TRIGGER generations_count_update AFTER UPDATE OF deleted_at, user_id ON generations
+  FOR EACH ROW
+  WHEN ((OLD.deleted_at IS NULL) <> (NEW.deleted_at IS NULL) OR OLD.user_id <> NEW.user_id)
+  EXECUTE FUNCTION generations_count_live();
+)sql";
+
+constexpr Migration kMigrations[] = {
+    {1, "init", kV1Init},
+    {2, "live_job_counts", kV2LiveJobCounts},
+};
+
+constexpr const char* kCreateMigrationsTable = R"sql(
+CREATE TABLE IF NOT EXISTS schema_migrations (
+  version    INTEGER NOT NULL PRIMARY KEY,
+  name       TEXT NOT NULL,
+  applied_at BIGINT NOT NULL
+))sql";
+
+Error TooNew(int current) {
+  return MakeError(ErrorCode::kUnsupported, "schema_too_new",
+                   "catalog schema version " + std::to_string(current) +
+                       " is newer than this build knows (" +
+                       std::to_string(LatestSchemaVersion()) + "); run a newer noisett");
+}
+
+}  // namespace
+
+std::span<const Migration> PostgresMigrations() { return kMigrations; }
+
+Status Migrate(pqxx::connection& connection, const ConnInfo& info, int64_t now) {
+  static_assert(std::size(kMigrations) == 2, "keep in step with SqliteMigrations()");
+  try {
+    pqxx::work tx(connection);
+    // DDL on a large table, or waiting while another instance migrates, may take longer than a
+    // request's statement timeout; bounded all the same, so a wedged server fails start-up.
+    tx.exec("SET LOCAL statement_timeout = '5min'");
+    tx.exec_params("SELECT pg_advisory_xact_lock($1)", kMigrationLockKey);
+    tx.exec(kCreateMigrationsTable);
+    const int current =
+        tx.exec("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")[0][0].as<int>();
+    if (current > LatestSchemaVersion()) return Unexpected(TooNew(current));
+    for (const Migration& migration : kMigrations) {
+      if (migration.version <= current) continue;
+      tx.exec(migration.sql);
+      tx.exec_params("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+                     migration.version, migration.name, now);
+    }
+    tx.commit();
+    return Ok();
+  } catch (const std::exception& e) {
+    return Unexpected(PgError(e, info));
+  }
+}
+
+}  // namespace noisett::catalog::pg

@@ -1,0 +1,131 @@
+// The catalog's SQL on PostgreSQL, one named statement per step. Reads are single statements (one
+// snapshot without a transaction): a list page comes back with its total count and its images in
+// one round trip, the count from user_job_counts (kept by triggers, postgres_migrations.cc). Rows
+// with images repeat their generation's columns, images by index; the LEFT JOINs keep a page row
+// with no images, and the leading `total` row keeps the count when the page is empty.
+#include "catalog/postgres_statements.h"
+
+#include <cstring>
+#include <string>
+
+namespace noisett::catalog::pg {
+namespace {
+
+struct Definition {
+  const char* name;
+  const char* sql;
+};
+
+// SQL is laid out by hand, one clause per line.
+// clang-format off
+#define GENERATION_COLUMNS(p) \
+  p "job_id, " p "user_id, " p "prompt, " p "asset_type, " p "quality, " p "model, " \
+  p "created_at, " p "deleted_at"
+#define IMAGE_COLUMNS \
+  "i.image_index, i.seed, i.blob_path, i.thumbnail_path, i.bytes, i.thumbnail_bytes, i.width," \
+  " i.height, i.content_type"
+
+#define HISTORY(keyset)                                                                        \
+  "WITH total AS (SELECT COALESCE((SELECT live_jobs FROM user_job_counts WHERE user_id = $1)," \
+  " 0) AS n),"                                                                                 \
+  " page AS (SELECT " GENERATION_COLUMNS("") " FROM generations"                               \
+  " WHERE user_id = $1 AND deleted_at IS NULL" keyset                                          \
+  " ORDER BY created_at DESC, job_id DESC LIMIT $2)"                                           \
+  " SELECT total.n, " GENERATION_COLUMNS("p.") ", " IMAGE_COLUMNS                              \
+  " FROM total LEFT JOIN page AS p ON TRUE LEFT JOIN images AS i ON i.job_id = p.job_id"       \
+  " ORDER BY p.created_at DESC, p.job_id DESC, i.image_index"
+
+#define FAVORITES_FROM                                                 \
+  " FROM favorites AS f JOIN generations AS g ON g.job_id = f.job_id" \
+  " WHERE f.user_id = $1 AND g.deleted_at IS NULL"
+// The count looks each favorite's job up by primary key (a correlated subquery): a join lets the
+// planner hash the whole generations table for a user with a few thousand favorites.
+#define FAVORITES(keyset)                                                                     \
+  "WITH total AS (SELECT COUNT(*) AS n FROM favorites AS f WHERE f.user_id = $1 AND"          \
+  " (SELECT g.deleted_at IS NULL FROM generations AS g WHERE g.job_id = f.job_id)),"          \
+  " page AS (SELECT f.job_id, f.image_index, f.created_at, g.prompt" FAVORITES_FROM keyset    \
+  " ORDER BY f.created_at DESC, f.job_id DESC, f.image_index DESC LIMIT $2)"                  \
+  " SELECT total.n, p.job_id, p.image_index, p.created_at, p.prompt"                          \
+  " FROM total LEFT JOIN page AS p ON TRUE"                                                   \
+  " ORDER BY p.created_at DESC, p.job_id DESC, p.image_index DESC"
+
+constexpr Definition kDefinitions[] = {
+    {stmt::kUpsertUser,
+     "INSERT INTO users (user_id, email, name, subscription_tier, created_at)"
+     " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id) DO UPDATE"
+     " SET email = EXCLUDED.email, name = EXCLUDED.name"},
+    {stmt::kGetUser,
+     "SELECT user_id, email, name, subscription_tier, created_at FROM users WHERE user_id = $1"},
+    // A taken id inserts nothing (no unique_violation to abort the transaction on).
+    {stmt::kInsertGeneration,
+     "INSERT INTO generations (job_id, user_id, prompt, asset_type, quality, model, created_at,"
+     " image_count, deleted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+     " ON CONFLICT (job_id) DO NOTHING"},
+    {stmt::kInsertImage,
+     "INSERT INTO images (job_id, image_index, seed, blob_path, thumbnail_path, bytes,"
+     " thumbnail_bytes, width, height, content_type)"
+     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+     " ON CONFLICT (job_id, image_index) DO NOTHING"},
+    {stmt::kLockJob,
+     "SELECT image_count, deleted_at FROM generations WHERE job_id = $1 AND user_id = $2"
+     " FOR UPDATE"},
+    {stmt::kShareJob,
+     "SELECT image_count, deleted_at FROM generations WHERE job_id = $1 AND user_id = $2"
+     " FOR SHARE"},
+    {stmt::kFindJob,
+     "SELECT image_count, deleted_at FROM generations WHERE job_id = $1 AND user_id = $2"},
+    {stmt::kBumpImageCount,
+     "UPDATE generations SET image_count = image_count + 1 WHERE job_id = $1"},
+    {stmt::kImageExists, "SELECT 1 FROM images WHERE job_id = $1 AND image_index = $2"},
+    {stmt::kGetGeneration,
+     "SELECT " GENERATION_COLUMNS("g.") ", " IMAGE_COLUMNS
+     " FROM generations AS g LEFT JOIN images AS i ON i.job_id = g.job_id"
+     " WHERE g.job_id = $1 AND g.user_id = $2 ORDER BY i.image_index"},
+    {stmt::kHistoryFirst, HISTORY("")},
+    {stmt::kHistoryAfter, HISTORY(" AND (created_at, job_id) < ($3, $4)")},
+    {stmt::kSoftDelete,
+     "UPDATE generations SET deleted_at = $3"
+     " WHERE job_id = $1 AND user_id = $2 AND deleted_at IS NULL"},
+    {stmt::kRestore,
+     "UPDATE generations SET deleted_at = NULL"
+     " WHERE job_id = $1 AND user_id = $2 AND deleted_at IS NOT NULL"},
+    // Images and favorites go with it (ON DELETE CASCADE).
+    {stmt::kPurge, "DELETE FROM generations WHERE job_id = $1 AND user_id = $2"},
+    // A repeat keeps the first created_at: the favorite's place in the list does not jump.
+    {stmt::kAddFavorite,
+     "INSERT INTO favorites (user_id, job_id, image_index, created_at) VALUES ($1, $2, $3, $4)"
+     " ON CONFLICT DO NOTHING"},
+    {stmt::kRemoveFavorite,
+     "DELETE FROM favorites WHERE user_id = $1 AND job_id = $2 AND image_index = $3"},
+    {stmt::kFavoritesFirst, FAVORITES("")},
+    {stmt::kFavoritesAfter,
+     FAVORITES(" AND (f.created_at, f.job_id, f.image_index) < ($3, $4, $5)")},
+    {stmt::kTotals,
+     "SELECT COUNT(*), COALESCE(SUM(i.bytes), 0)::BIGINT, COUNT(NULLIF(i.thumbnail_path, '')),"
+     " COALESCE(SUM(i.thumbnail_bytes), 0)::BIGINT"
+     " FROM generations AS g JOIN images AS i ON i.job_id = g.job_id"
+     " WHERE g.user_id = $1 AND g.deleted_at IS NULL"},
+    {stmt::kScan,
+     "WITH page AS (SELECT " GENERATION_COLUMNS("") " FROM generations"
+     " WHERE job_id > $1 ORDER BY job_id LIMIT $2)"
+     " SELECT " GENERATION_COLUMNS("p.") ", " IMAGE_COLUMNS
+     " FROM page AS p LEFT JOIN images AS i ON i.job_id = p.job_id"
+     " ORDER BY p.job_id, i.image_index"},
+    {stmt::kReady, "SELECT COUNT(*) FROM schema_migrations"},
+};
+// clang-format on
+
+}  // namespace
+
+const char* StatementSql(const char* name) {
+  for (const Definition& d : kDefinitions) {
+    if (std::strcmp(d.name, name) == 0) return d.sql;
+  }
+  return nullptr;
+}
+
+void DefineStatements(pqxx::connection_base& connection) {
+  for (const Definition& d : kDefinitions) connection.prepare(d.name, d.sql);
+}
+
+}  // namespace noisett::catalog::pg

@@ -1,0 +1,42 @@
+// Internal to PostgresCatalog: every statement a catalog call runs, by name. Each pool connection
+// gets the definitions when it opens (libpqxx prepares one on the server the first time it is
+// used on that connection), so calls send only the statement name and bound parameters: no value
+// is ever spliced into SQL text.
+#pragma once
+
+#include <pqxx/connection_base>
+
+namespace noisett::catalog::pg {
+
+// Statement names; their SQL is in postgres_statements.cc.
+namespace stmt {
+inline constexpr char kUpsertUser[] = "upsert_user";
+inline constexpr char kGetUser[] = "get_user";
+inline constexpr char kInsertGeneration[] = "insert_generation";
+inline constexpr char kInsertImage[] = "insert_image";
+inline constexpr char kLockJob[] = "lock_job";    // FOR UPDATE: AddImage
+inline constexpr char kShareJob[] = "share_job";  // FOR SHARE: favorites
+inline constexpr char kFindJob[] = "find_job";
+inline constexpr char kBumpImageCount[] = "bump_image_count";
+inline constexpr char kImageExists[] = "image_exists";
+inline constexpr char kGetGeneration[] = "get_generation";
+inline constexpr char kHistoryFirst[] = "history_first";
+inline constexpr char kHistoryAfter[] = "history_after";
+inline constexpr char kSoftDelete[] = "soft_delete";
+inline constexpr char kRestore[] = "restore";
+inline constexpr char kPurge[] = "purge";
+inline constexpr char kAddFavorite[] = "add_favorite";
+inline constexpr char kRemoveFavorite[] = "remove_favorite";
+inline constexpr char kFavoritesFirst[] = "favorites_first";
+inline constexpr char kFavoritesAfter[] = "favorites_after";
+inline constexpr char kTotals[] = "totals";
+inline constexpr char kScan[] = "scan";
+inline constexpr char kReady[] = "ready";
+}  // namespace stmt
+
+// The SQL of a statement above (for EXPLAIN in tests and benchmarks); nullptr for another name.
+const char* StatementSql(const char* name);
+
+void DefineStatements(pqxx::connection_base& connection);
+
+}  // namespace noisett::catalog::pg

@@ -1,0 +1,228 @@
+// PostgresCatalog::Open: migrations run once even when several instances start at once, a newer
+// schema is refused, refused credentials and unreachable servers fail fast with
+// catalog_unavailable and never show the password, bad URLs and options are refused; plus what
+// PostgreSQL refuses that SQLite would store (NUL, invalid UTF-8) and the byte order of keys.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+#include <vector>
+
+#include "catalog/catalog_contract.h"
+#include "catalog/postgres_catalog.h"
+#include "catalog/postgres_url.h"
+#include "support/postgres.h"
+
+namespace noisett::catalog {
+namespace {
+
+using testing::Describe;
+using testing::FailsWith;
+using noisett::testing::PgExec;
+using noisett::testing::PgQueryValue;
+using noisett::testing::ScratchSchema;
+
+class PostgresOpenTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    base_ = noisett::testing::PostgresTestUrl();
+    if (base_.empty()) GTEST_SKIP() << "NOISETT_TEST_PG_URL not set";
+    std::string error;
+    schema_ = ScratchSchema::Create(base_, &error);
+    ASSERT_NE(schema_, nullptr) << error;
+  }
+  PostgresOptions Options() const {
+    PostgresOptions options;
+    options.url = schema_->url();
+    return options;
+  }
+  // The password in the test URL ("postgresql://noisett:PASSWORD@...").
+  std::string Password() const {
+    const size_t colon = base_.find(':', base_.find("://") + 3);
+    return base_.substr(colon + 1, base_.find('@') - colon - 1);
+  }
+
+  std::string base_;
+  std::unique_ptr<ScratchSchema> schema_;
+};
+
+TEST_F(PostgresOpenTest, ConcurrentOpensMigrateOnce) {
+  constexpr int kOpeners = 6;
+  std::vector<std::unique_ptr<PostgresCatalog>> opened(kOpeners);
+  std::vector<std::string> errors(kOpeners);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kOpeners; ++i) {
+    threads.emplace_back([&, i] {
+      auto catalog = PostgresCatalog::Open(Options());
+      if (catalog) {
+        opened[i] = std::move(*catalog);
+      } else {
+        errors[i] = Describe(catalog.error());
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (int i = 0; i < kOpeners; ++i) ASSERT_NE(opened[i], nullptr) << errors[i];
+  std::string error;
+  EXPECT_EQ(PgQueryValue(schema_->url(),
+                         "SELECT string_agg(version::text, ',' ORDER BY version)"
+                         " FROM schema_migrations",
+                         &error),
+            "1,2")
+      << error;
+  // Every instance works on the one schema.
+  ASSERT_TRUE(opened[0]->InsertGeneration(
+      testing::SampleGeneration("alice", "j1", 5)));
+  auto page = opened[5]->ListGenerations("alice", {10, ""});
+  ASSERT_TRUE(page) << Describe(page);
+  EXPECT_EQ(page->total_count, 1);
+}
+
+TEST_F(PostgresOpenTest, ReopenKeepsDataAndSchema) {
+  {
+    auto catalog = PostgresCatalog::Open(Options());
+    ASSERT_TRUE(catalog) << Describe(catalog);
+    ASSERT_TRUE((*catalog)->UpsertUser({"alice", "a@example.com", "Alice", "free", 7}));
+  }
+  auto again = PostgresCatalog::Open(Options());
+  ASSERT_TRUE(again) << Describe(again);
+  auto user = (*again)->GetUser("alice");
+  ASSERT_TRUE(user) << Describe(user);
+  EXPECT_EQ(user->email, "a@example.com");
+  EXPECT_EQ(PgQueryValue(schema_->url(), "SELECT COUNT(*) FROM schema_migrations"), "2");
+}
+
+TEST_F(PostgresOpenTest, NewerSchemaIsRefused) {
+  ASSERT_TRUE(PostgresCatalog::Open(Options()));
+  ASSERT_EQ(PgExec(schema_->url(),
+                   "INSERT INTO schema_migrations (version, name, applied_at)"
+                   " VALUES (999, 'from_the_future', 0)"),
+            "");
+  auto catalog = PostgresCatalog::Open(Options());
+  EXPECT_TRUE(FailsWith(catalog, ErrorCode::kUnsupported, "schema_too_new"));
+}
+
+TEST_F(PostgresOpenTest, WrongPasswordIsUnavailableWithoutThePassword) {
+  const std::string password = Password();
+  ASSERT_FALSE(password.empty());
+  PostgresOptions options = Options();
+  const std::string wrong = "Wr0ngSecretValue42";
+  options.url.replace(options.url.find(password), password.size(), wrong);
+  const auto start = std::chrono::steady_clock::now();
+  auto catalog = PostgresCatalog::Open(options);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  ASSERT_TRUE(FailsWith(catalog, ErrorCode::kUnavailable, "catalog_unavailable"));
+  const std::string message = catalog.error().message;
+  EXPECT_NE(message.find("password authentication failed"), std::string::npos) << message;
+  EXPECT_EQ(message.find(wrong), std::string::npos) << message;
+  EXPECT_EQ(message.find(password), std::string::npos) << message;
+}
+
+TEST_F(PostgresOpenTest, UnreachableServerIsUnavailableQuickly) {
+  PostgresOptions options;
+  // Port 1 on loopback: nothing listens, the connect is refused at once.
+  options.url = "postgresql://noisett:Sup3rSecret@127.0.0.1:1/postgres";
+  const auto start = std::chrono::steady_clock::now();
+  auto catalog = PostgresCatalog::Open(options);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  ASSERT_TRUE(FailsWith(catalog, ErrorCode::kUnavailable, "catalog_unavailable"));
+  EXPECT_EQ(catalog.error().message.find("Sup3rSecret"), std::string::npos)
+      << catalog.error().message;
+  EXPECT_NE(catalog.error().message.find("127.0.0.1"), std::string::npos);
+}
+
+TEST_F(PostgresOpenTest, BadUrlsAndOptionsAreRefused) {
+  for (const char* url : {"postgresql://noisett:Secret99@127.0.0.1/db?no_such_option=1",
+                          "postgresql://[::1/db", "postgresql://h/db?sslmode",
+                          "postgres://u:Secret99@h:5432/db?%zz=1"}) {
+    PostgresOptions options;
+    options.url = url;
+    auto catalog = PostgresCatalog::Open(options);
+    ASSERT_TRUE(FailsWith(catalog, ErrorCode::kInvalidArgument, "bad_catalog_url")) << url;
+    EXPECT_EQ(catalog.error().message.find("Secret99"), std::string::npos)
+        << catalog.error().message;
+  }
+  for (int pool : {0, -1, 257}) {
+    PostgresOptions options = Options();
+    options.pool_size = pool;
+    EXPECT_TRUE(
+        FailsWith(PostgresCatalog::Open(options), ErrorCode::kInvalidArgument, "bad_catalog_url"))
+        << pool;
+  }
+  PostgresOptions options = Options();
+  options.statement_timeout_ms = 0;
+  EXPECT_TRUE(
+      FailsWith(PostgresCatalog::Open(options), ErrorCode::kInvalidArgument, "bad_catalog_url"));
+}
+
+TEST(PostgresUrlTest, SchemesAndRedaction) {
+  EXPECT_TRUE(IsPostgresUrl("postgresql://h/db"));
+  EXPECT_TRUE(IsPostgresUrl("postgres://"));
+  EXPECT_FALSE(IsPostgresUrl("sqlite://./x.db"));
+  EXPECT_FALSE(IsPostgresUrl("POSTGRESQL://h"));
+  auto info = pg::ParseUrl("postgresql://u:p%40ss%2Fw0rd@h:5/db", 5);
+  ASSERT_TRUE(info) << Describe(info.error());
+  EXPECT_EQ(info->where, "h:5/db");
+  EXPECT_EQ(pg::Redact("x p@ss/w0rd y p%40ss%2Fw0rd z", *info), "x *** y *** z");
+  EXPECT_EQ(pg::Redact("host=h password='a b\\'c' user=u", *info),
+            "host=h password=*** user=u");
+  EXPECT_EQ(pg::Redact("see postgresql://me:hunter2@db/x", *info),
+            "see postgresql://me:***@db/x");
+}
+
+class PostgresValuesTest : public PostgresOpenTest {
+ protected:
+  void SetUp() override {
+    PostgresOpenTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    auto opened = PostgresCatalog::Open(Options());
+    ASSERT_TRUE(opened) << Describe(opened);
+    catalog_ = std::move(*opened);
+  }
+  std::unique_ptr<PostgresCatalog> catalog_;
+};
+
+// libpq would cut "alice\0bob" to "alice": refused instead, so one user can never read as another.
+TEST_F(PostgresValuesTest, NulInTextIsRefusedNotTruncated) {
+  ASSERT_TRUE(catalog_->InsertGeneration(
+      testing::SampleGeneration("alice", "j1", 5)));
+  const std::string sneaky("alice\0bob", 9);
+  EXPECT_TRUE(FailsWith(catalog_->ListGenerations(sneaky, {10, ""}), ErrorCode::kInvalidArgument,
+                        "bad_value"));
+  EXPECT_TRUE(FailsWith(catalog_->GetGeneration(sneaky, "j1"), ErrorCode::kInvalidArgument,
+                        "bad_value"));
+  auto g = testing::SampleGeneration("alice", std::string("j2\0x", 4),
+                                                                 6);
+  EXPECT_TRUE(FailsWith(catalog_->InsertGeneration(g), ErrorCode::kInvalidArgument, "bad_value"));
+}
+
+TEST_F(PostgresValuesTest, InvalidUtf8IsRefused) {
+  auto g = testing::SampleGeneration("alice", "j1", 5);
+  g.prompt = "bad \xff\xfe bytes";
+  EXPECT_TRUE(FailsWith(catalog_->InsertGeneration(g), ErrorCode::kInvalidArgument, "bad_value"));
+  // The failed transaction left nothing behind, and the pooled connection still works.
+  auto page = catalog_->ListGenerations("alice", {10, ""});
+  ASSERT_TRUE(page) << Describe(page);
+  EXPECT_EQ(page->total_count, 0);
+}
+
+// Keys sort by bytes (COLLATE "C"), as on SQLite, whatever the database's collation.
+TEST_F(PostgresValuesTest, KeysSortByBytes) {
+  for (const char* job : {"b", "B", "a", "\xc3\xa9", "A"}) {
+    ASSERT_TRUE(catalog_->InsertGeneration(
+        testing::SampleGeneration("alice", job, 5)));
+  }
+  auto scan = catalog_->ScanGenerations("", 10);
+  ASSERT_TRUE(scan) << Describe(scan);
+  std::vector<std::string> ids;
+  for (const Generation& g : scan->items) ids.push_back(g.job_id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"A", "B", "a", "b", "\xc3\xa9"}));
+  auto page = catalog_->ListGenerations("alice", {2, ""});
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->items.size(), 2u);
+  EXPECT_EQ(page->items[0].job_id, "\xc3\xa9");
+  EXPECT_EQ(page->items[1].job_id, "b");
+}
+
+}  // namespace
+}  // namespace noisett::catalog
