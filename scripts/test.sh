@@ -16,18 +16,25 @@ export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1:dete
 export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 
-# One Azurite (HTTPS, --oauth basic) for the Azure suites of both runs, in a temporary folder; the
-# trap stops it and removes the folder however this script ends. Each test uses its own container.
-azurite_dir=$(mktemp -d)
-stop_azurite() {
-  bash scripts/azurite.sh stop "$azurite_dir/azurite" || true
-  rm -rf "$azurite_dir"
+# One Azurite (HTTPS, --oauth basic) and one PostgreSQL (loopback, a throwaway cluster) for the
+# suites of both runs, in one temporary folder; the trap stops them and removes the folder however
+# this script ends. Each test uses its own container, schema or database.
+services_dir=$(mktemp -d)
+chmod 755 "$services_dir"  # the postgres OS user runs the server inside it
+stop_services() {
+  bash scripts/azurite.sh stop "$services_dir/azurite" || true
+  bash scripts/postgres.sh stop "$services_dir/postgres" || true
+  rm -rf "$services_dir"
 }
-trap stop_azurite EXIT
+trap stop_services EXIT
 echo "== azurite"
-azurite_env=$(bash scripts/azurite.sh start "$azurite_dir/azurite" $$)
+azurite_env=$(bash scripts/azurite.sh start "$services_dir/azurite" $$)
 eval "$azurite_env"
 echo "Azurite at $NOISETT_TEST_AZURITE_ENDPOINT"
+echo "== postgresql"
+postgres_env=$(bash scripts/postgres.sh start "$services_dir/postgres" $$)
+eval "$postgres_env"
+echo "PostgreSQL at ${NOISETT_TEST_PG_URL##*@}"
 
 passed=0
 failed=0
@@ -53,6 +60,18 @@ run_suite() {
 }
 
 run_suite release build/release
+
+# Many instances on one store: 3 `noisett serve` (release build) on the Azurite and PostgreSQL
+# above (an Azurite of its own: one grown by the suites' containers serves it ~2x slower), 200
+# simulated users for 60 s, then consistency checks and fsck (docs/scale-out.md).
+echo "== scale-out"
+if env -u NOISETT_TEST_AZURITE_ENDPOINT -u NOISETT_TEST_AZURITE_CA \
+  NOISETT_BIN="$PWD/build/release/bin/noisett" bash scripts/scaleout.sh; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+fi
+
 run_suite sanitize build/sanitize
 
 # The token parser and verifier under libFuzzer for 60 s (clang-14, ASan + UBSan).
