@@ -124,4 +124,18 @@ Result<CursorKey> DecodeCursor(CursorKind kind, std::string_view cursor) {
   return key;
 }
 
+std::string EndHistoryPage(std::vector<Generation>& items, int limit) {
+  if (items.size() <= static_cast<size_t>(limit)) return "";
+  items.pop_back();
+  const Generation& last = items.back();
+  return EncodeCursor(CursorKind::kHistory, {last.created_at, last.job_id, 0});
+}
+
+std::string EndFavoritesPage(std::vector<Favorite>& items, int limit) {
+  if (items.size() <= static_cast<size_t>(limit)) return "";
+  items.pop_back();
+  const Favorite& last = items.back();
+  return EncodeCursor(CursorKind::kFavorites, {last.created_at, last.job_id, last.image_index});
+}
+
 }  // namespace noisett::catalog

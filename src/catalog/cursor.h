@@ -12,7 +12,9 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "catalog/catalog.h"
 #include "core/result.h"
 
 namespace noisett::catalog {
@@ -34,5 +36,10 @@ std::string EncodeCursor(CursorKind kind, const CursorKey& key);
 // Errors: kInvalidArgument "bad_cursor" for anything EncodeCursor(kind, ...) could not have made:
 // bad base64url, another kind or version, a wrong checksum, malformed numbers, an empty job id.
 Result<CursorKey> DecodeCursor(CursorKind kind, std::string_view cursor);
+
+// Every list query fetches one row more than `limit` to learn whether another page follows.
+// These drop that row and return the cursor of the page's last row, or "" when none follows.
+std::string EndHistoryPage(std::vector<Generation>& items, int limit);
+std::string EndFavoritesPage(std::vector<Favorite>& items, int limit);
 
 }  // namespace noisett::catalog

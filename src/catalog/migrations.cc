@@ -139,6 +139,13 @@ std::span<const Migration> SqliteMigrations() { return kMigrations; }
 
 int LatestSchemaVersion() { return kMigrations[std::size(kMigrations) - 1].version; }
 
+Error SchemaTooNew(int version) {
+  return MakeError(ErrorCode::kUnsupported, "schema_too_new",
+                   "catalog schema version " + std::to_string(version) +
+                       " is newer than this build knows (" +
+                       std::to_string(LatestSchemaVersion()) + "); run a newer noisett");
+}
+
 Status MigrateSqlite(sqlite::Db& db, int64_t now) {
   auto txn = sqlite::Transaction::Begin(db, sqlite::Transaction::Kind::kWrite);
   if (!txn) return Unexpected(txn.error());
@@ -146,10 +153,7 @@ Status MigrateSqlite(sqlite::Db& db, int64_t now) {
   auto current = MaxVersion(db);
   if (!current) return Unexpected(current.error());
   if (*current > LatestSchemaVersion()) {
-    return Unexpected(MakeError(
-        ErrorCode::kUnsupported, "schema_too_new",
-        "catalog schema version " + std::to_string(*current) + " is newer than this build knows (" +
-            std::to_string(LatestSchemaVersion()) + "); run a newer noisett"));
+    return Unexpected(SchemaTooNew(*current));
   }
   for (const Migration& migration : kMigrations) {
     if (migration.version <= *current) continue;

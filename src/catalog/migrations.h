@@ -32,6 +32,10 @@ int LatestSchemaVersion();
 // (kUnavailable "catalog_busy" / "catalog_unavailable", kInternal) otherwise. `now` is recorded.
 Status MigrateSqlite(sqlite::Db& db, int64_t now);
 
+// kUnsupported "schema_too_new": a database at `version` is newer than this build knows (both
+// catalogs refuse it the same way).
+Error SchemaTooNew(int version);
+
 // The highest applied version; 0 for a database that was never migrated.
 Result<int> SqliteSchemaVersion(sqlite::Db& db);
 

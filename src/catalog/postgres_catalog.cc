@@ -258,11 +258,7 @@ Result<GenerationPage> PostgresCatalog::ListGenerations(std::string_view user_id
     GenerationPage out;
     out.total_count = rows[0][0].as<int64_t>();
     out.items = pg::ReadGenerations(rows, 1);
-    if (out.items.size() > static_cast<size_t>(page.limit)) {
-      out.items.pop_back();
-      const Generation& last = out.items.back();
-      out.next_cursor = EncodeCursor(CursorKind::kHistory, {last.created_at, last.job_id, 0});
-    }
+    out.next_cursor = EndHistoryPage(out.items, page.limit);
     return out;
   });
 }
@@ -349,12 +345,7 @@ Result<FavoritePage> PostgresCatalog::ListFavorites(std::string_view user_id,
       out.items.push_back(Favorite{row[1].as<std::string>(), row[2].as<int>(),
                                    row[3].as<int64_t>(), row[4].as<std::string>()});
     }
-    if (out.items.size() > static_cast<size_t>(page.limit)) {
-      out.items.pop_back();
-      const Favorite& last = out.items.back();
-      out.next_cursor =
-          EncodeCursor(CursorKind::kFavorites, {last.created_at, last.job_id, last.image_index});
-    }
+    out.next_cursor = EndFavoritesPage(out.items, page.limit);
     return out;
   });
 }

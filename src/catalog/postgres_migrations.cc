@@ -117,13 +117,6 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
   applied_at BIGINT NOT NULL
 ))sql";
 
-Error TooNew(int current) {
-  return MakeError(ErrorCode::kUnsupported, "schema_too_new",
-                   "catalog schema version " + std::to_string(current) +
-                       " is newer than this build knows (" +
-                       std::to_string(LatestSchemaVersion()) + "); run a newer noisett");
-}
-
 }  // namespace
 
 std::span<const Migration> PostgresMigrations() { return kMigrations; }
@@ -139,7 +132,7 @@ Status Migrate(pqxx::connection& connection, const ConnInfo& info, int64_t now) 
     tx.exec(kCreateMigrationsTable);
     const int current =
         tx.exec("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")[0][0].as<int>();
-    if (current > LatestSchemaVersion()) return Unexpected(TooNew(current));
+    if (current > LatestSchemaVersion()) return Unexpected(SchemaTooNew(current));
     for (const Migration& migration : kMigrations) {
       if (migration.version <= current) continue;
       tx.exec(migration.sql);

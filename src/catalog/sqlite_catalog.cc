@@ -374,11 +374,7 @@ Result<GenerationPage> SqliteCatalog::ListGenerations(std::string_view user_id,
       if (!*row) break;
       out.items.push_back(ReadGeneration(*stmt));
     }
-    if (out.items.size() > static_cast<size_t>(page.limit)) {
-      out.items.pop_back();
-      const Generation& last = out.items.back();
-      out.next_cursor = EncodeCursor(CursorKind::kHistory, {last.created_at, last.job_id, 0});
-    }
+    out.next_cursor = EndHistoryPage(out.items, page.limit);
     for (Generation& g : out.items) {
       auto images = LoadImages(db, g.job_id);
       if (!images) return Unexpected(images.error());
@@ -479,12 +475,7 @@ Result<FavoritePage> SqliteCatalog::ListFavorites(std::string_view user_id,
       out.items.push_back(
           Favorite{stmt->Text(0), static_cast<int>(stmt->Int64(1)), stmt->Int64(2), stmt->Text(3)});
     }
-    if (out.items.size() > static_cast<size_t>(page.limit)) {
-      out.items.pop_back();
-      const Favorite& last = out.items.back();
-      out.next_cursor =
-          EncodeCursor(CursorKind::kFavorites, {last.created_at, last.job_id, last.image_index});
-    }
+    out.next_cursor = EndFavoritesPage(out.items, page.limit);
     return out;
   });
 }
