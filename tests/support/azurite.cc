@@ -48,16 +48,6 @@ void StopOwnAzurite() {
   std::filesystem::remove_all(dir, ignored);
 }
 
-// The value of `export NAME=value` in the script's output; "" when absent.
-std::string ExportedValue(const std::string& out, std::string_view name) {
-  std::istringstream lines(out);
-  const std::string prefix = "export " + std::string(name) + "=";
-  for (std::string line; std::getline(lines, line);) {
-    if (line.rfind(prefix, 0) == 0) return line.substr(prefix.size());
-  }
-  return "";
-}
-
 AzuriteInfo StartOwnAzurite() {
   AzuriteInfo info;
   std::string pattern =

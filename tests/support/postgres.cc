@@ -23,15 +23,6 @@ namespace {
 
 std::string ScriptPath() { return std::string(NOISETT_SOURCE_DIR) + "/scripts/postgres.sh"; }
 
-std::string ExportedValue(const std::string& out, std::string_view name) {
-  std::istringstream lines(out);
-  const std::string prefix = "export " + std::string(name) + "=";
-  for (std::string line; std::getline(lines, line);) {
-    if (line.rfind(prefix, 0) == 0) return line.substr(prefix.size());
-  }
-  return "";
-}
-
 }  // namespace
 
 std::string PostgresTestUrl() {
@@ -88,18 +79,6 @@ std::string PgExec(const std::string& url, const std::string& sql) {
   }
 }
 
-std::string PgQueryValue(const std::string& url, const std::string& sql, std::string* error) {
-  try {
-    pqxx::connection connection(url);
-    pqxx::nontransaction tx(connection);
-    const pqxx::result rows = tx.exec(sql);
-    if (rows.empty() || rows[0][0].is_null()) return "";
-    return rows[0][0].c_str();
-  } catch (const std::exception& e) {
-    if (error != nullptr) *error = e.what();
-    return "";
-  }
-}
 
 struct PgSession::Impl {
   explicit Impl(const std::string& url) : connection(url) {}
@@ -138,6 +117,16 @@ std::string PgSession::Query(const std::string& sql, std::string* error) {
     if (error != nullptr) *error = e.what();
     return "";
   }
+}
+
+std::string PgQueryValue(const std::string& url, const std::string& sql, std::string* error) {
+  std::string connect_error;
+  auto session = PgSession::Connect(url, &connect_error);
+  if (session == nullptr) {
+    if (error != nullptr) *error = connect_error;
+    return "";
+  }
+  return session->Query(sql, error);
 }
 
 ScratchSchema::ScratchSchema(std::string base_url, std::string name)

@@ -128,4 +128,13 @@ ProcessResult RunProcess(const std::vector<std::string>& argv_in, const ProcessO
   return result;
 }
 
+std::string ExportedValue(const std::string& out, std::string_view name) {
+  std::istringstream lines(out);
+  const std::string prefix = "export " + std::string(name) + "=";
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind(prefix, 0) == 0) return line.substr(prefix.size());
+  }
+  return "";
+}
+
 }  // namespace noisett::testing

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace noisett::testing {
@@ -29,5 +30,9 @@ struct ProcessOptions {
 
 // argv[0] is the program's path (no PATH lookup).
 ProcessResult RunProcess(const std::vector<std::string>& argv, const ProcessOptions& options = {});
+
+// The value of an `export NAME=value` line in `out` (what scripts/azurite.sh and
+// scripts/postgres.sh print for eval); "" when there is none.
+std::string ExportedValue(const std::string& out, std::string_view name);
 
 }  // namespace noisett::testing
