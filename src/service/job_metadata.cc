@@ -2,11 +2,11 @@
 #include "service/job_metadata.h"
 
 #include <algorithm>
-#include <ctime>
 #include <nlohmann/json.hpp>
 
 #include "core/blob_paths.h"
 #include "service/job_json.h"
+#include "storage/link_signer.h"
 
 namespace noisett::service {
 namespace {
@@ -121,38 +121,6 @@ std::string MetadataJson(const catalog::Generation& job) {
       .dump(2);
 }
 
-std::optional<int64_t> ParseIsoTime(std::string_view text) {
-  // Exactly the shape IsoTime writes; anything else is refused rather than guessed at.
-  if (text.size() != 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' ||
-      text[13] != ':' || text[16] != ':' || text[19] != 'Z') {
-    return std::nullopt;
-  }
-  auto number = [&](size_t at, size_t n) -> int {
-    int v = 0;
-    for (size_t i = at; i < at + n; ++i) {
-      if (text[i] < '0' || text[i] > '9') return -1;
-      v = v * 10 + (text[i] - '0');
-    }
-    return v;
-  };
-  std::tm t{};
-  t.tm_year = number(0, 4) - 1900;
-  t.tm_mon = number(5, 2) - 1;
-  t.tm_mday = number(8, 2);
-  t.tm_hour = number(11, 2);
-  t.tm_min = number(14, 2);
-  t.tm_sec = number(17, 2);
-  if (t.tm_year < 70 || t.tm_mon < 0 || t.tm_mon > 11 || t.tm_mday < 1 || t.tm_mday > 31 ||
-      t.tm_hour < 0 || t.tm_hour > 23 || t.tm_min < 0 || t.tm_min > 59 || t.tm_sec < 0 ||
-      t.tm_sec > 60) {
-    return std::nullopt;
-  }
-  const int64_t seconds = int64_t(timegm(&t));
-  // timegm normalizes Feb 31 to Mar 3; a date that does not round-trip was not a real date.
-  if (IsoTime(seconds) != text) return std::nullopt;
-  return seconds;
-}
-
 Result<catalog::Generation> ParseMetadataJson(std::string_view text, std::string_view user_id,
                                               std::string_view job_id) {
   if (text.size() > kMaxMetadataBytes) return Bad("larger than 64 KiB");
@@ -179,7 +147,7 @@ Result<catalog::Generation> ParseMetadataJson(std::string_view text, std::string
                          created ? nullptr : &created.error()}) {
     if (e != nullptr) return Unexpected(*e);
   }
-  const auto created_at = ParseIsoTime(*created);
+  const auto created_at = storage::ParseIsoUtc(*created);  // exactly the form IsoTime writes
   if (!created_at) return Bad("\"created_at\" is not YYYY-MM-DDTHH:MM:SSZ");
   job.prompt = std::move(*prompt);
   job.asset_type = std::move(*asset_type);

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -33,8 +32,5 @@ inline constexpr uint64_t kMaxMetadataBytes = 64 * 1024;
 // Errors: kInvalidArgument "bad_metadata" with the first problem in the message.
 Result<catalog::Generation> ParseMetadataJson(std::string_view text, std::string_view user_id,
                                               std::string_view job_id);
-
-// "2026-11-23T18:00:00Z" → seconds since the epoch; nullopt for anything else.
-std::optional<int64_t> ParseIsoTime(std::string_view text);
 
 }  // namespace noisett::service
