@@ -183,13 +183,6 @@ void CheckState(Fsck& c, const catalog::Generation& row, const StoredJob& stored
 
 // --- orphans -------------------------------------------------------------------------------
 
-Status EnsureUser(catalog::Catalog& catalog, const BuiltJob& built) {
-  auto user = catalog.GetUser(built.job.user_id);
-  if (user) return Ok();
-  if (user.error().code != ErrorCode::kNotFound) return Unexpected(user.error());
-  return catalog.UpsertUser({built.job.user_id, "", "", built.tier, built.job.created_at});
-}
-
 // Deletes the live blobs of `stored` not in `keep`; "" or the first error.
 std::string DeleteLive(Fsck& c, const StoredJob& stored, const std::set<std::string>& keep,
                        size_t* deleted) {
@@ -214,7 +207,9 @@ void RepairOrphan(Fsck& c, const StoredJob& stored, Finding& f) {
         f.action = "not repaired: the catalog refused the row: " + ok.error().ToString();
         return;
       }
-      if (auto ok = EnsureUser(c.catalog, *built); !ok) {
+      if (auto ok = AddUserIfMissing(c.catalog, built->job.user_id, built->tier,
+                                     built->job.created_at);
+          !ok) {
         f.action = "re-added the row, but not its user: " + ok.error().ToString();
         return;
       }

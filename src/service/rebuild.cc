@@ -89,16 +89,25 @@ Status EnsureUsers(catalog::Catalog& catalog, const std::map<std::string, UserSe
                    RebuildReport& report) {
   for (const auto& [user_id, seen] : users) {
     ++report.users_seen;
-    auto existing = catalog.GetUser(user_id);
-    if (existing) continue;
-    if (existing.error().code != ErrorCode::kNotFound) return Unexpected(existing.error());
-    if (auto ok = catalog.UpsertUser({user_id, "", "", seen.tier, seen.first_job}); !ok) return ok;
-    ++report.users_added;
+    auto added = AddUserIfMissing(catalog, user_id, seen.tier, seen.first_job);
+    if (!added) return Unexpected(added.error());
+    if (*added) ++report.users_added;
   }
   return Ok();
 }
 
 }  // namespace
+
+Result<bool> AddUserIfMissing(catalog::Catalog& catalog, const std::string& user_id,
+                              const std::string& tier, int64_t created_at) {
+  auto existing = catalog.GetUser(user_id);
+  if (existing) return false;
+  if (existing.error().code != ErrorCode::kNotFound) return Unexpected(existing.error());
+  if (auto ok = catalog.UpsertUser({user_id, "", "", tier, created_at}); !ok) {
+    return Unexpected(ok.error());
+  }
+  return true;
+}
 
 Result<BuiltJob> JobFromBlobs(const StoredJob& stored, std::string_view metadata_text,
                               bool strict) {

@@ -36,6 +36,11 @@ struct BuiltJob {
 Result<BuiltJob> JobFromBlobs(const StoredJob& stored, std::string_view metadata_text,
                               bool strict);
 
+// A user row for a job's owner when there is none yet (an existing row, with its tier, email and
+// name, is never touched): true when one was added.
+Result<bool> AddUserIfMissing(catalog::Catalog& catalog, const std::string& user_id,
+                              const std::string& tier, int64_t created_at);
+
 struct JobNote {
   std::string user_id;
   std::string job_id;
