@@ -33,6 +33,10 @@ struct PostgresCatalog::Impl {
   pg::Pool pool;
 };
 
+std::string PostgresCatalog::Describe() const {
+  return "postgresql://" + impl_->pool.info().where;
+}
+
 namespace {
 
 constexpr int kMaxPageLimit = 200;

@@ -64,6 +64,9 @@ class PostgresCatalog final : public Catalog {
   Result<ScanPage> ScanGenerations(std::string_view after, int limit) override;
   Status CheckReady() override;
 
+  // "postgresql://HOST:PORT/DB" for logs: never the user's password.
+  std::string Describe() const;
+
  private:
   struct Impl;
   explicit PostgresCatalog(std::unique_ptr<Impl> impl);

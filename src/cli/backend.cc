@@ -24,23 +24,6 @@ bool WantsAzure(const BackendFlags& flags) {
   return !flags.azure.account.empty() || !flags.azure.connection_string.empty();
 }
 
-// The catalog URL for logs: a password in "postgresql://user:PASSWORD@host/db" or in a
-// "password=..." parameter becomes "***".
-std::string RedactCatalogUrl(std::string url) {
-  const size_t scheme = url.find("://");
-  const size_t at = url.find('@');
-  if (scheme != std::string::npos && at != std::string::npos && at > scheme) {
-    const size_t colon = url.find(':', scheme + 3);
-    if (colon != std::string::npos && colon < at) url.replace(colon + 1, at - colon - 1, "***");
-  }
-  for (size_t p = url.find("password="); p != std::string::npos; p = url.find("password=", p)) {
-    p += 9;
-    const size_t end = url.find_first_of("& ", p);
-    url.replace(p, (end == std::string::npos ? url.size() : end) - p, "***");
-  }
-  return url;
-}
-
 }  // namespace
 
 Backend::Backend() = default;
@@ -139,8 +122,8 @@ Status Backend::OpenCatalog(const BackendFlags& flags) {
     options.statement_timeout_ms = flags.pg_statement_timeout_ms;
     auto catalog = catalog::PostgresCatalog::Open(options);
     if (!catalog) return Unexpected(catalog.error());
+    description_ = (*catalog)->Describe() + " (pool " + std::to_string(flags.pg_pool) + ")";
     catalog_ = std::move(*catalog);
-    description_ = RedactCatalogUrl(url) + " (pool " + std::to_string(flags.pg_pool) + ")";
     return Ok();
   }
   auto path = catalog::ParseCatalogUrl(url);

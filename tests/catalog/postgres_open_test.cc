@@ -118,6 +118,15 @@ TEST_F(PostgresOpenTest, WrongPasswordIsUnavailableWithoutThePassword) {
   EXPECT_EQ(message.find(password), std::string::npos) << message;
 }
 
+TEST_F(PostgresOpenTest, DescriptionNamesTheServerNotThePassword) {
+  auto catalog = PostgresCatalog::Open(Options());
+  ASSERT_TRUE(catalog) << Describe(catalog);
+  const std::string text = (*catalog)->Describe();
+  const std::string host = base_.substr(base_.find('@') + 1);  // 127.0.0.1:PORT/postgres
+  EXPECT_EQ(text, "postgresql://" + host.substr(0, host.find('?')));
+  EXPECT_EQ(text.find(Password()), std::string::npos) << text;
+}
+
 TEST_F(PostgresOpenTest, UnreachableServerIsUnavailableQuickly) {
   PostgresOptions options;
   // Port 1 on loopback: nothing listens, the connect is refused at once.
