@@ -83,6 +83,8 @@ std::string_view AccessTierName(AccessTier tier) {
       return "Hot";
     case AccessTier::kCool:
       return "Cool";
+    case AccessTier::kCold:
+      return "Cold";
     case AccessTier::kArchive:
       return "Archive";
   }
@@ -90,7 +92,8 @@ std::string_view AccessTierName(AccessTier tier) {
 }
 
 std::optional<AccessTier> ParseAccessTier(std::string_view name) {
-  for (AccessTier tier : {AccessTier::kHot, AccessTier::kCool, AccessTier::kArchive}) {
+  for (AccessTier tier :
+       {AccessTier::kHot, AccessTier::kCool, AccessTier::kCold, AccessTier::kArchive}) {
     if (EqualsIgnoreCase(name, AccessTierName(tier))) return tier;
   }
   return std::nullopt;

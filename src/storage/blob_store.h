@@ -21,9 +21,12 @@
 
 namespace noisett::storage {
 
-enum class AccessTier { kHot, kCool, kArchive };
+// Hottest to coolest, so `a < b` means b is the cooler (cheaper to keep) tier.
+enum class AccessTier { kHot, kCool, kCold, kArchive };
+// How soon Azure brings an archived blob back online (Set Blob Tier's x-ms-rehydrate-priority).
+enum class RehydratePriority { kStandard, kHigh };
 
-std::string_view AccessTierName(AccessTier tier);  // "Hot", "Cool", "Archive" (Azure's spelling)
+std::string_view AccessTierName(AccessTier tier);  // "Hot", "Cool", "Cold", "Archive" (Azure's)
 std::optional<AccessTier> ParseAccessTier(std::string_view name);  // case-insensitive
 
 // Blob index tags: at most 10; key 1..128, value 0..256 characters of [A-Za-z0-9 +-.:=_/].
@@ -58,6 +61,9 @@ struct BlobProperties {
   int64_t created = 0;
   AccessTier tier = AccessTier::kHot;
   int64_t tier_changed = 0;
+  // Azure's x-ms-archive-status while an archived blob is coming back ("rehydrate-pending-to-hot");
+  // empty otherwise (the local store rehydrates at once).
+  std::string archive_status;
   Tags tags;
   std::string version_id;    // the version this content is (every write makes one)
   bool is_current_version = true;
@@ -109,14 +115,20 @@ class BlobStore {
 
   virtual Result<ListPage> List(const ListOptions& options) = 0;
 
-  // Archive makes Get refuse with BlobArchived until the tier is set back to hot or cool.
-  virtual Status SetTier(std::string_view name, AccessTier tier) = 0;
+  // Archive makes Get refuse with BlobArchived until the tier is set back to an online tier;
+  // `priority` matters only for that rehydration (Azure takes hours; the local store none).
+  virtual Status SetTier(std::string_view name, AccessTier tier,
+                         RehydratePriority priority = RehydratePriority::kStandard) = 0;
   virtual Status SetTags(std::string_view name, const Tags& tags) = 0;
 
   // Every version of `name`, oldest first, the current one last (is_current_version).
   virtual Result<std::vector<BlobProperties>> ListVersions(std::string_view name) = 0;
   // Makes an earlier version the current content again (Azure: copy the version over the blob).
   virtual Status RestoreVersion(std::string_view name, std::string_view version_id) = 0;
+  // Deletes one previous version for good (Azure: Delete Blob with versionid), as lifecycle
+  // version actions do. Errors: BlobNotFound (no such blob or version); kConflict
+  // "CannotDeleteCurrentVersion" for the current one (delete the blob instead).
+  virtual Status DeleteVersion(std::string_view name, std::string_view version_id) = 0;
 
   // Reachable and writable (for /readyz).
   virtual Status CheckReady() = 0;

@@ -328,6 +328,30 @@ Status LocalBlobStore::RestoreVersion(std::string_view name, std::string_view ve
   return Ok();
 }
 
+Status LocalBlobStore::DeleteVersion(std::string_view name, std::string_view version_id) {
+  const std::string version(version_id);
+  auto dropped = Mutate(name, [&version](BlobRecord& record) -> Status {
+    if (record.deleted) return NotFound();
+    auto& versions = record.versions;
+    for (size_t i = 0; i < versions.size(); ++i) {
+      if (versions[i].version_id != version) continue;
+      if (i + 1 == versions.size()) {
+        return Unexpected(MakeError(ErrorCode::kConflict, "CannotDeleteCurrentVersion",
+                                    "the current version goes with the blob: delete the blob"));
+      }
+      versions.erase(versions.begin() + static_cast<std::ptrdiff_t>(i));
+      return Ok();
+    }
+    return NotFound("no such version");
+  });
+  if (!dropped) return dropped;
+  // The record no longer names the file, so no reader can reach it; a failed unlink leaves an
+  // unreferenced file that the clean-up at open removes.
+  std::shared_lock tree(tree_mu_);
+  if (auto dir = OpenBlobDir(name)) (void)local_fs::UnlinkIn(dir->get(), version);
+  return Ok();
+}
+
 Status LocalBlobStore::Mutate(std::string_view name,
                               const std::function<Status(BlobRecord&)>& change) {
   auto valid = ValidateLocalBlobName(name);
@@ -362,7 +386,8 @@ Status LocalBlobStore::Undelete(std::string_view name) {
   });
 }
 
-Status LocalBlobStore::SetTier(std::string_view name, AccessTier tier) {
+// The priority is Azure's: locally a rehydration from Archive is immediate.
+Status LocalBlobStore::SetTier(std::string_view name, AccessTier tier, RehydratePriority) {
   return Mutate(name, [this, tier](BlobRecord& record) -> Status {
     if (record.deleted) return NotFound();
     if (record.current().tier != tier) {

@@ -80,17 +80,20 @@ class LocalBlobStore final : public BlobStore {
   Status Delete(std::string_view name) override;
   Status Undelete(std::string_view name) override;
   Result<ListPage> List(const ListOptions& options) override;
-  Status SetTier(std::string_view name, AccessTier tier) override;
+  Status SetTier(std::string_view name, AccessTier tier,
+                 RehydratePriority priority = RehydratePriority::kStandard) override;
   Status SetTags(std::string_view name, const Tags& tags) override;
   Result<std::vector<BlobProperties>> ListVersions(std::string_view name) override;
   Status RestoreVersion(std::string_view name, std::string_view version_id) override;
+  Status DeleteVersion(std::string_view name, std::string_view version_id) override;
   Status CheckReady() override;
   std::string Describe() const override;
 
   // Permanently removes every blob soft-deleted at least `retention_days` ago, with all its
   // versions and files. Blobs past retention are already invisible (Undelete refuses them); this
-  // reclaims the space. Safe to run while the store is in use.
-  Status PurgeExpired();
+  // reclaims the space. Safe to run while the store is in use. Returns what was purged (each
+  // blob's current version: name and size).
+  Result<std::vector<BlobProperties>> PurgeExpired();
 
   // How often Get and GetProperties were answered from the read cache (for tests and metrics).
   ReadCacheStats read_cache_stats() const { return read_cache_.Stats(); }

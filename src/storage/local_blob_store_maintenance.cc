@@ -146,9 +146,10 @@ void LocalBlobStore::CleanUpBlobDir(const std::string& name, int* removed) {
   if (keep.empty()) (void)RemoveBlobTree(name);
 }
 
-Status LocalBlobStore::PurgeExpired() {
+Result<std::vector<BlobProperties>> LocalBlobStore::PurgeExpired() {
   auto names = CollectBlobNames(blobs_.get(), "");
   if (!names) return Unexpected(names.error());
+  std::vector<BlobProperties> purged;
   std::vector<std::string> expired;
   for (const std::string& name : *names) {
     auto dir = OpenBlobDir(name);
@@ -158,10 +159,9 @@ Status LocalBlobStore::PurgeExpired() {
     auto record = ParseRecord(*text);
     if (record && Expired(*record)) expired.push_back(name);
   }
-  if (expired.empty()) return Ok();
+  if (expired.empty()) return purged;
   // Exclusive: no writer may be creating a file or directory on a path being removed.
   std::unique_lock tree(tree_mu_);
-  size_t purged = 0;
   for (const std::string& name : expired) {
     auto dir = OpenBlobDir(name);
     if (!dir) continue;
@@ -171,13 +171,19 @@ Status LocalBlobStore::PurgeExpired() {
     // meta.json goes first and durably: after a crash the rest is an uncommitted leftover.
     auto unlinked = local_fs::UnlinkIn(dir->get(), kMetaFileName);
     if (unlinked) unlinked = local_fs::SyncFd(dir->get());
-    if (!unlinked) return unlinked;
+    if (!unlinked) return Unexpected(unlinked.error());
     auto removed = RemoveBlobTree(name);
-    if (!removed) return removed;
-    ++purged;
+    if (!removed) return Unexpected(removed.error());
+    // What was reclaimed: the current version's properties, with the size of every version.
+    BlobProperties gone = PropertiesOf(name, *record, record->versions.size() - 1);
+    gone.size = 0;
+    for (const VersionRecord& v : record->versions) gone.size += v.size;
+    purged.push_back(std::move(gone));
   }
-  if (purged > 0) LogInfo("storage: purged " + std::to_string(purged) + " expired blob(s)");
-  return Ok();
+  if (!purged.empty()) {
+    LogInfo("storage: purged " + std::to_string(purged.size()) + " expired blob(s)");
+  }
+  return purged;
 }
 
 // Removes the blob's directory with everything in it, then every parent directory the removal

@@ -55,7 +55,11 @@ TEST_F(LocalLifecycleTest, PurgeAfterRetentionRemovesTheFiles) {
   auto late = store_->Undelete(kName);
   ASSERT_FALSE(late);
   EXPECT_EQ(late.error().code, ErrorCode::kNotFound);
-  ASSERT_TRUE(store_->PurgeExpired());
+  auto purged = store_->PurgeExpired();
+  ASSERT_TRUE(purged);
+  ASSERT_EQ(purged->size(), 1u);  // the neighbour is live
+  EXPECT_EQ((*purged)[0].name, kName);
+  EXPECT_EQ((*purged)[0].size, 4u);  // both versions' bytes were reclaimed
   EXPECT_FALSE(std::filesystem::exists(BlobDir(kName)));
   EXPECT_EQ(store_->Undelete(kName).error().code, ErrorCode::kNotFound);
   EXPECT_EQ(store_->Get(kName).error().code, ErrorCode::kNotFound);
@@ -204,6 +208,50 @@ TEST_F(LocalLifecycleTest, VersionIdsStayOrderedWhenTheClockStepsBack) {
   auto versions = store_->ListVersions("c");
   ASSERT_TRUE(versions);
   EXPECT_EQ(versions->back().version_id, second.version_id);
+}
+
+TEST_F(LocalLifecycleTest, DeleteVersionRemovesOnePreviousVersionAndItsFile) {
+  MustPut(kName, "one");
+  MustPut(kName, "two");
+  MustPut(kName, "three");
+  auto versions = store_->ListVersions(kName);
+  ASSERT_TRUE(versions);
+  ASSERT_EQ(versions->size(), 3u);
+  const size_t files_before = FilesUnder(BlobDir(kName)).size();
+
+  ASSERT_TRUE(store_->DeleteVersion(kName, (*versions)[0].version_id));
+  auto after = store_->ListVersions(kName);
+  ASSERT_TRUE(after);
+  ASSERT_EQ(after->size(), 2u);
+  EXPECT_EQ((*after)[0].version_id, (*versions)[1].version_id);
+  EXPECT_EQ(FilesUnder(BlobDir(kName)).size(), files_before - 1);
+  EXPECT_EQ(MustGet(kName), "three");
+
+  auto again = store_->DeleteVersion(kName, (*versions)[0].version_id);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().reason, "BlobNotFound");
+  auto current = store_->DeleteVersion(kName, (*versions)[2].version_id);
+  ASSERT_FALSE(current);
+  EXPECT_EQ(current.error().reason, "CannotDeleteCurrentVersion");
+  EXPECT_EQ(store_->DeleteVersion("generated/alice/01J/none.jpg", "x").error().reason,
+            "BlobNotFound");
+  // A restore of the deleted version now fails; of the kept one it works.
+  EXPECT_FALSE(store_->RestoreVersion(kName, (*versions)[0].version_id));
+  ASSERT_TRUE(store_->RestoreVersion(kName, (*versions)[1].version_id));
+  EXPECT_EQ(MustGet(kName), "two");
+}
+
+TEST_F(LocalLifecycleTest, ColdTierIsOnlineAndRecorded) {
+  MustPut(kName, "image");
+  clock_.Advance(kDay);
+  ASSERT_TRUE(store_->SetTier(kName, AccessTier::kCold));
+  auto props = store_->GetProperties(kName);
+  ASSERT_TRUE(props);
+  EXPECT_EQ(props->tier, AccessTier::kCold);
+  EXPECT_EQ(props->tier_changed, kStartTime + kDay);
+  EXPECT_EQ(MustGet(kName), "image");  // cold is an online tier
+  EXPECT_EQ(ParseAccessTier("cold"), AccessTier::kCold);
+  EXPECT_EQ(AccessTierName(AccessTier::kCold), "Cold");
 }
 
 }  // namespace

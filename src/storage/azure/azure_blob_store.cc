@@ -230,9 +230,14 @@ Status AzureBlobStore::Undelete(std::string_view name) {
   return SendBlobCommand(client_, name, "PUT", {{"comp", "undelete"}}, {}, "");
 }
 
-Status AzureBlobStore::SetTier(std::string_view name, AccessTier tier) {
-  return SendBlobCommand(client_, name, "PUT", {{"comp", "tier"}},
-                         {{"x-ms-access-tier", std::string(AccessTierName(tier))}}, "");
+Status AzureBlobStore::SetTier(std::string_view name, AccessTier tier,
+                               RehydratePriority priority) {
+  // The priority header only means something for a rehydration; Azure ignores it otherwise.
+  return SendBlobCommand(
+      client_, name, "PUT", {{"comp", "tier"}},
+      {{"x-ms-access-tier", std::string(AccessTierName(tier))},
+       {"x-ms-rehydrate-priority", priority == RehydratePriority::kHigh ? "High" : "Standard"}},
+      "");
 }
 
 Status AzureBlobStore::SetTags(std::string_view name, const Tags& tags) {
@@ -266,6 +271,21 @@ Status AzureBlobStore::RestoreVersion(std::string_view name, std::string_view ve
   auto response = client_.Send(request);
   if (!response) return Unexpected(StoreError(response.error()));
   return AwaitCopy(client_, name, response->Header("x-ms-copy-status"));
+}
+
+Status AzureBlobStore::DeleteVersion(std::string_view name, std::string_view version_id) {
+  if (auto valid = ValidateBlobName(name); !valid) return valid;
+  if (!PlausibleVersionId(version_id)) {
+    return Unexpected(MakeError(ErrorCode::kNotFound, "BlobNotFound", "no such version"));
+  }
+  AzureRequest request;
+  request.method = "DELETE";
+  request.path = BlobPath(client_, name);
+  request.query = {{"versionid", std::string(version_id)}};
+  request.idempotent = false;  // as Delete: a repeat would answer BlobNotFound
+  auto response = client_.Send(request);
+  if (!response) return Unexpected(StoreError(response.error()));
+  return Ok();
 }
 
 Status AzureBlobStore::CheckReady() {

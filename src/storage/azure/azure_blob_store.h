@@ -34,13 +34,15 @@ class AzureBlobStore final : public BlobStore {
   Status Delete(std::string_view name) override;
   Status Undelete(std::string_view name) override;
   Result<ListPage> List(const ListOptions& options) override;
-  Status SetTier(std::string_view name, AccessTier tier) override;
+  Status SetTier(std::string_view name, AccessTier tier,
+                 RehydratePriority priority = RehydratePriority::kStandard) override;
   Status SetTags(std::string_view name, const Tags& tags) override;
   Result<Tags> GetTags(std::string_view name);
   // Find Blobs by Tags in this container: `where` in Azure's syntax ("\"tier\" = 'free'").
   Result<std::vector<std::string>> FindByTags(std::string_view where);
   Result<std::vector<BlobProperties>> ListVersions(std::string_view name) override;
   Status RestoreVersion(std::string_view name, std::string_view version_id) override;
+  Status DeleteVersion(std::string_view name, std::string_view version_id) override;
   Status CheckReady() override;
   std::string Describe() const override;  // "azure://ACCOUNT/CONTAINER (https://...)"
 

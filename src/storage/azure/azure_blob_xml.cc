@@ -37,7 +37,6 @@ int64_t DateOr(std::string_view text, int64_t fallback) {
 }
 
 AccessTier TierOr(std::string_view text, AccessTier fallback) {
-  if (text == "Cold") return AccessTier::kCool;
   return ParseAccessTier(text).value_or(fallback);
 }
 
@@ -89,6 +88,7 @@ BlobProperties ItemOf(const pugi::xml_node& blob) {
   item.created = DateOr(props.child_value("Creation-Time"), item.last_modified);
   item.tier = TierOr(props.child_value("AccessTier"), AccessTier::kHot);
   item.tier_changed = DateOr(props.child_value("AccessTierChangeTime"), item.created);
+  item.archive_status = props.child_value("ArchiveStatus");
   item.deleted_at = DateOr(props.child_value("DeletedTime"), 0);
   item.tags = TagsOf(blob.child("Tags"));
   return item;
@@ -197,6 +197,7 @@ BlobProperties PropertiesFromHeaders(std::string_view name, const AzureResponse&
   props.created = DateOr(response.Header("x-ms-creation-time"), props.last_modified);
   props.tier = TierOr(response.Header("x-ms-access-tier"), AccessTier::kHot);
   props.tier_changed = DateOr(response.Header("x-ms-access-tier-change-time"), props.created);
+  props.archive_status = response.Header("x-ms-archive-status");
   props.version_id = response.Header("x-ms-version-id");
   return props;
 }

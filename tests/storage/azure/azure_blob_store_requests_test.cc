@@ -403,6 +403,40 @@ TEST_F(AzureRequestsTest, SetTierAndSetTagsRequests) {
   EXPECT_EQ(requests[1].Header("content-type").rfind("application/xml", 0), 0u);
 }
 
+TEST_F(AzureRequestsTest, RehydratePriorityAndDeleteVersionRequests) {
+  Script({Reply{202, {}, ""}, Reply{202, {}, ""}});
+  ASSERT_TRUE(store_->SetTier("a.jpg", AccessTier::kHot, RehydratePriority::kHigh));
+  ASSERT_TRUE(store_->DeleteVersion("a/b.jpg", "2026-11-24T00:25:27.1234567Z"));
+  const auto requests = Requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[0].Header("x-ms-access-tier"), "Hot");
+  EXPECT_EQ(requests[0].Header("x-ms-rehydrate-priority"), "High");
+  EXPECT_EQ(requests[1].method, "DELETE");
+  EXPECT_EQ(requests[1].Path(), BlobPathOf("a/b.jpg"));
+  EXPECT_EQ(QueryOf(requests[1])["versionid"], "2026-11-24T00:25:27.1234567Z");
+  ExpectSigned(requests[1]);
+  // A version id that cannot be one is refused before any request.
+  EXPECT_EQ(store_->DeleteVersion("a.jpg", "../x").error().reason, "BlobNotFound");
+  EXPECT_EQ(Requests().size(), 2u);
+}
+
+TEST_F(AzureRequestsTest, PropertiesCarryColdTierAndArchiveStatus) {
+  Script({Reply{200,
+                {{"x-ms-access-tier", "Archive"},
+                 {"x-ms-archive-status", "rehydrate-pending-to-hot"},
+                 {"content-length", "3"}},
+                ""},
+          Reply{200, {{"x-ms-access-tier", "Cold"}, {"content-length", "3"}}, ""}});
+  auto archived = store_->GetProperties("a.jpg");
+  ASSERT_TRUE(archived) << archived.error().ToString();
+  EXPECT_EQ(archived->tier, AccessTier::kArchive);
+  EXPECT_EQ(archived->archive_status, "rehydrate-pending-to-hot");
+  auto cold = store_->GetProperties("b.jpg");
+  ASSERT_TRUE(cold);
+  EXPECT_EQ(cold->tier, AccessTier::kCold);
+  EXPECT_EQ(cold->archive_status, "");
+}
+
 TEST(AzureBlobXmlTest, TagsXmlEscapesAndRoundTrips) {
   // ValidateTags keeps XML's special characters out of tags; the writer escapes them regardless.
   const Tags tags = {{"a&b", "<v>"}, {"q", "'\""}};

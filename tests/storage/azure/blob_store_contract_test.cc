@@ -264,6 +264,26 @@ TEST_P(StoreContractTest, CoolTierStaysReadable) {
   EXPECT_EQ(listed[0].tier, AccessTier::kCool);
 }
 
+TEST_P(StoreContractTest, ColdTierStaysReadableAndListsAsCold) {
+  MustPut("cold.jpg", "c");
+  ASSERT_TRUE(store_->SetTier("cold.jpg", AccessTier::kCold));
+  EXPECT_EQ(MustGet("cold.jpg"), "c");
+  auto props = store_->GetProperties("cold.jpg");
+  ASSERT_TRUE(props.has_value()) << props.error().ToString();
+  EXPECT_EQ(props->tier, AccessTier::kCold);
+  auto listed = ListAll(ListOptions{});
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].tier, AccessTier::kCold);
+}
+
+TEST_P(StoreContractTest, RehydrateWithHighPriorityBringsAnArchivedBlobBack) {
+  MustPut("arch.jpg", "bytes");
+  ASSERT_TRUE(store_->SetTier("arch.jpg", AccessTier::kArchive));
+  ASSERT_TRUE(store_->SetTier("arch.jpg", AccessTier::kHot, RehydratePriority::kHigh));
+  // Both the local store and Azurite rehydrate at once (Azure would take up to an hour).
+  EXPECT_EQ(MustGet("arch.jpg"), "bytes");
+}
+
 TEST_P(StoreContractTest, DeleteHidesTheBlob) {
   MustPut("gone.jpg", "bytes");
   MustPut("kept.jpg", "bytes");
