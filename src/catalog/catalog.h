@@ -8,9 +8,9 @@
 //
 // Error reasons: kNotFound "job_not_found" / "image_not_found" / "user_not_found";
 // kConflict "job_exists" / "job_full" (8 images) / "image_exists"; kInvalidArgument
-// "bad_cursor" / "bad_limit" / "bad_image_index"; kUnavailable "catalog_unavailable" (cannot
-// reach or open the database) / "catalog_busy" (the write lock stayed taken past the busy
-// timeout; retryable).
+// "bad_cursor" / "bad_limit" / "bad_image_index" / "bad_access_tier"; kUnavailable
+// "catalog_unavailable" (cannot reach or open the database) / "catalog_busy" (the write lock
+// stayed taken past the busy timeout; retryable).
 #pragma once
 
 #include <cstdint>
@@ -43,7 +43,17 @@ struct ImageRecord {
   int width = 0;
   int height = 0;
   std::string content_type;
+  // The access tier the image's blobs were last seen in: "hot", "cool", "cold" or "archive".
+  // Kept by the local sweeper, images.rehydrate and reads that find the blob archived; on Azure,
+  // Azure moves tiers itself, so this is what Noisett last saw.
+  std::string access_tier = "hot";
 };
+
+// True for the values ImageRecord::access_tier takes. Writes of any other value (InsertGeneration,
+// AddImage, SetImageTier) are refused with kInvalidArgument "bad_access_tier".
+inline bool IsAccessTier(std::string_view tier) {
+  return tier == "hot" || tier == "cool" || tier == "cold" || tier == "archive";
+}
 
 struct Generation {
   std::string job_id;  // server-made, time-ordered
@@ -99,10 +109,14 @@ class Catalog {
  public:
   virtual ~Catalog() = default;
 
-  // Inserts or updates the user's email and name (tier and created_at are kept).
+  // A new user is stored as given (subscription_tier included: the service passes its default
+  // tier); an existing one gets the new email and name but keeps its tier and created_at.
   virtual Status UpsertUser(const UserRecord& user) = 0;
   // Errors: "user_not_found".
   virtual Result<UserRecord> GetUser(std::string_view user_id) = 0;
+  // Sets the user's subscription tier (free, basic, pro, enterprise; the caller checks the
+  // name). Errors: "user_not_found".
+  virtual Status SetUserTier(std::string_view user_id, std::string_view tier) = 0;
 
   // A new generation with its images, all or nothing. deleted_at is stored as given (rebuilds).
   // Errors: "job_exists" (the id is taken, by anyone: ids are server-made), "job_full" (more
@@ -130,6 +144,16 @@ class Catalog {
                                       int64_t now) = 0;
   virtual Status RestoreGeneration(std::string_view user_id, std::string_view job_id) = 0;
   virtual Status PurgeGeneration(std::string_view user_id, std::string_view job_id) = 0;
+
+  // Retention removed one image of a job (live or soft-deleted): its row and its favorites go.
+  // Returns the number of images the job has left (the caller decides what an empty job
+  // becomes). Errors: "job_not_found", "image_not_found".
+  virtual Result<int> RemoveImage(std::string_view user_id, std::string_view job_id,
+                                  int image_index) = 0;
+  // Records the tier an image's blobs are in (ImageRecord::access_tier), for a live or
+  // soft-deleted job. Errors: "job_not_found", "image_not_found".
+  virtual Status SetImageTier(std::string_view user_id, std::string_view job_id, int image_index,
+                              std::string_view access_tier) = 0;
 
   // Add and remove are idempotent (a repeated add keeps the first created_at); the image must
   // exist in one of the user's live jobs. Errors: "job_not_found", "image_not_found" (no image at

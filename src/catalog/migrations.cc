@@ -104,9 +104,16 @@ BEGIN
 END;
 )sql";
 
+// Version 3: the access tier each image's blobs were last seen in (issue 8: lifecycle tiers).
+// Images made before it are in the tier every upload starts in, hot.
+constexpr const char* kV3ImageAccessTier = R"sql(
+ALTER TABLE images ADD COLUMN access_tier TEXT NOT NULL DEFAULT 'hot';
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "init", kV1Init},
     {2, "live_job_counts", kV2LiveJobCounts},
+    {3, "image_access_tier", kV3ImageAccessTier},
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(

@@ -55,6 +55,12 @@ Status ValidateLimit(int limit, int max) {
                               "limit must be 1.." + std::to_string(max)));
 }
 
+Status ValidateAccessTier(std::string_view tier) {
+  if (IsAccessTier(tier)) return Ok();
+  return Unexpected(MakeError(ErrorCode::kInvalidArgument, "bad_access_tier",
+                              "access tier must be hot, cool, cold or archive"));
+}
+
 Status ValidateImageIndex(int index) {
   if (index >= 0 && index < kMaxImagesPerJob) return Ok();
   return Unexpected(
@@ -79,6 +85,7 @@ Status ValidateNewImages(const std::vector<ImageRecord>& images) {
   bool seen[kMaxImagesPerJob] = {};
   for (const ImageRecord& image : images) {
     if (Status s = ValidateImageIndex(image.index); !s) return s;
+    if (Status s = ValidateAccessTier(image.access_tier); !s) return s;
     if (seen[image.index]) {
       return Unexpected(MakeError(ErrorCode::kConflict, "image_exists", "image index given twice"));
     }
@@ -131,7 +138,7 @@ bool InsertImage(Tx& tx, std::string_view job_id, const ImageRecord& image) {
                           image.blob_path, image.thumbnail_path,
                           static_cast<int64_t>(image.bytes),
                           static_cast<int64_t>(image.thumbnail_bytes), image.width, image.height,
-                          image.content_type)
+                          image.content_type, image.access_tier)
              .affected_rows() == 1;
 }
 
@@ -190,6 +197,16 @@ Result<UserRecord> PostgresCatalog::GetUser(std::string_view user_id) {
   });
 }
 
+Status PostgresCatalog::SetUserTier(std::string_view user_id, std::string_view tier) {
+  if (Status s = ValidateText({user_id, tier}); !s) return s;
+  return RunTx(impl_->pool, TxKind::kWrite, [&](Tx& tx) -> Status {
+    if (tx.exec_prepared(pg::stmt::kSetUserTier, S(user_id), S(tier)).affected_rows() == 0) {
+      return Unexpected(MakeError(ErrorCode::kNotFound, "user_not_found", "no such user"));
+    }
+    return Ok();
+  });
+}
+
 // --- generations and images ---
 
 Status PostgresCatalog::InsertGeneration(const Generation& g) {
@@ -220,6 +237,7 @@ Status PostgresCatalog::AddImage(std::string_view user_id, std::string_view job_
       !s) {
     return s;
   }
+  if (Status s = ValidateAccessTier(image.access_tier); !s) return s;
   return RunTx(impl_->pool, TxKind::kWrite, [&](Tx& tx) -> Status {
     // FOR UPDATE: concurrent AddImage calls on this job queue here, so the count they check is
     // the count they change.
@@ -299,6 +317,44 @@ Status PostgresCatalog::PurgeGeneration(std::string_view user_id, std::string_vi
   return RunTx(impl_->pool, TxKind::kWrite, [&](Tx& tx) -> Status {
     if (tx.exec_prepared(pg::stmt::kPurge, S(job_id), S(user_id)).affected_rows() == 0) {
       return Unexpected(JobNotFound());
+    }
+    return Ok();
+  });
+}
+
+// --- retention and tiers ---
+
+Result<int> PostgresCatalog::RemoveImage(std::string_view user_id, std::string_view job_id,
+                                         int image_index) {
+  if (Status s = ValidateText({user_id, job_id}); !s) return Unexpected(s.error());
+  int left = 0;
+  Status done = RunTx(impl_->pool, TxKind::kWrite, [&](Tx& tx) -> Status {
+    // FOR UPDATE, live or soft-deleted: AddImage and favorite changes on this job wait, so the
+    // count written back is the count there is.
+    auto job = FindJob(tx, pg::stmt::kLockJob, user_id, job_id, false);
+    if (!job) return Unexpected(job.error());
+    if (Status s = RequireImage(tx, job_id, image_index); !s) return s;
+    tx.exec_prepared(pg::stmt::kDeleteImage, S(job_id), image_index);
+    left = job->image_count - 1;
+    tx.exec_prepared(pg::stmt::kSetImageCount, S(job_id), left);
+    return Ok();
+  });
+  if (!done) return Unexpected(done.error());
+  return left;
+}
+
+Status PostgresCatalog::SetImageTier(std::string_view user_id, std::string_view job_id,
+                                     int image_index, std::string_view access_tier) {
+  if (Status s = ValidateText({user_id, job_id}); !s) return s;
+  if (Status s = ValidateAccessTier(access_tier); !s) return s;
+  return RunTx(impl_->pool, TxKind::kWrite, [&](Tx& tx) -> Status {
+    // FOR SHARE: a purge or RemoveImage of this job waits, so a found image stays found.
+    auto job = FindJob(tx, pg::stmt::kShareJob, user_id, job_id, false);
+    if (!job) return Unexpected(job.error());
+    if (image_index < 0 || image_index >= kMaxImagesPerJob) return Unexpected(ImageNotFound());
+    if (tx.exec_prepared(pg::stmt::kSetImageTier, S(job_id), image_index, S(access_tier))
+            .affected_rows() == 0) {
+      return Unexpected(ImageNotFound());
     }
     return Ok();
   });

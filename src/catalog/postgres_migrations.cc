@@ -105,9 +105,16 @@ CREATE TRIGGER generations_count_update AFTER UPDATE OF deleted_at, user_id ON g
   EXECUTE FUNCTION generations_count_live();
 )sql";
 
+// Version 3: the access tier each image's blobs were last seen in; existing images are hot.
+// A constant default: PostgreSQL 11+ adds the column without rewriting the table.
+constexpr const char* kV3ImageAccessTier = R"sql(
+ALTER TABLE images ADD COLUMN access_tier TEXT NOT NULL DEFAULT 'hot';
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "init", kV1Init},
     {2, "live_job_counts", kV2LiveJobCounts},
+    {3, "image_access_tier", kV3ImageAccessTier},
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(
@@ -122,7 +129,7 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 std::span<const Migration> PostgresMigrations() { return kMigrations; }
 
 Status Migrate(pqxx::connection& connection, const ConnInfo& info, int64_t now) {
-  static_assert(std::size(kMigrations) == 2, "keep in step with SqliteMigrations()");
+  static_assert(std::size(kMigrations) == 3, "keep in step with SqliteMigrations()");
   try {
     pqxx::work tx(connection);
     // DDL on a large table, or waiting while another instance migrates, may take longer than a

@@ -31,6 +31,7 @@ ImageRecord ReadImage(const pqxx::row& row, int c) {
   image.width = row[c + 6].as<int>();
   image.height = row[c + 7].as<int>();
   image.content_type = row[c + 8].as<std::string>();
+  image.access_tier = row[c + 9].as<std::string>();
   return image;
 }
 

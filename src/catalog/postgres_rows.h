@@ -1,5 +1,5 @@
 // Internal to PostgresCatalog: result rows → catalog structs. The generation reads
-// (postgres_statements.cc) return a generation's 8 columns followed by its image's 9, one row per
+// (postgres_statements.cc) return a generation's 8 columns followed by its image's 10, one row per
 // image (image columns NULL for a job without images), rows of one job adjacent.
 #pragma once
 

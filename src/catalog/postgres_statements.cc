@@ -23,7 +23,7 @@ struct Definition {
   p "created_at, " p "deleted_at"
 #define IMAGE_COLUMNS \
   "i.image_index, i.seed, i.blob_path, i.thumbnail_path, i.bytes, i.thumbnail_bytes, i.width," \
-  " i.height, i.content_type"
+  " i.height, i.content_type, i.access_tier"
 
 #define HISTORY(keyset)                                                                        \
   "WITH total AS (SELECT COALESCE((SELECT live_jobs FROM user_job_counts WHERE user_id = $1)," \
@@ -56,6 +56,7 @@ constexpr Definition kDefinitions[] = {
      " SET email = EXCLUDED.email, name = EXCLUDED.name"},
     {stmt::kGetUser,
      "SELECT user_id, email, name, subscription_tier, created_at FROM users WHERE user_id = $1"},
+    {stmt::kSetUserTier, "UPDATE users SET subscription_tier = $2 WHERE user_id = $1"},
     // A taken id inserts nothing (no unique_violation to abort the transaction on).
     {stmt::kInsertGeneration,
      "INSERT INTO generations (job_id, user_id, prompt, asset_type, quality, model, created_at,"
@@ -63,8 +64,8 @@ constexpr Definition kDefinitions[] = {
      " ON CONFLICT (job_id) DO NOTHING"},
     {stmt::kInsertImage,
      "INSERT INTO images (job_id, image_index, seed, blob_path, thumbnail_path, bytes,"
-     " thumbnail_bytes, width, height, content_type)"
-     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+     " thumbnail_bytes, width, height, content_type, access_tier)"
+     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
      " ON CONFLICT (job_id, image_index) DO NOTHING"},
     {stmt::kLockJob,
      "SELECT image_count, deleted_at FROM generations WHERE job_id = $1 AND user_id = $2"
@@ -91,6 +92,11 @@ constexpr Definition kDefinitions[] = {
      " WHERE job_id = $1 AND user_id = $2 AND deleted_at IS NOT NULL"},
     // Images and favorites go with it (ON DELETE CASCADE).
     {stmt::kPurge, "DELETE FROM generations WHERE job_id = $1 AND user_id = $2"},
+    // The image's favorites go with it (ON DELETE CASCADE); the job row stays.
+    {stmt::kDeleteImage, "DELETE FROM images WHERE job_id = $1 AND image_index = $2"},
+    {stmt::kSetImageCount, "UPDATE generations SET image_count = $2 WHERE job_id = $1"},
+    {stmt::kSetImageTier,
+     "UPDATE images SET access_tier = $3 WHERE job_id = $1 AND image_index = $2"},
     // A repeat keeps the first created_at: the favorite's place in the list does not jump.
     {stmt::kAddFavorite,
      "INSERT INTO favorites (user_id, job_id, image_index, created_at) VALUES ($1, $2, $3, $4)"

@@ -12,6 +12,7 @@ namespace noisett::catalog::pg {
 namespace stmt {
 inline constexpr char kUpsertUser[] = "upsert_user";
 inline constexpr char kGetUser[] = "get_user";
+inline constexpr char kSetUserTier[] = "set_user_tier";
 inline constexpr char kInsertGeneration[] = "insert_generation";
 inline constexpr char kInsertImage[] = "insert_image";
 inline constexpr char kLockJob[] = "lock_job";    // FOR UPDATE: AddImage
@@ -25,6 +26,9 @@ inline constexpr char kHistoryAfter[] = "history_after";
 inline constexpr char kSoftDelete[] = "soft_delete";
 inline constexpr char kRestore[] = "restore";
 inline constexpr char kPurge[] = "purge";
+inline constexpr char kDeleteImage[] = "delete_image";
+inline constexpr char kSetImageCount[] = "set_image_count";
+inline constexpr char kSetImageTier[] = "set_image_tier";
 inline constexpr char kAddFavorite[] = "add_favorite";
 inline constexpr char kRemoveFavorite[] = "remove_favorite";
 inline constexpr char kFavoritesFirst[] = "favorites_first";

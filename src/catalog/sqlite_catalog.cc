@@ -136,6 +136,12 @@ Status RequireImage(Db& db, std::string_view job_id, int index) {
   return Ok();
 }
 
+Status ValidateAccessTier(std::string_view tier) {
+  if (IsAccessTier(tier)) return Ok();
+  return Unexpected(MakeError(ErrorCode::kInvalidArgument, "bad_access_tier",
+                              "access tier must be hot, cool, cold or archive"));
+}
+
 Status ValidateImageIndex(int index) {
   if (index >= 0 && index < kMaxImagesPerJob) return Ok();
   return Unexpected(
@@ -145,17 +151,18 @@ Status ValidateImageIndex(int index) {
 Status InsertImage(Db& db, std::string_view job_id, const ImageRecord& image) {
   return Execute(db,
                  "INSERT INTO images (job_id, image_index, seed, blob_path, thumbnail_path, bytes,"
-                 " thumbnail_bytes, width, height, content_type)"
-                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                 " thumbnail_bytes, width, height, content_type, access_tier)"
+                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                  {job_id, int64_t{image.index}, image.seed, image.blob_path, image.thumbnail_path,
                   static_cast<int64_t>(image.bytes), static_cast<int64_t>(image.thumbnail_bytes),
-                  int64_t{image.width}, int64_t{image.height}, image.content_type});
+                  int64_t{image.width}, int64_t{image.height}, image.content_type,
+                  image.access_tier});
 }
 
 Result<std::vector<ImageRecord>> LoadImages(Db& db, std::string_view job_id) {
   auto stmt = db.Prepare(
       "SELECT image_index, seed, blob_path, thumbnail_path, bytes, thumbnail_bytes, width, height,"
-      " content_type FROM images WHERE job_id = ?1 ORDER BY image_index");
+      " content_type, access_tier FROM images WHERE job_id = ?1 ORDER BY image_index");
   if (!stmt) return Unexpected(stmt.error());
   if (Status s = stmt->Bind({job_id}); !s) return Unexpected(s.error());
   std::vector<ImageRecord> images;
@@ -166,7 +173,8 @@ Result<std::vector<ImageRecord>> LoadImages(Db& db, std::string_view job_id) {
     images.push_back(ImageRecord{
         static_cast<int>(stmt->Int64(0)), stmt->Int64(1), stmt->Text(2), stmt->Text(3),
         static_cast<uint64_t>(stmt->Int64(4)), static_cast<uint64_t>(stmt->Int64(5)),
-        static_cast<int>(stmt->Int64(6)), static_cast<int>(stmt->Int64(7)), stmt->Text(8)});
+        static_cast<int>(stmt->Int64(6)), static_cast<int>(stmt->Int64(7)), stmt->Text(8),
+        stmt->Text(9)});
   }
 }
 
@@ -200,6 +208,7 @@ Status ValidateNewImages(const std::vector<ImageRecord>& images) {
   bool seen[kMaxImagesPerJob] = {};
   for (const ImageRecord& image : images) {
     if (Status s = ValidateImageIndex(image.index); !s) return s;
+    if (Status s = ValidateAccessTier(image.access_tier); !s) return s;
     if (seen[image.index]) {
       return Unexpected(MakeError(ErrorCode::kConflict, "image_exists", "image index given twice"));
     }
@@ -279,6 +288,17 @@ Result<UserRecord> SqliteCatalog::GetUser(std::string_view user_id) {
   });
 }
 
+Status SqliteCatalog::SetUserTier(std::string_view user_id, std::string_view tier) {
+  return InWriteTransaction(*pool_, [&](Db& db) -> Status {
+    Status s = Execute(db, "UPDATE users SET subscription_tier = ?2 WHERE user_id = ?1",
+                       {user_id, tier});
+    if (s && db.Changes() == 0) {
+      return Unexpected(MakeError(ErrorCode::kNotFound, "user_not_found", "no such user"));
+    }
+    return s;
+  });
+}
+
 // --- generations and images ---
 
 Status SqliteCatalog::InsertGeneration(const Generation& g) {
@@ -308,6 +328,7 @@ Status SqliteCatalog::InsertGeneration(const Generation& g) {
 
 Status SqliteCatalog::AddImage(std::string_view user_id, std::string_view job_id,
                                const ImageRecord& image) {
+  if (Status s = ValidateAccessTier(image.access_tier); !s) return s;
   return InWriteTransaction(*pool_, [&](Db& db) -> Status {
     auto job = FindLiveJob(db, user_id, job_id);
     if (!job) return Unexpected(job.error());
@@ -413,6 +434,42 @@ Status SqliteCatalog::PurgeGeneration(std::string_view user_id, std::string_view
                        {job_id, user_id});
     if (s && db.Changes() == 0) return Unexpected(JobNotFound());
     return s;
+  });
+}
+
+// --- retention and tiers ---
+
+Result<int> SqliteCatalog::RemoveImage(std::string_view user_id, std::string_view job_id,
+                                       int image_index) {
+  int left = 0;
+  Status done = InWriteTransaction(*pool_, [&](Db& db) -> Status {
+    auto job = FindJob(db, user_id, job_id);  // live or soft-deleted: retention sees both
+    if (!job) return Unexpected(job.error());
+    if (Status s = RequireImage(db, job_id, image_index); !s) return s;
+    // The image's favorites go with it (ON DELETE CASCADE); the job row stays for the caller.
+    if (Status s = Execute(db, "DELETE FROM images WHERE job_id = ?1 AND image_index = ?2",
+                           {job_id, int64_t{image_index}});
+        !s) {
+      return s;
+    }
+    left = job->image_count - 1;
+    return Execute(db, "UPDATE generations SET image_count = ?2 WHERE job_id = ?1",
+                   {job_id, int64_t{left}});
+  });
+  if (!done) return Unexpected(done.error());
+  return left;
+}
+
+Status SqliteCatalog::SetImageTier(std::string_view user_id, std::string_view job_id,
+                                   int image_index, std::string_view access_tier) {
+  if (Status s = ValidateAccessTier(access_tier); !s) return s;
+  return InWriteTransaction(*pool_, [&](Db& db) -> Status {
+    auto job = FindJob(db, user_id, job_id);
+    if (!job) return Unexpected(job.error());
+    if (Status s = RequireImage(db, job_id, image_index); !s) return s;
+    return Execute(db,
+                   "UPDATE images SET access_tier = ?3 WHERE job_id = ?1 AND image_index = ?2",
+                   {job_id, int64_t{image_index}, access_tier});
   });
 }
 

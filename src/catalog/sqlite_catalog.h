@@ -41,6 +41,7 @@ class SqliteCatalog final : public Catalog {
 
   Status UpsertUser(const UserRecord& user) override;
   Result<UserRecord> GetUser(std::string_view user_id) override;
+  Status SetUserTier(std::string_view user_id, std::string_view tier) override;
   Status InsertGeneration(const Generation& generation) override;
   Status AddImage(std::string_view user_id, std::string_view job_id,
                   const ImageRecord& image) override;
@@ -52,6 +53,10 @@ class SqliteCatalog final : public Catalog {
                               int64_t now) override;
   Status RestoreGeneration(std::string_view user_id, std::string_view job_id) override;
   Status PurgeGeneration(std::string_view user_id, std::string_view job_id) override;
+  Result<int> RemoveImage(std::string_view user_id, std::string_view job_id,
+                          int image_index) override;
+  Status SetImageTier(std::string_view user_id, std::string_view job_id, int image_index,
+                      std::string_view access_tier) override;
   Status AddFavorite(std::string_view user_id, std::string_view job_id, int image_index,
                      int64_t now) override;
   Status RemoveFavorite(std::string_view user_id, std::string_view job_id,

@@ -7,6 +7,7 @@ set(NOISETT_CATALOG_CONTRACT_SOURCES
   catalog/catalog_contract.cc
   catalog/generations_contract_test.cc
   catalog/favorites_contract_test.cc
+  catalog/tiers_contract_test.cc
   catalog/concurrency_contract_test.cc)
 noisett_add_test_binary(noisett_catalog_test
   ${NOISETT_CATALOG_CONTRACT_SOURCES}

@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "catalog/catalog_contract.h"
+#include "catalog/migrations.h"
 #include "catalog/postgres_catalog.h"
+#include "catalog/postgres_migrations.h"
 #include "catalog/postgres_url.h"
 #include "support/postgres.h"
 
@@ -68,7 +70,7 @@ TEST_F(PostgresOpenTest, ConcurrentOpensMigrateOnce) {
                          "SELECT string_agg(version::text, ',' ORDER BY version)"
                          " FROM schema_migrations",
                          &error),
-            "1,2")
+            "1,2,3")
       << error;
   // Every instance works on the one schema.
   ASSERT_TRUE(opened[0]->InsertGeneration(
@@ -89,7 +91,64 @@ TEST_F(PostgresOpenTest, ReopenKeepsDataAndSchema) {
   auto user = (*again)->GetUser("alice");
   ASSERT_TRUE(user) << Describe(user);
   EXPECT_EQ(user->email, "a@example.com");
-  EXPECT_EQ(PgQueryValue(schema_->url(), "SELECT COUNT(*) FROM schema_migrations"), "2");
+  EXPECT_EQ(PgQueryValue(schema_->url(), "SELECT COUNT(*) FROM schema_migrations"),
+            std::to_string(LatestSchemaVersion()));
+}
+
+// A version-2 schema (before access tiers) keeps every row when migrated, and its images are hot.
+TEST_F(PostgresOpenTest, MigratingAVersionTwoSchemaKeepsDataAndMakesImagesHot) {
+  const auto migrations = pg::PostgresMigrations();
+  ASSERT_EQ(migrations[1].version, 2);
+  const std::string url = schema_->url();
+  ASSERT_EQ(PgExec(url, "CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY,"
+                        " name TEXT NOT NULL, applied_at BIGINT NOT NULL)"),
+            "");
+  ASSERT_EQ(PgExec(url, migrations[0].sql), "");
+  ASSERT_EQ(PgExec(url, migrations[1].sql), "");
+  ASSERT_EQ(PgExec(url,
+                   "INSERT INTO schema_migrations VALUES (1, 'init', 0), (2, 'counts', 0);"
+                   "INSERT INTO users VALUES ('alice', 'a@example.com', 'Alice', 'pro', 5);"
+                   "INSERT INTO generations (job_id, user_id, prompt, asset_type, created_at,"
+                   " image_count, deleted_at) VALUES ('a1', 'alice', 'p', 'image', 1, 2, NULL),"
+                   " ('a2', 'alice', 'p', 'image', 2, 1, 10);"
+                   "INSERT INTO images (job_id, image_index, blob_path, bytes) VALUES"
+                   " ('a1', 0, 'generated/alice/a1/image_0.jpg', 11),"
+                   " ('a1', 1, 'generated/alice/a1/image_1.jpg', 12),"
+                   " ('a2', 0, 'generated/alice/a2/image_0.jpg', 13);"
+                   "INSERT INTO favorites VALUES ('alice', 'a1', 1, 7);"),
+            "");
+  auto catalog = PostgresCatalog::Open(Options());
+  ASSERT_TRUE(catalog) << Describe(catalog);
+  EXPECT_EQ(PgQueryValue(url, "SELECT MAX(version) FROM schema_migrations"), "3");
+  auto user = (*catalog)->GetUser("alice");
+  ASSERT_TRUE(user) << Describe(user);
+  EXPECT_EQ(user->subscription_tier, "pro");
+  auto a1 = (*catalog)->GetGeneration("alice", "a1");
+  ASSERT_TRUE(a1) << Describe(a1);
+  ASSERT_EQ(a1->images.size(), 2u);
+  EXPECT_EQ(a1->images[1].blob_path, "generated/alice/a1/image_1.jpg");
+  EXPECT_EQ(a1->images[1].bytes, 12u);
+  for (const ImageRecord& image : a1->images) EXPECT_EQ(image.access_tier, "hot");
+  auto a2 = (*catalog)->GetGeneration("alice", "a2", true);
+  ASSERT_TRUE(a2) << Describe(a2);
+  ASSERT_EQ(a2->images.size(), 1u);
+  EXPECT_EQ(a2->images[0].access_tier, "hot");
+  auto page = (*catalog)->ListGenerations("alice", {50, ""});
+  ASSERT_TRUE(page) << Describe(page);
+  EXPECT_EQ(page->total_count, 1);
+  auto favorites = (*catalog)->ListFavorites("alice", {50, ""});
+  ASSERT_TRUE(favorites) << Describe(favorites);
+  ASSERT_EQ(favorites->items.size(), 1u);
+  EXPECT_EQ(favorites->items[0].image_index, 1);
+  // The new column is writable, and the old rows work with the new calls.
+  ASSERT_TRUE((*catalog)->SetImageTier("alice", "a1", 0, "archive"));
+  auto left = (*catalog)->RemoveImage("alice", "a1", 1);
+  ASSERT_TRUE(left) << Describe(left);
+  EXPECT_EQ(*left, 1);
+  a1 = (*catalog)->GetGeneration("alice", "a1");
+  ASSERT_TRUE(a1);
+  ASSERT_EQ(a1->images.size(), 1u);
+  EXPECT_EQ(a1->images[0].access_tier, "archive");
 }
 
 TEST_F(PostgresOpenTest, NewerSchemaIsRefused) {

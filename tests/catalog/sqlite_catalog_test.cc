@@ -248,6 +248,63 @@ TEST(SqliteCatalogTest, MigratingAVersionOneFileCountsItsRows) {
   EXPECT_EQ(alice->total_count, 3);
 }
 
+// A version-2 file (before access tiers) keeps every row when migrated, and its images are hot.
+TEST(SqliteCatalogTest, MigratingAVersionTwoFileKeepsDataAndMakesImagesHot) {
+  TempDir dir;
+  const std::string path = dir.File("v2.db");
+  {
+    Db db = MustOpenDb(path);
+    ASSERT_TRUE(db.Exec("CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY,"
+                        " name TEXT NOT NULL, applied_at INTEGER NOT NULL)"));
+    ASSERT_EQ(SqliteMigrations()[1].version, 2);
+    ASSERT_TRUE(db.Exec(SqliteMigrations()[0].sql));
+    ASSERT_TRUE(db.Exec(SqliteMigrations()[1].sql));
+    ASSERT_TRUE(db.Exec("INSERT INTO schema_migrations VALUES (1, 'init', 0), (2, 'counts', 0)"));
+    ASSERT_TRUE(db.Exec(
+        "INSERT INTO users VALUES ('alice', 'a@example.com', 'Alice', 'pro', 5);"
+        "INSERT INTO generations (job_id, user_id, prompt, asset_type, created_at, image_count,"
+        " deleted_at) VALUES ('a1', 'alice', 'p', 'image', 1, 2, NULL),"
+        " ('a2', 'alice', 'p', 'image', 2, 1, 10);"
+        "INSERT INTO images (job_id, image_index, blob_path, bytes) VALUES"
+        " ('a1', 0, 'generated/alice/a1/image_0.jpg', 11),"
+        " ('a1', 1, 'generated/alice/a1/image_1.jpg', 12),"
+        " ('a2', 0, 'generated/alice/a2/image_0.jpg', 13);"
+        "INSERT INTO favorites VALUES ('alice', 'a1', 1, 7);"));
+  }
+  auto catalog = MustOpen(path);
+  ASSERT_NE(catalog, nullptr);
+  {
+    Db db = MustOpenDb(path);
+    EXPECT_EQ(QueryInt(db, "SELECT MAX(version) FROM schema_migrations"), 3);
+  }
+  auto user = catalog->GetUser("alice");
+  ASSERT_TRUE(user) << Describe(user);
+  EXPECT_EQ(user->subscription_tier, "pro");
+  auto a1 = catalog->GetGeneration("alice", "a1");
+  ASSERT_TRUE(a1) << Describe(a1);
+  ASSERT_EQ(a1->images.size(), 2u);
+  EXPECT_EQ(a1->images[1].blob_path, "generated/alice/a1/image_1.jpg");
+  EXPECT_EQ(a1->images[1].bytes, 12u);
+  for (const ImageRecord& image : a1->images) EXPECT_EQ(image.access_tier, "hot");
+  auto a2 = catalog->GetGeneration("alice", "a2", true);
+  ASSERT_TRUE(a2) << Describe(a2);
+  ASSERT_EQ(a2->images.size(), 1u);
+  EXPECT_EQ(a2->images[0].access_tier, "hot");
+  auto favorites = catalog->ListFavorites("alice", {50, ""});
+  ASSERT_TRUE(favorites) << Describe(favorites);
+  ASSERT_EQ(favorites->items.size(), 1u);
+  EXPECT_EQ(favorites->items[0].image_index, 1);
+  // The new column is writable, and the old rows work with the new calls.
+  ASSERT_TRUE(catalog->SetImageTier("alice", "a1", 0, "archive"));
+  auto left = catalog->RemoveImage("alice", "a1", 1);
+  ASSERT_TRUE(left) << Describe(left);
+  EXPECT_EQ(*left, 1);
+  a1 = catalog->GetGeneration("alice", "a1");
+  ASSERT_TRUE(a1);
+  ASSERT_EQ(a1->images.size(), 1u);
+  EXPECT_EQ(a1->images[0].access_tier, "archive");
+}
+
 // WAL: a reader keeps working from the last committed snapshot while another connection holds
 // the write lock in a long transaction.
 TEST(SqliteCatalogTest, ReadsSucceedDuringAnotherConnectionsLongWrite) {
