@@ -158,4 +158,15 @@ Status ValidatePutOptions(const PutOptions& options) {
   return ok;
 }
 
+Status ForEachListed(BlobStore& store, ListOptions options,
+                     const std::function<void(BlobProperties&)>& visit) {
+  do {
+    auto page = store.List(options);
+    if (!page) return Unexpected(page.error());
+    for (BlobProperties& item : page->items) visit(item);
+    options.continuation = std::move(page->continuation);
+  } while (!options.continuation.empty());
+  return Ok();
+}
+
 }  // namespace noisett::storage

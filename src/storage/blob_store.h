@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -97,6 +98,13 @@ struct ListPage {
   std::vector<BlobProperties> items;  // in name order (then version order)
   std::string continuation;           // empty when this was the last page
 };
+
+class BlobStore;
+
+// Every item of every page of a listing, in order (the pages' continuations followed).
+// Errors: the first failing page's.
+Status ForEachListed(BlobStore& store, ListOptions options,
+                     const std::function<void(BlobProperties&)>& visit);
 
 class BlobStore {
  public:

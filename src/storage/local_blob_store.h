@@ -92,8 +92,9 @@ class LocalBlobStore final : public BlobStore {
   // Permanently removes every blob soft-deleted at least `retention_days` ago, with all its
   // versions and files. Blobs past retention are already invisible (Undelete refuses them); this
   // reclaims the space. Safe to run while the store is in use. Returns what was purged (each
-  // blob's current version: name and size).
-  Result<std::vector<BlobProperties>> PurgeExpired();
+  // blob's current version, with the bytes of all its versions as size); a dry run returns what
+  // would be and removes nothing.
+  Result<std::vector<BlobProperties>> PurgeExpired(bool dry_run = false);
 
   // How often Get and GetProperties were answered from the read cache (for tests and metrics).
   ReadCacheStats read_cache_stats() const { return read_cache_.Stats(); }

@@ -146,7 +146,19 @@ void LocalBlobStore::CleanUpBlobDir(const std::string& name, int* removed) {
   if (keep.empty()) (void)RemoveBlobTree(name);
 }
 
-Result<std::vector<BlobProperties>> LocalBlobStore::PurgeExpired() {
+namespace {
+
+// What purging a blob reclaims: its current version's properties, with every version's bytes.
+BlobProperties Reclaimed(const std::string& name, const BlobRecord& record) {
+  BlobProperties gone = PropertiesOf(name, record, record.versions.size() - 1);
+  gone.size = 0;
+  for (const VersionRecord& v : record.versions) gone.size += v.size;
+  return gone;
+}
+
+}  // namespace
+
+Result<std::vector<BlobProperties>> LocalBlobStore::PurgeExpired(bool dry_run) {
   auto names = CollectBlobNames(blobs_.get(), "");
   if (!names) return Unexpected(names.error());
   std::vector<BlobProperties> purged;
@@ -157,7 +169,12 @@ Result<std::vector<BlobProperties>> LocalBlobStore::PurgeExpired() {
     auto text = local_fs::ReadWholeFile(dir->get(), kMetaFileName);
     if (!text) continue;
     auto record = ParseRecord(*text);
-    if (record && Expired(*record)) expired.push_back(name);
+    if (!record || !Expired(*record)) continue;
+    if (dry_run) {
+      purged.push_back(Reclaimed(name, *record));
+    } else {
+      expired.push_back(name);
+    }
   }
   if (expired.empty()) return purged;
   // Exclusive: no writer may be creating a file or directory on a path being removed.
@@ -174,11 +191,7 @@ Result<std::vector<BlobProperties>> LocalBlobStore::PurgeExpired() {
     if (!unlinked) return Unexpected(unlinked.error());
     auto removed = RemoveBlobTree(name);
     if (!removed) return Unexpected(removed.error());
-    // What was reclaimed: the current version's properties, with the size of every version.
-    BlobProperties gone = PropertiesOf(name, *record, record->versions.size() - 1);
-    gone.size = 0;
-    for (const VersionRecord& v : record->versions) gone.size += v.size;
-    purged.push_back(std::move(gone));
+    purged.push_back(Reclaimed(name, *record));
   }
   if (!purged.empty()) {
     LogInfo("storage: purged " + std::to_string(purged.size()) + " expired blob(s)");

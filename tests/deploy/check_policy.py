@@ -14,7 +14,11 @@ design document gives, since Azure itself only sees the file when setup.sh appli
   - previous versions are removed by a rule without a tag filter (they are not in the tag index);
   - the design's days: cool 30 < archive 90 <= every delete; delete by subscription_tier
     free 90 < basic 180 < pro 365; enterprise never deleted; archive guarded against re-archiving
-    a rehydrated blob.
+    a rehydrated blob;
+  - tags are subscription_tier == VALUE or blob_kind == image only; archive is limited to
+    blob_kind == image (images and thumbnails: an archived metadata.json could be neither read by
+    fsck and catalog.rebuild nor rewritten by an upload), and no other rule is (a delete must take
+    metadata.json with its images).
 
 Usage: check_policy.py POLICY.json [--container NAME]   exit 0 when it passes, 1 with the reasons
        check_policy.py POLICY.json --self-test          each known-bad mutation must be refused
@@ -36,6 +40,11 @@ CONDITIONS = {"daysAfterModificationGreaterThan", "daysAfterCreationGreaterThan"
 EXPECTED_DELETE_DAYS = {"free": 90, "basic": 180, "pro": 365}
 EXPECTED_COOL_DAYS = 30
 EXPECTED_ARCHIVE_DAYS = 90
+# The blob index tags Noisett writes (src/lifecycle/retention.h); blob_kind is on images and
+# thumbnails only, never on metadata.json.
+TIER_TAG = "subscription_tier"
+KIND_TAG = "blob_kind"
+IMAGE_KIND = {"name": KIND_TAG, "op": "==", "value": "image"}
 
 
 def check(policy, container):
@@ -83,10 +92,13 @@ def check(policy, container):
         tag_filters = filters.get("blobIndexMatch", [])
         if len(tag_filters) > 10:
             fail(f"{name}: more than 10 blobIndexMatch entries")
-        tier_value = None
+        tier_value, images_only = None, False
         for t in tag_filters:
-            if t.get("op") != "==" or t.get("name") != "subscription_tier":
-                fail(f"{name}: blobIndexMatch must be subscription_tier == VALUE, got {t}")
+            if t == IMAGE_KIND:
+                images_only = True
+            elif t.get("op") != "==" or t.get("name") != TIER_TAG:
+                fail(f"{name}: blobIndexMatch must be {TIER_TAG} == VALUE or"
+                     f" {KIND_TAG} == image, got {t}")
             else:
                 tier_value = t.get("value")
 
@@ -119,6 +131,11 @@ def check(policy, container):
             if "daysAfterLastTierChangeGreaterThan" not in base["tierToArchive"]:
                 fail(f"{name}: tierToArchive without daysAfterLastTierChangeGreaterThan re-archives"
                      " a blob as soon as it is rehydrated")
+            if not images_only:
+                fail(f"{name}: tierToArchive must be limited to {KIND_TAG} == image; an archived"
+                     " metadata.json cannot be read (fsck, catalog.rebuild) or rewritten (upload)")
+        elif images_only:
+            fail(f"{name}: only the tierToArchive rule filters on {KIND_TAG}")
         if "delete" in base:
             days = base["delete"].get("daysAfterModificationGreaterThan")
             for block in ("version", "snapshot"):
@@ -185,6 +202,13 @@ def mutations(policy, container):
                                     "prefixMatch": [container + "/generated/"],
                                     "blobIndexMatch": [{"name": "subscription_tier", "op": "==",
                                                         "value": "enterprise"}]}}}))
+    yield mutated("archive not limited to images", lambda p: rule(p, "tier-to-archive")
+                  ["definition"]["filters"].pop("blobIndexMatch"))
+    yield mutated("archive limited to another kind", lambda p: rule(p, "tier-to-archive")
+                  ["definition"]["filters"].update({"blobIndexMatch": [
+                      {"name": KIND_TAG, "op": "==", "value": "metadata"}]}))
+    yield mutated("free delete leaves metadata.json", lambda p: rule(p, "delete-free-tier")
+                  ["definition"]["filters"]["blobIndexMatch"].append(dict(IMAGE_KIND)))
     yield mutated("archive re-archives rehydrated blobs", lambda p: rule(p, "tier-to-archive")
                   ["definition"]["actions"]["baseBlob"]["tierToArchive"]
                   .pop("daysAfterLastTierChangeGreaterThan"))

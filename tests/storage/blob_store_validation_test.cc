@@ -99,13 +99,15 @@ TEST(ValidateTagsTest, RefusesBeyondLimits) {
 }
 
 TEST(AccessTierTest, NamesRoundTripCaseInsensitively) {
-  for (AccessTier tier : {AccessTier::kHot, AccessTier::kCool, AccessTier::kArchive}) {
+  for (AccessTier tier :
+       {AccessTier::kHot, AccessTier::kCool, AccessTier::kCold, AccessTier::kArchive}) {
     EXPECT_EQ(ParseAccessTier(AccessTierName(tier)), tier);
   }
   EXPECT_EQ(AccessTierName(AccessTier::kCool), "Cool");
   EXPECT_EQ(ParseAccessTier("hot"), AccessTier::kHot);
   EXPECT_EQ(ParseAccessTier("ARCHIVE"), AccessTier::kArchive);
-  EXPECT_EQ(ParseAccessTier("Cold"), std::nullopt);
+  EXPECT_EQ(ParseAccessTier("cold"), AccessTier::kCold);
+  EXPECT_EQ(ParseAccessTier("Colder"), std::nullopt);
   EXPECT_EQ(ParseAccessTier(""), std::nullopt);
   EXPECT_EQ(ParseAccessTier("Hott"), std::nullopt);
 }
