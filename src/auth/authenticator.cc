@@ -4,6 +4,8 @@
 #include <cctype>
 
 #include "auth/refusal.h"
+#include "core/metric_names.h"
+#include "core/metrics.h"
 
 namespace noisett::auth {
 namespace {
@@ -27,6 +29,17 @@ User AnonymousUser() {
   return user;
 }
 
+// noisett_token_validations_total{result}: "ok", "anonymous" or the refusal reason, so a burst
+// of expired or forged tokens shows on /metrics.
+Result<User> Counted(Result<User> result) {
+  std::string outcome = result ? (result->anonymous ? "anonymous" : "ok") : result.error().reason;
+  metrics::Global()
+      .GetCounter(metrics::names::kTokenValidations, metrics::names::kTokenValidationsHelp,
+                  {{"result", std::move(outcome)}})
+      .Inc();
+  return result;
+}
+
 }  // namespace
 
 Result<std::string_view> BearerToken(std::string_view authorization) {
@@ -48,23 +61,25 @@ Authenticator::Authenticator(AuthMode mode, std::unique_ptr<TokenValidator> vali
     : mode_(mode), validator_(std::move(validator)) {}
 
 Result<User> Authenticator::Authenticate(const Credentials& credentials) {
-  if (!credentials.authorization || credentials.authorization->empty()) {
-    // The migration mode of the design documents: opt-in per request, and only when the server
-    // runs with --auth optional.
-    if (mode_ == AuthMode::kOptional && credentials.x_auth_optional &&
-        EqualsIgnoreCase(*credentials.x_auth_optional, "true")) {
-      return AnonymousUser();
+  return Counted([&]() -> Result<User> {
+    if (!credentials.authorization || credentials.authorization->empty()) {
+      // The migration mode of the design documents: opt-in per request, and only when the
+      // server runs with --auth optional.
+      if (mode_ == AuthMode::kOptional && credentials.x_auth_optional &&
+          EqualsIgnoreCase(*credentials.x_auth_optional, "true")) {
+        return AnonymousUser();
+      }
+      return Unexpected(Refusal(reason::kMissing, "no bearer token"));
     }
-    return Unexpected(Refusal(reason::kMissing, "no bearer token"));
-  }
-  auto token = BearerToken(*credentials.authorization);
-  if (!token) return Unexpected(token.error());
-  return validator_->Validate(*token);
+    auto token = BearerToken(*credentials.authorization);
+    if (!token) return Unexpected(token.error());
+    return validator_->Validate(*token);
+  }());
 }
 
 Result<User> Authenticator::AuthenticateToken(std::string_view token) {
-  if (token.empty()) return Unexpected(Refusal(reason::kMissing, "no token given"));
-  return validator_->Validate(token);
+  if (token.empty()) return Counted(Unexpected(Refusal(reason::kMissing, "no token given")));
+  return Counted(validator_->Validate(token));
 }
 
 Status RequireAdmin(const User& user) {

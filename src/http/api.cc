@@ -7,6 +7,7 @@
 
 #include "auth/refusal.h"
 #include "http/blob_handler.h"
+#include "http/metrics_endpoint.h"
 #include "http/multipart.h"
 
 namespace noisett::http {
@@ -124,6 +125,17 @@ class Api final {
     if (ok) return JsonResponse(200, Json{{"status", "ready"}});
     // Whatever the cause, a backend that does not answer makes this instance not ready.
     return ErrorResponse(503, ok.error().reason, ok.error().message);
+  }
+
+  // The same text as the plain metrics listener, but only for an admin: counts of other
+  // people's activity are not every user's business.
+  HttpResponse Metrics(const HttpRequest& request) const {
+    auto user = Authenticate(request);
+    if (!user) return Failure(user.error());
+    if (auto admin = auth::RequireAdmin(*user); !admin) return Failure(admin.error());
+    HttpResponse res = MetricsResponse(*deps_.metrics);
+    res.user = user->user_id;
+    return res;
   }
 
   HttpResponse Blob(const HttpRequest& request, const RouteParams& params) const {
@@ -253,6 +265,9 @@ std::shared_ptr<Router> MakeApiRouter(const ApiDeps& deps) {
       /*offload=*/false);
   router->Add("GET", "/readyz",
               [api](const HttpRequest&, const RouteParams&) { return api->Ready(); });
+  router->Add("GET", "/metrics",
+              [api](const HttpRequest& q, const RouteParams&) { return api->Metrics(q); });
+  InitServerMetrics(*deps.metrics);
   // Blob reads run on the I/O thread: the local store answers from the page cache in a few
   // syscalls, and two thread hops per request cost more than that (bench/serve.sh). A store
   // whose reads wait on a network is never behind this route: its links point at the store.

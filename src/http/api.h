@@ -18,6 +18,7 @@
 //                                               body = image, args in the query)
 //   GET    /healthz                             always 200 while the process serves
 //   GET    /readyz                              200 when store and catalog answer, else 503
+//   GET    /metrics                             Prometheus text format; admin token (401, 403)
 //   GET|HEAD /blobs/{container}/{path}          blob_handler.h (a signed link, no token); only
 //                                               with local links (Azure links point at Azure)
 #pragma once
@@ -28,6 +29,7 @@
 
 #include "auth/authenticator.h"
 #include "core/clock.h"
+#include "core/metrics.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "service/service.h"
@@ -43,6 +45,7 @@ struct ApiDeps {
   storage::BlobStore& blobs;
   std::string container;
   const Clock& clock;
+  metrics::Registry* metrics = &metrics::Global();  // what GET /metrics shows
 };
 
 // The routes above. `deps` references must outlive the router.

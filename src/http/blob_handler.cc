@@ -6,6 +6,8 @@
 #include <limits>
 #include <optional>
 
+#include "http/request_metrics.h"
+
 namespace noisett::http {
 namespace {
 
@@ -150,6 +152,15 @@ HttpResponse Body(const BlobHandlerDeps& deps, const HttpRequest& request, const
   return res;
 }
 
+// Blob bytes sent through a link are the egress a CDN or Azure bills: the server counts the
+// body of a 200 or 206 once it is written (HEAD and 304 carry none).
+HttpResponse AsEgress(const Target& target, HttpResponse res) {
+  if (res.status == 200 || res.status == 206) {
+    res.egress_kind = std::string(EgressKindOf(target.path));
+  }
+  return res;
+}
+
 }  // namespace
 
 HttpResponse ServeBlob(const BlobHandlerDeps& deps, const HttpRequest& request,
@@ -163,7 +174,9 @@ HttpResponse ServeBlob(const BlobHandlerDeps& deps, const HttpRequest& request,
   if (target->container != deps.container) {
     return ErrorResponse(404, "ContainerNotFound", "no such container");
   }
-  if (IsPlainGet(request)) return WholeBody(deps, request, *target, *expires_at, now);
+  if (IsPlainGet(request)) {
+    return AsEgress(*target, WholeBody(deps, request, *target, *expires_at, now));
+  }
   auto props = deps.blobs.GetProperties(target->path);
   if (!props) return ErrorResponse(props.error());
   if (auto inm = request.headers.Get("If-None-Match");
@@ -173,7 +186,7 @@ HttpResponse ServeBlob(const BlobHandlerDeps& deps, const HttpRequest& request,
     AddCacheHeaders(&res, *props, *expires_at, now);
     return res;
   }
-  return Body(deps, request, *target, *props, *expires_at, now);
+  return AsEgress(*target, Body(deps, request, *target, *props, *expires_at, now));
 }
 
 RangeDecision DecideRange(std::string_view header, uint64_t size) {

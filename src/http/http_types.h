@@ -59,6 +59,9 @@ struct HttpResponse {
   std::string route;
   std::string user;
   std::string error_reason;
+  // For the egress counter: the blob route names the kind ("image", "thumbnail", "other") of a
+  // body served through a signed link; the server counts the bytes once they are written.
+  std::string egress_kind;
 };
 
 // The decoded segments of a path. "/api/history/01J" -> {"api","history","01J"}. Each segment is

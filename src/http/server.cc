@@ -19,6 +19,7 @@
 
 #include "core/log.h"
 #include "http/access_log.h"
+#include "http/request_metrics.h"
 #include "http/response_head.h"
 
 namespace noisett::http {
@@ -242,6 +243,7 @@ class Session final : public std::enable_shared_from_this<Session> {
     route_ = std::move(res.route);
     user_ = std::move(res.user);
     error_ = std::move(res.error_reason);
+    egress_kind_ = std::move(res.egress_kind);
     HeadOptions head;
     head.version = version_ == 10 ? 10 : 11;
     head.keep_alive = keep_alive_;
@@ -259,6 +261,7 @@ class Session final : public std::enable_shared_from_this<Session> {
   }
 
   void OnWrite(beast::error_code ec) {
+    RecordMetrics(ec);
     LogRequest();
     if (ec) return Close();
     if (linger_) return LingerThenClose();
@@ -267,6 +270,14 @@ class Session final : public std::enable_shared_from_this<Session> {
     request_ = HttpRequest{};
     if (buffer_.capacity() > kLargeBodyBytes) buffer_.shrink_to_fit();
     WaitForRequest();
+  }
+
+  void RecordMetrics(beast::error_code ec) {
+    const double seconds = std::chrono::duration<double>(Clock::now() - started_).count();
+    RecordRequest(request_.method, route_, status_, seconds);
+    // Egress is what reached the socket: a write that failed counts nothing.
+    if (!ec && !egress_kind_.empty()) RecordEgress(egress_kind_, bytes_out_);
+    egress_kind_.clear();
   }
 
   void LogRequest() {
@@ -330,7 +341,7 @@ class Session final : public std::enable_shared_from_this<Session> {
   Clock::time_point started_ = Clock::now();
   int status_ = 0;
   uint64_t bytes_out_ = 0;
-  std::string route_, user_, error_;
+  std::string route_, user_, error_, egress_kind_;
   std::array<char, 16 * 1024> discard_{};
 };
 

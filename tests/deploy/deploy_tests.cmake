@@ -1,4 +1,4 @@
-# The deployment files (deploy/azure) and the Azure benchmark driver script, checked without Azure:
+# The deployment files (deploy/azure, deploy/prometheus) and the Azure benchmark driver script, checked without Azure:
 #   deploy_setup_syntax    bash -n of setup.sh;
 #   deploy_shellcheck      shellcheck of setup.sh, this suite's test script and every script in
 #                          scripts/ and bench/;
@@ -6,7 +6,8 @@
 #                          plus a self-test that each known-bad mutation of it is refused;
 #   deploy_setup_dry_run   setup.sh --dry-run prints the expected az commands (security flags, the
 #                          two least-privilege roles), refuses bad settings, and against a fake
-#                          `az` creates everything once and nothing twice.
+#                          `az` creates everything once and nothing twice;
+#   deploy_prometheus_*    the alert rules (deploy/prometheus) through promtool.
 # Plain commands, no build step. shellcheck and python3 come from scripts/setup.sh; a missing one
 # fails its test with that message (never skipped).
 set(NOISETT_DEPLOY_DIR ${PROJECT_SOURCE_DIR}/deploy/azure)
@@ -38,5 +39,23 @@ add_test(NAME deploy_lifecycle_policy
 
 add_test(NAME deploy_setup_dry_run COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/setup_dry_run_test.sh)
 
+# Prometheus alert rules (deploy/prometheus/alerts.yml): promtool's syntax and lint check, and
+# its unit tests (alerts_test.yml: each alert fires over its threshold for its `for:` time and not
+# just under it). promtool comes from the Debian package prometheus (scripts/setup.sh); missing,
+# the tests fail saying so.
+find_program(NOISETT_PROMTOOL promtool)
+if(NOT NOISETT_PROMTOOL)
+  set(NOISETT_PROMTOOL_MISSING
+    bash -c "echo 'promtool not found: apt-get install prometheus (scripts/setup.sh)' >&2; exit 1")
+  add_test(NAME deploy_prometheus_rules COMMAND ${NOISETT_PROMTOOL_MISSING})
+  add_test(NAME deploy_prometheus_alerts_test COMMAND ${NOISETT_PROMTOOL_MISSING})
+else()
+  add_test(NAME deploy_prometheus_rules
+    COMMAND ${NOISETT_PROMTOOL} check rules ${PROJECT_SOURCE_DIR}/deploy/prometheus/alerts.yml)
+  add_test(NAME deploy_prometheus_alerts_test
+    COMMAND ${NOISETT_PROMTOOL} test rules ${CMAKE_CURRENT_LIST_DIR}/alerts_test.yml)
+endif()
+
 set_tests_properties(deploy_setup_syntax deploy_shellcheck deploy_lifecycle_policy
-  deploy_setup_dry_run PROPERTIES LABELS deploy TIMEOUT 60)
+  deploy_setup_dry_run deploy_prometheus_rules deploy_prometheus_alerts_test
+  PROPERTIES LABELS deploy TIMEOUT 60)

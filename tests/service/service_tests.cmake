@@ -61,3 +61,6 @@ target_link_libraries(noisett_fsck_e2e_test PRIVATE
   noisett_test_images noisett_test_azurite noisett_test_http_support nlohmann_json::nlohmann_json)
 target_compile_definitions(noisett_fsck_e2e_test PRIVATE NOISETT_BIN="$<TARGET_FILE:noisett>")
 add_dependencies(noisett_fsck_e2e_test noisett)
+
+# GET /metrics end to end (issue 8), maintained beside this file.
+include(${CMAKE_CURRENT_LIST_DIR}/metrics_tests.cmake OPTIONAL)

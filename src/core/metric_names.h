@@ -1,0 +1,45 @@
+// The names (and help texts) of Noisett's metrics on GET /metrics, in one place: the code that
+// counts, cost.estimate that reads them back, deploy/prometheus/alerts.yml and the tests all
+// spell them the same way. Prometheus conventions: snake_case, a noisett_ prefix, base units
+// (bytes, seconds), _total on counters.
+#pragma once
+
+#include <string_view>
+
+namespace noisett::metrics::names {
+
+// Gauges {tier="hot|cool|cold|archive"}, from a store scan at scrape time (every version and
+// soft-deleted blob included, as Azure bills them).
+inline constexpr std::string_view kUsedCapacity = "noisett_blob_used_capacity_bytes";
+inline constexpr std::string_view kUsedCapacityHelp =
+    "Bytes stored per access tier (every version and soft-deleted blob included)";
+inline constexpr std::string_view kBlobs = "noisett_blobs";
+inline constexpr std::string_view kBlobsHelp = "Blobs stored per access tier (versions included)";
+// Counter: capacity scans that failed (the gauges then keep their previous values).
+inline constexpr std::string_view kCapacityScanErrors = "noisett_capacity_scan_errors_total";
+inline constexpr std::string_view kCapacityScanErrorsHelp =
+    "Store scans for the capacity gauges that failed";
+// Counter {op, result}: result "ok" or the store's error reason ("BlobNotFound", ...).
+inline constexpr std::string_view kBlobOperations = "noisett_blob_operations_total";
+inline constexpr std::string_view kBlobOperationsHelp = "Blob store operations by kind and result";
+// Counter {kind="image|thumbnail|other"}: body bytes sent for signed-link reads.
+inline constexpr std::string_view kEgressBytes = "noisett_egress_bytes_total";
+inline constexpr std::string_view kEgressBytesHelp = "Body bytes served for signed-link reads";
+// Histogram {method, route, status_class}: route is the router's pattern, "other" when none.
+inline constexpr std::string_view kRequestDuration = "noisett_http_request_duration_seconds";
+inline constexpr std::string_view kRequestDurationHelp =
+    "HTTP request duration, from the first byte read to the last byte written";
+// Counter {result}: "ok", "anonymous" or the refusal reason ("expired", "bad_signature", ...).
+inline constexpr std::string_view kTokenValidations = "noisett_token_validations_total";
+inline constexpr std::string_view kTokenValidationsHelp = "Bearer token checks by result";
+// Histogram: one image through decode, resize, encode (upload).
+inline constexpr std::string_view kPipelineDuration = "noisett_image_pipeline_duration_seconds";
+inline constexpr std::string_view kPipelineDurationHelp = "Image pipeline duration per upload";
+// Counters {action}: what the lifecycle sweep did (tier_to_cool, delete, ...), and the bytes.
+inline constexpr std::string_view kLifecycleActions = "noisett_lifecycle_actions_total";
+inline constexpr std::string_view kLifecycleActionsHelp = "Blobs the lifecycle sweep acted on";
+inline constexpr std::string_view kLifecycleBytes = "noisett_lifecycle_bytes_total";
+inline constexpr std::string_view kLifecycleBytesHelp =
+    "Bytes of the blobs the lifecycle sweep acted on";
+
+}  // namespace noisett::metrics::names
