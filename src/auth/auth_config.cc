@@ -120,6 +120,7 @@ Result<ResolvedAuth> ResolveAuthConfig(const AuthConfig& config) {
   out.validator.algs = config.algs;
   out.validator.policy.leeway_s = config.leeway_s;
   out.validator.policy.required_scope = config.required_scope;
+  out.validator.policy.tier_claim = config.tier_claim;
   if (config.mode == AuthMode::kDev) {
     if (auto s = ResolveDev(config, out); !s) return Unexpected(s.error());
   } else {

@@ -41,6 +41,7 @@ struct AuthConfig {
   std::vector<Alg> algs{Alg::kRS256};
   int64_t leeway_s = 60;
   std::string required_scope;
+  std::string tier_claim;  // NOISETT_TIER_CLAIM: a claim naming the user's subscription tier
   std::string jwks_url;
   std::string jwks_file;
   JwksCacheOptions cache;

@@ -74,6 +74,10 @@ Result<User> BuildUser(const TokenClaims& claims, const ClaimPolicy& policy) {
   }
   user.roles = claims.roles;
   user.token_version = claims.ver.value_or("");
+  if (!policy.tier_claim.empty()) {
+    auto tier = claims.other_strings.find(policy.tier_claim);
+    if (tier != claims.other_strings.end()) user.subscription_tier = tier->second;
+  }
   user.name = claims.name.value_or("");
   // v2 names the user in preferred_username; v1 in upn (work accounts) or unique_name.
   user.email = claims.preferred_username ? *claims.preferred_username

@@ -21,6 +21,8 @@ struct ClaimPolicy {
   std::string tenant_id;               // when set, `tid` must equal it
   std::string required_scope;          // when set, `scp` must contain it
   int64_t leeway_s = 60;
+  // When set, the string claim of this name becomes User::subscription_tier (NOISETT_TIER_CLAIM).
+  std::string tier_claim;
 };
 
 struct ValidatedClaims {

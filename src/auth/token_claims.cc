@@ -62,7 +62,8 @@ Status ReadMember(FlatJsonMember& m, TokenClaims& claims) {
     }
     return Ok();
   }
-  return Ok();  // a claim we do not read
+  if (m.kind == Kind::kString) claims.other_strings[m.key] = std::move(m.string);
+  return Ok();  // a claim we do not read by name
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // values against a policy is claims.h's job.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +18,8 @@ struct TokenClaims {
   std::optional<std::string> iss, tid, oid, scp, ver, name, preferred_username, upn, unique_name;
   std::vector<std::string> aud;  // a single-string aud becomes one element
   std::vector<std::string> roles;
+  // Every other claim whose value is a string, by name (a configured tier claim is read here).
+  std::map<std::string, std::string> other_strings;
 
   bool operator==(const TokenClaims&) const = default;
 };

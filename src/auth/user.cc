@@ -21,6 +21,7 @@ std::string UserToJson(const User& user) {
       {"name", user.name},       {"roles", user.roles},         {"scopes", user.scopes},
       {"admin", user.is_admin()}, {"anonymous", user.anonymous},
       {"token_version", user.token_version}};
+  if (!user.subscription_tier.empty()) j["subscription_tier"] = user.subscription_tier;
   return j.dump();
 }
 

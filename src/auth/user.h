@@ -21,6 +21,9 @@ struct User {
   std::vector<std::string> roles;
   std::vector<std::string> scopes;  // from the space-separated `scp`
   std::string token_version;  // `ver`: "1.0", "2.0", or empty when absent
+  // The configured tier claim's value as the token says it (NOISETT_TIER_CLAIM), unchecked: the
+  // service accepts only a known subscription tier. Empty: no claim, the catalog's tier holds.
+  std::string subscription_tier;
   bool anonymous = false;
 
   bool is_admin() const;

@@ -2,6 +2,7 @@
 // user. The HTTP API and the CLI dispatch to the same registry, so both doors behave alike.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
@@ -18,6 +19,9 @@ namespace noisett::service {
 struct CommandInput {
   nlohmann::json args = nlohmann::json::object();
   std::string_view body;  // raw bytes for commands that take a file (images.upload)
+  // Long commands (lifecycle.run, users.set_tier) report (done, total) here; the CLI draws a
+  // bar, HTTP leaves it empty.
+  std::function<void(int64_t, int64_t)> progress = {};
 };
 
 struct CommandContext {

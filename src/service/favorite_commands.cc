@@ -47,13 +47,15 @@ Result<nlohmann::json> List(ServiceDeps& deps, const CommandContext& ctx, const 
       if (image.index != favorite.image_index) continue;
       auto links = ImageJson(deps, image, deps.config.list_link_ttl_s);
       if (!links) return links;
-      items.push_back({{"job_id", favorite.job_id},
-                       {"image_index", favorite.image_index},
-                       {"url", (*links)["url"]},
-                       {"cdn_url", (*links)["cdn_url"]},
-                       {"thumbnail_url", (*links)["thumbnail_url"]},
-                       {"prompt", favorite.prompt},
-                       {"created_at", IsoTime(favorite.created_at)}});
+      nlohmann::json item = {{"job_id", favorite.job_id},
+                             {"image_index", favorite.image_index},
+                             {"url", (*links)["url"]},
+                             {"cdn_url", (*links)["cdn_url"]},
+                             {"thumbnail_url", (*links)["thumbnail_url"]},
+                             {"prompt", favorite.prompt},
+                             {"created_at", IsoTime(favorite.created_at)}};
+      AddTierFields(image, item);
+      items.push_back(std::move(item));
     }
   }
   return nlohmann::json{{"favorites", std::move(items)},

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "core/blob_paths.h"
+#include "lifecycle/retention.h"
 #include "service/job_metadata.h"
 #include "service/rebuild.h"
 
@@ -121,7 +122,10 @@ void CheckMetadata(Fsck& c, const catalog::Generation& row, const StoredBlob& me
       storage::PutOptions put;
       put.content_type = "application/json";
       put.cache_control = "no-cache";
-      if (!meta.tier_tag.empty()) put.tags = {{"subscription_tier", meta.tier_tag}};
+      // subscription_tier only: metadata.json never gets blob_kind (lifecycle/retention.h).
+      if (!meta.tier_tag.empty()) {
+        put.tags = {{std::string(lifecycle::kSubscriptionTierTag), meta.tier_tag}};
+      }
       auto written = c.blobs.Put(meta.name, MetadataJson(*fresh), put);
       f.repaired = written.has_value();
       f.action = f.repaired ? "rewrote metadata.json from the catalog row"

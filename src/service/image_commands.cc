@@ -3,6 +3,7 @@
 
 #include "service/args.h"
 #include "service/job_json.h"
+#include "service/lifecycle_observer.h"
 #include "service/service.h"
 #include "service/upload.h"
 
@@ -10,6 +11,21 @@ namespace noisett::service {
 namespace {
 
 constexpr int64_t kMaxLinkHours = 168;  // 7 days, as Azure user delegation SAS and S3 allow
+
+// The tier the blob is in now: the link is handed out either way, but an archived blob answers
+// 409 BlobArchived until images.rehydrate brings it back, so the caller is told. The store is
+// asked (on Azure, Azure moves tiers without telling the catalog); what it says about the image
+// itself is recorded. If the store cannot say, the catalog's last view stands.
+std::string SeenTier(ServiceDeps& deps, const CommandContext& ctx, const std::string& job_id,
+                     const catalog::ImageRecord& image, const std::string& path) {
+  auto props = deps.blobs.GetProperties(path);
+  if (!props) return image.access_tier;
+  const std::string tier = CatalogTierName(props->tier);
+  if (path == image.blob_path && tier != image.access_tier) {
+    (void)deps.catalog.SetImageTier(ctx.user.user_id, job_id, image.index, tier);
+  }
+  return tier;
+}
 
 Result<nlohmann::json> Url(ServiceDeps& deps, const CommandContext& ctx, const CommandInput& in) {
   if (auto ok = OnlyFields(in.args, {"job_id", "image_index", "thumbnail", "expiry_hours"}); !ok) {
@@ -27,14 +43,18 @@ Result<nlohmann::json> Url(ServiceDeps& deps, const CommandContext& ctx, const C
   if (!job) return Unexpected(job.error());
   for (const catalog::ImageRecord& image : job->images) {
     if (image.index != *index) continue;
-    auto links = BlobLinks(deps, *thumbnail ? image.thumbnail_path : image.blob_path, *hours * 3600);
+    const std::string& path = *thumbnail ? image.thumbnail_path : image.blob_path;
+    auto links = BlobLinks(deps, path, *hours * 3600);
     if (!links) return links;
+    const std::string tier = SeenTier(deps, ctx, *job_id, image, path);
     return nlohmann::json{{"sas_url", (*links)["url"]},
                           {"cdn_url", (*links)["cdn_url"]},
                           {"expires_at", (*links)["expires_at"]},
                           {"job_id", *job_id},
                           {"image_index", *index},
-                          {"thumbnail", *thumbnail}};
+                          {"thumbnail", *thumbnail},
+                          {"access_tier", tier},
+                          {"archived", tier == "archive"}};
   }
   return Unexpected(MakeError(ErrorCode::kNotFound, "image_not_found",
                               "the job has no image with this index"));
@@ -59,15 +79,18 @@ Result<nlohmann::json> List(ServiceDeps& deps, const CommandContext& ctx, const 
     auto links = BlobLinks(deps, path, deps.config.list_link_ttl_s);
     if (!links) return Unexpected(links.error());
     const uint64_t bytes = thumb ? image.thumbnail_bytes : image.bytes;
-    items.push_back({{"name", path},
-                     {"url", (*links)["url"]},
-                     {"cdn_url", (*links)["cdn_url"]},
-                     {"size_mb", std::round(double(bytes) / (1024.0 * 1024.0) * 100.0) / 100.0},
-                     {"bytes", bytes},
-                     {"created_at", IsoTime(job.created_at)},
-                     {"job_id", job.job_id},
-                     {"image_index", image.index},
-                     {"thumbnail", thumb}});
+    nlohmann::json item = {
+        {"name", path},
+        {"url", (*links)["url"]},
+        {"cdn_url", (*links)["cdn_url"]},
+        {"size_mb", std::round(double(bytes) / (1024.0 * 1024.0) * 100.0) / 100.0},
+        {"bytes", bytes},
+        {"created_at", IsoTime(job.created_at)},
+        {"job_id", job.job_id},
+        {"image_index", image.index},
+        {"thumbnail", thumb}};
+    AddTierFields(image, item);
+    items.push_back(std::move(item));
     return Ok();
   };
   for (const catalog::Generation& job : page->items) {

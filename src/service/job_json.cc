@@ -31,13 +31,18 @@ Result<nlohmann::json> BlobLinks(const ServiceDeps& deps, const std::string& blo
       {"url", link->url}, {"cdn_url", cdn}, {"expires_at", IsoTime(link->expires_at)}};
 }
 
+void AddTierFields(const catalog::ImageRecord& image, nlohmann::json& out) {
+  out["access_tier"] = image.access_tier;
+  out["archived"] = image.access_tier == "archive";
+}
+
 Result<nlohmann::json> ImageJson(const ServiceDeps& deps, const catalog::ImageRecord& image,
                                  int64_t ttl_s) {
   auto full = BlobLinks(deps, image.blob_path, ttl_s);
   if (!full) return full;
   auto thumb = BlobLinks(deps, image.thumbnail_path, ttl_s);
   if (!thumb) return thumb;
-  return nlohmann::json{{"index", image.index},
+  nlohmann::json out = {{"index", image.index},
                         {"seed", image.seed},
                         {"width", image.width},
                         {"height", image.height},
@@ -49,6 +54,8 @@ Result<nlohmann::json> ImageJson(const ServiceDeps& deps, const catalog::ImageRe
                         {"thumbnail_url", (*thumb)["url"]},
                         {"thumbnail_cdn_url", (*thumb)["cdn_url"]},
                         {"expires_at", (*full)["expires_at"]}};
+  AddTierFields(image, out);
+  return out;
 }
 
 Result<nlohmann::json> GenerationJson(const ServiceDeps& deps, const catalog::Generation& job,

@@ -16,8 +16,13 @@ namespace noisett::service {
 Result<nlohmann::json> BlobLinks(const ServiceDeps& deps, const std::string& blob_path,
                                  int64_t ttl_s);
 
+// Adds {"access_tier": the catalog's tier, "archived": access_tier == "archive"} to `out`: every
+// image in history, favorites and images.list says whether its links will answer (an archived
+// blob is 409 until images.rehydrate brings it back).
+void AddTierFields(const catalog::ImageRecord& image, nlohmann::json& out);
+
 // {index, seed, width, height, bytes, thumbnail_bytes, content_type, url, cdn_url,
-//  thumbnail_url, thumbnail_cdn_url, expires_at}
+//  thumbnail_url, thumbnail_cdn_url, expires_at, access_tier, archived}
 Result<nlohmann::json> ImageJson(const ServiceDeps& deps, const catalog::ImageRecord& image,
                                  int64_t ttl_s);
 

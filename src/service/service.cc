@@ -8,6 +8,9 @@ Service::Service(ServiceDeps deps) : deps_(std::move(deps)) {
   RegisterHistoryCommands(registry_, deps_);
   RegisterFavoriteCommands(registry_, deps_);
   RegisterMetricsCommands(registry_, deps_);
+  RegisterLifecycleCommands(registry_, deps_);
+  RegisterCostCommands(registry_, deps_);
+  RegisterUserCommands(registry_, deps_);
 }
 
 Result<nlohmann::json> Service::Run(std::string_view command, const auth::User& user,

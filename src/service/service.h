@@ -3,11 +3,15 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "catalog/catalog.h"
 #include "core/clock.h"
 #include "image/image_types.h"
+#include "lifecycle/policy.h"
+#include "lifecycle/retention.h"
 #include "service/command.h"
 #include "storage/blob_store.h"
 #include "storage/link_signer.h"
@@ -20,6 +24,9 @@ struct ServiceConfig {
   int64_t list_link_ttl_s = 24 * 3600;        // links inside history / favorites responses
   int64_t soft_delete_days = 7;               // NOISETT_SOFT_DELETE_DAYS: restore window
   image::OptimizeOptions optimize;            // quality, sizes, upload limits
+  std::string default_tier = "free";          // NOISETT_DEFAULT_TIER: a new user's subscription
+  lifecycle::Policy policy;                   // lifecycle.run applies it, lifecycle.export prints it
+  lifecycle::RetentionConfig retention;       // NOISETT_RETENTION_DAYS: cost.estimate's projection
 };
 
 // What every command needs. References outlive the Service.
@@ -29,6 +36,11 @@ struct ServiceDeps {
   storage::LinkSigner& links;
   const Clock& clock;
   ServiceConfig config;
+  // Purges soft-deleted blobs past the store's window (LocalBlobStore::PurgeExpired). Set only
+  // when Noisett applies the lifecycle policy itself (the local store); empty on Azure, where
+  // Azure applies it and lifecycle.run refuses.
+  // With dry_run, only says what it would purge.
+  std::function<Result<std::vector<storage::BlobProperties>>(bool dry_run)> purge_expired = {};
 };
 
 class Service {
@@ -53,5 +65,8 @@ void RegisterImageCommands(CommandRegistry& registry, ServiceDeps& deps);
 void RegisterHistoryCommands(CommandRegistry& registry, ServiceDeps& deps);
 void RegisterFavoriteCommands(CommandRegistry& registry, ServiceDeps& deps);
 void RegisterMetricsCommands(CommandRegistry& registry, ServiceDeps& deps);
+void RegisterLifecycleCommands(CommandRegistry& registry, ServiceDeps& deps);
+void RegisterCostCommands(CommandRegistry& registry, ServiceDeps& deps);
+void RegisterUserCommands(CommandRegistry& registry, ServiceDeps& deps);
 
 }  // namespace noisett::service

@@ -6,6 +6,7 @@
 
 #include "catalog/catalog.h"
 #include "core/ids.h"
+#include "lifecycle/retention.h"
 #include "service/job_metadata.h"
 
 namespace noisett::service {
@@ -41,7 +42,8 @@ StoredBlob FromProperties(storage::BlobProperties& p, std::string_view file) {
   b.last_modified = p.last_modified;
   b.deleted = p.deleted;
   b.deleted_at = p.deleted_at;
-  if (auto tier = p.tags.find("subscription_tier"); tier != p.tags.end()) {
+  // Other tags (blob_kind on images) do not matter here.
+  if (auto tier = p.tags.find(std::string(lifecycle::kSubscriptionTierTag)); tier != p.tags.end()) {
     b.tier_tag = tier->second;
   }
   return b;

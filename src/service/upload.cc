@@ -1,5 +1,6 @@
 // The upload path.
 #include "service/upload.h"
+#include "service/user_tier.h"
 
 #include <algorithm>
 #include <chrono>
@@ -9,8 +10,11 @@
 #include "core/blob_paths.h"
 #include "core/ids.h"
 #include "core/log.h"
+#include "core/metric_names.h"
+#include "core/metrics.h"
 #include "image/metadata_json.h"
 #include "image/pipeline.h"
+#include "lifecycle/retention.h"
 #include "service/args.h"
 #include "service/job_json.h"
 #include "service/job_metadata.h"
@@ -125,11 +129,6 @@ Status PutAll(ServiceDeps& deps, const std::vector<BlobWrite>& writes,
   return outcome;
 }
 
-std::string SubscriptionTier(ServiceDeps& deps, const auth::User& user) {
-  (void)deps.catalog.UpsertUser({user.user_id, user.email, user.name, "free", deps.clock.NowSeconds()});
-  auto row = deps.catalog.GetUser(user.user_id);
-  return row ? row->subscription_tier : "free";
-}
 
 // What one upload writes, whichever job it joins.
 struct UploadPlan {
@@ -249,7 +248,12 @@ Result<nlohmann::json> Upload(ServiceDeps& deps, const CommandContext& ctx,
                               const CommandInput& in) {
   auto args = ReadArgs(deps, in);
   if (!args) return Unexpected(args.error());
+  const auto pipeline_start = std::chrono::steady_clock::now();
   auto web = image::OptimizeForWeb(image::AsBytes(in.body), deps.config.optimize);
+  metrics::Global()
+      .GetHistogram(metrics::names::kPipelineDuration, metrics::names::kPipelineDurationHelp)
+      .Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - pipeline_start)
+                   .count());
   if (!web) return Unexpected(web.error());
   const int64_t now = deps.clock.NowSeconds();
   auto job = TargetJob(deps, ctx, *args, now);
@@ -259,10 +263,15 @@ Result<nlohmann::json> Upload(ServiceDeps& deps, const CommandContext& ctx,
   UploadPlan up{ctx, *web, args->seed, {}, {}};
   up.image_options.content_type = std::string(image::ContentType(web->optimized.format));
   up.image_options.cache_control = kImageCacheControl;
-  up.image_options.tags = {{"subscription_tier", SubscriptionTier(deps, ctx.user)}};
-  up.metadata_options = up.image_options;
+  const std::string tier = SubscriptionTierFor(deps, ctx.user);
+  // Only images and thumbnails are tagged blob_kind=image, the tier-to-archive rule's filter:
+  // metadata.json must stay readable and rewritable (lifecycle/retention.h).
+  up.image_options.tags = {{std::string(lifecycle::kSubscriptionTierTag), tier},
+                           {std::string(lifecycle::kBlobKindTag),
+                            std::string(lifecycle::kBlobKindImage)}};
   up.metadata_options.content_type = "application/json";
   up.metadata_options.cache_control = "no-cache";
+  up.metadata_options.tags = {{std::string(lifecycle::kSubscriptionTierTag), tier}};
   auto stored = new_job ? StoreNewJob(deps, up, *job) : StoreIntoJob(deps, up, *job);
   if (!stored) return Unexpected(stored.error());
   const catalog::ImageRecord& record = *stored;

@@ -68,6 +68,23 @@ TEST(CheckClaimsTest, GoodV2ClaimsPass) {
   EXPECT_EQ(v.user.tenant_id, kTenant);
 }
 
+TEST(CheckClaimsTest, TheConfiguredTierClaimBecomesTheUsersTierAndNothingElseDoes) {
+  ClaimPolicy policy = Policy();
+  EXPECT_EQ(ExpectValid(With("extension_tier", "pro"), policy).user.subscription_tier, "")
+      << "no tier claim configured: ignored";
+  policy.tier_claim = "extension_tier";
+  EXPECT_EQ(ExpectValid(With("extension_tier", "pro"), policy).user.subscription_tier, "pro");
+  EXPECT_EQ(ExpectValid(Claims(), policy).user.subscription_tier, "") << "claim absent";
+  // Not a string: not a tier (and not a refusal: the catalog's tier holds).
+  EXPECT_EQ(ExpectValid(With("extension_tier", 3), policy).user.subscription_tier, "");
+  EXPECT_EQ(ExpectValid(With("extension_tier", json::array({"pro"})), policy)
+                .user.subscription_tier,
+            "");
+  // A registered claim cannot be named to smuggle a value in as the tier.
+  policy.tier_claim = "oid";
+  EXPECT_EQ(ExpectValid(Claims(), policy).user.subscription_tier, "");
+}
+
 // --- time ---
 
 TEST(CheckClaimsTest, ExpiredTokensAreRefused) {

@@ -1,0 +1,92 @@
+// A lifecycle pass with the catalog observer.
+#include "service/lifecycle_run.h"
+
+#include <mutex>
+
+#include "core/metric_names.h"
+#include "core/metrics.h"
+#include "service/lifecycle_observer.h"
+
+namespace noisett::service {
+namespace {
+
+// Two passes at once would act on the same blobs twice (and the observer would see halves).
+std::mutex& PassMutex() {
+  static std::mutex mu;
+  return mu;
+}
+
+// "tierToCool" -> "tier_to_cool": Prometheus label values in the metrics' snake_case.
+std::string SnakeCase(std::string_view camel) {
+  std::string out;
+  for (char c : camel) {
+    if (c >= 'A' && c <= 'Z') {
+      out += '_';
+      out += char(c - 'A' + 'a');
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+void CountActions(const lifecycle::SweepSummary& summary) {
+  namespace names = metrics::names;
+  for (const auto& [action, tally] : summary.actions) {
+    if (tally.count == 0) continue;
+    const metrics::Labels labels = {{"action", SnakeCase(action)}};
+    metrics::Global()
+        .GetCounter(names::kLifecycleActions, names::kLifecycleActionsHelp, labels)
+        .Inc(double(tally.count));
+    metrics::Global()
+        .GetCounter(names::kLifecycleBytes, names::kLifecycleBytesHelp, labels)
+        .Inc(double(tally.bytes));
+  }
+}
+
+}  // namespace
+
+Result<lifecycle::SweepSummary> RunLifecycle(ServiceDeps& deps, bool dry_run,
+                                             std::function<void(int64_t, int64_t)> progress) {
+  if (!deps.purge_expired) {
+    return Unexpected(MakeError(
+        ErrorCode::kUnsupported, "lifecycle_on_azure",
+        "Azure applies the lifecycle policy itself on this store; install it with "
+        "`noisett lifecycle.export` and `az storage account management-policy create`"));
+  }
+  std::unique_lock lock(PassMutex(), std::try_to_lock);
+  if (!lock.owns_lock()) {
+    return Unexpected(MakeError(ErrorCode::kConflict, "lifecycle_running",
+                                "a lifecycle pass is already running; try again when it ends"));
+  }
+  CatalogSweepObserver observer(deps);
+  lifecycle::SweepOptions options;
+  options.container = deps.config.container;
+  options.dry_run = dry_run;
+  options.soft_delete_seconds = deps.config.soft_delete_days * 86400;
+  options.purge = deps.purge_expired;
+  options.progress = std::move(progress);
+  auto summary = lifecycle::Sweep(deps.blobs, deps.config.policy, deps.clock, observer, options);
+  if (!summary) return summary;
+  observer.Finish();
+  for (const std::string& e : observer.errors()) summary->errors.push_back("catalog " + e);
+  if (!dry_run) CountActions(*summary);
+  return summary;
+}
+
+nlohmann::json SweepSummaryJson(const lifecycle::SweepSummary& summary) {
+  auto tallies = [](const std::map<std::string, lifecycle::Tally>& map) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& [name, tally] : map) {
+      out[name] = {{"count", tally.count}, {"bytes", tally.bytes}};
+    }
+    return out;
+  };
+  return nlohmann::json{{"dry_run", summary.dry_run},
+                        {"scanned", summary.scanned},
+                        {"actions", tallies(summary.actions)},
+                        {"tiers", tallies(summary.tiers)},
+                        {"errors", summary.errors}};
+}
+
+}  // namespace noisett::service
