@@ -15,6 +15,9 @@ PACKAGES=(
   # tests, fuzzing (clang's libFuzzer runtime) and benchmarks
   libgtest-dev libbenchmark-dev clang-14 libclang-rt-14-dev libvips-tools python3-pil time openssl curl
   wrk nginx shellcheck
+  # promtool, for the alert rules' tests (deploy/prometheus); faketime moves the lifecycle CLI
+  # tests' noisett processes days ahead; jq for the README's walkthrough
+  prometheus faketime jq
 )
 
 missing=()

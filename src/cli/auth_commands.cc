@@ -36,6 +36,7 @@ Result<auth::AuthConfig> AuthConfigFromFlags(const AuthFlags& flags) {
   if (!leeway) return Unexpected(leeway.error());
   config.leeway_s = int64_t(std::min<uint64_t>(*leeway, 1u << 30));
   config.required_scope = flags.scope;
+  config.tier_claim = flags.tier_claim;
   config.jwks_url = flags.jwks_url;
   config.jwks_file = flags.jwks_file;
   return config;

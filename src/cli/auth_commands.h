@@ -23,6 +23,7 @@ struct AuthFlags {
   std::string algs = "RS256";
   std::string leeway_s = "60";
   std::string scope;
+  std::string tier_claim;
   std::string jwks_url;
   std::string jwks_file;
 };

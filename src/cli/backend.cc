@@ -7,7 +7,9 @@
 
 #include "catalog/postgres_catalog.h"
 #include "catalog/sqlite_catalog.h"
+#include "cli/file_io.h"
 #include "core/log.h"
+#include "lifecycle/retention.h"
 #include "storage/azure/azure_blob_store.h"
 #include "storage/azure/azure_client.h"
 #include "storage/azure/azure_link_signer.h"
@@ -26,6 +28,34 @@ bool WantsAzure(const BackendFlags& flags) {
 
 }  // namespace
 
+BackendFlags WithPublicUrl(BackendFlags flags) {
+  if (flags.public_url.empty()) flags.public_url = "http://127.0.0.1:8080";
+  return flags;
+}
+
+Result<lifecycle::Policy> LifecyclePolicyFromFlags(const BackendFlags& flags,
+                                                   std::string_view container) {
+  if (!flags.lifecycle_policy.empty()) {
+    constexpr uint64_t kMaxPolicyBytes = 1 << 20;  // 100 rules are a few tens of kB
+    auto text = ReadFileCapped(flags.lifecycle_policy, kMaxPolicyBytes);
+    if (!text) return Unexpected(text.error());
+    if (text->size() > kMaxPolicyBytes) {
+      return Unexpected(MakeError(ErrorCode::kInvalidArgument, "bad_policy",
+                                  flags.lifecycle_policy + ": larger than 1 MiB"));
+    }
+    auto policy = lifecycle::ParsePolicy(*text);
+    if (!policy) {
+      Error e = policy.error();
+      e.message = flags.lifecycle_policy + ": " + e.message;
+      return Unexpected(std::move(e));
+    }
+    return policy;
+  }
+  auto retention = lifecycle::ParseRetentionDays(flags.retention_days);
+  if (!retention) return Unexpected(retention.error());
+  return lifecycle::DefaultPolicy(container, *retention);
+}
+
 Backend::Backend() = default;
 Backend::~Backend() = default;
 
@@ -37,6 +67,7 @@ Status Backend::OpenLocalStore(const BackendFlags& flags, const Clock& clock) {
   store->retention_days = flags.soft_delete_days;
   auto blobs = storage::LocalBlobStore::Open(*store, clock);
   if (!blobs) return Unexpected(blobs.error());
+  local_store_ = blobs->get();
   blobs_ = std::move(*blobs);
   container_ = flags.container;
 
@@ -98,16 +129,34 @@ Result<std::unique_ptr<Backend>> Backend::Open(const BackendFlags& flags, const 
   Status store = WantsAzure(flags) ? b->OpenAzureStore(flags, clock)
                                    : b->OpenLocalStore(flags, clock);
   if (!store) return Unexpected(store.error());
+  b->counted_ = std::make_unique<storage::InstrumentedBlobStore>(*b->blobs_);
 
   if (Status catalog = b->OpenCatalog(flags); !catalog) return Unexpected(catalog.error());
 
+  if (!lifecycle::IsSubscriptionTier(flags.default_tier)) {
+    return Unexpected(MakeError(ErrorCode::kInvalidArgument, "bad_tier",
+                                "default tier \"" + flags.default_tier +
+                                    "\" is not one of free, basic, pro, enterprise"));
+  }
+  auto policy = LifecyclePolicyFromFlags(flags, b->container_);
+  if (!policy) return Unexpected(policy.error());
+  auto retention = lifecycle::ParseRetentionDays(flags.retention_days);
+  if (!retention) return Unexpected(retention.error());
+
   service::ServiceConfig config;
   config.container = b->container_;
+  config.default_tier = flags.default_tier;
+  config.policy = std::move(*policy);
+  config.retention = *retention;
   config.cdn_base = flags.cdn_url;
   config.soft_delete_days = flags.soft_delete_days;
   config.optimize = flags.optimize;
-  b->service_ = std::make_unique<service::Service>(
-      service::ServiceDeps{*b->blobs_, *b->catalog_, *b->links_, clock, config});
+  service::ServiceDeps deps{b->blobs(), *b->catalog_, *b->links_, clock, config};
+  // Noisett applies the lifecycle policy itself only to its own store; Azure applies it there.
+  if (storage::LocalBlobStore* local = b->local_store_) {
+    deps.purge_expired = [local](bool dry_run) { return local->PurgeExpired(dry_run); };
+  }
+  b->service_ = std::make_unique<service::Service>(std::move(deps));
   b->description_ = b->blobs_->Describe() + ", " + b->description_;
   return b;
 }

@@ -8,11 +8,16 @@
 #include "catalog/catalog.h"
 #include "core/clock.h"
 #include "image/image_types.h"
+#include "lifecycle/policy.h"
 #include "service/service.h"
 #include "storage/azure/azure_config.h"
 #include "storage/blob_store.h"
+#include "storage/instrumented_blob_store.h"
 #include "storage/link_signer.h"
 
+namespace noisett::storage {
+class LocalBlobStore;
+}
 namespace noisett::storage::azure {
 class AzureClient;
 }
@@ -34,8 +39,20 @@ struct BackendFlags {
   std::string cdn_url;                    // NOISETT_CDN_URL
   std::string link_keys;                  // NOISETT_LINK_KEYS, default a key in DATA_DIR
   int soft_delete_days = 7;               // NOISETT_SOFT_DELETE_DAYS
+  std::string default_tier = "free";      // NOISETT_DEFAULT_TIER: a new user's subscription
+  std::string retention_days;             // NOISETT_RETENTION_DAYS: "free=90,...,enterprise=never"
+  std::string lifecycle_policy;           // NOISETT_LIFECYCLE_POLICY: a policy file instead
   image::OptimizeOptions optimize;
 };
+
+// For operator commands that sign no links: the local signer still wants a base URL.
+BackendFlags WithPublicUrl(BackendFlags flags);
+
+// The policy lifecycle.run applies and lifecycle.export prints for CONTAINER: the file
+// NOISETT_LIFECYCLE_POLICY names (checked as Azure would), else the one made from the retention
+// days (NOISETT_RETENTION_DAYS). Errors: "bad_policy", "bad_retention", the file's read errors.
+Result<lifecycle::Policy> LifecyclePolicyFromFlags(const BackendFlags& flags,
+                                                   std::string_view container);
 
 class Backend {
  public:
@@ -43,11 +60,14 @@ class Backend {
   static Result<std::unique_ptr<Backend>> Open(const BackendFlags& flags, const Clock& clock);
 
   service::Service& service() { return *service_; }
-  storage::BlobStore& blobs() { return *blobs_; }
+  // The store, counting every operation on /metrics (noisett_blob_operations_total).
+  storage::BlobStore& blobs() { return *counted_; }
   catalog::Catalog& catalog() { return *catalog_; }
   // The signer of the links the server itself serves (/blobs); null on Azure, whose links point
   // at Azure.
   storage::LocalLinkSigner* local_links() { return local_links_; }
+  // True when Noisett applies the lifecycle policy itself (the local store), so `serve` sweeps.
+  bool applies_lifecycle() const { return local_store_ != nullptr; }
   const std::string& container() const { return container_; }
   // "file:///.../blobs (container noisett-storage), sqlite://..." for the start-up log (no
   // passwords).
@@ -62,9 +82,11 @@ class Backend {
 
   std::unique_ptr<storage::azure::AzureClient> azure_;  // outlives the store and signer over it
   std::unique_ptr<storage::BlobStore> blobs_;
+  std::unique_ptr<storage::InstrumentedBlobStore> counted_;  // over blobs_; everyone uses this
   std::unique_ptr<catalog::Catalog> catalog_;
   std::unique_ptr<storage::LinkSigner> links_;
   storage::LocalLinkSigner* local_links_ = nullptr;  // links_ when it is the local signer
+  storage::LocalBlobStore* local_store_ = nullptr;   // blobs_ when it is the local store
   std::unique_ptr<service::Service> service_;
   std::string container_;
   std::string description_;

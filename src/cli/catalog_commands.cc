@@ -13,12 +13,6 @@
 namespace noisett::cli {
 namespace {
 
-// Links are never signed here, but the local signer wants a base URL.
-BackendFlags WithPublicUrl(BackendFlags flags) {
-  if (flags.public_url.empty()) flags.public_url = "http://127.0.0.1:8080";
-  return flags;
-}
-
 int SetupError(std::FILE* err, const std::string& command, const Error& e) {
   std::fprintf(err, "noisett %s: %s\n", command.c_str(), e.ToString().c_str());
   return 2;

@@ -12,6 +12,7 @@
 #include "cli/auth_commands.h"
 #include "cli/catalog_commands.h"
 #include "cli/command_mode.h"
+#include "cli/lifecycle_cli.h"
 #include "cli/optimize_command.h"
 #include "cli/serve_command.h"
 #include "core/env.h"
@@ -22,6 +23,7 @@ namespace {
 using noisett::cli::AuthFlags;
 using noisett::cli::BackendFlags;
 using noisett::cli::CommandModeArgs;
+using noisett::cli::LifecycleArgs;
 using noisett::cli::MaintenanceArgs;
 using noisett::cli::ServeArgs;
 using noisett::cli::OptimizeArgs;
@@ -41,6 +43,8 @@ constexpr const char* kEnvironmentHelp = R"(Environment variables (each override
   NOISETT_AUTH_ALGS         comma-separated allow-list of RS256, PS256, ES256 (default RS256)
   NOISETT_AUTH_LEEWAY_S     clock skew allowed on exp/nbf/iat, seconds (default 60)
   NOISETT_AUTH_SCOPE        a scope every token must carry in scp (default: none required)
+  NOISETT_TIER_CLAIM        a token claim (e.g. an Entra optional claim) whose value free |
+                            basic | pro | enterprise sets the user's subscription tier on upload
   NOISETT_JWKS_URL          fetch the signing keys here instead of OpenID discovery
   NOISETT_JWKS_FILE         read the signing keys from this file instead
   NOISETT_TOKEN             the token `whoami` checks, and remote command mode sends
@@ -76,14 +80,31 @@ constexpr const char* kEnvironmentHelp = R"(Environment variables (each override
   NOISETT_LINK_KEYS         link signing keys ID:BASE64,... (newest last; default a key made
                             once in DATA_DIR/link-keys)
   NOISETT_SOFT_DELETE_DAYS  days a deleted job stays restorable (default 7)
+  NOISETT_DEFAULT_TIER      a new user's subscription tier: free | basic | pro | enterprise
+                            (default free); users.set_tier changes it
+  NOISETT_RETENTION_DAYS    days until retention deletes images, per subscription tier
+                            (default free=90,basic=180,pro=365,enterprise=never); hot -> cool
+                            after 30 days, -> archive after 90 (docs/lifecycle.md)
+  NOISETT_LIFECYCLE_POLICY  an Azure lifecycle policy JSON file to apply and export instead of
+                            the one made from NOISETT_RETENTION_DAYS
+  NOISETT_LIFECYCLE_INTERVAL  how often `serve` applies the policy to the local store: 24h
+                            (default), 30m, ... or off; never on Azure (Azure applies it)
+  NOISETT_METRICS_ADDR      HOST:PORT of a plain GET /metrics listener for Prometheus, no auth:
+                            bind it to a private address (default none; the API's /metrics
+                            needs an admin token)
+  NOISETT_METRICS_CAPACITY_TTL  seconds the capacity gauges' store scan is reused (default 60;
+                            0 scans on every scrape)
   NOISETT_LOG_LEVEL         debug | info | warn | error (default info)
 
 Commands (`noisett NAME 'JSON'`; direct with --user U, or remote with --server URL and a token):
   images.upload (--file PATH)  images.url  images.list  history.list  history.get
   history.delete  history.restore  history.favorite  history.unfavorite  favorites.list
-  storage.metrics
+  storage.metrics  images.rehydrate
+  Administrators (API: a Noisett.Admin token; direct mode: the operator): lifecycle.run
+  lifecycle.export  users.set_tier  cost.estimate
 
 Maintenance (operators; docs/maintenance.md): catalog.rebuild, fsck [--repair] [--grace 1h].
+Lifecycle (operators; docs/lifecycle.md): lifecycle.run [--dry-run] [--json], lifecycle.export.
 
 Exit status: 0 success, 1 some inputs failed (each reported on stderr), 2 usage or setup error.)";
 
@@ -131,6 +152,19 @@ void AddBackendFlags(CLI::App* cmd, BackendFlags& f, bool with_data_dir = true) 
       ->envname("NOISETT_SOFT_DELETE_DAYS")
       ->check(CLI::Range(1, 365))
       ->capture_default_str();
+  cmd->add_option("--default-tier", f.default_tier,
+                  "A new user's subscription tier: free, basic, pro or enterprise")
+      ->envname("NOISETT_DEFAULT_TIER")
+      ->check(CLI::IsMember({"free", "basic", "pro", "enterprise"}))
+      ->capture_default_str();
+  cmd->add_option("--retention-days", f.retention_days,
+                  "Days until deletion per subscription tier (default "
+                  "free=90,basic=180,pro=365,enterprise=never)")
+      ->envname("NOISETT_RETENTION_DAYS");
+  cmd->add_option("--lifecycle-policy", f.lifecycle_policy,
+                  "An Azure lifecycle policy JSON file to apply instead of the one made from "
+                  "--retention-days")
+      ->envname("NOISETT_LIFECYCLE_POLICY");
 }
 
 std::string SizeValidator(const std::string& text) {
@@ -201,6 +235,9 @@ void AddAuthFlags(CLI::App* cmd, AuthFlags& f) {
       ->capture_default_str();
   cmd->add_option("--auth-scope", f.scope, "Scope every token must carry (scp)")
       ->envname("NOISETT_AUTH_SCOPE");
+  cmd->add_option("--tier-claim", f.tier_claim,
+                  "A token claim naming the user's subscription tier (applied on upload)")
+      ->envname("NOISETT_TIER_CLAIM");
   cmd->add_option("--jwks-url", f.jwks_url, "Signing keys URL (skips discovery)")
       ->envname("NOISETT_JWKS_URL");
   cmd->add_option("--jwks-file", f.jwks_file, "Signing keys file (skips discovery)")
@@ -244,6 +281,19 @@ void AddServe(CLI::App& app, ServeArgs& args) {
   cmd->add_option("--listen", args.listen, "HOST:PORT to listen on")
       ->envname("NOISETT_LISTEN")
       ->capture_default_str();
+  cmd->add_option("--lifecycle-interval", args.lifecycle_interval,
+                  "Apply the lifecycle policy to the local store this often (24h, 30m, off)")
+      ->envname("NOISETT_LIFECYCLE_INTERVAL")
+      ->capture_default_str();
+  cmd->add_option("--metrics-addr", args.metrics_addr,
+                  "HOST:PORT of a plain GET /metrics listener without auth (default: none; "
+                  "the API's /metrics needs an admin token)")
+      ->envname("NOISETT_METRICS_ADDR");
+  cmd->add_option("--metrics-capacity-ttl", args.metrics_capacity_ttl_s,
+                  "Seconds a store scan for the capacity gauges is reused (0: every scrape)")
+      ->envname("NOISETT_METRICS_CAPACITY_TTL")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   AddAuthFlags(cmd, args.auth);
   AddBackendFlags(cmd, args.backend, /*with_data_dir=*/false);
   cmd->footer("Exit status: 0 after a graceful stop, 2 when it cannot start.");
@@ -277,6 +327,27 @@ void AddMaintenance(CLI::App& app, MaintenanceArgs& rebuild, MaintenanceArgs& fs
   cmd->footer(
       "Exit status: 0 no findings (with --repair: all repaired); 1 findings remain; 2 set-up "
       "error.");
+}
+
+// `lifecycle.run` and `lifecycle.export`: the policy applied to the local store, and printed.
+void AddLifecycle(CLI::App& app, LifecycleArgs& run, LifecycleArgs& export_args) {
+  CLI::App* cmd = app.add_subcommand(
+      "lifecycle.run",
+      "Apply the lifecycle policy to the local store now, as `serve` does every "
+      "NOISETT_LIFECYCLE_INTERVAL: tier changes, retention deletions (soft, then purged after "
+      "the soft-delete window), expired versions. docs/lifecycle.md");
+  cmd->add_flag("--dry-run", run.dry_run, "Decide and report, change nothing");
+  cmd->add_flag("--json", run.json, "Print the summary as JSON");
+  AddBackendFlags(cmd, run.backend);
+  cmd->footer(
+      "Exit status: 0 done; 1 some blobs failed (each listed); 2 set-up error, or the store is "
+      "Azure (Azure applies the policy: use lifecycle.export).");
+  cmd = app.add_subcommand(
+      "lifecycle.export",
+      "Print the lifecycle policy JSON for `az storage account management-policy create "
+      "--policy @FILE` (made from --retention-days, or --lifecycle-policy checked)");
+  AddBackendFlags(cmd, export_args.backend);
+  cmd->footer("Exit status: 0 printed, 2 bad policy file or retention days.");
 }
 
 // `noisett NAME 'JSON' [--user U | --server URL] ...`: its own small parser, because command
@@ -318,7 +389,8 @@ int FinishOptimize(OptimizeArgs& args, const std::string& quality, const std::st
 int main(int argc, char** argv) {
   noisett::cli::TuneAllocatorForImages();
   if (argc >= 2 && argv[1][0] != '-' && std::strchr(argv[1], '.') != nullptr &&
-      std::strcmp(argv[1], "catalog.rebuild") != 0) {
+      std::strcmp(argv[1], "catalog.rebuild") != 0 && std::strcmp(argv[1], "lifecycle.run") != 0 &&
+      std::strcmp(argv[1], "lifecycle.export") != 0) {
     return RunCommandModeMain(argc, argv);
   }
   CLI::App app{
@@ -346,6 +418,8 @@ int main(int argc, char** argv) {
   AddServe(app, serve_args);
   MaintenanceArgs rebuild_args, fsck_args;
   AddMaintenance(app, rebuild_args, fsck_args);
+  LifecycleArgs lifecycle_run, lifecycle_export;
+  AddLifecycle(app, lifecycle_run, lifecycle_export);
 
   try {
     app.parse(argc, argv);
@@ -369,6 +443,12 @@ int main(int argc, char** argv) {
       return noisett::cli::RunCatalogRebuild(rebuild_args, stdout, stderr);
     }
     if (app.got_subcommand("fsck")) return noisett::cli::RunFsck(fsck_args, stdout, stderr);
+    if (app.got_subcommand("lifecycle.run")) {
+      return noisett::cli::RunLifecycleSweep(lifecycle_run, stdout, stderr);
+    }
+    if (app.got_subcommand("lifecycle.export")) {
+      return noisett::cli::RunLifecycleExport(lifecycle_export, stdout, stderr);
+    }
     if (app.got_subcommand("whoami")) {
       return noisett::cli::RunWhoami(whoami_flags, whoami_token, stdout, stderr);
     }

@@ -37,7 +37,17 @@ int Direct(const CommandModeArgs& args, const nlohmann::json& input, const std::
   auth::User user;
   user.user_id = args.user;
   user.name = args.user;
-  auto result = (*backend)->service().Run(args.name, user, {input, body});
+  // Whoever runs direct mode holds the store and catalog themselves: the operator, an admin.
+  user.roles = {std::string(auth::kAdminRole)};
+  // Long commands (users.set_tier) report on stderr: a line every 1000 items.
+  service::CommandInput command{input, body};
+  command.progress = [err, &args](int64_t done, int64_t total) {
+    if (done % 1000 != 0) return;
+    std::fprintf(err, "%s: %lld", args.name.c_str(), static_cast<long long>(done));
+    if (total > 0) std::fprintf(err, " of %lld", static_cast<long long>(total));
+    std::fprintf(err, " done\n");
+  };
+  auto result = (*backend)->service().Run(args.name, user, command);
   if (!result) return Failed(err, args.name, result.error());
   std::fprintf(out, "%s\n", result->dump().c_str());
   return 0;

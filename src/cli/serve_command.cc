@@ -4,9 +4,11 @@
 #include <memory>
 
 #include "auth/authenticator.h"
+#include "cli/lifecycle_loop.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "http/api.h"
+#include "http/metrics_endpoint.h"
 #include "http/server.h"
 #include "image/pipeline.h"
 
@@ -23,6 +25,8 @@ int CannotStart(std::FILE* err, const Error& e) {
 int RunServe(ServeArgs args, std::FILE* err) {
   image::InitPipeline();  // before any thread: it sets up libvips once
   const Clock& clock = SystemClock::Instance();
+  auto interval = ParseLifecycleInterval(args.lifecycle_interval);
+  if (!interval) return CannotStart(err, interval.error());
   auto auth_config = AuthConfigFromFlags(args.auth);
   if (!auth_config) return CannotStart(err, auth_config.error());
   auto validator = auth::MakeValidator(*auth_config, clock);
@@ -46,17 +50,35 @@ int RunServe(ServeArgs args, std::FILE* err) {
   const std::string bound =
       args.listen.substr(0, args.listen.rfind(':') + 1) + std::to_string((*server)->Port());
   if (args.backend.public_url.empty()) args.backend.public_url = "http://" + bound;
+  std::unique_ptr<http::MetricsListener> metrics_listener;
+  if (!args.metrics_addr.empty()) {
+    auto listener = http::MetricsListener::Start(args.metrics_addr);
+    if (!listener) return CannotStart(err, listener.error());
+    metrics_listener = std::move(*listener);
+  }
 
   auto backend = Backend::Open(args.backend, clock);
   if (!backend) return CannotStart(err, backend.error());
   http::ApiDeps deps{(*backend)->service(), authenticator, (*backend)->local_links(),
                      (*backend)->blobs(), (*backend)->container(), clock};
   *api = http::MakeApiHandler(deps);
+  http::CapacityCollector capacity((*backend)->blobs(), clock, args.metrics_capacity_ttl_s);
+  if (metrics_listener) {
+    LogInfo("noisett metrics on http://" +
+            args.metrics_addr.substr(0, args.metrics_addr.rfind(':') + 1) +
+            std::to_string(metrics_listener->port()) + "/metrics");
+  }
   LogInfo("noisett serving on http://" + bound + " (auth " +
           std::string(auth::AuthModeName(auth_config->mode)) + "; " + (*backend)->description() +
           "; links " +
           ((*backend)->local_links() ? args.backend.public_url : std::string("Azure SAS")) + ")");
+  std::unique_ptr<LifecycleLoop> sweeps;
+  if ((*backend)->applies_lifecycle() && *interval > 0) {
+    sweeps = std::make_unique<LifecycleLoop>((*backend)->service(), *interval);
+  }
   (*server)->Run();
+  metrics_listener.reset();  // no scrape may run the capacity collector once it goes
+  sweeps.reset();  // before the back end it sweeps goes
   LogInfo("noisett stopped");
   return 0;
 }

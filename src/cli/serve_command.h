@@ -2,6 +2,7 @@
 // embedded back end, until SIGTERM / SIGINT (graceful: in-flight requests finish).
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
 #include <string>
 
@@ -12,6 +13,9 @@ namespace noisett::cli {
 
 struct ServeArgs {
   std::string listen = "127.0.0.1:8080";  // NOISETT_LISTEN
+  std::string lifecycle_interval = "24h";  // NOISETT_LIFECYCLE_INTERVAL (local store only)
+  std::string metrics_addr;                 // NOISETT_METRICS_ADDR: plain /metrics listener
+  int64_t metrics_capacity_ttl_s = 60;      // NOISETT_METRICS_CAPACITY_TTL: capacity scan cache
   AuthFlags auth;
   BackendFlags backend;
 };
