@@ -1,5 +1,6 @@
 #include "cli/lifecycle_loop.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "auth/dev_issuer.h"
@@ -18,8 +19,12 @@ Result<int64_t> ParseLifecycleInterval(std::string_view text) {
   return *seconds;
 }
 
-LifecycleLoop::LifecycleLoop(const service::Service& service, int64_t interval_s)
-    : service_(service), interval_s_(interval_s), thread_([this] { Loop(); }) {}
+LifecycleLoop::LifecycleLoop(const service::Service& service, int64_t interval_s,
+                             int64_t first_delay_s)
+    : service_(service),
+      interval_s_(interval_s),
+      first_delay_s_(first_delay_s),
+      thread_([this] { Loop(); }) {}
 
 LifecycleLoop::~LifecycleLoop() {
   {
@@ -31,11 +36,13 @@ LifecycleLoop::~LifecycleLoop() {
 }
 
 void LifecycleLoop::Loop() {
+  int64_t wait_s = std::min(first_delay_s_, interval_s_);
   std::unique_lock lock(mu_);
-  while (!wake_.wait_for(lock, std::chrono::seconds(interval_s_), [this] { return stop_; })) {
+  while (!wake_.wait_for(lock, std::chrono::seconds(wait_s), [this] { return stop_; })) {
     lock.unlock();
     SweepOnce();
     lock.lock();
+    wait_s = interval_s_;
   }
 }
 
@@ -70,7 +77,9 @@ std::string Bytes(uint64_t bytes) {
 
 std::string SweepSummaryLine(const nlohmann::json& summary) {
   std::string line = "scanned " + std::to_string(summary.value("scanned", int64_t{0}));
-  for (const auto& [action, tally] : summary.value("actions", nlohmann::json::object()).items()) {
+  // A named copy: items() of the temporary value() returns would dangle.
+  const nlohmann::json actions = summary.value("actions", nlohmann::json::object());
+  for (const auto& [action, tally] : actions.items()) {
     const int64_t count = tally.value("count", int64_t{0});
     if (count == 0) continue;
     line += "; " + action + " " + std::to_string(count) + " (" +

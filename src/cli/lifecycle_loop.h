@@ -18,12 +18,14 @@ namespace noisett::cli {
 // Errors: kInvalidArgument "bad_interval".
 Result<int64_t> ParseLifecycleInterval(std::string_view text);
 
-// Runs lifecycle.run as an internal administrator every `interval_s` seconds (the first run one
-// interval after start) and logs its summary; stops and joins on destruction, without waiting
-// for the next tick (a running sweep finishes first).
+// Runs lifecycle.run as an internal administrator `first_delay_s` after start and then every
+// `interval_s` seconds, and logs its summary; stops and joins on destruction, without waiting
+// for the next tick (a running sweep finishes first). The first pass comes soon rather than one
+// interval later: a server restarted more often than the interval (daily deploys, a 24h
+// interval) would otherwise never sweep.
 class LifecycleLoop {
  public:
-  LifecycleLoop(const service::Service& service, int64_t interval_s);
+  LifecycleLoop(const service::Service& service, int64_t interval_s, int64_t first_delay_s = 60);
   ~LifecycleLoop();
   LifecycleLoop(const LifecycleLoop&) = delete;
   LifecycleLoop& operator=(const LifecycleLoop&) = delete;
@@ -34,6 +36,7 @@ class LifecycleLoop {
 
   const service::Service& service_;
   const int64_t interval_s_;
+  const int64_t first_delay_s_;
   std::mutex mu_;
   std::condition_variable wake_;
   bool stop_ = false;
