@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <memory>
 #include <optional>
+#include <set>
 #include <utility>
 #include <string>
 #include <string_view>
@@ -111,6 +112,13 @@ std::optional<TokenClaims> ReferenceClaims(const nlohmann::json& j) {
       if (!e.is_string()) return std::nullopt;
       (c.*slot).push_back(e.get<std::string>());
     }
+  }
+  // Every other string-valued claim is kept by name (a configured tier claim is read there).
+  static const std::set<std::string> kNamed = {
+      "exp", "nbf", "iat", "iss", "tid", "oid", "scp", "ver", "name", "preferred_username",
+      "upn", "unique_name", "aud", "roles"};
+  for (const auto& [key, value] : j.items()) {
+    if (value.is_string() && !kNamed.count(key)) c.other_strings[key] = value.get<std::string>();
   }
   return c;
 }

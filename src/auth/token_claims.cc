@@ -62,7 +62,12 @@ Status ReadMember(FlatJsonMember& m, TokenClaims& claims) {
     }
     return Ok();
   }
-  if (m.kind == Kind::kString) claims.other_strings[m.key] = std::move(m.string);
+  // The last member of a name wins, as for the claims above (and as JSON parsers do).
+  if (m.kind == Kind::kString) {
+    claims.other_strings[m.key] = std::move(m.string);
+  } else {
+    claims.other_strings.erase(m.key);
+  }
   return Ok();  // a claim we do not read by name
 }
 

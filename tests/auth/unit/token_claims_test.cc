@@ -83,5 +83,13 @@ TEST(TokenClaimsTest, ClaimNamesAreCaseSensitive) {
   EXPECT_FALSE(c.oid.has_value());
 }
 
+TEST(TokenClaimsTest, OtherStringClaimsAreKeptByNameTheLastMemberWinning) {
+  auto c = ReadTokenClaims(R"({"oid":"a","tier":"pro","n":3,"x":"1","x":2,"y":4,"y":"b"})");
+  ASSERT_TRUE(c) << c.error().ToString();
+  EXPECT_EQ(c->other_strings,
+            (std::map<std::string, std::string>{{"tier", "pro"}, {"y", "b"}}));
+  EXPECT_EQ(c->oid, "a");  // named claims are not repeated there
+}
+
 }  // namespace
 }  // namespace noisett::auth
