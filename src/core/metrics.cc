@@ -256,6 +256,18 @@ double Registry::Sum(std::string_view name) const {
   return total;
 }
 
+std::vector<std::pair<Labels, double>> Registry::Samples(std::string_view name) const {
+  std::lock_guard lock(mu_);
+  std::vector<std::pair<Labels, double>> samples;
+  auto it = families_.find(name);
+  if (it == families_.end()) return samples;
+  for (const auto& [labels, series] : it->second->series) {
+    if (series.counter) samples.emplace_back(labels, series.counter->Value());
+    if (series.gauge) samples.emplace_back(labels, series.gauge->Value());
+  }
+  return samples;
+}
+
 const Histogram* Registry::FindHistogram(std::string_view name, const Labels& labels) const {
   std::lock_guard lock(mu_);
   auto it = families_.find(name);

@@ -87,6 +87,9 @@ class Registry {
   double Value(std::string_view name, const Labels& labels = {}) const;
   // Sum over every label set of a counter or gauge named `name`.
   double Sum(std::string_view name) const;
+  // Every label set of a counter or gauge named `name` with its value (none when it does not
+  // exist). Collectors do not run: this reads what was counted.
+  std::vector<std::pair<Labels, double>> Samples(std::string_view name) const;
   // The histogram with exactly these labels, or null (tests).
   const Histogram* FindHistogram(std::string_view name, const Labels& labels = {}) const;
 

@@ -1,8 +1,6 @@
 // cost.estimate: what the store holds now, priced per tier, plus the operations and egress this
 // process has counted, and optionally the design document's projection for N users.
-#include <cctype>
 #include <cstdio>
-#include <sstream>
 #include <string>
 
 #include "core/metric_names.h"
@@ -11,6 +9,7 @@
 #include "lifecycle/usage.h"
 #include "service/args.h"
 #include "service/job_json.h"
+#include "service/lifecycle_observer.h"
 #include "service/service.h"
 
 namespace noisett::service {
@@ -23,48 +22,17 @@ struct Activity {
   double egress_bytes = 0;
 };
 
-// The quoted value of `label` in a sample line ("op" in `x{op="put",result="ok"} 3`).
-std::string LabelValue(std::string_view line, std::string_view label) {
-  const std::string key = std::string(label) + "=\"";
-  size_t at = line.find(key);
-  while (at != std::string_view::npos && at > 0 && line[at - 1] != '{' && line[at - 1] != ',') {
-    at = line.find(key, at + 1);
-  }
-  if (at == std::string_view::npos) return "";
-  const size_t begin = at + key.size();
-  const size_t end = line.find('"', begin);
-  return end == std::string_view::npos ? "" : std::string(line.substr(begin, end - begin));
-}
-
-double SampleValue(std::string_view line) {
-  const size_t space = line.rfind(' ');
-  if (space == std::string_view::npos) return 0;
-  try {
-    return std::stod(std::string(line.substr(space + 1)));
-  } catch (...) {
-    return 0;
-  }
-}
-
-bool IsSampleOf(std::string_view line, std::string_view name) {
-  return line.substr(0, name.size()) == name && line.size() > name.size() &&
-         (line[name.size()] == '{' || line[name.size()] == ' ');
-}
-
-// Blob operations by billing class and egress bytes, read from the registry's exposition: the
-// registry can sum a family but not list its label sets, and the op label is what decides the
-// price.
+// Blob operations by billing class and egress bytes, as counted so far (the op label is what
+// decides the price).
 Activity ReadActivity(metrics::Registry& registry) {
   Activity activity;
-  std::istringstream lines(registry.Render());
-  for (std::string line; std::getline(lines, line);) {
-    if (IsSampleOf(line, metrics::names::kEgressBytes)) {
-      activity.egress_bytes += SampleValue(line);
-      continue;
+  activity.egress_bytes = registry.Sum(metrics::names::kEgressBytes);
+  for (const auto& [labels, count] : registry.Samples(metrics::names::kBlobOperations)) {
+    std::string op;
+    for (const auto& [key, value] : labels) {
+      if (key == "op") op = value;
     }
-    if (!IsSampleOf(line, metrics::names::kBlobOperations)) continue;
-    const double count = SampleValue(line);
-    switch (lifecycle::ClassifyOperation(LabelValue(line, "op"))) {
+    switch (lifecycle::ClassifyOperation(op)) {
       case OperationClass::kWrite: activity.operations.write += count; break;
       case OperationClass::kRead: activity.operations.read += count; break;
       case OperationClass::kOther: activity.operations.other += count; break;
@@ -77,9 +45,7 @@ Activity ReadActivity(metrics::Registry& registry) {
 nlohmann::json StoredJson(const lifecycle::StoreUsage& usage) {
   nlohmann::json out = nlohmann::json::object();
   for (const auto& [tier, t] : usage.tiers) {
-    std::string name(storage::AccessTierName(tier));
-    for (char& c : name) c = char(std::tolower(static_cast<unsigned char>(c)));
-    out[name] = {{"blobs", t.blobs}, {"bytes", t.bytes}};
+    out[CatalogTierName(tier)] = {{"blobs", t.blobs}, {"bytes", t.bytes}};
   }
   return out;
 }
