@@ -11,6 +11,8 @@ Service::Service(ServiceDeps deps) : deps_(std::move(deps)) {
   RegisterLifecycleCommands(registry_, deps_);
   RegisterCostCommands(registry_, deps_);
   RegisterUserCommands(registry_, deps_);
+  RegisterGenerateCommands(registry_, deps_);
+  RegisterImportCommands(registry_, deps_);
 }
 
 Result<nlohmann::json> Service::Run(std::string_view command, const auth::User& user,

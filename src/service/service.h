@@ -9,9 +9,11 @@
 
 #include "catalog/catalog.h"
 #include "core/clock.h"
+#include "generate/generator.h"
 #include "image/image_types.h"
 #include "lifecycle/policy.h"
 #include "lifecycle/retention.h"
+#include "net/safe_fetch.h"
 #include "service/command.h"
 #include "storage/blob_store.h"
 #include "storage/link_signer.h"
@@ -27,6 +29,7 @@ struct ServiceConfig {
   std::string default_tier = "free";          // NOISETT_DEFAULT_TIER: a new user's subscription
   lifecycle::Policy policy;                   // lifecycle.run applies it, lifecycle.export prints it
   lifecycle::RetentionConfig retention;       // NOISETT_RETENTION_DAYS: cost.estimate's projection
+  net::ImportPolicy import;                   // images.import: NOISETT_IMPORT_ALLOW / _HOSTS
 };
 
 // What every command needs. References outlive the Service.
@@ -41,6 +44,8 @@ struct ServiceDeps {
   // Azure applies it and lifecycle.run refuses.
   // With dry_run, only says what it would purge.
   std::function<Result<std::vector<storage::BlobProperties>>(bool dry_run)> purge_expired = {};
+  // What `generate` runs (NOISETT_GENERATOR); null: generate refuses with "no_generator".
+  generate::Generator* generator = nullptr;
 };
 
 class Service {
@@ -68,5 +73,7 @@ void RegisterMetricsCommands(CommandRegistry& registry, ServiceDeps& deps);
 void RegisterLifecycleCommands(CommandRegistry& registry, ServiceDeps& deps);
 void RegisterCostCommands(CommandRegistry& registry, ServiceDeps& deps);
 void RegisterUserCommands(CommandRegistry& registry, ServiceDeps& deps);
+void RegisterGenerateCommands(CommandRegistry& registry, ServiceDeps& deps);
+void RegisterImportCommands(CommandRegistry& registry, ServiceDeps& deps);
 
 }  // namespace noisett::service

@@ -1,0 +1,8 @@
+// Placeholder (issue 9).
+#include "service/service.h"
+
+namespace noisett::service {
+
+void RegisterImportCommands(CommandRegistry&, ServiceDeps&) {}
+
+}  // namespace noisett::service
