@@ -47,6 +47,9 @@ struct ImageRecord {
   // Kept by the local sweeper, images.rehydrate and reads that find the blob archived; on Azure,
   // Azure moves tiers itself, so this is what Noisett last saw.
   std::string access_tier = "hot";
+  // Read-only: whether the job's owner marked this image a favorite (GetGeneration,
+  // ListGenerations and ScanGenerations fill it; writes ignore it).
+  bool favorite = false;
 };
 
 // True for the values ImageRecord::access_tier takes. Writes of any other value (InsertGeneration,

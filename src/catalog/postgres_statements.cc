@@ -23,7 +23,8 @@ struct Definition {
   p "created_at, " p "deleted_at"
 #define IMAGE_COLUMNS \
   "i.image_index, i.seed, i.blob_path, i.thumbnail_path, i.bytes, i.thumbnail_bytes, i.width," \
-  " i.height, i.content_type, i.access_tier"
+  " i.height, i.content_type, i.access_tier, EXISTS (SELECT 1 FROM favorites AS f"          \
+  " WHERE f.job_id = i.job_id AND f.image_index = i.image_index)"
 
 #define HISTORY(keyset)                                                                        \
   "WITH total AS (SELECT COALESCE((SELECT live_jobs FROM user_job_counts WHERE user_id = $1)," \

@@ -162,7 +162,9 @@ Status InsertImage(Db& db, std::string_view job_id, const ImageRecord& image) {
 Result<std::vector<ImageRecord>> LoadImages(Db& db, std::string_view job_id) {
   auto stmt = db.Prepare(
       "SELECT image_index, seed, blob_path, thumbnail_path, bytes, thumbnail_bytes, width, height,"
-      " content_type, access_tier FROM images WHERE job_id = ?1 ORDER BY image_index");
+      " content_type, access_tier, EXISTS (SELECT 1 FROM favorites AS f WHERE f.job_id ="
+      " images.job_id AND f.image_index = images.image_index) FROM images WHERE job_id = ?1"
+      " ORDER BY image_index");
   if (!stmt) return Unexpected(stmt.error());
   if (Status s = stmt->Bind({job_id}); !s) return Unexpected(s.error());
   std::vector<ImageRecord> images;
@@ -174,7 +176,7 @@ Result<std::vector<ImageRecord>> LoadImages(Db& db, std::string_view job_id) {
         static_cast<int>(stmt->Int64(0)), stmt->Int64(1), stmt->Text(2), stmt->Text(3),
         static_cast<uint64_t>(stmt->Int64(4)), static_cast<uint64_t>(stmt->Int64(5)),
         static_cast<int>(stmt->Int64(6)), static_cast<int>(stmt->Int64(7)), stmt->Text(8),
-        stmt->Text(9)});
+        stmt->Text(9), stmt->Int64(10) != 0});
   }
 }
 

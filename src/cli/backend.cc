@@ -106,6 +106,7 @@ Status Backend::OpenAzureStore(const BackendFlags& flags, const Clock& clock) {
   }
   blobs_ = std::move(store);
   container_ = config->container;
+  store_url_ = config->endpoint;
 
   std::unique_ptr<storage::azure::DelegationKeyCache> keys;
   if (!azure_->uses_shared_key()) {
@@ -143,8 +144,17 @@ Result<std::unique_ptr<Backend>> Backend::Open(const BackendFlags& flags, const 
   auto retention = lifecycle::ParseRetentionDays(flags.retention_days);
   if (!retention) return Unexpected(retention.error());
 
+  auto import = net::ParseImportPolicy(flags.import_allow, flags.import_hosts);
+  if (!import) return Unexpected(import.error());
+  generate::GeneratorSettings generator = flags.generator;
+  generator.replicate.downloads = *import;
+  auto made = generate::MakeGenerator(generator);
+  if (!made) return Unexpected(made.error());
+  b->generator_ = std::move(*made);
+
   service::ServiceConfig config;
   config.container = b->container_;
+  config.import = *import;
   config.default_tier = flags.default_tier;
   config.policy = std::move(*policy);
   config.retention = *retention;
@@ -156,6 +166,7 @@ Result<std::unique_ptr<Backend>> Backend::Open(const BackendFlags& flags, const 
   if (storage::LocalBlobStore* local = b->local_store_) {
     deps.purge_expired = [local](bool dry_run) { return local->PurgeExpired(dry_run); };
   }
+  deps.generator = b->generator_.get();
   b->service_ = std::make_unique<service::Service>(std::move(deps));
   b->description_ = b->blobs_->Describe() + ", " + b->description_;
   return b;

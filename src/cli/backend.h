@@ -6,6 +6,7 @@
 #include <string>
 
 #include "catalog/catalog.h"
+#include "generate/make_generator.h"
 #include "core/clock.h"
 #include "image/image_types.h"
 #include "lifecycle/policy.h"
@@ -43,6 +44,9 @@ struct BackendFlags {
   std::string retention_days;             // NOISETT_RETENTION_DAYS: "free=90,...,enterprise=never"
   std::string lifecycle_policy;           // NOISETT_LIFECYCLE_POLICY: a policy file instead
   image::OptimizeOptions optimize;
+  generate::GeneratorSettings generator;  // NOISETT_GENERATOR, REPLICATE_API_TOKEN, ...
+  std::string import_allow;               // NOISETT_IMPORT_ALLOW: internal ranges allowed
+  std::string import_hosts;               // NOISETT_IMPORT_HOSTS: the only hosts allowed
 };
 
 // For operator commands that sign no links: the local signer still wants a base URL.
@@ -69,6 +73,9 @@ class Backend {
   // True when Noisett applies the lifecycle policy itself (the local store), so `serve` sweeps.
   bool applies_lifecycle() const { return local_store_ != nullptr; }
   const std::string& container() const { return container_; }
+  std::string_view generator_name() const { return generator_->name(); }
+  // The Azure blob endpoint SAS links point at; "" for the local store.
+  const std::string& store_url() const { return store_url_; }
   // "file:///.../blobs (container noisett-storage), sqlite://..." for the start-up log (no
   // passwords).
   const std::string& description() const { return description_; }
@@ -87,8 +94,10 @@ class Backend {
   std::unique_ptr<storage::LinkSigner> links_;
   storage::LocalLinkSigner* local_links_ = nullptr;  // links_ when it is the local signer
   storage::LocalBlobStore* local_store_ = nullptr;   // blobs_ when it is the local store
+  std::unique_ptr<generate::Generator> generator_;   // the service's `generate`
   std::unique_ptr<service::Service> service_;
   std::string container_;
+  std::string store_url_;
   std::string description_;
 };
 

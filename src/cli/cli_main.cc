@@ -94,12 +94,27 @@ constexpr const char* kEnvironmentHelp = R"(Environment variables (each override
                             needs an admin token)
   NOISETT_METRICS_CAPACITY_TTL  seconds the capacity gauges' store scan is reused (default 60;
                             0 scans on every scrape)
+  NOISETT_GENERATOR         what `generate` runs: noise (default; procedural, no outside service)
+                            or replicate (the Replicate predictions API)
+  REPLICATE_API_TOKEN       the Replicate API token (required with replicate)
+  NOISETT_REPLICATE_MODEL   owner/name (latest version) or owner/name:version
+                            (default black-forest-labs/flux-schnell)
+  NOISETT_REPLICATE_URL     Replicate API base URL (default https://api.replicate.com)
+  NOISETT_REPLICATE_TIMEOUT_MS  one generation's time limit, create to last download (120000)
+  NOISETT_IMPORT_ALLOW      internal addresses images.import (and Replicate downloads) may reach,
+                            IPs or CIDRs, comma-separated (default none: loopback, private,
+                            link-local, multicast and unspecified addresses are refused)
+  NOISETT_IMPORT_HOSTS      when set, the only hosts images.import may fetch from
+                            (comma-separated; *.example.com for subdomains)
+  NOISETT_WEB_DIR           the gallery `serve` shows at / (default ./web, else the source tree's
+                            web/; off: no gallery)
+  NOISETT_WEB_SCOPE         the scope the gallery asks Entra for (default api://CLIENT_ID/.default)
   NOISETT_LOG_LEVEL         debug | info | warn | error (default info)
 
 Commands (`noisett NAME 'JSON'`; direct with --user U, or remote with --server URL and a token):
   images.upload (--file PATH)  images.url  images.list  history.list  history.get
   history.delete  history.restore  history.favorite  history.unfavorite  favorites.list
-  storage.metrics  images.rehydrate
+  storage.metrics  images.rehydrate  generate  images.import
   Administrators (API: a Noisett.Admin token; direct mode: the operator): lifecycle.run
   lifecycle.export  users.set_tier  cost.estimate
 
@@ -165,6 +180,30 @@ void AddBackendFlags(CLI::App* cmd, BackendFlags& f, bool with_data_dir = true) 
                   "An Azure lifecycle policy JSON file to apply instead of the one made from "
                   "--retention-days")
       ->envname("NOISETT_LIFECYCLE_POLICY");
+  cmd->add_option("--generator", f.generator.kind, "Image generator: noise or replicate")
+      ->envname("NOISETT_GENERATOR")
+      ->check(CLI::IsMember({"noise", "replicate"}))
+      ->capture_default_str();
+  cmd->add_option("--replicate-token", f.generator.replicate.token, "Replicate API token")
+      ->envname("REPLICATE_API_TOKEN");
+  cmd->add_option("--replicate-model", f.generator.replicate.model,
+                  "Replicate model: owner/name or owner/name:version")
+      ->envname("NOISETT_REPLICATE_MODEL")
+      ->capture_default_str();
+  cmd->add_option("--replicate-url", f.generator.replicate.base_url, "Replicate API base URL")
+      ->envname("NOISETT_REPLICATE_URL")
+      ->capture_default_str();
+  cmd->add_option("--replicate-timeout-ms", f.generator.replicate.timeout_ms,
+                  "Time limit of one Replicate generation, ms (1000..900000)")
+      ->envname("NOISETT_REPLICATE_TIMEOUT_MS")
+      ->check(CLI::Range(int64_t{1000}, int64_t{900000}))
+      ->capture_default_str();
+  cmd->add_option("--import-allow", f.import_allow,
+                  "Internal addresses images.import may fetch from: IPs or CIDRs, comma-separated")
+      ->envname("NOISETT_IMPORT_ALLOW");
+  cmd->add_option("--import-hosts", f.import_hosts,
+                  "The only hosts images.import may fetch from (host or *.domain, comma-separated)")
+      ->envname("NOISETT_IMPORT_HOSTS");
 }
 
 std::string SizeValidator(const std::string& text) {
@@ -294,6 +333,12 @@ void AddServe(CLI::App& app, ServeArgs& args) {
       ->envname("NOISETT_METRICS_CAPACITY_TTL")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  cmd->add_option("--web-dir", args.web.dir,
+                  "The gallery's files (default ./web, else the source tree's web/; off: none)")
+      ->envname("NOISETT_WEB_DIR");
+  cmd->add_option("--web-scope", args.web.scope,
+                  "The scope the gallery asks Entra tokens for (default api://CLIENT_ID/.default)")
+      ->envname("NOISETT_WEB_SCOPE");
   AddAuthFlags(cmd, args.auth);
   AddBackendFlags(cmd, args.backend, /*with_data_dir=*/false);
   cmd->footer("Exit status: 0 after a graceful stop, 2 when it cannot start.");
@@ -388,7 +433,10 @@ int FinishOptimize(OptimizeArgs& args, const std::string& quality, const std::st
 
 int main(int argc, char** argv) {
   noisett::cli::TuneAllocatorForImages();
-  if (argc >= 2 && argv[1][0] != '-' && std::strchr(argv[1], '.') != nullptr &&
+  // Commands are dotted names (history.list), plus `generate`; the dotted operator tools are
+  // subcommands of their own.
+  if (argc >= 2 && argv[1][0] != '-' &&
+      (std::strchr(argv[1], '.') != nullptr || std::strcmp(argv[1], "generate") == 0) &&
       std::strcmp(argv[1], "catalog.rebuild") != 0 && std::strcmp(argv[1], "lifecycle.run") != 0 &&
       std::strcmp(argv[1], "lifecycle.export") != 0) {
     return RunCommandModeMain(argc, argv);

@@ -59,8 +59,13 @@ int RunServe(ServeArgs args, std::FILE* err) {
 
   auto backend = Backend::Open(args.backend, clock);
   if (!backend) return CannotStart(err, backend.error());
+  auto web = WebConfigFromFlags(
+      args.web, *auth_config, (*backend)->generator_name(),
+      {args.backend.public_url, args.backend.cdn_url, (*backend)->store_url()});
+  if (!web) return CannotStart(err, web.error());
   http::ApiDeps deps{(*backend)->service(), authenticator, (*backend)->local_links(),
                      (*backend)->blobs(), (*backend)->container(), clock};
+  deps.web = &*web;
   *api = http::MakeApiHandler(deps);
   http::CapacityCollector capacity((*backend)->blobs(), clock, args.metrics_capacity_ttl_s);
   if (metrics_listener) {
@@ -71,7 +76,9 @@ int RunServe(ServeArgs args, std::FILE* err) {
   LogInfo("noisett serving on http://" + bound + " (auth " +
           std::string(auth::AuthModeName(auth_config->mode)) + "; " + (*backend)->description() +
           "; links " +
-          ((*backend)->local_links() ? args.backend.public_url : std::string("Azure SAS")) + ")");
+          ((*backend)->local_links() ? args.backend.public_url : std::string("Azure SAS")) +
+          "; generator " + std::string((*backend)->generator_name()) + "; gallery " +
+          (web->site ? "http://" + bound + "/" : std::string("off")) + ")");
   std::unique_ptr<LifecycleLoop> sweeps;
   if ((*backend)->applies_lifecycle() && *interval > 0) {
     sweeps = std::make_unique<LifecycleLoop>((*backend)->service(), *interval);

@@ -1,4 +1,4 @@
-// `noisett serve`: the HTTP API, the signed blob links and (later) the web gallery, on the
+// `noisett serve`: the HTTP API, the signed blob links and the web gallery, on the
 // embedded back end, until SIGTERM / SIGINT (graceful: in-flight requests finish).
 #pragma once
 
@@ -8,6 +8,7 @@
 
 #include "cli/auth_commands.h"
 #include "cli/backend.h"
+#include "cli/web_setup.h"
 
 namespace noisett::cli {
 
@@ -18,6 +19,7 @@ struct ServeArgs {
   int64_t metrics_capacity_ttl_s = 60;      // NOISETT_METRICS_CAPACITY_TTL: capacity scan cache
   AuthFlags auth;
   BackendFlags backend;
+  WebFlags web;
 };
 
 // Exit status: 0 after a graceful stop; 2 when it cannot start (reason on `err`).

@@ -35,6 +35,9 @@ inline constexpr std::string_view kTokenValidationsHelp = "Bearer token checks b
 // Histogram: one image through decode, resize, encode (upload).
 inline constexpr std::string_view kPipelineDuration = "noisett_image_pipeline_duration_seconds";
 inline constexpr std::string_view kPipelineDurationHelp = "Image pipeline duration per upload";
+inline constexpr std::string_view kGeneratorDuration = "noisett_generator_duration_seconds";
+inline constexpr std::string_view kGeneratorDurationHelp =
+    "Time the image generator took per generate request (all its images)";
 // Counters {action}: what the lifecycle sweep did (tier_to_cool, delete, ...), and the bytes.
 inline constexpr std::string_view kLifecycleActions = "noisett_lifecycle_actions_total";
 inline constexpr std::string_view kLifecycleActionsHelp = "Blobs the lifecycle sweep acted on";

@@ -1,6 +1,9 @@
-// The `replicate` generator: the Replicate predictions API. Creates a prediction, polls it with
-// backoff until it succeeds, fails or the time limit passes (then cancels it), and downloads each
-// output URL through net::SafeFetch, as images.import does.
+// The `replicate` generator: the Replicate predictions API. Creates one prediction per seed (the
+// seed an input of it, so each image is really made with its seed), polls them with backoff until
+// they succeed, one fails or the time limit passes (then cancels those still running), and
+// downloads each output URL through net::SafeFetch, as images.import does (the token is never sent
+// there). Only the configured model runs: a request may name it, not another one. Thread-safe:
+// Generate keeps its state on the stack.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +34,9 @@ class ReplicateGenerator final : public Generator {
   Result<std::vector<GeneratedImage>> Generate(const GenerateRequest& request) override;
 
  private:
+  // Generate without the token scrubbing of its error.
+  Result<std::vector<GeneratedImage>> Run(const GenerateRequest& request);
+
   ReplicateOptions options_;
 };
 

@@ -8,6 +8,7 @@
 #include "auth/refusal.h"
 #include "http/blob_handler.h"
 #include "http/metrics_endpoint.h"
+#include "http/web_routes.h"
 #include "http/multipart.h"
 
 namespace noisett::http {
@@ -84,6 +85,16 @@ Result<int64_t> PathInt(std::string_view name, const std::string& text) {
   return value->get<int64_t>();
 }
 
+// The body as the command's JSON args (an empty body: no args).
+InputMaker JsonBody(const HttpRequest& request) {
+  return [&request]() -> Result<Input> {
+    if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) return Input{};
+    Json args = Json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+    if (args.is_discarded()) return Unexpected(BadInput("the body must be JSON args"));
+    return Input{std::move(args), {}};
+  };
+}
+
 class Api final {
  public:
   explicit Api(const ApiDeps& deps)
@@ -112,12 +123,7 @@ class Api final {
       return Call(
           request, name, [&] { return UploadInput(request); }, 201);
     }
-    return Call(request, name, [&]() -> Result<Input> {
-      if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) return Input{};
-      Json args = Json::parse(request.body, nullptr, /*allow_exceptions=*/false);
-      if (args.is_discarded()) return Unexpected(BadInput("the body must be JSON args"));
-      return Input{std::move(args), {}};
-    });
+    return Call(request, name, JsonBody(request));
   }
 
   HttpResponse Ready() const {
@@ -211,6 +217,10 @@ void AddApiRoutes(Router& r, const std::shared_ptr<Api>& api) {
     return api->Call(
         q, "images.upload", [&] { return UploadInput(q); }, 201);
   });
+  r.Add("POST", "/api/generate",
+        [api](R q, P) { return api->Call(q, "generate", JsonBody(q), 201); });
+  r.Add("POST", "/api/images/import",
+        [api](R q, P) { return api->Call(q, "images.import", JsonBody(q), 201); });
   r.Add("GET", "/api/images",
         [api](R q, P) { return api->Call(q, "images.list", QueryOnly(q, kImageListArgs)); });
   r.Add("GET", "/api/images/{job}/{index}/url",
@@ -267,6 +277,7 @@ std::shared_ptr<Router> MakeApiRouter(const ApiDeps& deps) {
               [api](const HttpRequest&, const RouteParams&) { return api->Ready(); });
   router->Add("GET", "/metrics",
               [api](const HttpRequest& q, const RouteParams&) { return api->Metrics(q); });
+  if (deps.web != nullptr) AddWebRoutes(*router, *deps.web, deps.clock);
   InitServerMetrics(*deps.metrics);
   // Blob reads run on the I/O thread: the local store answers from the page cache in a few
   // syscalls, and two thread hops per request cost more than that (bench/serve.sh). A store

@@ -3,7 +3,9 @@
 // probes, and the signed-link blob route. Transport (limits, threads, keep-alive) is server.h's;
 // what each command does is src/service's.
 //
+//   POST   /api/generate                        generate (JSON body; 201)
 //   POST   /api/images                          images.upload (image body or multipart; 201)
+//   POST   /api/images/import                   images.import (JSON body {url, ...}; 201)
 //   GET    /api/images                          images.list      ?include_thumbnails&limit&cursor
 //   GET    /api/images/{job}/{index}/url        images.url       ?thumbnail&expiry_hours
 //   GET    /api/history                         history.list     ?limit&cursor
@@ -19,6 +21,7 @@
 //   GET    /healthz                             always 200 while the process serves
 //   GET    /readyz                              200 when store and catalog answer, else 503
 //   GET    /metrics                             Prometheus text format; admin token (401, 403)
+//   GET    /api/config, POST /api/dev/token, GET / and web/'s files: web_routes.h
 //   GET|HEAD /blobs/{container}/{path}          blob_handler.h (a signed link, no token); only
 //                                               with local links (Azure links point at Azure)
 #pragma once
@@ -32,6 +35,7 @@
 #include "core/metrics.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "http/web_routes.h"
 #include "service/service.h"
 #include "storage/blob_store.h"
 #include "storage/link_signer.h"
@@ -46,6 +50,7 @@ struct ApiDeps {
   std::string container;
   const Clock& clock;
   metrics::Registry* metrics = &metrics::Global();  // what GET /metrics shows
+  const WebConfig* web = nullptr;  // the gallery, /api/config and the dev sign-in; null: none
 };
 
 // The routes above. `deps` references must outlive the router.

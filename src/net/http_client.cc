@@ -4,6 +4,8 @@
 #include "net/http_client.h"
 
 #include <curl/curl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cctype>
@@ -92,6 +94,24 @@ bool FailedBeforeSending(CURL* c, CURLcode rc) {
   }
 }
 
+// CURLOPT_OPENSOCKETFUNCTION: the last look at the address before curl connects to it.
+curl_socket_t OpenCheckedSocket(void* user, curlsocktype purpose, struct curl_sockaddr* address) {
+  const auto* allow = static_cast<const std::function<bool(const std::vector<uint8_t>&)>*>(user);
+  if (purpose != CURLSOCKTYPE_IPCXN) return CURL_SOCKET_BAD;
+  std::vector<uint8_t> peer;
+  if (address->family == AF_INET && address->addrlen >= sizeof(sockaddr_in)) {
+    const auto* in = reinterpret_cast<const sockaddr_in*>(&address->addr);
+    const auto* b = reinterpret_cast<const uint8_t*>(&in->sin_addr);
+    peer.assign(b, b + 4);
+  } else if (address->family == AF_INET6 && address->addrlen >= sizeof(sockaddr_in6)) {
+    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&address->addr);
+    const auto* b = reinterpret_cast<const uint8_t*>(&in6->sin6_addr);
+    peer.assign(b, b + 16);
+  }
+  if (peer.empty() || !(*allow)(peer)) return CURL_SOCKET_BAD;
+  return ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+}
+
 Error BadUrl(const std::string& url, const std::string& why) {
   return MakeError(ErrorCode::kInvalidArgument, "bad_url", "'" + url + "': " + why);
 }
@@ -169,6 +189,22 @@ Result<HttpResponse> Perform(CURL* c, const HttpRequestSpec& request, const Http
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &response.headers);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
   curl_easy_setopt(c, CURLOPT_USERAGENT, "noisett");
+  std::unique_ptr<curl_slist, void (*)(curl_slist*)> resolve(nullptr, curl_slist_free_all);
+  for (const std::string& entry : options.resolve) {
+    resolve.reset(curl_slist_append(resolve.release(), entry.c_str()));
+  }
+  if (resolve) curl_easy_setopt(c, CURLOPT_RESOLVE, resolve.get());
+  if (options.allow_connect) {
+    curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, OpenCheckedSocket);
+    curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &options.allow_connect);
+  }
+  if (options.no_proxy) {
+    curl_easy_setopt(c, CURLOPT_PROXY, "");  // "" overrides the environment's proxies
+    curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+  }
+  if (options.refuse_long_content_length) {
+    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(options.max_body_bytes));
+  }
   // "Expect: 100-continue" would cost a round trip before every large upload.
   struct curl_slist* raw_headers = curl_slist_append(nullptr, "Expect:");
   for (const auto& [name, value] : request.headers) {
@@ -189,13 +225,16 @@ Result<HttpResponse> Perform(CURL* c, const HttpRequestSpec& request, const Http
   }
   const CURLcode rc = curl_easy_perform(c);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, nullptr);  // `error` dies with this frame
-  if (sink.overflow) {
+  if (sink.overflow || rc == CURLE_FILESIZE_EXCEEDED) {
     return Unexpected(MakeError(ErrorCode::kTooLarge, "too_large",
                                 url + ": response over " + std::to_string(options.max_body_bytes) +
                                     " bytes"));
   }
   if (rc != CURLE_OK) {
-    const std::string reason = FailedBeforeSending(c, rc) ? connect_failed_reason : "fetch_failed";
+    std::string reason = FailedBeforeSending(c, rc) ? connect_failed_reason : "fetch_failed";
+    if (rc == CURLE_OPERATION_TIMEDOUT && !options.timeout_reason.empty()) {
+      reason = options.timeout_reason;
+    }
     return Unexpected(MakeError(ErrorCode::kUnavailable, reason,
                                 url + ": " + (error[0] ? error : curl_easy_strerror(rc))));
   }

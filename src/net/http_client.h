@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -21,6 +23,21 @@ struct HttpGetOptions {
   // A PEM bundle trusted for TLS instead of the default bundle file (a test's self-signed
   // server); empty: the system's. Verification stays on either way.
   std::string ca_file;
+
+  // For SafeFetch's SSRF guard; the defaults leave requests exactly as they were.
+  // CURLOPT_RESOLVE entries "host:port:address[,address]" ("[::1]" for IPv6): the connection
+  // goes to these checked addresses, not to whatever DNS answers at connect time.
+  std::vector<std::string> resolve;
+  // Asked with the peer address (4 or 16 bytes, network order) before every socket is opened;
+  // false refuses that connection (the request then fails as a connect failure).
+  std::function<bool(const std::vector<uint8_t>& address)> allow_connect;
+  // Use no proxy, whatever http_proxy, https_proxy or ALL_PROXY say.
+  bool no_proxy = false;
+  // A Content-Length over max_body_bytes fails with "too_large" before any of the body is read.
+  bool refuse_long_content_length = false;
+  // Non-empty: the reason (code kUnavailable) of a request that ran out of time, instead of
+  // "fetch_failed" or "connect_failed".
+  std::string timeout_reason;
 };
 
 struct HttpResponse {

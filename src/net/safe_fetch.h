@@ -6,6 +6,13 @@
 // the operator allows them (NOISETT_IMPORT_ALLOW); redirects are followed by hand and re-checked,
 // at most max_redirects; one deadline for the whole fetch; the body is cut off past max_bytes.
 // No proxy from the environment is used.
+//
+// Details callers may rely on: IPv6 forms that carry an IPv4 address (::ffff:a.b.c.d, NAT64,
+// 6to4) are judged, and allowed, by that IPv4 address; numeric host spellings ("2130706433",
+// "0x7f.1") are read as the addresses they denote. 301, 302, 303, 307 and 308 with a Location are
+// followed (always as GET); any other status, 3xx included, ends the fetch. A redirect from https
+// to http is refused (scheme_not_allowed): a download asked for over TLS never continues in clear
+// text. A Content-Length over max_bytes is refused before the body is read. Thread-safe.
 #pragma once
 
 #include <cstddef>

@@ -55,6 +55,7 @@ Result<nlohmann::json> ImageJson(const ServiceDeps& deps, const catalog::ImageRe
                         {"thumbnail_cdn_url", (*thumb)["cdn_url"]},
                         {"expires_at", (*full)["expires_at"]}};
   AddTierFields(image, out);
+  out["favorite"] = image.favorite;
   return out;
 }
 

@@ -21,7 +21,7 @@ Result<nlohmann::json> BlobLinks(const ServiceDeps& deps, const std::string& blo
 // blob is 409 until images.rehydrate brings it back).
 void AddTierFields(const catalog::ImageRecord& image, nlohmann::json& out);
 
-// {index, seed, width, height, bytes, thumbnail_bytes, content_type, url, cdn_url,
+// {index, seed, width, height, bytes, thumbnail_bytes, content_type, url, cdn_url, favorite,
 //  thumbnail_url, thumbnail_cdn_url, expires_at, access_tier, archived}
 Result<nlohmann::json> ImageJson(const ServiceDeps& deps, const catalog::ImageRecord& image,
                                  int64_t ttl_s);

@@ -18,11 +18,10 @@
 #include "service/args.h"
 #include "service/job_json.h"
 #include "service/job_metadata.h"
+#include "service/job_store.h"
 
 namespace noisett::service {
 namespace {
-
-constexpr const char* kImageCacheControl = "public, max-age=31536000, immutable";
 
 struct UploadArgs {
   std::optional<std::string> job_id;
@@ -86,94 +85,17 @@ Result<catalog::Generation> TargetJob(ServiceDeps& deps, const CommandContext& c
   return job;
 }
 
-// Deletes what an unfinished upload wrote, so a failure leaves nothing behind.
-void RollBack(ServiceDeps& deps, const std::vector<std::string>& written) {
-  for (const std::string& path : written) {
-    if (auto ok = deps.blobs.Delete(path); !ok) {
-      LogWarn("upload: could not remove " + path + " after a failed upload: " +
-              ok.error().ToString());
-    }
-  }
-}
-
-struct BlobWrite {
-  std::string path;
-  std::string_view bytes;
-  const storage::PutOptions* options;
-};
-
-// Writes the blobs side by side and says which were written. Each durable put waits on several
-// fsyncs (~5 ms each on a cloud disk); one after another they made an upload ~35 ms longer than
-// the image work, in parallel about a third of that. The first failure is returned.
-Status PutAll(ServiceDeps& deps, const std::vector<BlobWrite>& writes,
-              std::vector<std::string>* written) {
-  std::vector<std::future<Status>> pending;
-  for (size_t i = 1; i < writes.size(); ++i) {
-    pending.push_back(std::async(std::launch::async, [&deps, &w = writes[i]]() -> Status {
-      auto props = deps.blobs.Put(w.path, w.bytes, *w.options);
-      return props ? Ok() : Status(Unexpected(props.error()));
-    }));
-  }
-  std::vector<Status> results;
-  auto first = deps.blobs.Put(writes[0].path, writes[0].bytes, *writes[0].options);
-  results.push_back(first ? Ok() : Status(Unexpected(first.error())));
-  for (auto& f : pending) results.push_back(f.get());
-  Status outcome = Ok();
-  for (size_t i = 0; i < writes.size(); ++i) {
-    if (results[i]) {
-      written->push_back(writes[i].path);
-    } else if (outcome) {
-      outcome = results[i];
-    }
-  }
-  return outcome;
-}
-
-
 // What one upload writes, whichever job it joins.
 struct UploadPlan {
   const CommandContext& ctx;
   const image::WebImage& web;
   int64_t seed = 0;
-  storage::PutOptions image_options;
-  storage::PutOptions metadata_options;
+  JobBlobOptions options;
 
   catalog::ImageRecord Record(const catalog::Generation& job, int index) const {
-    const std::string ext(image::FileExtension(web.optimized.format));
-    catalog::ImageRecord r;
-    r.index = index;
-    r.seed = seed;
-    r.blob_path = ImageBlobPath(ctx.user.user_id, job.job_id, index, ext);
-    r.thumbnail_path = ThumbnailBlobPath(ctx.user.user_id, job.job_id, index, ext);
-    r.bytes = web.optimized.bytes.size();
-    r.thumbnail_bytes = web.thumbnail.bytes.size();
-    r.width = web.optimized.width;
-    r.height = web.optimized.height;
-    r.content_type = std::string(image::ContentType(web.optimized.format));
-    return r;
+    return MakeImageRecord(job, index, seed, web);
   }
 };
-
-// A new job: its id is fresh, so nothing can race for its blobs; all three go side by side.
-Result<catalog::ImageRecord> StoreNewJob(ServiceDeps& deps, const UploadPlan& up,
-                                         catalog::Generation job) {
-  catalog::ImageRecord record = up.Record(job, 0);
-  job.images.push_back(record);
-  const std::string metadata = MetadataJson(job);
-  std::vector<std::string> written;
-  Status stored = PutAll(deps,
-                         {{record.blob_path, up.web.optimized.bytes, &up.image_options},
-                          {record.thumbnail_path, up.web.thumbnail.bytes, &up.image_options},
-                          {MetadataBlobPath(job.user_id, job.job_id), metadata,
-                           &up.metadata_options}},
-                         &written);
-  if (stored) stored = deps.catalog.InsertGeneration(job);
-  if (!stored) {
-    RollBack(deps, written);
-    return Unexpected(stored.error());
-  }
-  return record;
-}
 
 // Rewrites metadata.json from the catalog row until a re-read of the row matches what was
 // written. Uploads into one job can run on several instances at once, each writing metadata.json
@@ -187,7 +109,7 @@ void SyncMetadata(ServiceDeps& deps, const UploadPlan& up, std::string_view job_
     if (!row) return;  // deleted meanwhile: its blobs go with it
     std::string current = MetadataJson(*row);
     if (current == written) return;
-    auto put = deps.blobs.Put(MetadataBlobPath(user, job_id), current, up.metadata_options);
+    auto put = deps.blobs.Put(MetadataBlobPath(user, job_id), current, up.options.metadata);
     if (!put) {
       LogWarn("upload: could not rewrite metadata.json of " + std::string(job_id) + ": " +
               put.error().ToString() + " (noisett fsck --repair rewrites it)");
@@ -207,7 +129,7 @@ bool IsConflict(const Error& e, std::string_view reason) {
 // then refuses (taken through another file extension) is given back the same way.
 Result<catalog::ImageRecord> StoreIntoJob(ServiceDeps& deps, const UploadPlan& up,
                                           const catalog::Generation& job) {
-  storage::PutOptions claim = up.image_options;
+  storage::PutOptions claim = up.options.image;
   claim.if_none_match_any = true;
   for (int index = 0; index < catalog::kMaxImagesPerJob; ++index) {
     if (std::any_of(job.images.begin(), job.images.end(),
@@ -222,9 +144,9 @@ Result<catalog::ImageRecord> StoreIntoJob(ServiceDeps& deps, const UploadPlan& u
     catalog::Generation with_image = job;
     with_image.images.push_back(record);
     Status stored = PutAll(deps,
-                           {{record.thumbnail_path, up.web.thumbnail.bytes, &up.image_options},
+                           {{record.thumbnail_path, up.web.thumbnail.bytes, &up.options.image},
                             {MetadataBlobPath(job.user_id, job.job_id), MetadataJson(with_image),
-                             &up.metadata_options}},
+                             &up.options.metadata}},
                            &written);
     // metadata.json is the job's, shared with its other images: synced below, never deleted.
     written.erase(std::remove(written.begin(), written.end(),
@@ -260,20 +182,19 @@ Result<nlohmann::json> Upload(ServiceDeps& deps, const CommandContext& ctx,
   if (!job) return Unexpected(job.error());
   const bool new_job = !args->job_id.has_value();
 
-  UploadPlan up{ctx, *web, args->seed, {}, {}};
-  up.image_options.content_type = std::string(image::ContentType(web->optimized.format));
-  up.image_options.cache_control = kImageCacheControl;
-  const std::string tier = SubscriptionTierFor(deps, ctx.user);
-  // Only images and thumbnails are tagged blob_kind=image, the tier-to-archive rule's filter:
-  // metadata.json must stay readable and rewritable (lifecycle/retention.h).
-  up.image_options.tags = {{std::string(lifecycle::kSubscriptionTierTag), tier},
-                           {std::string(lifecycle::kBlobKindTag),
-                            std::string(lifecycle::kBlobKindImage)}};
-  up.metadata_options.content_type = "application/json";
-  up.metadata_options.cache_control = "no-cache";
-  up.metadata_options.tags = {{std::string(lifecycle::kSubscriptionTierTag), tier}};
-  auto stored = new_job ? StoreNewJob(deps, up, *job) : StoreIntoJob(deps, up, *job);
-  if (!stored) return Unexpected(stored.error());
+  UploadPlan up{ctx, *web, args->seed,
+                BlobOptionsFor(deps, ctx.user, web->optimized.format)};
+  Result<catalog::ImageRecord> stored = up.Record(*job, 0);
+  if (new_job) {
+    catalog::Generation with_image = *job;
+    with_image.images.push_back(*stored);
+    if (Status ok = StoreNewJob(deps, with_image, {&*web}, up.options); !ok) {
+      return Unexpected(ok.error());
+    }
+  } else {
+    stored = StoreIntoJob(deps, up, *job);
+    if (!stored) return Unexpected(stored.error());
+  }
   const catalog::ImageRecord& record = *stored;
 
   auto image = ImageJson(deps, record, deps.config.list_link_ttl_s);

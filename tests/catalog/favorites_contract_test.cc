@@ -31,6 +31,29 @@ TEST_P(CatalogContractTest, FavoriteTwiceIsOnce) {
   EXPECT_EQ(f.prompt, "a lighthouse at dusk, job-1");
 }
 
+// History shows which images are favorites, so a gallery can draw its hearts from one list call.
+TEST_P(CatalogContractTest, ImagesSayWhetherTheyAreFavorites) {
+  Insert("alice", "job-1", 100, 3);
+  Insert("alice", "job-2", 200, 2);
+  ASSERT_TRUE(catalog().AddFavorite("alice", "job-1", 2, 500));
+  auto get = catalog().GetGeneration("alice", "job-1");
+  ASSERT_TRUE(get) << Describe(get);
+  ASSERT_EQ(get->images.size(), 3u);
+  EXPECT_FALSE(get->images[0].favorite);
+  EXPECT_FALSE(get->images[1].favorite);
+  EXPECT_TRUE(get->images[2].favorite);
+  auto page = catalog().ListGenerations("alice", {50, ""});
+  ASSERT_TRUE(page) << Describe(page);
+  ASSERT_EQ(page->items.size(), 2u);
+  EXPECT_EQ(page->items[1].job_id, "job-1");
+  EXPECT_TRUE(page->items[1].images[2].favorite);
+  for (const ImageRecord& image : page->items[0].images) EXPECT_FALSE(image.favorite);
+  ASSERT_TRUE(catalog().RemoveFavorite("alice", "job-1", 2));
+  get = catalog().GetGeneration("alice", "job-1");
+  ASSERT_TRUE(get);
+  EXPECT_FALSE(get->images[2].favorite);
+}
+
 TEST_P(CatalogContractTest, UnfavoriteIsIdempotent) {
   Insert("alice", "job-1", 100, 2);
   ASSERT_TRUE(catalog().RemoveFavorite("alice", "job-1", 0));  // never a favorite: fine

@@ -1,0 +1,100 @@
+// A job's blobs: options, parallel puts, roll-back.
+#include "service/job_store.h"
+
+#include <future>
+
+#include "core/blob_paths.h"
+#include "core/log.h"
+#include "lifecycle/retention.h"
+#include "service/job_metadata.h"
+#include "service/user_tier.h"
+
+namespace noisett::service {
+namespace {
+
+constexpr const char* kImageCacheControl = "public, max-age=31536000, immutable";
+
+}  // namespace
+
+JobBlobOptions BlobOptionsFor(ServiceDeps& deps, const auth::User& user,
+                              image::OutputFormat format) {
+  JobBlobOptions o;
+  o.image.content_type = std::string(image::ContentType(format));
+  o.image.cache_control = kImageCacheControl;
+  const std::string tier = SubscriptionTierFor(deps, user);
+  // Only images and thumbnails are tagged blob_kind=image, the tier-to-archive rule's filter:
+  // metadata.json must stay readable and rewritable (lifecycle/retention.h).
+  o.image.tags = {{std::string(lifecycle::kSubscriptionTierTag), tier},
+                  {std::string(lifecycle::kBlobKindTag), std::string(lifecycle::kBlobKindImage)}};
+  o.metadata.content_type = "application/json";
+  o.metadata.cache_control = "no-cache";
+  o.metadata.tags = {{std::string(lifecycle::kSubscriptionTierTag), tier}};
+  return o;
+}
+
+catalog::ImageRecord MakeImageRecord(const catalog::Generation& job, int index, int64_t seed,
+                                     const image::WebImage& web) {
+  const std::string ext(image::FileExtension(web.optimized.format));
+  catalog::ImageRecord r;
+  r.index = index;
+  r.seed = seed;
+  r.blob_path = ImageBlobPath(job.user_id, job.job_id, index, ext);
+  r.thumbnail_path = ThumbnailBlobPath(job.user_id, job.job_id, index, ext);
+  r.bytes = web.optimized.bytes.size();
+  r.thumbnail_bytes = web.thumbnail.bytes.size();
+  r.width = web.optimized.width;
+  r.height = web.optimized.height;
+  r.content_type = std::string(image::ContentType(web.optimized.format));
+  return r;
+}
+
+Status PutAll(ServiceDeps& deps, const std::vector<BlobWrite>& writes,
+              std::vector<std::string>* written) {
+  std::vector<std::future<Status>> pending;
+  for (size_t i = 1; i < writes.size(); ++i) {
+    pending.push_back(std::async(std::launch::async, [&deps, &w = writes[i]]() -> Status {
+      auto props = deps.blobs.Put(w.path, w.bytes, *w.options);
+      return props ? Ok() : Status(Unexpected(props.error()));
+    }));
+  }
+  std::vector<Status> results;
+  auto first = deps.blobs.Put(writes[0].path, writes[0].bytes, *writes[0].options);
+  results.push_back(first ? Ok() : Status(Unexpected(first.error())));
+  for (auto& f : pending) results.push_back(f.get());
+  Status outcome = Ok();
+  for (size_t i = 0; i < writes.size(); ++i) {
+    if (results[i]) {
+      written->push_back(writes[i].path);
+    } else if (outcome) {
+      outcome = results[i];
+    }
+  }
+  return outcome;
+}
+
+void RollBack(ServiceDeps& deps, const std::vector<std::string>& written) {
+  for (const std::string& path : written) {
+    if (auto ok = deps.blobs.Delete(path); !ok) {
+      LogWarn("could not remove " + path + " after a failed write: " + ok.error().ToString());
+    }
+  }
+}
+
+Status StoreNewJob(ServiceDeps& deps, const catalog::Generation& job,
+                   const std::vector<const image::WebImage*>& webs,
+                   const JobBlobOptions& options) {
+  const std::string metadata = MetadataJson(job);
+  std::vector<BlobWrite> writes;
+  for (size_t i = 0; i < job.images.size(); ++i) {
+    writes.push_back({job.images[i].blob_path, webs[i]->optimized.bytes, &options.image});
+    writes.push_back({job.images[i].thumbnail_path, webs[i]->thumbnail.bytes, &options.image});
+  }
+  writes.push_back({MetadataBlobPath(job.user_id, job.job_id), metadata, &options.metadata});
+  std::vector<std::string> written;
+  Status stored = PutAll(deps, writes, &written);
+  if (stored) stored = deps.catalog.InsertGeneration(job);
+  if (!stored) RollBack(deps, written);
+  return stored;
+}
+
+}  // namespace noisett::service

@@ -1,0 +1,54 @@
+// Writing a job's blobs: the options every image and metadata.json blob carries (cache headers,
+// the retention tags), side-by-side puts that say what they wrote, and the roll-back that leaves
+// nothing behind when a later step fails. Shared by images.upload and generate.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "image/image_types.h"
+#include "service/command.h"
+#include "service/service.h"
+#include "storage/blob_store.h"
+
+namespace noisett::service {
+
+struct JobBlobOptions {
+  storage::PutOptions image;     // images and thumbnails: immutable, tier + blob_kind tags
+  storage::PutOptions metadata;  // metadata.json: no-cache, tier tag only
+};
+
+// The options for `user`'s blobs of `format` (the tier from SubscriptionTierFor).
+JobBlobOptions BlobOptionsFor(ServiceDeps& deps, const auth::User& user,
+                              image::OutputFormat format);
+
+// The catalog record of `web` stored as image `index` of `job` (paths by the blob layout).
+catalog::ImageRecord MakeImageRecord(const catalog::Generation& job, int index, int64_t seed,
+                                     const image::WebImage& web);
+
+struct BlobWrite {
+  std::string path;
+  std::string_view bytes;
+  const storage::PutOptions* options;
+};
+
+// Writes the blobs side by side and appends to `written` those that were written. Each durable
+// put waits on several fsyncs (~5 ms each on a cloud disk); in parallel a job costs about the
+// slowest put instead of their sum. The first failure is returned.
+Status PutAll(ServiceDeps& deps, const std::vector<BlobWrite>& writes,
+              std::vector<std::string>* written);
+
+// Deletes what an unfinished write left, so a failure leaves nothing behind (logged, not
+// returned: the caller reports the original failure).
+void RollBack(ServiceDeps& deps, const std::vector<std::string>& written);
+
+// A new job (fresh id: nothing races for its blobs) with job.images[i] made from webs[i]: every
+// image, thumbnail and metadata.json side by side, then the catalog row. On any failure what was
+// written is removed and the error returned: the job is listed only once all of it exists.
+Status StoreNewJob(ServiceDeps& deps, const catalog::Generation& job,
+                   const std::vector<const image::WebImage*>& webs,
+                   const JobBlobOptions& options);
+
+}  // namespace noisett::service
