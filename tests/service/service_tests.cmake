@@ -19,10 +19,11 @@ set(NOISETT_E2E_SOURCES
   service/request_safety_test.cc
   service/upload_errors_test.cc
   service/concurrency_test.cc
-  service/cli_command_mode_test.cc)
+  service/cli_command_mode_test.cc
+  service/generate_e2e_test.cc)
 
 noisett_add_test_binary(noisett_service_e2e_test
-  ${NOISETT_E2E_SOURCES} service/link_refusal_test.cc)
+  ${NOISETT_E2E_SOURCES} service/link_refusal_test.cc service/web_e2e_test.cc)
 target_link_libraries(noisett_service_e2e_test PRIVATE
   noisett_test_images noisett_test_loopback noisett_links nlohmann_json::nlohmann_json)
 
