@@ -29,11 +29,17 @@ token=$("$bin" token --user alice --name Alice --data-dir "$data" --ttl 8h)
 cat <<EOF
 
 Noisett is serving on $base (auth: dev issuer; blobs and catalog in $data).
+
+Open the gallery: $base/  (dev sign-in: any user name; generate with the built-in noise generator)
+
 A dev token for user alice (valid 8 h):
 
   export TOKEN=$token
 
 Walkthrough:
+  # generate 2 images from a prompt (stored optimized with 256 px thumbnails, as one job)
+  curl -s -X POST -H "Authorization: Bearer \$TOKEN" -H 'Content-Type: application/json' \\
+       -d '{"prompt":"a lighthouse at dusk","count":2}' '$base/api/generate'
   # upload an image (PNG, JPEG or WebP; stored optimized with a 256 px thumbnail)
   curl -s -X POST --data-binary @samples/input/landscape.png -H 'Content-Type: image/png' \\
        -H "Authorization: Bearer \$TOKEN" '$base/api/images?prompt=a%20landscape'
@@ -54,6 +60,11 @@ if [[ ${RUN_SMOKE:-0} == 1 ]]; then
   curl -fs -H "Authorization: Bearer $token" "$base/api/history?limit=1" >/dev/null
   bytes=$(curl -fs "$link" | wc -c)
   echo "uploaded and fetched back $bytes bytes through a signed link"
+  generated=$(curl -fs -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    -d '{"prompt":"smoke","count":2}' "$base/api/generate")
+  count=$(/usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)["images"]))' <<<"$generated")
+  curl -fs "$base/" | grep -q '<html' || { echo "run: the gallery is not served at /" >&2; exit 1; }
+  echo "generated $count images; the gallery is served at $base/"
   exit 0
 fi
 echo "Ctrl-C stops the server."
