@@ -95,7 +95,7 @@ std::optional<IpBytes> ParseIpLiteral(std::string_view text) {
 Result<IpRange> ParseIpRange(std::string_view text) {
   const auto bad = [&](const char* why) {
     return Unexpected(MakeError(ErrorCode::kInvalidArgument, "bad_ip_range",
-                                "'" + std::string(text.substr(0, 100)) + "': " + why));
+                                std::string("'").append(text.substr(0, 100)) + "': " + why));
   };
   const size_t slash = text.find('/');
   const auto address = ParseIpLiteral(text.substr(0, slash));

@@ -18,7 +18,7 @@ constexpr size_t kMaxUrlBytes = 8192;
 
 Unexpected BadUrl(std::string_view url, std::string_view why) {
   return Unexpected(MakeError(ErrorCode::kInvalidArgument, "bad_url",
-                              "'" + ShortForMessage(url) + "': " + std::string(why)));
+                              std::string("'").append(ShortForMessage(url)) + "': " + std::string(why)));
 }
 
 std::string_view Trim(std::string_view s) {
@@ -164,9 +164,9 @@ std::string ShortForMessage(std::string_view text, size_t max) {
 }
 
 std::string FetchUrl::Authority() const {
-  std::string out = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  std::string out = host.find(':') != std::string::npos ? std::string("[").append(host).append("]") : host;
   const uint16_t default_port = scheme == "https" ? 443 : 80;
-  if (port != default_port) out += ":" + std::to_string(port);
+  if (port != default_port) out.append(":").append(std::to_string(port));
   return out;
 }
 
@@ -184,7 +184,7 @@ Result<FetchUrl> ParseFetchUrl(std::string_view raw) {
   out.scheme = Lower(url.substr(0, scheme_len));
   if (out.scheme != "http" && out.scheme != "https") {
     return Unexpected(MakeError(ErrorCode::kInvalidArgument, "scheme_not_allowed",
-                                "'" + ShortForMessage(url) + "': only http and https"));
+                                std::string("'").append(ShortForMessage(url)) + "': only http and https"));
   }
   std::string_view rest = url.substr(scheme_len + 1);
   if (rest.substr(0, 2) != "//") return BadUrl(url, "no host");

@@ -56,7 +56,7 @@ std::string NormalizeHostEntry(std::string_view entry) {
 
 Unexpected BadEntry(const char* reason, std::string_view entry, const std::string& why) {
   return Unexpected(MakeError(ErrorCode::kInvalidArgument, reason,
-                              "'" + ShortForMessage(entry, 100) + "': " + why));
+                              std::string("'").append(ShortForMessage(entry, 100)) + "': " + why));
 }
 
 }  // namespace
