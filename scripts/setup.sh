@@ -18,6 +18,8 @@ PACKAGES=(
   # promtool, for the alert rules' tests (deploy/prometheus); faketime moves the lifecycle CLI
   # tests' noisett processes days ahead; jq for the README's walkthrough
   prometheus faketime jq
+  # the browser the gallery's test drives with playwright-core (tests/web; never a downloaded one)
+  chromium
 )
 
 missing=()
@@ -70,4 +72,23 @@ if [[ ! -f node_modules/.noisett-lock-hash || $(cat node_modules/.noisett-lock-h
   echo "setup: npm ci"
   npm ci --no-audit --no-fund --loglevel=error
   echo "$lock_hash" > node_modules/.noisett-lock-hash
+fi
+
+# The gallery's sign-in library (docs/web.md): MSAL Browser's self-contained UMD builds, which
+# load with a plain <script> and no bundler (the ESM build in dist/ imports @azure/msal-common
+# by bare name, which a browser cannot resolve). msal-browser.min.js defines globalThis.msal;
+# the redirect bridge (MSAL v5's page for popup and silent sign-in answers, web/redirect.html)
+# defines globalThis.msalRedirectBridge. web/vendor/ is not committed; copied on every run, and
+# only when it differs, so a changed lock file brings the matching version.
+msal=node_modules/@azure/msal-browser
+if [[ -d $msal/lib ]]; then
+  mkdir -p web/vendor
+  for pair in "lib/msal-browser.min.js:msal-browser.min.js" \
+              "lib/redirect-bridge/msal-redirect-bridge.min.js:msal-redirect-bridge.min.js" \
+              "LICENSE:msal-browser.LICENSE.txt"; do
+    from=$msal/${pair%%:*} to=web/vendor/${pair##*:}
+    cmp -s "$from" "$to" || cp "$from" "$to"
+  done
+else
+  echo "setup: $msal is missing: the gallery can sign in only in --auth dev mode" >&2
 fi

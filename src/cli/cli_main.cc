@@ -316,7 +316,8 @@ void AddWhoami(CLI::App& app, AuthFlags& flags, std::string& token) {
 void AddServe(CLI::App& app, ServeArgs& args) {
   CLI::App* cmd = app.add_subcommand(
       "serve",
-      "Run the HTTP API (docs/api.md) on the configured store and catalog until SIGTERM/SIGINT");
+      "Run the HTTP API (docs/api.md) and the web gallery at / (docs/web.md) on the configured "
+      "store and catalog until SIGTERM/SIGINT");
   cmd->add_option("--listen", args.listen, "HOST:PORT to listen on")
       ->envname("NOISETT_LISTEN")
       ->capture_default_str();

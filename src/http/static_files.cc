@@ -38,11 +38,13 @@ std::string Join(const std::vector<std::string>& items) {
   return out;
 }
 
-std::string ContentSecurityPolicy(const PageOrigins& origins) {
+std::string ContentSecurityPolicy(const PageOrigins& origins, bool frameable) {
   return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:" +
          Join(origins.images) + "; connect-src 'self'" + Join(origins.sign_in) +
-         "; frame-src" + (origins.sign_in.empty() ? std::string(" 'none'") : Join(origins.sign_in)) +
-         "; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+         "; frame-src" +
+         (origins.sign_in.empty() ? std::string(" 'none'") : " 'self'" + Join(origins.sign_in)) +
+         "; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors " +
+         (frameable ? "'self'" : "'none'");
 }
 
 Result<std::string> ReadWhole(const fs::path& path) {
@@ -97,7 +99,8 @@ Result<std::shared_ptr<const StaticSite>> StaticSite::Load(const std::string& di
                                 "no web directory at " + dir));
   }
   auto site = std::make_shared<StaticSite>();
-  site->csp_ = ContentSecurityPolicy(origins);
+  site->csp_ = ContentSecurityPolicy(origins, /*frameable=*/false);
+  site->frameable_csp_ = ContentSecurityPolicy(origins, /*frameable=*/true);
   size_t total = 0;
   for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
        it.increment(ec)) {
@@ -142,8 +145,10 @@ HttpResponse StaticSite::Serve(const HttpRequest& request, const std::string& pa
   res.headers.Set("Cache-Control", "no-cache");
   res.headers.Set("X-Content-Type-Options", "nosniff");
   res.headers.Set("Referrer-Policy", "no-referrer");
-  res.headers.Set("X-Frame-Options", "DENY");
-  res.headers.Set("Content-Security-Policy", csp_);
+  // MSAL's redirect bridge answers silent sign-ins inside a hidden iframe of the page itself.
+  const bool frameable = it->first == kFrameablePage;
+  res.headers.Set("X-Frame-Options", frameable ? "SAMEORIGIN" : "DENY");
+  res.headers.Set("Content-Security-Policy", frameable ? frameable_csp_ : csp_);
   auto match = request.headers.Get("If-None-Match");
   if (match && *match == file.etag) {
     res.status = 304;

@@ -3,7 +3,7 @@
 // turned into a file name: there is nothing to traverse. Responses carry an ETag (304 on
 // If-None-Match), `Cache-Control: no-cache` (revalidate: the names are not fingerprinted) and the
 // page's security headers (Content-Security-Policy, nosniff, no referrer — signed links must
-// not leak through Referer —, no framing).
+// not leak through Referer —, no framing, except kFrameablePage by the page itself).
 #pragma once
 
 #include <cstddef>
@@ -17,6 +17,10 @@
 #include "http/router.h"
 
 namespace noisett::http {
+
+// MSAL Browser's redirect bridge (web/redirect.html): silent sign-in loads it in an iframe of the
+// gallery, so it alone may be framed, and only by the same origin.
+inline constexpr const char* kFrameablePage = "/redirect.html";
 
 struct StaticFile {
   std::string body;
@@ -47,6 +51,7 @@ class StaticSite {
  private:
   std::map<std::string, StaticFile> files_;
   std::string csp_;
+  std::string frameable_csp_;
 };
 
 // "text/html; charset=utf-8" for "index.html", by extension; application/octet-stream otherwise.

@@ -22,6 +22,7 @@ class StaticFilesTest : public ::testing::Test {
     Write("index.html", "<!doctype html><title>Noisett</title>");
     Write("app.js", "export const x = 1;");
     Write("vendor/msal.js", "var msal = {};");
+    Write("redirect.html", "<!doctype html><title>bridge</title>");
     Write(".env", "SECRET=1");
     Write(".git/config", "[core]");
     Write("notes{1}.txt", "odd name");
@@ -57,7 +58,8 @@ class StaticFilesTest : public ::testing::Test {
 TEST_F(StaticFilesTest, LoadsVisibleFilesOnly) {
   auto site = Load();
   ASSERT_TRUE(site);
-  EXPECT_EQ(site->Paths(), (std::vector<std::string>{"/app.js", "/index.html", "/vendor/msal.js"}));
+  EXPECT_EQ(site->Paths(), (std::vector<std::string>{"/app.js", "/index.html", "/redirect.html",
+                                                     "/vendor/msal.js"}));
 }
 
 TEST_F(StaticFilesTest, ServesFilesWithTypesAndSecurityHeaders) {
@@ -78,9 +80,25 @@ TEST_F(StaticFilesTest, ServesFilesWithTypesAndSecurityHeaders) {
       << csp;
   EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos) << csp;
   EXPECT_EQ(csp.find("unsafe"), std::string::npos) << csp;
+  EXPECT_NE(csp.find("frame-src 'self' https://login.microsoftonline.com;"), std::string::npos)
+      << csp;
+  EXPECT_EQ(root.headers.Get("X-Frame-Options").value_or(""), "DENY");
+  // Only MSAL's redirect bridge may be framed, and only by the gallery itself.
+  HttpResponse bridge = Get(router, "/redirect.html");
+  EXPECT_EQ(bridge.headers.Get("X-Frame-Options").value_or(""), "SAMEORIGIN");
+  EXPECT_NE(std::string(bridge.headers.Get("Content-Security-Policy").value_or(""))
+                .find("frame-ancestors 'self'"),
+            std::string::npos);
   HttpResponse js = Get(router, "/vendor/msal.js");
   EXPECT_EQ(js.status, 200);
   EXPECT_EQ(js.headers.Get("Content-Type").value_or(""), "text/javascript; charset=utf-8");
+}
+
+TEST_F(StaticFilesTest, WithoutAnIdentityProviderNothingMayBeFramed) {
+  Router router;
+  AddStaticRoutes(router, Load());
+  const std::string csp(Get(router, "/").headers.Get("Content-Security-Policy").value_or(""));
+  EXPECT_NE(csp.find("frame-src 'none';"), std::string::npos) << csp;
 }
 
 TEST_F(StaticFilesTest, ARepeatedRequestWithTheETagGets304) {

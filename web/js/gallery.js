@@ -1,0 +1,292 @@
+// The grid: History (GET /api/history, one tile per image, newest first) and Favorites
+// (GET /api/favorites), loaded a page at a time as a sentinel below the grid scrolls into view.
+// Hearts toggle favorites; the bin deletes a whole generation with an Undo that restores it.
+import { $, el, icon, formatDate, truncate } from "./ui.js";
+
+const PAGE = { history: 12, favorites: 30 };
+
+// One shape for both listings.
+function fromGeneration(gen) {
+  return (gen.images || []).map((img) => ({
+    jobId: gen.job_id,
+    index: img.index,
+    prompt: gen.prompt || "",
+    createdAt: gen.created_at,
+    url: img.url,
+    thumbUrl: img.thumbnail_url || img.url,
+    favorite: Boolean(img.favorite),
+    archived: Boolean(img.archived),
+    width: img.width,
+    height: img.height,
+    bytes: img.bytes,
+    imageCount: gen.image_count || (gen.images || []).length,
+  }));
+}
+
+function fromFavorite(fav) {
+  return {
+    jobId: fav.job_id,
+    index: fav.image_index,
+    prompt: fav.prompt || "",
+    createdAt: fav.created_at,
+    url: fav.url,
+    thumbUrl: fav.thumbnail_url || fav.url,
+    favorite: true,
+    archived: Boolean(fav.archived),
+  };
+}
+
+export function createGallery({ api, lightbox, toast, report, onChange }) {
+  const grid = $("grid");
+  const empty = $("empty");
+  const sentinel = $("sentinel");
+  const more = $("more");
+  const total = $("total");
+  const title = $("grid-title");
+  const tabs = [$("view-history"), $("view-favorites")];
+
+  let view = "history";
+  let cursor = null;
+  let done = false;
+  let loading = null;
+  let epoch = 0; // bumped on every reset: answers for an older listing are dropped
+  let totalCount = null;
+
+  function setTotal(n) {
+    totalCount = n;
+    total.textContent = n === null ? "" : `${n} generation${n === 1 ? "" : "s"}`;
+  }
+
+  const observer = new IntersectionObserver(
+    (entries) => {
+      if (entries.some((e) => e.isIntersecting)) loadMore();
+    },
+    { rootMargin: "600px 0px" },
+  );
+  observer.observe(sentinel);
+
+  function tileFor(item) {
+    const img = el("img", {
+      src: item.thumbUrl,
+      alt: item.prompt || "Generated image",
+      loading: "lazy",
+      decoding: "async",
+      width: 256,
+      height: 256,
+    });
+    img.addEventListener("error", () => tile.classList.add("broken"), { once: true });
+    const thumb = el("button", { type: "button", class: "thumb", title: "Open full image" }, img);
+    thumb.addEventListener("click", () => lightbox.show(item, thumb));
+    if (item.archived) thumb.append(el("span", { class: "badge", text: "Archived" }));
+
+    const heart = el(
+      "button",
+      {
+        type: "button",
+        class: "icon-btn heart",
+        "aria-pressed": String(item.favorite),
+        "aria-label": "Favorite",
+        title: "Favorite",
+      },
+      icon("heart"),
+    );
+    heart.addEventListener("click", () => toggleFavorite(item, heart, tile));
+
+    const bin = el(
+      "button",
+      {
+        type: "button",
+        class: "icon-btn delete",
+        "aria-label": "Delete generation",
+        title: item.imageCount > 1 ? `Delete this generation (${item.imageCount} images)` : "Delete this generation",
+      },
+      icon("trash"),
+    );
+    bin.addEventListener("click", () => deleteJob(item));
+
+    const tile = el(
+      "li",
+      { class: "tile", "data-job": item.jobId, "data-index": item.index },
+      thumb,
+      el(
+        "div",
+        { class: "tile-meta" },
+        el("p", { class: "tile-prompt", title: item.prompt, text: truncate(item.prompt, 90) }),
+        el("time", { datetime: item.createdAt, text: formatDate(item.createdAt) }),
+      ),
+      el("div", { class: "tile-actions" }, heart, bin),
+    );
+    return tile;
+  }
+
+  function refreshEmpty() {
+    const visible = grid.querySelector(".tile:not([hidden])");
+    empty.hidden = Boolean(visible) || loading !== null || !done;
+    empty.textContent =
+      view === "history"
+        ? "No images yet. Describe one above and press Generate."
+        : "No favorites yet. Press the heart on an image to keep it here.";
+  }
+
+  async function loadMore() {
+    if (loading || done) return loading;
+    const mine = epoch;
+    more.hidden = false;
+    loading = (async () => {
+      try {
+        if (view === "history") {
+          const page = await api.history(PAGE.history, cursor);
+          if (mine !== epoch) return;
+          for (const gen of page.generations || []) for (const item of fromGeneration(gen)) grid.append(tileFor(item));
+          cursor = page.next_cursor || null;
+          if (typeof page.total_count === "number") setTotal(page.total_count);
+        } else {
+          const page = await api.favorites(PAGE.favorites, cursor);
+          if (mine !== epoch) return;
+          for (const fav of page.favorites || []) grid.append(tileFor(fromFavorite(fav)));
+          cursor = page.next_cursor || null;
+        }
+        done = !cursor;
+      } catch (error) {
+        if (mine !== epoch) return;
+        done = true; // no retry loop on errors; switching views or reloading tries again
+        report(error);
+      } finally {
+        if (mine === epoch) {
+          loading = null;
+          more.hidden = true;
+          grid.setAttribute("aria-busy", "false");
+          refreshEmpty();
+          // The sentinel may still be in view (a short page): observe again to re-check.
+          if (!done) {
+            observer.unobserve(sentinel);
+            observer.observe(sentinel);
+          }
+        }
+      }
+    })();
+    return loading;
+  }
+
+  function reset(next) {
+    epoch += 1;
+    view = next;
+    cursor = null;
+    done = false;
+    loading = null;
+    grid.replaceChildren();
+    grid.setAttribute("aria-busy", "true");
+    empty.hidden = true;
+    setTotal(null);
+    title.textContent = view === "history" ? "History" : "Favorites";
+    for (const tab of tabs) tab.setAttribute("aria-pressed", String(tab.dataset.view === view));
+  }
+
+  async function show(next) {
+    reset(next);
+    await loadMore();
+  }
+
+  async function toggleFavorite(item, heart, tile) {
+    const want = heart.getAttribute("aria-pressed") !== "true";
+    heart.setAttribute("aria-pressed", String(want));
+    heart.disabled = true;
+    try {
+      if (want) await api.favorite(item.jobId, item.index);
+      else await api.unfavorite(item.jobId, item.index);
+      item.favorite = want;
+      if (view === "favorites" && !want) {
+        tile.remove();
+        refreshEmpty();
+      }
+    } catch (error) {
+      heart.setAttribute("aria-pressed", String(!want));
+      report(error);
+    } finally {
+      heart.disabled = false;
+    }
+  }
+
+  async function deleteJob(item) {
+    const tiles = [...grid.querySelectorAll(".tile")].filter((t) => t.dataset.job === item.jobId);
+    const after = tiles.at(-1)?.nextElementSibling;
+    for (const t of tiles) t.hidden = true;
+    refreshEmpty();
+    try {
+      await api.deleteJob(item.jobId);
+    } catch (error) {
+      for (const t of tiles) t.hidden = false;
+      refreshEmpty();
+      report(error);
+      return;
+    }
+    const mine = epoch; // the count belongs to this listing only
+    const counted = view === "history" && totalCount !== null;
+    if (counted) setTotal(Math.max(0, totalCount - 1));
+    onChange();
+    const shown = toast.show(`Deleted “${truncate(item.prompt || "generation", 40)}”`);
+    toast.focusUndo();
+    const { outcome, hadFocus } = await shown;
+    if (outcome === "undo") {
+      try {
+        await api.restoreJob(item.jobId);
+        for (const t of tiles) t.hidden = false;
+        if (counted && mine === epoch) setTotal(totalCount + 1);
+        refreshEmpty();
+        onChange();
+        tiles[0]?.querySelector(".thumb")?.focus();
+        return;
+      } catch (error) {
+        report(error);
+      }
+    }
+    for (const t of tiles) t.remove();
+    refreshEmpty();
+    if (hadFocus) (after?.querySelector(".thumb") || $("prompt")).focus();
+  }
+
+  // Tiles that hold the place of images being generated (aria-busy, a spinner).
+  function placeholders(count) {
+    const made = [];
+    for (let i = 0; i < count; i += 1) {
+      const tile = el(
+        "li",
+        { class: "tile pending", "aria-busy": "true" },
+        el("div", { class: "thumb skeleton" }, el("span", { class: "spinner", "aria-hidden": "true" })),
+        el("div", { class: "tile-meta" }, el("p", { class: "tile-prompt", text: "Generating…" })),
+      );
+      made.push(tile);
+    }
+    grid.prepend(...made);
+    empty.hidden = true;
+    return {
+      // Puts the finished job's tiles where the placeholders were.
+      fill(job) {
+        const tiles = fromGeneration(job).map(tileFor);
+        made[0].before(...tiles);
+        for (const t of made) t.remove();
+        if (totalCount !== null) setTotal(totalCount + 1);
+        refreshEmpty();
+        return tiles;
+      },
+      remove() {
+        for (const t of made) t.remove();
+        refreshEmpty();
+      },
+    };
+  }
+
+  for (const tab of tabs) tab.addEventListener("click", () => show(tab.dataset.view));
+
+  return {
+    show,
+    placeholders,
+    get view() {
+      return view;
+    },
+    clear() {
+      reset("history");
+      done = true;
+    },
+  };
+}
