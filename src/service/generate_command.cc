@@ -1,6 +1,7 @@
 // generate: the configured generator makes the images, each goes through the upload pipeline
 // (validate -> optimize -> thumbnail), and all of them are stored as one new job. A failure at any
 // step stores nothing.
+#include <algorithm>
 #include <chrono>
 #include <future>
 #include <random>
@@ -19,6 +20,11 @@ namespace noisett::service {
 namespace {
 
 constexpr size_t kMaxPromptChars = 2000;
+// The byte limit for a generator's image on its way into the pipeline. Not the upload limit
+// (NOISETT_MAX_UPLOAD_BYTES): the noise generator hands over an uncompressed 3 MB PNG, and an
+// operator who lowers the upload limit must not break generation. A Replicate output is already
+// capped at 10 MiB by its download; the pixel limit still applies to both.
+constexpr uint64_t kGeneratedMaxBytes = uint64_t{16} << 20;
 // Seeds stay below 2^53 so a browser's JSON numbers carry them exactly.
 constexpr int64_t kMaxSeed = (int64_t{1} << 53) - 1;
 
@@ -146,6 +152,7 @@ Result<nlohmann::json> Generate(ServiceDeps& deps, const CommandContext& ctx,
   }
   image::OptimizeOptions options = deps.config.optimize;
   options.quality = args->quality;
+  options.limits.max_bytes = std::max<uint64_t>(options.limits.max_bytes, kGeneratedMaxBytes);
   auto webs = OptimizeAll(*generated, options);
   if (!webs) return Unexpected(webs.error());
 

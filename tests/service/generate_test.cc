@@ -39,8 +39,10 @@ class GenerateTest : public MaintenanceTest {
  protected:
   GenerateTest() { Use(&noise_, {}); }
 
-  void Use(generate::Generator* generator, net::ImportPolicy import) {
+  void Use(generate::Generator* generator, net::ImportPolicy import,
+           uint64_t max_upload_bytes = 10 << 20) {
     ServiceDeps deps{*blobs_, *catalog_, *signer_, clock_, {}};
+    deps.config.optimize.limits.max_bytes = max_upload_bytes;
     deps.generator = generator;
     deps.config.import = std::move(import);
     service_ = std::make_unique<Service>(std::move(deps));
@@ -114,6 +116,22 @@ TEST_F(GenerateTest, StoresOneJobWithEveryImageThumbnailAndMetadata) {
   EXPECT_EQ(row->images.size(), 3u);
   EXPECT_EQ(row->model, "noise-v1");
   EXPECT_TRUE(Fsck().findings.empty());
+}
+
+// The noise generator hands the pipeline a 3 MB uncompressed PNG: a low upload limit must not
+// break generation, while uploads keep their limit.
+TEST_F(GenerateTest, ALowUploadLimitDoesNotBreakGeneration) {
+  Use(&noise_, {}, 1 << 20);
+  auto out = Try("generate", {{"prompt", "a small limit"}, {"count", 1}});
+  ASSERT_TRUE(out) << out.error().ToString();
+  EXPECT_EQ((*out)["images"][0]["width"], 1024);
+  const std::string big = noisett::testing::ToPng(noisett::testing::Textured(1400, 1400));
+  ASSERT_GT(big.size(), size_t{1} << 20);
+  auth::User u;
+  u.user_id = "alice";
+  auto upload = service_->Run("images.upload", u, {Json::object(), big});
+  ASSERT_FALSE(upload);
+  EXPECT_EQ(upload.error().reason, "too_large");
 }
 
 TEST_F(GenerateTest, TwoImagesByDefaultEachWithItsOwnRandomSeed) {
