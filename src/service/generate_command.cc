@@ -6,7 +6,6 @@
 #include <future>
 #include <random>
 
-#include "core/ids.h"
 #include "core/metric_names.h"
 #include "core/metrics.h"
 #include "image/pipeline.h"
@@ -156,17 +155,9 @@ Result<nlohmann::json> Generate(ServiceDeps& deps, const CommandContext& ctx,
   auto webs = OptimizeAll(*generated, options);
   if (!webs) return Unexpected(webs.error());
 
-  catalog::Generation job;
-  const int64_t now = deps.clock.NowSeconds();
-  job.job_id = NewJobId(std::chrono::duration_cast<std::chrono::milliseconds>(
-                            std::chrono::system_clock::now().time_since_epoch())
-                            .count());
-  job.user_id = ctx.user.user_id;
-  job.prompt = args->request.prompt;
-  job.asset_type = args->request.asset_type;
-  job.quality = args->request.quality;
-  job.model = args->request.model;
-  job.created_at = now;
+  catalog::Generation job = NewGeneration(
+      ctx.user.user_id, args->request.prompt, args->request.asset_type, args->request.quality,
+      args->request.model, deps.clock.NowSeconds());
   std::vector<const image::WebImage*> pointers;
   for (size_t i = 0; i < webs->size(); ++i) {
     job.images.push_back(MakeImageRecord(job, int(i), (*generated)[i].seed, (*webs)[i]));

@@ -1,9 +1,11 @@
 // A job's blobs: options, parallel puts, roll-back.
 #include "service/job_store.h"
 
+#include <chrono>
 #include <future>
 
 #include "core/blob_paths.h"
+#include "core/ids.h"
 #include "core/log.h"
 #include "lifecycle/retention.h"
 #include "service/job_metadata.h"
@@ -30,6 +32,21 @@ JobBlobOptions BlobOptionsFor(ServiceDeps& deps, const auth::User& user,
   o.metadata.cache_control = "no-cache";
   o.metadata.tags = {{std::string(lifecycle::kSubscriptionTierTag), tier}};
   return o;
+}
+
+catalog::Generation NewGeneration(std::string user_id, std::string prompt, std::string asset_type,
+                                  std::string quality, std::string model, int64_t now) {
+  catalog::Generation job;
+  job.job_id = NewJobId(std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count());
+  job.user_id = std::move(user_id);
+  job.prompt = std::move(prompt);
+  job.asset_type = std::move(asset_type);
+  job.quality = std::move(quality);
+  job.model = std::move(model);
+  job.created_at = now;
+  return job;
 }
 
 catalog::ImageRecord MakeImageRecord(const catalog::Generation& job, int index, int64_t seed,

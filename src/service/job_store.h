@@ -24,6 +24,11 @@ struct JobBlobOptions {
 JobBlobOptions BlobOptionsFor(ServiceDeps& deps, const auth::User& user,
                               image::OutputFormat format);
 
+// A new, empty job of `user_id` with a fresh server-made id (time-ordered by the wall clock),
+// created at `now`.
+catalog::Generation NewGeneration(std::string user_id, std::string prompt, std::string asset_type,
+                                  std::string quality, std::string model, int64_t now);
+
 // The catalog record of `web` stored as image `index` of `job` (paths by the blob layout).
 catalog::ImageRecord MakeImageRecord(const catalog::Generation& job, int index, int64_t seed,
                                      const image::WebImage& web);

@@ -1,20 +1,16 @@
 // The upload path.
 #include "service/upload.h"
-#include "service/user_tier.h"
 
 #include <algorithm>
 #include <chrono>
-#include <future>
 #include <vector>
 
 #include "core/blob_paths.h"
-#include "core/ids.h"
 #include "core/log.h"
 #include "core/metric_names.h"
 #include "core/metrics.h"
 #include "image/metadata_json.h"
 #include "image/pipeline.h"
-#include "lifecycle/retention.h"
 #include "service/args.h"
 #include "service/job_json.h"
 #include "service/job_metadata.h"
@@ -71,18 +67,8 @@ Result<catalog::Generation> TargetJob(ServiceDeps& deps, const CommandContext& c
     }
     return job;
   }
-  catalog::Generation job;
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::system_clock::now().time_since_epoch())
-                      .count();
-  job.job_id = NewJobId(ms);
-  job.user_id = ctx.user.user_id;
-  job.prompt = args.prompt;
-  job.asset_type = args.asset_type;
-  job.quality = args.quality;
-  job.model = args.model;
-  job.created_at = now;
-  return job;
+  return NewGeneration(ctx.user.user_id, args.prompt, args.asset_type, args.quality, args.model,
+                       now);
 }
 
 // What one upload writes, whichever job it joins.
