@@ -14,6 +14,8 @@ PACKAGES=(
   postgresql
   # tests, fuzzing (clang's libFuzzer runtime) and benchmarks
   libgtest-dev libbenchmark-dev clang-14 libclang-rt-14-dev libvips-tools python3-pil time openssl curl
+  # the reference app bench/reference/ runs (FastAPI + PyJWT + sqlite3, served by uvicorn)
+  python3-fastapi python3-jwt uvicorn
   wrk nginx shellcheck
   # promtool, for the alert rules' tests (deploy/prometheus); faketime moves the lifecycle CLI
   # tests' noisett processes days ahead; jq for the README's walkthrough
