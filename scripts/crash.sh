@@ -36,7 +36,6 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-AZURITE_KEY='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
 
 backend=embedded
 uploads=1000
@@ -75,13 +74,9 @@ done
 command -v node >/dev/null || die "node is needed"
 
 work=$(mktemp -d /tmp/noisett-crash.XXXXXX)
-pg_dir=""            # set when this script started PostgreSQL
-azurite_dir=""       # set when this script started Azurite
-pg_admin_url=""      # a shared server's URL, when this run made its own database on it
-db_name=""
-shared_container=""  # this run's container on a shared Azurite, deleted at the end
+# shellcheck source=scripts/lib/backends.sh
+source "$ROOT/scripts/lib/backends.sh"
 watchdog=""          # stops the server if this script dies without its trap (SIGKILL)
-child=""             # the node or fsck step running now
 passed=""
 
 # The server's pid as tests/crash/server.mjs last wrote it (empty once it stopped).
@@ -96,19 +91,7 @@ cleanup() {
   pid=$(server_pid)
   if [[ -n "$pid" ]]; then kill -9 "$pid" 2>/dev/null || true; fi
   if [[ -n "$watchdog" ]]; then kill "$watchdog" 2>/dev/null || true; fi
-  if [[ -n "$db_name" && -n "$pg_admin_url" ]]; then
-    psql -q "$pg_admin_url" -c "DROP DATABASE IF EXISTS $db_name WITH (FORCE)" >/dev/null 2>&1 || true
-  fi
-  if [[ -n "$shared_container" ]]; then
-    NODE_EXTRA_CA_CERTS="$NOISETT_TEST_AZURITE_CA" timeout 60 node \
-      "$ROOT/tests/scaleout/drop_container.mjs" "$NOISETT_TEST_AZURITE_ENDPOINT" "$AZURITE_KEY" \
-      "$shared_container" >/dev/null 2>&1 || echo "crash: could not delete $shared_container" >&2
-  fi
-  if [[ -n "$azurite_dir" ]]; then bash "$ROOT/scripts/azurite.sh" stop "$azurite_dir" || true; fi
-  if [[ -n "$pg_dir" ]]; then
-    bash "$ROOT/scripts/postgres.sh" stop "$pg_dir" || true
-    rm -rf "$pg_dir"
-  fi
+  backends_cleanup
   if [[ -n "$passed" ]]; then
     rm -rf "$work"
   else
@@ -120,55 +103,13 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# Runs a long step in the background and waits for it: bash runs traps only between commands,
-# and `wait` (unlike a foreground child) returns at once on SIGTERM or Ctrl-C.
-run_child() {
-  "$@" &
-  child=$!
-  local rc=0
-  wait "$child" || rc=$?
-  child=""
-  return "$rc"
-}
-
 SECONDS=0
-rand=$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')
-
-# The catalog: a fresh database on the shared server, or a server of our own.
-setup_postgres() {
-  if [[ -z "${NOISETT_TEST_PG_URL:-}" ]]; then
-    pg_dir=$(mktemp -d /tmp/noisett-crash-pg.XXXXXX)
-    local exports
-    exports=$(bash "$ROOT/scripts/postgres.sh" start "$pg_dir" $$) || die "PostgreSQL did not start"
-    eval "$exports"
-    export NOISETT_CATALOG=$NOISETT_TEST_PG_URL
-    return
-  fi
-  command -v psql >/dev/null || die "psql is needed to make a database on NOISETT_TEST_PG_URL"
-  pg_admin_url=$NOISETT_TEST_PG_URL
-  db_name="crash_$rand"
-  psql -q "$pg_admin_url" -c "CREATE DATABASE $db_name" >/dev/null ||
-    die "cannot create database $db_name on NOISETT_TEST_PG_URL"
-  # postgresql://user:pw@host:port/db?params -> the same with our database.
-  NOISETT_CATALOG=$(sed -E "s#^(postgres(ql)?://[^/]*)(/[^?]*)?#\1/$db_name#" <<<"$pg_admin_url")
-  export NOISETT_CATALOG
-}
-
-# The blob store: this run's container on a shared Azurite, or an Azurite of our own.
-setup_azurite() {
-  if [[ -z "${NOISETT_TEST_AZURITE_ENDPOINT:-}" ]]; then
-    azurite_dir="$work/azurite"
-    local exports
-    exports=$(bash "$ROOT/scripts/azurite.sh" start "$azurite_dir" $$) || die "Azurite did not start"
-    eval "$exports"
-  else
-    shared_container="crash-$rand"
-  fi
-  [[ -n "${NOISETT_TEST_AZURITE_CA:-}" ]] || die "NOISETT_TEST_AZURITE_CA is not set"
-  export NOISETT_STORE="azure://devstoreaccount1/crash-$rand"
-  export AZURE_STORAGE_BLOB_ENDPOINT="$NOISETT_TEST_AZURITE_ENDPOINT"
-  export AZURE_STORAGE_KEY="$AZURITE_KEY"
-  export NOISETT_AZURE_CA_FILE="$NOISETT_TEST_AZURITE_CA"
+# The catalog and the store (scripts/lib/backends.sh), exported for the server, fsck and node.
+setup_azure_backend() {
+  backends_postgres crash
+  export NOISETT_CATALOG=$catalog_url
+  backends_azurite crash
+  export "${store_env[@]}"
   # The links point at Azurite: node must trust its certificate to fetch them.
   export NODE_EXTRA_CA_CERTS="$NOISETT_TEST_AZURITE_CA"
 }
@@ -180,8 +121,7 @@ setup_backend() {
   mkdir -p "$NOISETT_DATA_DIR"
   unset NOISETT_STORE NOISETT_CATALOG
   if [[ "$backend" == azure ]]; then
-    setup_postgres
-    setup_azurite
+    setup_azure_backend
   fi
 }
 

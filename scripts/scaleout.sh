@@ -28,7 +28,6 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-AZURITE_KEY='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
 
 duration=60
 users=200
@@ -72,14 +71,10 @@ command -v node >/dev/null || die "node is needed"
 command -v curl >/dev/null || die "curl is needed"
 
 work=$(mktemp -d /tmp/noisett-scaleout.XXXXXX)
-pg_dir=""          # set when this script started PostgreSQL
-azurite_dir=""     # set when this script started Azurite
-pg_admin_url=""    # a shared server's URL, when this run made its own database on it
-db_name=""
-shared_container=""  # this run's container on a shared Azurite, deleted at the end
+# shellcheck source=scripts/lib/backends.sh
+source "$ROOT/scripts/lib/backends.sh"
 server_pids=()
 watchdog=""        # stops the instances if this script dies without its trap (SIGKILL)
-child=""           # the node step running now
 passed=""
 
 # Stops what this run started, in reverse order, whatever happened before.
@@ -94,19 +89,7 @@ cleanup() {
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
   done
-  if [[ -n "$db_name" && -n "$pg_admin_url" ]]; then
-    psql -q "$pg_admin_url" -c "DROP DATABASE IF EXISTS $db_name WITH (FORCE)" >/dev/null 2>&1 || true
-  fi
-  if [[ -n "$shared_container" ]]; then
-    NODE_EXTRA_CA_CERTS="$NOISETT_TEST_AZURITE_CA" timeout 60 node \
-      "$ROOT/tests/scaleout/drop_container.mjs" "$NOISETT_TEST_AZURITE_ENDPOINT" "$AZURITE_KEY" \
-      "$shared_container" >/dev/null 2>&1 || echo "scaleout: could not delete $shared_container" >&2
-  fi
-  if [[ -n "$azurite_dir" ]]; then bash "$ROOT/scripts/azurite.sh" stop "$azurite_dir" || true; fi
-  if [[ -n "$pg_dir" ]]; then
-    bash "$ROOT/scripts/postgres.sh" stop "$pg_dir" || true
-    rm -rf "$pg_dir"
-  fi
+  backends_cleanup
   if [[ -n "$passed" ]]; then
     rm -rf "$work"
   else
@@ -118,40 +101,13 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# Runs a long step in the background and waits for it: bash runs traps only between commands,
-# and `wait` (unlike a foreground child) returns at once on SIGTERM or Ctrl-C.
-run_child() {
-  "$@" &
-  child=$!
-  local rc=0
-  wait "$child" || rc=$?
-  child=""
-  return "$rc"
-}
-
-rand=$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')
-
-# The catalog URL: a fresh database on the shared server, or a server of our own.
+# The catalog URL: SQLite in the shared data folder, or PostgreSQL (scripts/lib/backends.sh).
 setup_catalog() {
   if [[ "$catalog" == sqlite ]]; then
     catalog_url="sqlite://$work/data/noisett.db"
     return
   fi
-  if [[ -z "${NOISETT_TEST_PG_URL:-}" ]]; then
-    pg_dir=$(mktemp -d /tmp/noisett-scaleout-pg.XXXXXX)
-    local exports
-    exports=$(bash "$ROOT/scripts/postgres.sh" start "$pg_dir" $$) || die "PostgreSQL did not start"
-    eval "$exports"
-    catalog_url=$NOISETT_TEST_PG_URL
-    return
-  fi
-  command -v psql >/dev/null || die "psql is needed to make a database on NOISETT_TEST_PG_URL"
-  pg_admin_url=$NOISETT_TEST_PG_URL
-  db_name="scaleout_$rand"
-  psql -q "$pg_admin_url" -c "CREATE DATABASE $db_name" >/dev/null ||
-    die "cannot create database $db_name on NOISETT_TEST_PG_URL"
-  # postgresql://user:pw@host:port/db?params -> the same with our database.
-  catalog_url=$(sed -E "s#^(postgres(ql)?://[^/]*)(/[^?]*)?#\1/$db_name#" <<<"$pg_admin_url")
+  backends_postgres scaleout
 }
 
 # The store settings every instance (and fsck) gets, as environment variables.
@@ -160,19 +116,7 @@ setup_store() {
     store_env=(NOISETT_STORE="file://$work/data/blobs")
     return
   fi
-  if [[ -z "${NOISETT_TEST_AZURITE_ENDPOINT:-}" ]]; then
-    azurite_dir="$work/azurite"
-    local exports
-    exports=$(bash "$ROOT/scripts/azurite.sh" start "$azurite_dir" $$) || die "Azurite did not start"
-    eval "$exports"
-  else
-    shared_container="scaleout-$rand"
-  fi
-  [[ -n "${NOISETT_TEST_AZURITE_CA:-}" ]] || die "NOISETT_TEST_AZURITE_CA is not set"
-  store_env=(NOISETT_STORE="azure://devstoreaccount1/scaleout-$rand"
-    AZURE_STORAGE_BLOB_ENDPOINT="$NOISETT_TEST_AZURITE_ENDPOINT"
-    AZURE_STORAGE_KEY="$AZURITE_KEY"
-    NOISETT_AZURE_CA_FILE="$NOISETT_TEST_AZURITE_CA")
+  backends_azurite scaleout
 }
 
 # The shared back end settings, as a command prefix (env execs noisett: one PID to stop).
