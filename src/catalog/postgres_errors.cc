@@ -73,6 +73,10 @@ Error PgError(const std::exception& e, const ConnInfo& info) {
     return MakeError(ErrorCode::kUnavailable, "catalog_busy",
                      "catalog statement timed out (statement_timeout): " + Trimmed(e, info));
   }
+  if (state == "53100") {  // disk_full: PostgreSQL's volume, not a busy server
+    return MakeError(ErrorCode::kInsufficientStorage, "insufficient_storage",
+                     "the catalog is out of space: " + Trimmed(e, info));
+  }
   if (state == "53300") {  // too_many_connections
     return MakeError(ErrorCode::kUnavailable, "catalog_busy", Trimmed(e, info));
   }

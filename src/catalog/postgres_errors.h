@@ -23,7 +23,8 @@ Failure Classify(const std::exception& e);
 // not available, serialization or deadlock after the retries); kConflict "job_exists" /
 // "image_exists" / "job_full" for the constraints that stand behind those reasons (callers check
 // first, so these only show under races the checks missed); kInvalidArgument "bad_value" for
-// data PostgreSQL refuses (invalid UTF-8, out-of-range numbers); kInternal otherwise.
+// data PostgreSQL refuses (invalid UTF-8, out-of-range numbers); kInsufficientStorage
+// "insufficient_storage" for disk_full (53100); kInternal otherwise.
 Error PgError(const std::exception& e, const ConnInfo& info);
 
 // kUnavailable "catalog_unavailable" naming where we tried to connect, redacted.

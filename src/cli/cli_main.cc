@@ -412,6 +412,9 @@ int RunCommandModeMain(int argc, char** argv) {
       ->envname("NOISETT_MAX_UPLOAD_BYTES")
       ->check(SizeValidator, "SIZE");
   AddBackendFlags(&app, args.backend);
+  app.footer(
+      "Exit status: 0 done; 1 the command failed (reason on stderr); 2 usage or set-up error; "
+      "3 the blob store is out of space (HTTP 507 in remote mode): free space, then retry.");
   try {
     app.parse(argc - 1, argv + 1);
   } catch (const CLI::ParseError& e) {

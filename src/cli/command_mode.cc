@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/exit_codes.h"
 #include "cli/file_io.h"
 #include "core/clock.h"
 #include "core/env.h"
@@ -19,7 +20,7 @@ int Usage(std::FILE* err, const std::string& message) {
 
 int Failed(std::FILE* err, const std::string& name, const Error& e) {
   std::fprintf(err, "noisett %s: %s: %s\n", name.c_str(), e.reason.c_str(), e.message.c_str());
-  return 1;
+  return ExitCodeFor(e);
 }
 
 int Direct(const CommandModeArgs& args, const nlohmann::json& input, const std::string& body,
@@ -94,7 +95,7 @@ int Remote(const CommandModeArgs& args, const nlohmann::json& input, const std::
   }
   std::fprintf(err, "noisett %s: HTTP %ld: %s\n", args.name.c_str(), response->status,
                response->body.c_str());
-  return 1;
+  return ExitCodeForHttpStatus(response->status);
 }
 
 }  // namespace

@@ -12,9 +12,13 @@ namespace noisett::cli {
 namespace {
 
 Unexpected OsError(const std::string& what, const std::filesystem::path& path, int err) {
-  const ErrorCode code = err == ENOENT ? ErrorCode::kNotFound : ErrorCode::kUnavailable;
-  return Unexpected(MakeError(code, err == ENOENT ? "not_found" : "io_error",
-                              what + " " + path.string() + ": " + std::strerror(err)));
+  std::string message = what + " " + path.string() + ": " + std::strerror(err);
+  if (err == ENOENT) return Unexpected(MakeError(ErrorCode::kNotFound, "not_found", message));
+  if (err == ENOSPC || err == EDQUOT) {
+    return Unexpected(
+        MakeError(ErrorCode::kInsufficientStorage, "insufficient_storage", std::move(message)));
+  }
+  return Unexpected(MakeError(ErrorCode::kUnavailable, "io_error", std::move(message)));
 }
 
 struct Fd {

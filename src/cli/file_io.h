@@ -15,7 +15,8 @@ namespace noisett::cli {
 Result<std::string> ReadFileCapped(const std::filesystem::path& path, uint64_t max_bytes);
 
 // Writes to a temporary file in the same directory, fsyncs it and renames it over `path`, so a
-// reader never sees half a file. Errors: kUnavailable with the OS reason.
+// reader never sees half a file; on failure the temporary file is removed. Errors:
+// kInsufficientStorage "insufficient_storage" (ENOSPC, EDQUOT), else kUnavailable with the OS reason.
 Status WriteFileAtomic(const std::filesystem::path& path, std::string_view data);
 
 }  // namespace noisett::cli

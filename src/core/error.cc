@@ -13,6 +13,7 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kTooLarge: return "too_large";
     case ErrorCode::kUnsupported: return "unsupported";
     case ErrorCode::kUnavailable: return "unavailable";
+    case ErrorCode::kInsufficientStorage: return "insufficient_storage";
     case ErrorCode::kInternal: return "internal";
   }
   return "internal";

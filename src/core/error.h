@@ -17,6 +17,7 @@ enum class ErrorCode {
   kTooLarge,
   kUnsupported,
   kUnavailable,
+  kInsufficientStorage,  // the store is out of space (ENOSPC, EDQUOT); retry once freed
   kInternal,
 };
 

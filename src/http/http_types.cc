@@ -167,6 +167,8 @@ int HttpStatusFor(ErrorCode code) {
       return 415;
     case ErrorCode::kUnavailable:
       return 503;
+    case ErrorCode::kInsufficientStorage:
+      return 507;
     case ErrorCode::kInternal:
       return 500;
   }
@@ -215,6 +217,8 @@ std::string_view ReasonPhrase(int status) {
       return "Not Implemented";
     case 503:
       return "Service Unavailable";
+    case 507:
+      return "Insufficient Storage";
     default:
       return "Unknown";
   }
@@ -233,6 +237,9 @@ HttpResponse ErrorResponse(int status, std::string_view reason, std::string_view
   nlohmann::json body = {{"error", {{"code", reason}, {"message", message}}}};
   HttpResponse res = JsonResponse(status, body);
   res.error_reason = std::string(reason);
+  // A 503 is a backend that is down or busy: tell clients when to come back, so they neither
+  // hammer it nor give up (RFC 9110 §10.2.3).
+  if (status == 503) res.headers.Set("Retry-After", std::to_string(kRetryAfterSeconds));
   return res;
 }
 

@@ -75,13 +75,18 @@ Result<std::vector<std::string>> SplitPath(std::string_view path);
 // "bad_query"): bad %-escapes, empty names, repeated names, NUL bytes.
 Result<std::map<std::string, std::string>> ParseQuery(std::string_view raw_query);
 
-// The status for each ErrorCode: 400, 401, 403, 404, 409, 413, 415, 503, 500.
+// The status for each ErrorCode: 400, 401, 403, 404, 409, 413, 415, 503, 507, 500.
 int HttpStatusFor(ErrorCode code);
 std::string_view ReasonPhrase(int status);
 
 // `value` serialized (invalid UTF-8 replaced, never throwing) with Content-Type application/json.
 HttpResponse JsonResponse(int status, const nlohmann::json& value);
-// {"error":{"code": reason, "message": message}} with the given status.
+// The Retry-After every 503 carries: long enough for a restarted PostgreSQL or a reconnect to
+// Azure, short enough that a client retries before a user gives up (docs/api.md).
+inline constexpr int kRetryAfterSeconds = 5;
+
+// {"error":{"code": reason, "message": message}} with the given status; a 503 also gets
+// Retry-After: kRetryAfterSeconds.
 HttpResponse ErrorResponse(int status, std::string_view reason, std::string_view message);
 // As above with the status HttpStatusFor(error.code).
 HttpResponse ErrorResponse(const Error& error);

@@ -89,6 +89,11 @@ Error ErrnoError(std::string_view op, int err) {
     case ENOTDIR:
     case ENOTEMPTY:
       return MakeError(ErrorCode::kConflict, "BlobPathConflict", std::move(message));
+    case ENOSPC:  // the file system is full (or out of inodes)
+    case EDQUOT:  // the store's user is over its quota
+      return MakeError(
+          ErrorCode::kInsufficientStorage, "insufficient_storage",
+          "the blob store is out of space (" + message + "); free space on its volume, then retry");
     default:
       return MakeError(ErrorCode::kUnavailable, "StoreUnavailable", std::move(message));
   }

@@ -33,8 +33,9 @@ class UniqueFd final {
 };
 
 // errno of a failed `op` as an Error: ENOENT → kNotFound "BlobNotFound"; ELOOP/ENOTDIR (a symlink
-// or a file where a directory belongs) and ENOTEMPTY → kConflict "BlobPathConflict"; anything
-// else → kUnavailable "StoreUnavailable" with strerror.
+// or a file where a directory belongs) and ENOTEMPTY → kConflict "BlobPathConflict"; ENOSPC and
+// EDQUOT → kInsufficientStorage "insufficient_storage"; anything else → kUnavailable
+// "StoreUnavailable" with strerror.
 Error ErrnoError(std::string_view op, int err);
 
 // Temporary files are named ".tmp-…"; no blob name segment or version file starts with '.'.

@@ -1,8 +1,11 @@
 // PostgresCatalog::Open: migrations run once even when several instances start at once, a newer
 // schema is refused, refused credentials and unreachable servers fail fast with
 // catalog_unavailable and never show the password, bad URLs and options are refused; plus what
-// PostgreSQL refuses that SQLite would store (NUL, invalid UTF-8) and the byte order of keys.
+// PostgreSQL refuses that SQLite would store (NUL, invalid UTF-8) and the byte order of keys; and
+// the SQLSTATE mapping of a full disk.
 #include <gtest/gtest.h>
+
+#include <pqxx/except>
 
 #include <chrono>
 #include <thread>
@@ -11,6 +14,7 @@
 #include "catalog/catalog_contract.h"
 #include "catalog/migrations.h"
 #include "catalog/postgres_catalog.h"
+#include "catalog/postgres_errors.h"
 #include "catalog/postgres_migrations.h"
 #include "catalog/postgres_url.h"
 #include "support/postgres.h"
@@ -290,6 +294,21 @@ TEST_F(PostgresValuesTest, KeysSortByBytes) {
   ASSERT_EQ(page->items.size(), 2u);
   EXPECT_EQ(page->items[0].job_id, "\xc3\xa9");
   EXPECT_EQ(page->items[1].job_id, "b");
+}
+
+// PostgreSQL's own volume full (disk_full, 53100) is the out-of-space failure (507), not a
+// transient outage; the password never shows in the message. No server needed.
+TEST(PostgresErrorsTest, DiskFullIsInsufficientStorage) {
+  pg::ConnInfo info;
+  info.secrets[0] = "s3cret";
+  const pqxx::sql_error full("could not extend file: No space left on device (s3cret)",
+                             "INSERT INTO images ...", "53100");
+  const Error e = pg::PgError(full, info);
+  EXPECT_EQ(e.code, ErrorCode::kInsufficientStorage);
+  EXPECT_EQ(e.reason, "insufficient_storage");
+  EXPECT_EQ(e.message.find("s3cret"), std::string::npos) << e.message;
+  const pqxx::sql_error busy("too many connections", "", "53300");
+  EXPECT_EQ(pg::PgError(busy, info).code, ErrorCode::kUnavailable);
 }
 
 }  // namespace

@@ -152,6 +152,7 @@ TEST(ErrorTest, EveryCodeHasADistinctName) {
       {ErrorCode::kTooLarge, "too_large"},
       {ErrorCode::kUnsupported, "unsupported"},
       {ErrorCode::kUnavailable, "unavailable"},
+      {ErrorCode::kInsufficientStorage, "insufficient_storage"},
       {ErrorCode::kInternal, "internal"},
   };
   for (const auto& [code, name] : expected) EXPECT_EQ(ErrorCodeName(code), name);

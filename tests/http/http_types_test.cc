@@ -112,7 +112,34 @@ TEST(ErrorMappingTest, EveryCodeHasItsStatus) {
   EXPECT_EQ(HttpStatusFor(ErrorCode::kTooLarge), 413);
   EXPECT_EQ(HttpStatusFor(ErrorCode::kUnsupported), 415);
   EXPECT_EQ(HttpStatusFor(ErrorCode::kUnavailable), 503);
+  EXPECT_EQ(HttpStatusFor(ErrorCode::kInsufficientStorage), 507);
   EXPECT_EQ(HttpStatusFor(ErrorCode::kInternal), 500);
+  EXPECT_EQ(ReasonPhrase(507), "Insufficient Storage");
+}
+
+TEST(ErrorMappingTest, AFullStoreIs507WithItsReason) {
+  HttpResponse r = ErrorResponse(MakeError(ErrorCode::kInsufficientStorage, "insufficient_storage",
+                                           "the blob store is out of space"));
+  EXPECT_EQ(r.status, 507);
+  EXPECT_EQ(nlohmann::json::parse(r.body)["error"]["code"], "insufficient_storage");
+  // Freeing space is an operator's job, not a matter of seconds: no Retry-After promise.
+  EXPECT_FALSE(r.headers.Get("Retry-After"));
+}
+
+// Every 503, whichever way it is made, tells the client when to come back; no other status does.
+TEST(ErrorMappingTest, Every503CarriesRetryAfter) {
+  const HttpResponse from_code =
+      ErrorResponse(MakeError(ErrorCode::kUnavailable, "catalog_unavailable", "down"));
+  const HttpResponse from_status = ErrorResponse(503, "BlobChanged", "retry");
+  for (const HttpResponse& r : {from_code, from_status}) {
+    EXPECT_EQ(r.status, 503);
+    EXPECT_EQ(r.headers.Get("Retry-After"), std::to_string(kRetryAfterSeconds));
+    EXPECT_EQ(r.headers.Count("Retry-After"), 1u);
+  }
+  EXPECT_EQ(kRetryAfterSeconds, 5);  // documented in docs/api.md
+  for (int status : {400, 404, 409, 413, 429, 500, 507}) {
+    EXPECT_FALSE(ErrorResponse(status, "x", "y").headers.Get("Retry-After")) << status;
+  }
 }
 
 TEST(ErrorMappingTest, ErrorBodyShape) {

@@ -4,12 +4,15 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "storage/local_fs.h"
 #include "storage/store_fixture.h"
 
 namespace noisett::storage::testing {
@@ -257,6 +260,19 @@ TEST_F(LocalSafetyTest, PurgeWhileWriting) {
   auto page = store_->List(options);
   ASSERT_TRUE(page);
   EXPECT_EQ(page->items.size(), 50u);
+}
+
+// A full volume or an exhausted quota is its own failure (507 at the edge), not a generic
+// "store unavailable" (503): retrying in 5 s will not help, freeing space will.
+TEST(LocalFsErrnoTest, OutOfSpaceIsInsufficientStorage) {
+  for (int err : {ENOSPC, EDQUOT}) {
+    const Error e = local_fs::ErrnoError("write", err);
+    EXPECT_EQ(e.code, ErrorCode::kInsufficientStorage) << err;
+    EXPECT_EQ(e.reason, "insufficient_storage");
+    EXPECT_NE(e.message.find("out of space"), std::string::npos) << e.message;
+    EXPECT_NE(e.message.find(std::strerror(err)), std::string::npos) << e.message;
+  }
+  EXPECT_EQ(local_fs::ErrnoError("write", EIO).code, ErrorCode::kUnavailable);
 }
 
 }  // namespace
