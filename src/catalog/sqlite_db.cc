@@ -12,8 +12,9 @@ namespace {
 
 // Every SQLite failure becomes an Error here. Busy/locked means another writer kept the lock past
 // the busy timeout: retryable, so kUnavailable. Constraints are conflicts with existing rows (the
-// catalog checks its own invariants first and names them; this is the backstop). Disk-level
-// failures make the catalog unavailable; anything else is our bug.
+// catalog checks its own invariants first and names them; this is the backstop). A full volume is
+// insufficient storage (507), as in the blob store: retrying helps only once an operator frees
+// space. Other disk-level failures make the catalog unavailable; anything else is our bug.
 Error SqliteError(sqlite3* db, int rc, std::string_view context) {
   std::string message(context);
   message += ": ";
@@ -24,9 +25,12 @@ Error SqliteError(sqlite3* db, int rc, std::string_view context) {
       return MakeError(ErrorCode::kUnavailable, "catalog_busy", std::move(message));
     case SQLITE_CONSTRAINT:
       return MakeError(ErrorCode::kConflict, "constraint", std::move(message));
+    case SQLITE_FULL:
+      return MakeError(ErrorCode::kInsufficientStorage, "insufficient_storage",
+                       "the catalog database is out of space (" + message +
+                           "); free space on the data directory's volume, then retry");
     case SQLITE_CANTOPEN:
     case SQLITE_IOERR:
-    case SQLITE_FULL:
     case SQLITE_READONLY:
     case SQLITE_PERM:
     case SQLITE_NOTADB:

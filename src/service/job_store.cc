@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <future>
+#include <utility>
 
 #include "core/blob_paths.h"
 #include "core/ids.h"
@@ -66,33 +67,32 @@ catalog::ImageRecord MakeImageRecord(const catalog::Generation& job, int index, 
 }
 
 Status PutAll(ServiceDeps& deps, const std::vector<BlobWrite>& writes,
-              std::vector<std::string>* written) {
-  std::vector<std::future<Status>> pending;
+              std::vector<WrittenBlob>* written) {
+  using PutResult = Result<storage::BlobProperties>;
+  std::vector<std::future<PutResult>> pending;
   for (size_t i = 1; i < writes.size(); ++i) {
-    pending.push_back(std::async(std::launch::async, [&deps, &w = writes[i]]() -> Status {
-      auto props = deps.blobs.Put(w.path, w.bytes, *w.options);
-      return props ? Ok() : Status(Unexpected(props.error()));
+    pending.push_back(std::async(std::launch::async, [&deps, &w = writes[i]] {
+      return deps.blobs.Put(w.path, w.bytes, *w.options);
     }));
   }
-  std::vector<Status> results;
-  auto first = deps.blobs.Put(writes[0].path, writes[0].bytes, *writes[0].options);
-  results.push_back(first ? Ok() : Status(Unexpected(first.error())));
+  std::vector<PutResult> results;
+  results.push_back(deps.blobs.Put(writes[0].path, writes[0].bytes, *writes[0].options));
   for (auto& f : pending) results.push_back(f.get());
   Status outcome = Ok();
   for (size_t i = 0; i < writes.size(); ++i) {
     if (results[i]) {
-      written->push_back(writes[i].path);
+      written->push_back({writes[i].path, results[i]->version_id});
     } else if (outcome) {
-      outcome = results[i];
+      outcome = Unexpected(results[i].error());
     }
   }
   return outcome;
 }
 
-void RollBack(ServiceDeps& deps, const std::vector<std::string>& written) {
-  for (const std::string& path : written) {
-    if (auto ok = deps.blobs.Delete(path); !ok) {
-      LogWarn("could not remove " + path + " after a failed write: " + ok.error().ToString());
+void RollBack(ServiceDeps& deps, const std::vector<WrittenBlob>& written) {
+  for (const WrittenBlob& blob : written) {
+    if (auto ok = deps.blobs.Discard(blob.path, blob.version_id); !ok) {
+      LogWarn("could not remove " + blob.path + " after a failed write: " + ok.error().ToString());
     }
   }
 }
@@ -107,7 +107,7 @@ Status StoreNewJob(ServiceDeps& deps, const catalog::Generation& job,
     writes.push_back({job.images[i].thumbnail_path, webs[i]->thumbnail.bytes, &options.image});
   }
   writes.push_back({MetadataBlobPath(job.user_id, job.job_id), metadata, &options.metadata});
-  std::vector<std::string> written;
+  std::vector<WrittenBlob> written;
   Status stored = PutAll(deps, writes, &written);
   if (stored) stored = deps.catalog.InsertGeneration(job);
   if (!stored) RollBack(deps, written);

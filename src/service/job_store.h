@@ -39,15 +39,22 @@ struct BlobWrite {
   const storage::PutOptions* options;
 };
 
+// A blob that PutAll wrote, and the version its Put made: what RollBack takes back.
+struct WrittenBlob {
+  std::string path;
+  std::string version_id;
+};
+
 // Writes the blobs side by side and appends to `written` those that were written. Each durable
 // put waits on several fsyncs (~5 ms each on a cloud disk); in parallel a job costs about the
 // slowest put instead of their sum. The first failure is returned.
 Status PutAll(ServiceDeps& deps, const std::vector<BlobWrite>& writes,
-              std::vector<std::string>* written);
+              std::vector<WrittenBlob>* written);
 
-// Deletes what an unfinished write left, so a failure leaves nothing behind (logged, not
-// returned: the caller reports the original failure).
-void RollBack(ServiceDeps& deps, const std::vector<std::string>& written);
+// Discards what an unfinished write left (BlobStore::Discard: for good, and without needing space,
+// so that a full volume, the usual reason for the failure, does not defeat it). Logged, not
+// returned: the caller reports the original failure.
+void RollBack(ServiceDeps& deps, const std::vector<WrittenBlob>& written);
 
 // A new job (fresh id: nothing races for its blobs) with job.images[i] made from webs[i]: every
 // image, thumbnail and metadata.json side by side, then the catalog row. On any failure what was

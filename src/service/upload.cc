@@ -126,7 +126,7 @@ Result<catalog::ImageRecord> StoreIntoJob(ServiceDeps& deps, const UploadPlan& u
     auto claimed = deps.blobs.Put(record.blob_path, up.web.optimized.bytes, claim);
     if (!claimed && IsConflict(claimed.error(), "ConditionNotMet")) continue;
     if (!claimed) return Unexpected(claimed.error());
-    std::vector<std::string> written{record.blob_path};
+    std::vector<WrittenBlob> written{{record.blob_path, claimed->version_id}};
     catalog::Generation with_image = job;
     with_image.images.push_back(record);
     Status stored = PutAll(deps,
@@ -135,8 +135,9 @@ Result<catalog::ImageRecord> StoreIntoJob(ServiceDeps& deps, const UploadPlan& u
                              &up.options.metadata}},
                            &written);
     // metadata.json is the job's, shared with its other images: synced below, never deleted.
-    written.erase(std::remove(written.begin(), written.end(),
-                              MetadataBlobPath(job.user_id, job.job_id)),
+    const std::string metadata_path = MetadataBlobPath(job.user_id, job.job_id);
+    written.erase(std::remove_if(written.begin(), written.end(),
+                                 [&](const WrittenBlob& b) { return b.path == metadata_path; }),
                   written.end());
     if (stored) stored = deps.catalog.AddImage(job.user_id, job.job_id, record);
     if (stored) {

@@ -137,6 +137,12 @@ class BlobStore {
   // version actions do. Errors: BlobNotFound (no such blob or version); kConflict
   // "CannotDeleteCurrentVersion" for the current one (delete the blob instead).
   virtual Status DeleteVersion(std::string_view name, std::string_view version_id) = 0;
+  // Takes back the version `version_id` of `name` that this writer has just put, because the work
+  // it belonged to failed (a job's roll-back): unlike Delete it leaves nothing restorable and, on a
+  // fresh blob, needs no free space, so it still works on the full volume that made the work fail.
+  // When other versions exist (or another write has replaced this one) it is Delete. Errors:
+  // BlobNotFound when the blob is gone already.
+  virtual Status Discard(std::string_view name, std::string_view version_id) = 0;
 
   // Reachable and writable (for /readyz).
   virtual Status CheckReady() = 0;

@@ -89,4 +89,8 @@ Status InstrumentedBlobStore::DeleteVersion(std::string_view name, std::string_v
   return Count(kDeleteVersion, inner_.DeleteVersion(name, version_id));
 }
 
+Status InstrumentedBlobStore::Discard(std::string_view name, std::string_view version_id) {
+  return Count(kDelete, inner_.Discard(name, version_id));
+}
+
 }  // namespace noisett::storage

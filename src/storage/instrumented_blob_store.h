@@ -5,8 +5,9 @@
 // unchanged (every call and its result pass through as they are).
 //
 // op: put, get, get_properties, delete, undelete, list, set_tier, set_tags, list_versions,
-// restore_version, delete_version. CheckReady and Describe are not counted (health probes are
-// not billable work worth watching).
+// restore_version, delete_version. Discard counts as a delete: it is one (Azure bills Delete Blob,
+// with or without a versionid, as a free operation). CheckReady and Describe are not counted
+// (health probes are not billable work worth watching).
 #pragma once
 
 #include <array>
@@ -34,6 +35,7 @@ class InstrumentedBlobStore final : public BlobStore {
   Result<std::vector<BlobProperties>> ListVersions(std::string_view name) override;
   Status RestoreVersion(std::string_view name, std::string_view version_id) override;
   Status DeleteVersion(std::string_view name, std::string_view version_id) override;
+  Status Discard(std::string_view name, std::string_view version_id) override;
   Status CheckReady() override { return inner_.CheckReady(); }
   std::string Describe() const override { return inner_.Describe(); }
 

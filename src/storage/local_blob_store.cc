@@ -1,5 +1,5 @@
 // LocalBlobStore's per-blob operations: writes (Put, RestoreVersion), reads (Get, GetProperties,
-// ListVersions) and record changes (Delete, Undelete, SetTier, SetTags). Listing lives in
+// ListVersions), record changes (Delete, Undelete, SetTier, SetTags) and Discard. Listing lives in
 // local_blob_store_list.cc; opening, clean-up and purging in local_blob_store_maintenance.cc.
 #include "storage/local_blob_store.h"
 
@@ -375,6 +375,40 @@ Status LocalBlobStore::Delete(std::string_view name) {
     record.deleted_at = clock_.NowSeconds();
     return Ok();
   });
+}
+
+Status LocalBlobStore::Discard(std::string_view name, std::string_view version_id) {
+  auto valid = ValidateLocalBlobName(name);
+  if (!valid) return valid;
+  auto removed = RemoveIfOnlyVersion(name, version_id);
+  if (!removed) return Unexpected(removed.error());
+  // Older versions are someone's history (and a newer one someone's write): those stay restorable.
+  if (!*removed) return Delete(name);
+  return Ok();
+}
+
+Result<bool> LocalBlobStore::RemoveIfOnlyVersion(std::string_view name,
+                                                 std::string_view version_id) {
+  // Exclusive, as for purging: every writer (Mutate too) holds it shared, so no one rewrites this
+  // record or makes a file or directory on this path while it goes; no stripe lock is needed.
+  std::unique_lock tree(tree_mu_);
+  auto dir = OpenBlobDir(name);
+  if (!dir) return Unexpected(dir.error());
+  auto record = LoadRecordIfAny(dir->get());
+  if (!record) return Unexpected(record.error());
+  if (!*record) return NotFound();
+  const std::vector<VersionRecord>& versions = (*record)->versions;
+  if (versions.size() != 1 || versions.front().version_id != version_id) return false;
+  // meta.json goes first and durably: from then on the blob does not exist, and a crash leaves an
+  // uncommitted leftover that Open removes. Unlinking and removing directories take no space.
+  auto unlinked = local_fs::UnlinkIn(dir->get(), kMetaFileName);
+  if (unlinked) unlinked = local_fs::SyncFd(dir->get());
+  if (!unlinked) return Unexpected(unlinked.error());
+  // A cached entry's open descriptors would keep the data file's blocks allocated.
+  read_cache_.Erase(name);
+  auto removed = RemoveBlobTree(std::string(name));
+  if (!removed) return Unexpected(removed.error());
+  return true;
 }
 
 Status LocalBlobStore::Undelete(std::string_view name) {

@@ -17,13 +17,14 @@
 // of the directory — which also makes the data rename durable). Data files are never modified, so
 // a reader that read either meta.json sees complete bytes. A crash before the meta rename leaves
 // only files that no meta.json names; Open removes them (temp files, unreferenced version files,
-// blob directories without meta.json). Purging removes meta.json first, for the same reason.
+// blob directories without meta.json). Purging and Discard remove meta.json first, for the same
+// reason.
 //
 // Concurrency: readers take no lock (atomic renames plus immutable data files). A writer of a name
 // holds one of 64 striped mutexes only around its read-modify-write of meta.json; the bulk data
 // write and its fsync happen before, unlocked, so Puts of different names never wait on each
-// other's fsync. PurgeExpired holds the store's structure lock exclusively while it removes
-// directories; every writer holds it shared. Get and GetProperties answer a blob read before from
+// other's fsync. PurgeExpired and Discard hold the store's structure lock exclusively while they
+// remove directories; every writer holds it shared. Get and GetProperties answer a blob read before from
 // a cache checked with one stat of its meta.json (local_read_cache.h), so they stay strongly
 // consistent even with another process writing the same directory.
 //
@@ -86,6 +87,10 @@ class LocalBlobStore final : public BlobStore {
   Result<std::vector<BlobProperties>> ListVersions(std::string_view name) override;
   Status RestoreVersion(std::string_view name, std::string_view version_id) override;
   Status DeleteVersion(std::string_view name, std::string_view version_id) override;
+  // A fresh blob (`version_id` its only version) goes at once with all its files and the
+  // directories only it used: unlinking needs no free space, and nothing lingers for the
+  // soft-delete retention. Otherwise Delete.
+  Status Discard(std::string_view name, std::string_view version_id) override;
   Status CheckReady() override;
   std::string Describe() const override;
 
@@ -137,6 +142,8 @@ class LocalBlobStore final : public BlobStore {
   std::mutex& StripeFor(std::string_view name);
   void CleanUpAtOpen();
   void CleanUpBlobDir(const std::string& name, int* removed);
+  // Discard's fresh-blob case: whether `version_id` was the blob's only version (and it is gone).
+  Result<bool> RemoveIfOnlyVersion(std::string_view name, std::string_view version_id);
   // REQUIRES: tree_mu_ held exclusively.
   Status RemoveBlobTree(const std::string& name);
 

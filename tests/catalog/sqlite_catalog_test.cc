@@ -381,5 +381,24 @@ TEST(SqliteDbTest, ConstraintViolationIsConflict) {
   EXPECT_EQ(again.error().code, ErrorCode::kConflict);
 }
 
+TEST(SqliteDbTest, FullDatabaseIsInsufficientStorage) {
+  // SQLite's own page limit answers SQLITE_FULL exactly as a full volume does.
+  TempDir dir;
+  Db db = MustOpenDb(dir.File("full.db"));
+  ASSERT_TRUE(db.Exec("CREATE TABLE t (x BLOB)"));
+  const int64_t pages = QueryInt(db, "PRAGMA page_count");
+  ASSERT_EQ(QueryInt(db, ("PRAGMA max_page_count = " + std::to_string(pages)).c_str()), pages);
+  Status full = db.Exec("INSERT INTO t (x) VALUES (zeroblob(1000000))");
+  ASSERT_FALSE(full);
+  EXPECT_EQ(full.error().code, ErrorCode::kInsufficientStorage);
+  EXPECT_EQ(full.error().reason, "insufficient_storage");
+  EXPECT_NE(full.error().message.find("out of space"), std::string::npos) << full.error().message;
+  EXPECT_NE(full.error().message.find("data directory"), std::string::npos);
+  // Nothing half-written, and the same database still takes what fits.
+  EXPECT_EQ(QueryInt(db, "SELECT COUNT(*) FROM t"), 0);
+  EXPECT_TRUE(db.Exec("PRAGMA max_page_count = 1000000"));
+  EXPECT_TRUE(db.Exec("INSERT INTO t (x) VALUES (zeroblob(1000))"));
+}
+
 }  // namespace
 }  // namespace noisett::catalog::testing

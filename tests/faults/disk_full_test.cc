@@ -1,8 +1,9 @@
 // Disk full, for real: the local blob store lives on an 8 MiB tmpfs the test mounts (root with
 // CAP_SYS_ADMIN; otherwise the test is skipped, saying so). With the volume filled by a ballast
 // file, an upload gets 507 insufficient_storage with a message naming the cause, the server keeps
-// serving what it stored before, no temporary file or blob of the failed job remains, fsck is
-// clean, the CLI exits 3; once the ballast is gone the same upload succeeds in the same process.
+// serving what it stored before, the store holds exactly the files it held (no temporary file, no
+// blob of the failed jobs), fsck finds nothing, the CLI exits 3; once the ballast is gone the same
+// upload succeeds in the same process.
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/mount.h>
@@ -83,27 +84,22 @@ class DiskFullTest : public FaultsTest {
     return service_e2e::Noisett::Cli(args);
   }
 
-  // Every file added since `before` is a finished file (no ".tmp-") of a job other than `kept`.
-  void ExpectOnlyFailedJobsAdded(const std::set<std::string>& before,
-                                 const std::string& kept) const {
-    for (const std::string& file : StoreFiles()) {
-      EXPECT_EQ(file.find("/.tmp-"), std::string::npos) << "a temporary file remains: " << file;
-      if (before.count(file) != 0) continue;
-      EXPECT_EQ(file.find(kept), std::string::npos) << "the stored job changed: " << file;
+  // Exactly the files of `before`: a failed job leaves no temporary file and no blob (its rolled
+  // back blobs are discarded outright, which takes no space, not soft-deleted).
+  void ExpectStoreFilesUnchanged(const std::set<std::string>& before) const {
+    const std::set<std::string> now = StoreFiles();
+    for (const std::string& file : now) {
+      EXPECT_EQ(before.count(file), 1u) << "left behind by a failed upload: " << file;
     }
+    EXPECT_EQ(now, before);
   }
 
-  // fsck finds nothing but orphan blobs of jobs other than `kept` (never a row without its blobs).
-  void ExpectOnlyOrphansOfFailedJobs(const std::string& kept) const {
+  // fsck of the store and catalog: no finding (no orphan blob, no row without its blobs), exit 0.
+  void ExpectFsckClean() const {
     const FsckResult fsck = Fsck({"--store", "file://" + store_.string()});
     ASSERT_TRUE(fsck.report.is_object()) << fsck.err;
-    const Json findings = fsck.report.value("findings", Json::array());
-    for (const Json& f : findings) {
-      EXPECT_EQ(f.value("kind", ""), "orphan_blobs") << f.dump();
-      EXPECT_NE(f.value("job_id", ""), kept) << f.dump();
-    }
-    // How many roll-backs the full volume defeated (in the test's XML report).
-    RecordProperty("live_orphan_jobs", static_cast<int>(findings.size()));
+    EXPECT_EQ(fsck.status, 0) << fsck.report.dump() << fsck.err;
+    EXPECT_EQ(fsck.report.value("findings", Json::array()), Json::array()) << fsck.report.dump();
   }
 
   fs::path store_;
@@ -136,13 +132,12 @@ TEST_F(DiskFullTest, UploadsGet507NothingHalfWrittenAndSucceedOnceSpaceIsFreed) 
   }
   ExpectAlive();
 
-  // Nothing half-written: no temporary file, no history entry, and the catalog points at no
-  // missing blob. A failed job's small blobs that were put before the image failed are rolled
-  // back (soft-deleted); a roll-back that itself meets ENOSPC leaves them live with no row, and
-  // those — only those — are fsck's orphans, which --repair removes below.
-  ExpectOnlyFailedJobsAdded(files_before, first_job);
+  // Nothing half-written: the small blobs a failed job put before its image failed are discarded
+  // on the full volume itself, so the store holds exactly what it held, no history entry was
+  // added, and fsck finds nothing.
+  ExpectStoreFilesUnchanged(files_before);
   EXPECT_EQ(HistoryIds(alice), std::vector<std::string>{first_job});
-  ExpectOnlyOrphansOfFailedJobs(first_job);
+  ExpectFsckClean();
 
   // What was stored before is still served, byte for byte.
   const RawResponse again = Call("GET", service_e2e::PathAndQuery(first_link), "");
@@ -156,7 +151,8 @@ TEST_F(DiskFullTest, UploadsGet507NothingHalfWrittenAndSucceedOnceSpaceIsFreed) 
   const auto direct = CliUpload(big, /*remote=*/false, alice);
   EXPECT_EQ(direct.status, 3) << direct.out << direct.err;
   EXPECT_NE(direct.err.find("out of space"), std::string::npos) << direct.err;
-  ExpectOnlyFailedJobsAdded(files_before, first_job);
+  ExpectStoreFilesUnchanged(files_before);
+  ExpectFsckClean();
 
   // Space freed: the same process takes the same upload, and serves it.
   fs::remove(store_ / "ballast");
@@ -166,11 +162,7 @@ TEST_F(DiskFullTest, UploadsGet507NothingHalfWrittenAndSucceedOnceSpaceIsFreed) 
   EXPECT_EQ(Call("GET", service_e2e::PathAndQuery(link), "").status, 200);
   EXPECT_EQ(ReadyStatus(), 200);
   EXPECT_EQ(HistoryIds(alice).size(), 2u);
-  const FsckResult repair =
-      Fsck({"--store", "file://" + store_.string(), "--repair", "--grace", "0s"});
-  EXPECT_EQ(repair.status, 0) << repair.report.dump() << repair.err;
-  const FsckResult clean = Fsck({"--store", "file://" + store_.string()});
-  EXPECT_EQ(clean.status, 0) << clean.report.dump() << clean.err;
+  ExpectFsckClean();
 }
 
 }  // namespace

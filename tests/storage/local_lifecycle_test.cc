@@ -1,9 +1,10 @@
 // LocalBlobStore state over time: soft delete and undelete within retention, purge after it,
-// archive tier refusals, and versions (listing and restoring).
+// archive tier refusals, versions (listing and restoring), and Discard (a failed job's roll-back).
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "storage/store_fixture.h"
 
@@ -239,6 +240,62 @@ TEST_F(LocalLifecycleTest, DeleteVersionRemovesOnePreviousVersionAndItsFile) {
   EXPECT_FALSE(store_->RestoreVersion(kName, (*versions)[0].version_id));
   ASSERT_TRUE(store_->RestoreVersion(kName, (*versions)[1].version_id));
   EXPECT_EQ(MustGet(kName), "two");
+}
+
+TEST_F(LocalLifecycleTest, DiscardOfAFreshBlobLeavesNoFileBehind) {
+  MustPut("generated/keep.txt", "neighbour");
+  auto image = MustPut(kName, "image");
+  auto thumb = MustPut("generated/alice/01J/thumb_0.jpg", "thumbnail");
+  // Cached, as after a read: the entry's descriptors must not outlive the blob.
+  EXPECT_EQ(MustGet(kName), "image");
+
+  ASSERT_TRUE(store_->Discard(kName, image.version_id));
+  EXPECT_FALSE(std::filesystem::exists(BlobDir(kName)));
+  EXPECT_EQ(store_->Get(kName).error().code, ErrorCode::kNotFound);
+  // Nothing restorable: the blob was never anyone's to keep.
+  EXPECT_EQ(store_->Undelete(kName).error().reason, "BlobNotFound");
+  ASSERT_TRUE(store_->Discard("generated/alice/01J/thumb_0.jpg", thumb.version_id));
+  // The job's directories went with its last blob; the neighbour stays, alone.
+  EXPECT_FALSE(std::filesystem::exists(BlobsDir() + "/generated/alice"));
+  EXPECT_EQ(FilesUnder(BlobsDir()).size(), 2u);  // keep.txt's meta and data only
+  EXPECT_EQ(MustGet("generated/keep.txt"), "neighbour");
+
+  auto again = store_->Discard(kName, image.version_id);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().reason, "BlobNotFound");
+  // The name is free for a new blob.
+  MustPut(kName, "next");
+  EXPECT_EQ(MustGet(kName), "next");
+}
+
+TEST_F(LocalLifecycleTest, DiscardWithAnOlderVersionIsDelete) {
+  auto v1 = MustPut(kName, "one");
+  auto v2 = MustPut(kName, "two");
+  const std::vector<std::string> files = FilesUnder(BlobDir(kName));
+
+  ASSERT_TRUE(store_->Discard(kName, v2.version_id));
+  // Soft-deleted, history and files kept: the older version is someone's to restore.
+  EXPECT_EQ(store_->Get(kName).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(FilesUnder(BlobDir(kName)), files);
+  ASSERT_TRUE(store_->Undelete(kName));
+  EXPECT_EQ(MustGet(kName), "two");
+  auto versions = store_->ListVersions(kName);
+  ASSERT_TRUE(versions);
+  EXPECT_EQ(versions->size(), 2u);
+
+  // A version that is not the blob's only one (here, a replaced one) is Delete too.
+  ASSERT_TRUE(store_->Discard(kName, v1.version_id));
+  EXPECT_EQ(store_->Get(kName).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(FilesUnder(BlobDir(kName)), files);
+}
+
+TEST_F(LocalLifecycleTest, DiscardOfAnotherWritersBlobIsDelete) {
+  MustPut(kName, "theirs");
+  // A version id this blob never had: its only version is not the caller's to remove.
+  ASSERT_TRUE(store_->Discard(kName, "2026-01-01T00:00:00.0000000Z"));
+  EXPECT_TRUE(std::filesystem::exists(BlobDir(kName)));
+  ASSERT_TRUE(store_->Undelete(kName));
+  EXPECT_EQ(MustGet(kName), "theirs");
 }
 
 TEST_F(LocalLifecycleTest, ColdTierIsOnlineAndRecorded) {

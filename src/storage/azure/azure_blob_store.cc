@@ -288,6 +288,18 @@ Status AzureBlobStore::DeleteVersion(std::string_view name, std::string_view ver
   return Ok();
 }
 
+Status AzureBlobStore::Discard(std::string_view name, std::string_view version_id) {
+  // With versioning (REFERENCE.md 1.7) Delete turns the current version into a previous one,
+  // which the lifecycle policy would only remove 90 days later (docs/azure.md): drop it too.
+  Status deleted = Delete(name);
+  if (!deleted && deleted.error().code != ErrorCode::kNotFound) return deleted;
+  if (version_id.empty()) return deleted;
+  Status dropped = DeleteVersion(name, version_id);
+  // BlobNotFound for the version: versioning is off, or it is gone already; Delete's answer says.
+  if (!dropped && dropped.error().code == ErrorCode::kNotFound) return deleted;
+  return dropped;
+}
+
 Status AzureBlobStore::CheckReady() {
   AzureRequest request;
   request.method = "HEAD";

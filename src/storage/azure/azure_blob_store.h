@@ -43,6 +43,10 @@ class AzureBlobStore final : public BlobStore {
   Result<std::vector<BlobProperties>> ListVersions(std::string_view name) override;
   Status RestoreVersion(std::string_view name, std::string_view version_id) override;
   Status DeleteVersion(std::string_view name, std::string_view version_id) override;
+  // Delete Blob, then Delete Blob of `version_id`: with versioning on, Delete alone would keep the
+  // failed write as a previous version. Soft delete still keeps both for its retention (Azure has
+  // no space to run out of). An empty version id (no versioning, as on Azurite) is Delete alone.
+  Status Discard(std::string_view name, std::string_view version_id) override;
   Status CheckReady() override;
   std::string Describe() const override;  // "azure://ACCOUNT/CONTAINER (https://...)"
 
