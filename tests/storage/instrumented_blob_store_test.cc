@@ -72,6 +72,19 @@ TEST_F(InstrumentedStoreTest, CountsEveryOperationByKindAndResult) {
   EXPECT_EQ(registry_.Sum(metrics::names::kBlobOperations), 16);
 }
 
+// Discard (a failed job's roll-back) is billed as Delete Blob: counted under "delete", and the
+// blob is gone through the wrapper as through the store.
+TEST_F(InstrumentedStoreTest, DiscardCountsAsDeleteAndPassesThrough) {
+  InstrumentedBlobStore store(*store_, registry_);
+  auto put = store.Put("a/failed.jpg", "333", {});
+  ASSERT_TRUE(put);
+  ASSERT_TRUE(store.Discard("a/failed.jpg", put->version_id));
+  EXPECT_EQ(store_->GetProperties("a/failed.jpg").error().reason, "BlobNotFound");
+  EXPECT_EQ(Count("delete", "ok"), 1);
+  EXPECT_FALSE(store.Discard("a/failed.jpg", put->version_id));
+  EXPECT_EQ(Count("delete", "BlobNotFound"), 1);
+}
+
 TEST_F(InstrumentedStoreTest, OkSeriesExistAtZeroFromTheStart) {
   InstrumentedBlobStore store(*store_, registry_);
   const std::string text = registry_.Render();

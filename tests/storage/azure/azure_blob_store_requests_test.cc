@@ -420,6 +420,35 @@ TEST_F(AzureRequestsTest, RehydratePriorityAndDeleteVersionRequests) {
   EXPECT_EQ(Requests().size(), 2u);
 }
 
+// A failed job's blob is taken back for good: Delete Blob, then Delete Blob of the version the
+// failed Put made, which versioning would otherwise keep as a previous version for 90 days.
+TEST_F(AzureRequestsTest, DiscardDeletesTheBlobThenTheVersionItsPutMade) {
+  const std::string version = "2026-11-24T00:25:27.1234567Z";
+  Script({Reply{202, {}, ""}, Reply{202, {}, ""}});
+  ASSERT_TRUE(store_->Discard("a/b.jpg", version));
+  auto requests = Requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[0].method, "DELETE");
+  EXPECT_EQ(requests[0].Path(), BlobPathOf("a/b.jpg"));
+  EXPECT_EQ(requests[0].Query(), "");
+  EXPECT_EQ(requests[1].method, "DELETE");
+  EXPECT_EQ(QueryOf(requests[1]), (std::map<std::string, std::string>{{"versionid", version}}));
+  ExpectSigned(requests[1]);
+
+  // Versioning off (no version id from the Put): the Delete alone.
+  Script({Reply{202, {}, ""}});
+  ASSERT_TRUE(store_->Discard("a/c.jpg", ""));
+  EXPECT_EQ(Requests().size(), 3u);
+
+  // The version gone already (BlobNotFound) is not an error; a failing Delete is.
+  Script({Reply{202, {}, ""}, AzureError(404, "BlobNotFound")});
+  EXPECT_TRUE(store_->Discard("a/d.jpg", version));
+  Script({AzureError(403, "AuthorizationFailure")});
+  auto refused = store_->Discard("a/e.jpg", version);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(Requests().size(), 6u);  // no DeleteVersion after a refused Delete
+}
+
 TEST_F(AzureRequestsTest, PropertiesCarryColdTierAndArchiveStatus) {
   Script({Reply{200,
                 {{"x-ms-access-tier", "Archive"},
