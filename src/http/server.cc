@@ -4,6 +4,8 @@
 // Beast: each one costs ~30 s to compile.
 #include "http/server.h"
 
+#include <sys/resource.h>
+
 #include <array>
 #include <atomic>
 #include <boost/asio.hpp>
@@ -31,6 +33,18 @@ using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
 namespace {
+
+// At the connection cap, a keep-alive connection waiting for (or slowly sending) its next request
+// may be closed to make room once it has waited this long; a new connection that has not sent a
+// whole request header yet may be closed at once.
+constexpr int64_t kEvictGraceMs = 2000;
+// Descriptors left for everything but client connections (catalog, blob files, fetches, logs).
+constexpr rlim_t kReservedDescriptors = 256;
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch())
+      .count();
+}
 
 class Session;
 
@@ -86,7 +100,25 @@ class Session final : public std::enable_shared_from_this<Session> {
     net::post(stream_.get_executor(), [self = shared_from_this()] { self->Close(); });
   }
 
+  // True (once) when this connection is idle enough to be closed for a new one; the close itself
+  // happens on the session's thread, and only if it is still idle there.
+  bool ClaimForEviction(int64_t now_ms) {
+    const int64_t since = idle_since_ms_.load();
+    if (since == kNotIdle) return false;
+    if (since != kNoRequestYet && now_ms - since < kEvictGraceMs) return false;
+    return !evicting_.exchange(true);
+  }
+
+  void Evict() {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->idle_since_ms_.load() != kNotIdle) self->Close();
+    });
+  }
+
  private:
+  static constexpr int64_t kNotIdle = 0;
+  static constexpr int64_t kNoRequestYet = 1;
+
   enum class State { kReading, kHandling, kWriting, kClosed };
 
   const ServerOptions& opts() const { return host_.options(); }
@@ -132,6 +164,7 @@ class Session final : public std::enable_shared_from_this<Session> {
       return Refuse(413, "too_large", "request body too large");
     }
     if (ec) return OnReadError(ec);
+    idle_since_ms_ = kNotIdle;  // a whole header: a real request, never evicted from here on
     auto length = parser_->content_length();
     if (length && *length > opts().max_body_bytes) {
       // Refused from the declared length alone: not one body byte is read.
@@ -182,6 +215,7 @@ class Session final : public std::enable_shared_from_this<Session> {
 
   // Answers a request that cannot be read to the end, then closes.
   void Refuse(int status, std::string_view reason, std::string_view message) {
+    idle_since_ms_ = kNotIdle;
     if (!parser_ || !parser_->is_header_done())
       request_ = HttpRequest{};
     else
@@ -269,6 +303,8 @@ class Session final : public std::enable_shared_from_this<Session> {
     parser_.reset();
     request_ = HttpRequest{};
     if (buffer_.capacity() > kLargeBodyBytes) buffer_.shrink_to_fit();
+    idle_since_ms_ = NowMs();
+    evicting_ = false;
     WaitForRequest();
   }
 
@@ -343,7 +379,31 @@ class Session final : public std::enable_shared_from_this<Session> {
   uint64_t bytes_out_ = 0;
   std::string route_, user_, error_, egress_kind_;
   std::array<char, 16 * 1024> discard_{};
+  // Written on the session's thread, read by the acceptor (see ClaimForEviction).
+  std::atomic<int64_t> idle_since_ms_{kNoRequestYet};
+  std::atomic<bool> evicting_{false};
 };
+
+// Raises the soft open-file limit to the hard one and returns how many connections fit under it
+// with kReservedDescriptors to spare: past that, accept would fail with EMFILE and new clients
+// would wait in the backlog however idle the held connections are.
+size_t FitConnectionsToOpenFiles(size_t wanted) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return wanted;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  if (limit.rlim_cur == RLIM_INFINITY) return wanted;
+  const rlim_t room = limit.rlim_cur > 2 * kReservedDescriptors
+                          ? limit.rlim_cur - kReservedDescriptors
+                          : limit.rlim_cur / 2;
+  if (static_cast<rlim_t>(wanted) <= room) return wanted;
+  LogWarn("http: open-file limit " + std::to_string(limit.rlim_cur) + ": at most " +
+          std::to_string(room) + " connections instead of " + std::to_string(wanted));
+  return std::max<size_t>(1, static_cast<size_t>(room));
+}
 
 // "host:port", "[v6]:port", ":port" (all interfaces), "localhost:port".
 Result<tcp::endpoint> ParseListen(std::string_view listen) {
@@ -515,12 +575,35 @@ class Server::Impl final : public SessionHost {
       });
       return;
     }
-    if (connections_.load() >= options_.max_connections) {
-      RejectBusy(std::move(socket));
-    } else {
+    if (connections_.load() < options_.max_connections || EvictOneIdle()) {
       StartSession(context, std::move(socket));
+    } else {
+      RejectBusy(std::move(socket));
     }
     Accept();
+  }
+
+  // At the cap: closes the oldest idle connection, if there is one, to make room.
+  bool EvictOneIdle() {
+    const int64_t now = NowMs();
+    // Every session locked here is released after mu_: a last reference dropped under mu_
+    // would run SessionEnded, which takes mu_ again.
+    std::vector<std::shared_ptr<Session>> seen;
+    std::shared_ptr<Session> victim;
+    {
+      std::lock_guard lock(mu_);
+      seen.reserve(sessions_.size());
+      for (auto& [id, weak] : sessions_) {  // ids grow: oldest first
+        seen.push_back(weak.lock());
+        if (seen.back() && seen.back()->ClaimForEviction(now)) {
+          victim = seen.back();
+          break;
+        }
+      }
+    }
+    if (!victim) return false;
+    victim->Evict();
+    return true;
   }
 
   void StartSession(net::io_context& context, tcp::socket socket) {
@@ -538,7 +621,7 @@ class Server::Impl final : public SessionHost {
   static void RejectBusy(tcp::socket socket) {
     static constexpr std::string_view kBusy =
         "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
-        "Content-Length: 73\r\nConnection: close\r\n\r\n"
+        "Content-Length: 73\r\nRetry-After: 5\r\nConnection: close\r\n\r\n"
         "{\"error\":{\"code\":\"too_many_connections\",\"message\":\"server busy, retry\"}}\n";
     beast::error_code ec;
     socket.non_blocking(true, ec);
@@ -601,6 +684,7 @@ Result<std::unique_ptr<Server>> Server::Create(ServerOptions options, Handler ha
   if (!handler.handle) {
     return Unexpected(MakeError(ErrorCode::kInvalidArgument, "bad_handler", "no handler"));
   }
+  options.max_connections = FitConnectionsToOpenFiles(options.max_connections);
   auto impl = std::make_unique<Impl>(std::move(options), std::move(handler));
   if (auto ok = impl->Listen(); !ok) return Unexpected(ok.error());
   return std::unique_ptr<Server>(new Server(std::move(impl)));

@@ -8,7 +8,15 @@
 //   a chunked body growing past max_body_bytes                  413, connection closed
 //   a request not complete within read_timeout_s of its first byte  connection closed (slow loris)
 //   no request within idle_timeout_s on an open connection      connection closed
-//   more than max_connections open                              503, connection closed
+//   a new connection with max_connections open                  the oldest idle one is closed
+//                                                               to make room (see below)
+//   ... and none of them idle                                   503, connection closed
+// Idle means no complete request header yet: a new connection may be closed for that at once, a
+// keep-alive one after 2 s of waiting (kEvictGraceMs in server.cc). So thousands of held idle or
+// slow-loris connections cannot lock real clients out; only requests being read past their
+// header, handled or answered hold their place. max_connections is also kept below the process's
+// open-file limit (raised to its hard limit at Create), so accept never runs out of descriptors
+// first.
 // Handlers run on an I/O thread when cheap and on a separate worker pool when Handler::offload
 // says so (database, store, image work), so slow work never stalls other connections.
 //
@@ -38,7 +46,7 @@ struct ServerOptions {
   int read_timeout_s = 30;
   int idle_timeout_s = 60;
   int drain_timeout_s = 30;
-  size_t max_connections = 1024;
+  size_t max_connections = 1024;  // lowered at Create to fit RLIMIT_NOFILE (see above)
   bool handle_signals = false;  // SIGTERM / SIGINT call Stop() (noisett serve sets this)
   bool access_log = true;
 };

@@ -118,7 +118,8 @@ Result<std::shared_ptr<const StaticSite>> StaticSite::Load(const std::string& di
     }
     auto body = ReadWhole(it->path());
     if (!body) return Unexpected(body.error());
-    const std::string name = "/" + relative.generic_string();
+    std::string name = "/";  // appended, not "/" + ...: g++ 12 warns falsely (-Wrestrict)
+    name += relative.generic_string();
     StaticFile file{std::move(*body), ContentTypeForName(name), ""};
     file.etag = ETagOf(file.body);
     site->files_.emplace(name, std::move(file));

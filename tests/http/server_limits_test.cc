@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "http/http_types.h"
 #include "http/test_client.h"
 
 namespace noisett::http {
@@ -145,6 +146,7 @@ TEST(ServerLimitsTest, ConnectionsOverTheCapAreRefused) {
     EXPECT_EQ(r->status, 503);
     EXPECT_EQ(r->body.size(), std::stoul(r->headers["content-length"]));
     EXPECT_TRUE(nlohmann::json::accept(r->body));
+    EXPECT_EQ(r->headers["retry-after"], std::to_string(kRetryAfterSeconds));
   }
   EXPECT_TRUE(third.WaitClosed(3000));
 
