@@ -3,6 +3,8 @@
 #
 #   scripts/azurite.sh start DIR [WATCH_PID]   prints `export NOISETT_TEST_AZURITE_...=...` lines
 #   scripts/azurite.sh stop DIR
+#   scripts/azurite.sh restart DIR [WATCH_PID]  the same account again, on its old port, over the
+#                                               same data (a fault test stops and brings it back)
 #
 # start makes DIR (Azurite's data folder, its log and a self-signed certificate for 127.0.0.1 and
 # localhost made with openssl), starts the npm package's azurite-blob on a free port chosen by the
@@ -41,8 +43,9 @@ make_cert() {
     die "openssl could not make a certificate (see $dir/openssl.log)"
 }
 
+# PORT 0 (the default) lets the kernel choose.
 start() {
-  local dir=$1 watch=${2:-}
+  local dir=$1 watch=${2:-} want_port=${3:-0}
   [[ -x "$AZURITE_BIN" ]] || die "$AZURITE_BIN missing (npm install azurite in $ROOT)"
   command -v curl >/dev/null || die "curl is needed"
   mkdir -p "$dir"
@@ -55,7 +58,7 @@ start() {
   # NOISETT_AZURITE_DEBUG=1 adds Azurite's per-request debug log (why it refused a signature).
   local debug=()
   [[ "${NOISETT_AZURITE_DEBUG:-}" == 1 ]] && debug=(--debug "$dir/debug.log")
-  "$AZURITE_BIN" --blobHost 127.0.0.1 --blobPort 0 --oauth basic \
+  "$AZURITE_BIN" --blobHost 127.0.0.1 --blobPort "$want_port" --oauth basic \
     --cert "$dir/cert.pem" --key "$dir/key.pem" --location "$dir" \
     --silent --disableTelemetry "${debug[@]}" \
     </dev/null >>"$dir/azurite.log" 2>&1 &
@@ -64,6 +67,7 @@ start() {
 
   # The start-up line names the port the kernel gave; then wait for an HTTP answer (any status).
   local port="" i
+  ((want_port == 0)) || port=$want_port
   for ((i = 0; i < 300; i++)); do
     kill -0 "$pid" 2>/dev/null || die "Azurite exited: $(tail -5 "$dir/azurite.log")"
     if [[ -z "$port" ]]; then
@@ -90,6 +94,7 @@ start() {
     disown
   fi
 
+  echo "$port" >"$dir/azurite.port"
   echo "export NOISETT_TEST_AZURITE_ENDPOINT=https://127.0.0.1:$port/devstoreaccount1"
   echo "export NOISETT_TEST_AZURITE_CA=$dir/cert.pem"
   echo "export NOISETT_TEST_AZURITE_PID=$pid"
@@ -109,8 +114,16 @@ stop() {
   rm -f "$dir/azurite.pid"
 }
 
+restart() {
+  local dir=$1 watch=${2:-} port
+  port=$(cat "$dir/azurite.port" 2>/dev/null) || die "no Azurite was started for $dir"
+  stop "$dir"
+  start "$dir" "$watch" "$port"
+}
+
 case "${1:-}" in
   start) [[ $# -ge 2 ]] || die "usage: $0 start DIR [WATCH_PID]"; start "$2" "${3:-}" ;;
   stop) [[ $# -eq 2 ]] || die "usage: $0 stop DIR"; stop "$2" ;;
-  *) die "usage: $0 start DIR [WATCH_PID] | stop DIR" ;;
+  restart) [[ $# -ge 2 ]] || die "usage: $0 restart DIR [WATCH_PID]"; restart "$2" "${3:-}" ;;
+  *) die "usage: $0 start DIR [WATCH_PID] | stop DIR | restart DIR [WATCH_PID]" ;;
 esac

@@ -1,6 +1,4 @@
-// The private Azurite: scripts/azurite.sh for start and stop. The script always asks the kernel
-// for a free port, so bringing the same account back on its old port is done here, with the
-// script's own flags and pid file (its `stop` then works on it as on any other).
+// The private Azurite: scripts/azurite.sh start, stop, and restart (the same port and data).
 #include "faults/private_azurite.h"
 
 #include <stdlib.h>
@@ -18,28 +16,6 @@ using noisett::testing::ProcessResult;
 using noisett::testing::RunProcess;
 
 std::string ScriptPath() { return std::string(NOISETT_SOURCE_DIR) + "/scripts/azurite.sh"; }
-
-// Runs azurite-blob in the background on `port` over `dir`, as scripts/azurite.sh start does,
-// with a watchdog on `watch`; waits until it answers over HTTPS.
-constexpr const char* kRestartScript = R"sh(set -euo pipefail
-dir=$1 port=$2 watch=$3 bin=$4
-"$bin" --blobHost 127.0.0.1 --blobPort "$port" --oauth basic \
-  --cert "$dir/cert.pem" --key "$dir/key.pem" --location "$dir" --silent --disableTelemetry \
-  </dev/null >>"$dir/azurite.log" 2>&1 &
-pid=$!
-echo "$pid" >"$dir/azurite.pid"
-( while kill -0 "$watch" 2>/dev/null && kill -0 "$pid" 2>/dev/null; do sleep 1; done
-  kill "$pid" 2>/dev/null || true ) </dev/null >/dev/null 2>&1 &
-disown
-for ((i = 0; i < 300; i++)); do
-  kill -0 "$pid" 2>/dev/null || { echo "Azurite exited: $(tail -5 "$dir/azurite.log")" >&2; exit 1; }
-  curl -s -o /dev/null --max-time 2 --cacert "$dir/cert.pem" \
-    "https://127.0.0.1:$port/devstoreaccount1?comp=list" && exit 0
-  sleep 0.1
-done
-echo "Azurite did not answer on port $port within 30 s" >&2
-exit 1
-)sh";
 
 }  // namespace
 
@@ -70,15 +46,10 @@ std::string PrivateAzurite::Stop() {
 }
 
 std::string PrivateAzurite::StartAgain() {
-  // "https://127.0.0.1:PORT/devstoreaccount1" → PORT
-  const size_t colon = endpoint_.rfind(':');
-  const std::string port = endpoint_.substr(colon + 1, endpoint_.find('/', colon) - colon - 1);
   ProcessOptions options;
   options.timeout = std::chrono::milliseconds(60000);
   const ProcessResult run = RunProcess(
-      {"/bin/bash", "-c", kRestartScript, "restart", dir_, port, std::to_string(::getpid()),
-       std::string(NOISETT_SOURCE_DIR) + "/node_modules/.bin/azurite-blob"},
-      options);
+      {"/bin/bash", ScriptPath(), "restart", dir_, std::to_string(::getpid())}, options);
   return run.status == 0 ? "" : "restart failed: " + run.err;
 }
 
