@@ -70,8 +70,12 @@ Status CheckDecodedPixels(uint64_t pixels, const Limits& limits) {
 int ShrinkOnLoad(const HeaderSize& h, int box) {
   if (h.format == Format::kPng) return 1;
   const uint32_t side = std::max(h.width, h.height);
+  // The short side must keep at least a pixel: libvips aborts (not throws) on a 0-px image, so a
+  // 16384x4 JPEG shrunk by 8 would take the whole process down (found by fuzz/image_fuzz.cc).
+  const uint32_t short_side = std::min(h.width, h.height);
   for (int s : {8, 4, 2}) {
-    if (side / static_cast<uint32_t>(s) >= static_cast<uint32_t>(box)) return s;
+    const auto shrink = static_cast<uint32_t>(s);
+    if (side / shrink >= static_cast<uint32_t>(box) && short_side >= shrink) return s;
   }
   return 1;
 }

@@ -285,7 +285,9 @@ Result<Projection> ParseProjection(const nlohmann::json& args) {
                                            "subscription_tier", "cdn_egress_gb_month",
                                            "writes_per_image", "reads_per_image",
                                            "months_running"};
-  for (const auto& [key, value] : args.items()) {
+  for (const auto& item : args.items()) {
+    // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
+    const std::string& key = item.key();
     if (std::none_of(std::begin(kKnown), std::end(kKnown),
                      [&](const char* k) { return key == k; })) {
       return Bad("projection." + key.substr(0, 64) + " is not a projection field");

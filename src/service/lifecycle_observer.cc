@@ -180,8 +180,10 @@ void CatalogSweepObserver::OnPurged(const std::vector<std::string>& names) {
     if (auto blob = ParseJobBlobName(name)) jobs[{blob->user_id, blob->job_id}].insert(name);
   }
   const int64_t now = deps_.clock.NowSeconds();
-  for (const auto& [id, purged] : jobs) {
-    const auto& [user, job_id] = id;
+  for (const auto& entry : jobs) {
+    // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
+    const std::set<std::string>& purged = entry.second;
+    const auto& [user, job_id] = entry.first;
     auto job = deps_.catalog.GetGeneration(user, job_id, true);
     if (!job || !job->deleted_at) continue;
     // Only a job that can no longer be restored, and whose own blobs went: blobs of images

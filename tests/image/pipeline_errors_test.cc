@@ -212,6 +212,32 @@ TEST(PipelineErrorsTest, BadOptions) {
   EXPECT_TRUE(Thumbnail(b, 16, OptimizeOptions{}));
 }
 
+// Long thin images: shrink-on-load is chosen from the long side, and once took a 16384x4 JPEG's
+// short side to 0 px, which libvips answers with an abort of the whole process (found by
+// fuzz/image_fuzz.cc). Every entry point must take them and keep at least a pixel across.
+TEST(PipelineErrorsTest, LongThinImagesKeepAPixelAcross) {
+  testing::InitVips();
+  const std::vector<std::pair<std::string, std::string>> inputs = {
+      {"jpeg 16384x4", testing::ToJpeg(testing::Textured(16384, 4))},
+      {"jpeg 4x16384", testing::ToJpeg(testing::Textured(4, 16384))},
+      {"jpeg 16384x1", testing::ToJpeg(testing::Textured(16384, 1))},
+      {"webp 16383x3", testing::ToWebp(testing::Textured(16383, 3))},
+      {"png 1x16384", testing::ToPng(testing::Textured(1, 16384))},
+  };
+  for (const auto& [name, bytes] : inputs) {
+    SCOPED_TRACE(name);
+    ExpectAcceptedEverywhere(bytes);
+    auto web = OptimizeForWeb(AsBytes(bytes), OptimizeOptions{});
+    ASSERT_TRUE(web) << web.error().ToString();
+    const vips::VImage full = testing::Decode(web->optimized.bytes);
+    const vips::VImage thumb = testing::Decode(web->thumbnail.bytes);
+    EXPECT_EQ(std::max(full.width(), full.height()), 2048);
+    EXPECT_GE(std::min(full.width(), full.height()), 1);
+    EXPECT_EQ(std::max(thumb.width(), thumb.height()), 256);
+    EXPECT_GE(std::min(thumb.width(), thumb.height()), 1);
+  }
+}
+
 TEST(PipelineErrorsTest, ValidateReportsWhatTheHeaderSays) {
   auto png = Validate(AsBytes(testing::ToPng(testing::Solid(30, 20, {1, 2, 3, 4}))), Limits{});
   ASSERT_TRUE(png) << png.error().ToString();

@@ -158,6 +158,21 @@ TEST_F(UploadAttackTest, PolyglotsAreServedOnlyAsReencodedImages) {
   }
 }
 
+// A 5 KB JPEG of 16384x4 pixels once aborted the whole server: shrink-on-load, chosen from the
+// long side, took the short side to 0 px and libvips aborts on that (found by fuzz/image_fuzz.cc).
+// Long thin images are stored, at least a pixel across, and the server keeps serving.
+TEST_F(UploadAttackTest, LongThinImagesAreStoredAndTheServerStaysUp) {
+  for (const auto& [w, h] : {std::pair{16384, 4}, std::pair{4, 16384}, std::pair{16384, 1}}) {
+    SCOPED_TRACE(std::to_string(w) + "x" + std::to_string(h));
+    const Json up = Upload(mallory_, Jpeg(w, h), "", "image/jpeg");
+    const int width = up["image"].value("width", 0);
+    const int height = up["image"].value("height", 0);
+    EXPECT_EQ(std::max(width, height), 2048) << up.dump();
+    EXPECT_GE(std::min(width, height), 1) << up.dump();
+  }
+  EXPECT_EQ(Call("GET", "/readyz", "").status, 200);
+}
+
 TEST_F(UploadAttackTest, TheContentDecidesNotTheDeclaredType) {
   // A PNG declared as text or HTML is refused without being read as anything.
   ExpectRefused("png as html", Png(16, 16), "text/html", 415, "unsupported_media_type");
