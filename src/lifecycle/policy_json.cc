@@ -473,6 +473,10 @@ Result<Policy> ParsePolicy(std::string_view json) {
     doc = Json::parse(json);
   } catch (const Json::parse_error& e) {
     return Bad("$", "invalid JSON near byte " + std::to_string(e.byte));
+  } catch (const Json::out_of_range&) {
+    // A number beyond a double's range (1e400) is out_of_range, not parse_error (found by
+    // fuzz/policy_fuzz.cc): uncaught, it ended the process.
+    return Bad("$", "invalid JSON: a number out of range");
   }
   if (!doc.is_object()) return Bad("$", "expected an object {\"rules\": [...]}");
   if (doc.contains("policy")) {

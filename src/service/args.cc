@@ -70,7 +70,9 @@ Result<catalog::PageRequest> PageArgs(const nlohmann::json& args) {
 }
 
 Status OnlyFields(const nlohmann::json& args, std::initializer_list<const char*> known) {
-  for (const auto& [key, value] : args.items()) {
+  for (const auto& item : args.items()) {
+    // A plain reference, not a structured binding: clang 14 (the fuzz build) cannot capture those.
+    const std::string& key = item.key();
     if (std::none_of(known.begin(), known.end(), [&](const char* k) { return key == k; })) {
       std::string shown = key.substr(0, 64);
       return Bad("unknown field '" + shown + "'");

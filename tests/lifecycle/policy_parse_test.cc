@@ -427,6 +427,20 @@ TEST(PolicyParse, InvalidJsonIsRefusedAtTheRoot) {
   }
 }
 
+// nlohmann reports a number too large for a double as out_of_range, not parse_error; the fuzzer
+// found that it escaped ParsePolicy and ended the process.
+TEST(PolicyParse, NumbersBeyondDoubleRangeAreRefusedNotThrown) {
+  for (const char* text : {"{\"rules\": 1e400}", "{\"policy\": -9.9e99999}",
+                           R"({"rules": [{"name": "r", "definition": {"actions": {"baseBlob":
+                               {"delete": {"daysAfterModificationGreaterThan": 1e309}}}}}]})"}) {
+    auto policy = ParsePolicy(text);
+    ASSERT_FALSE(policy) << text;
+    EXPECT_EQ(policy.error().code, ErrorCode::kInvalidArgument) << text;
+    EXPECT_EQ(policy.error().reason, "bad_policy");
+    EXPECT_EQ(policy.error().message, "$: invalid JSON: a number out of range");
+  }
+}
+
 TEST(PolicyParse, ActionNamesAndTargets) {
   EXPECT_EQ(ActionKindName(ActionKind::kTierToCool), "tierToCool");
   EXPECT_EQ(ActionKindName(ActionKind::kTierToCold), "tierToCold");
