@@ -19,6 +19,9 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+BENCH_NAME=serve
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 
 BUILD=build/release
 SECONDS_PER_RUN=30
@@ -52,8 +55,8 @@ if ! { ((${#ROWS[@]} == 2)) && [[ ${ROWS[0]} =~ ^[1-9][0-9]*$ && ${ROWS[1]} =~ ^
   exit 2
 fi
 
-note() { echo "serve: $*" >&2; }
-die() { note "$*"; exit 1; }
+note() { bench_note "$@"; }
+die() { bench_die "$@"; }
 
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 command -v wrk >/dev/null || die "wrk is missing (apt-get install wrk, or scripts/setup.sh)"
@@ -64,59 +67,22 @@ cmake --build "$BUILD" --target noisett >/dev/null || die "cmake --build $BUILD 
 NOISETT=$BUILD/bin/noisett
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/noisett-serve-bench.XXXXXX")
-SERVER_PID=
 NGINX_PID=
 cleanup() {
-  [[ -n $SERVER_PID ]] && kill -TERM "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
   [[ -n $NGINX_PID ]] && kill -QUIT "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null
-  rm -rf "$WORK"
+  bench_cleanup
 }
 trap cleanup EXIT
 
 # ---------------------------------------------------------------------------------------------
-# The server under test: `noisett serve --auth dev` on a free loopback port, data in DATA_DIR.
+# The server under test: `noisett serve --auth dev` on a free loopback port, data in DATA_DIR
+# (bench/lib.sh starts and stops it).
 BASE=
 start_server() {  # start_server DATA_DIR
-  local log port=
-  log=$WORK/server-$(basename "$1").log
-  "$NOISETT" serve --auth dev --data-dir "$1" --listen 127.0.0.1:0 2>"$log" &
-  SERVER_PID=$!
-  for _ in $(seq 1 100); do
-    port=$(sed -n 's|.*noisett serving on http://127\.0\.0\.1:\([0-9]*\).*|\1|p' "$log" | head -n 1)
-    [[ -n $port ]] && break
-    kill -0 "$SERVER_PID" 2>/dev/null || { tail -n 5 "$log" >&2; die "noisett serve exited"; }
-    sleep 0.1
-  done
-  [[ -n $port ]] || die "noisett serve did not report its port (see $log)"
-  BASE=http://127.0.0.1:$port
-  curl -fs "$BASE/readyz" >/dev/null || die "noisett serve is not ready at $BASE"
+  start_noisett "$NOISETT" "$1" "$WORK/server-$(basename "$1").log" --auth dev
+  BASE=$NOISETT_BASE
 }
-stop_server() {
-  if ! { kill -TERM "$SERVER_PID" && wait "$SERVER_PID"; }; then
-    die "noisett serve did not stop cleanly"
-  fi
-  SERVER_PID=
-}
-
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# run_wrk SCRIPT URL THREADS CONNECTIONS SECONDS [ENV=VALUE...]: prints "requests/s p50_ms p99_ms".
-# Fails if any response was not 2xx or any socket error happened: a fast error is no result.
-run_wrk() {
-  local script=$1 url=$2 threads=$3 connections=$4 seconds=$5 out
-  shift 5
-  out=$(env "$@" wrk -t "$threads" -c "$connections" -d "${seconds}s" --timeout 10s \
-    -s "$script" "$url") || die "wrk failed against $url"
-  local result
-  result=$(grep '^RESULT ' <<<"$out") || { echo "$out" >&2; die "wrk printed no result"; }
-  read -r _ requests secs non2xx socket_errors p50 p99 <<<"$result"
-  ((non2xx == 0 && socket_errors == 0)) ||
-    die "against $url: $non2xx responses were not 2xx and $socket_errors socket errors"
-  awk -v r="$requests" -v s="$secs" -v a="$p50" -v b="$p99" \
-    'BEGIN { printf "%.1f %.2f %.2f\n", r / s, a / 1000, b / 1000 }'
-}
+stop_server() { stop_noisett; }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
 
@@ -187,8 +153,8 @@ EOF
 
   note "gets: wrk 2 threads, 64 connections, ${SECONDS_PER_RUN}s against noisett, then nginx"
   local ours theirs
-  ours=$(run_wrk bench/wrk/requests.lua "$BASE" 2 64 "$SECONDS_PER_RUN" WRK_PATHS="$paths")
-  theirs=$(run_wrk bench/wrk/requests.lua "http://127.0.0.1:$port" 2 64 "$SECONDS_PER_RUN" WRK_PATHS="$paths")
+  ours=$(run_wrk "$BASE" 2 64 "$SECONDS_PER_RUN" WRK_PATHS="$paths")
+  theirs=$(run_wrk "http://127.0.0.1:$port" 2 64 "$SECONDS_PER_RUN" WRK_PATHS="$paths")
   if kill -QUIT "$NGINX_PID"; then wait "$NGINX_PID" || true; fi
   NGINX_PID=
   read -r ours_rps ours_p50 ours_p99 <<<"$ours"
@@ -202,7 +168,7 @@ section_upload() {
   printf '%s\n' "${PNGS[@]}" >"$files"
   note "upload: wrk 2 threads, 2 connections, ${SECONDS_PER_RUN}s of PNG uploads"
   local ours
-  ours=$(run_wrk bench/wrk/requests.lua "$BASE" 2 2 "$SECONDS_PER_RUN" WRK_FILES="$files" WRK_TOKEN="$TOKEN")
+  ours=$(run_wrk "$BASE" 2 2 "$SECONDS_PER_RUN" WRK_FILES="$files" WRK_TOKEN="$TOKEN")
   read -r upload_rps upload_p50 upload_p99 <<<"$ours"
   # The same files, five times over under distinct names, so one run lasts a few seconds.
   mkdir -p "$many"
@@ -248,7 +214,7 @@ print(p["total_count"], p.get("next_cursor") or "")' <<<"$page")
   done
   ((total == rows)) || die "history.list says total_count $total, the catalog holds $rows"
   local result
-  result=$(run_wrk bench/wrk/requests.lua "$BASE" 1 1 "$SECONDS_PER_RUN" WRK_PATHS="$paths" WRK_TOKEN="$token")
+  result=$(run_wrk "$BASE" 1 1 "$SECONDS_PER_RUN" WRK_PATHS="$paths" WRK_TOKEN="$token")
   stop_server
   read -r rps p50 p99 <<<"$result"
   HISTORY="$p50 $p99 $rps $total"
