@@ -74,7 +74,7 @@ done
 command -v node >/dev/null || die "node is needed"
 
 work=$(mktemp -d /tmp/noisett-crash.XXXXXX)
-# shellcheck source=scripts/lib/backends.sh
+# shellcheck source-path=SCRIPTDIR source=lib/backends.sh
 source "$ROOT/scripts/lib/backends.sh"
 watchdog=""          # stops the server if this script dies without its trap (SIGKILL)
 passed=""

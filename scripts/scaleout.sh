@@ -71,7 +71,7 @@ command -v node >/dev/null || die "node is needed"
 command -v curl >/dev/null || die "curl is needed"
 
 work=$(mktemp -d /tmp/noisett-scaleout.XXXXXX)
-# shellcheck source=scripts/lib/backends.sh
+# shellcheck source-path=SCRIPTDIR source=lib/backends.sh
 source "$ROOT/scripts/lib/backends.sh"
 server_pids=()
 watchdog=""        # stops the instances if this script dies without its trap (SIGKILL)
