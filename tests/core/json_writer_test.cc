@@ -1,0 +1,113 @@
+// JsonWriter against nlohmann's dump(): the same values must print the same bytes, so answers
+// written directly and answers printed from a tree cannot drift apart.
+#include "core/json_writer.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <string>
+
+namespace noisett {
+namespace {
+
+std::string Dumped(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string Written(std::string_view text) {
+  JsonWriter out;
+  out.Value(text);
+  return std::move(out).Take();
+}
+
+TEST(JsonWriterTest, NestedContainersMatchNlohmann) {
+  JsonWriter out;
+  out.BeginObject()
+      .Key("a")
+      .BeginArray()
+      .Value(1)
+      .BeginObject()
+      .EndObject()
+      .BeginArray()
+      .EndArray()
+      .Value("x")
+      .Value(nullptr)
+      .EndArray()
+      .Member("b", true)
+      .Key("c")
+      .BeginObject()
+      .Member("d", false)
+      .Member("e", std::string("f"))
+      .EndObject()
+      .EndObject();
+  const nlohmann::json tree = {{"a", {1, nlohmann::json::object(), nlohmann::json::array(), "x",
+                                      nullptr}},
+                               {"b", true},
+                               {"c", {{"d", false}, {"e", "f"}}}};
+  EXPECT_EQ(out.text(), R"({"a":[1,{},[],"x",null],"b":true,"c":{"d":false,"e":"f"}})");
+  EXPECT_EQ(out.text(), Dumped(tree));
+}
+
+TEST(JsonWriterTest, IntegersAtTheirLimits) {
+  JsonWriter out;
+  out.BeginArray()
+      .Value(std::numeric_limits<int64_t>::min())
+      .Value(std::numeric_limits<int64_t>::max())
+      .Value(std::numeric_limits<uint64_t>::max())
+      .Value(0)
+      .Value(-7)
+      .Value(size_t{42})
+      .EndArray();
+  const nlohmann::json tree = {std::numeric_limits<int64_t>::min(),
+                               std::numeric_limits<int64_t>::max(),
+                               std::numeric_limits<uint64_t>::max(), 0, -7, size_t{42}};
+  EXPECT_EQ(out.text(), Dumped(tree));
+}
+
+TEST(JsonWriterTest, EveryByteAloneIsEscapedAsNlohmannDoes) {
+  for (int c = 0; c < 256; ++c) {
+    const std::string text(1, static_cast<char>(c));
+    EXPECT_EQ(Written(text), Dumped(text)) << "byte " << c;
+  }
+}
+
+TEST(JsonWriterTest, ControlBytesQuotesAndBackslashes) {
+  EXPECT_EQ(Written("a\"b\\c\n\t\r\b\f\x01\x1f\x7f"),
+            R"("a\"b\\c\n\t\r\b\f\u0001\u001f)" "\x7f\"");
+}
+
+TEST(JsonWriterTest, WellFormedUtf8IsKept) {
+  const std::string text = "caf\xC3\xA9 \xE6\x97\xA5\xE6\x9C\xAC \xF0\x9F\x98\x80 \xF4\x8F\xBF\xBF";
+  EXPECT_EQ(Written(text), "\"" + text + "\"");
+}
+
+TEST(JsonWriterTest, MalformedUtf8BecomesReplacementCharacters) {
+  // An overlong '/', a surrogate, a lone continuation byte, a sequence cut by ASCII, one cut by
+  // the end of the string, and a code point past U+10FFFF.
+  for (const std::string text : {"\xC0\xAF", "\xED\xA0\x80", "\x80", "\xE6\x97x", "ok\xF0\x9F\x98",
+                                 "\xF4\x90\x80\x80"}) {
+    const std::string written = Written(text);
+    EXPECT_NE(written.find("\xEF\xBF\xBD"), std::string::npos) << written;
+    EXPECT_EQ(written, Dumped(text));
+  }
+}
+
+// Strings of bytes drawn mostly from the ones that start, continue or break UTF-8 sequences.
+TEST(JsonWriterTest, RandomBytesMatchNlohmann) {
+  const unsigned char alphabet[] = {'a', '"', '\\', 0x00, 0x1F, 0x7F, 0x80, 0x8F, 0x90, 0x9F,
+                                    0xA0, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xE1, 0xED, 0xEF, 0xF0,
+                                    0xF1, 0xF4, 0xF5, 0xFF};
+  std::mt19937 random(20261124);
+  std::uniform_int_distribution<size_t> length(0, 12), pick(0, sizeof alphabet - 1);
+  for (int round = 0; round < 50000; ++round) {
+    std::string text(length(random), '\0');
+    for (char& c : text) c = static_cast<char>(alphabet[pick(random)]);
+    ASSERT_EQ(Written(text), Dumped(text)) << "round " << round;
+  }
+}
+
+}  // namespace
+}  // namespace noisett
