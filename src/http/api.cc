@@ -162,10 +162,10 @@ class Api final {
                    int ok_status) const {
     auto input = make();
     if (!input) return Failure(input.error());
-    auto out = deps_.service.Run(command, user,
-                                 service::CommandInput{std::move(input->args), input->body});
+    auto out = deps_.service.RunText(command, user,
+                                     service::CommandInput{std::move(input->args), input->body});
     if (!out) return Failure(out.error());
-    return JsonResponse(ok_status, *out);
+    return JsonResponse(ok_status, std::move(*out));
   }
 
   // A 401 (and the admin 403) carries the identity module's RFC 6750 challenge.

@@ -225,11 +225,15 @@ std::string_view ReasonPhrase(int status) {
 }
 
 HttpResponse JsonResponse(int status, const nlohmann::json& value) {
+  // Replace rather than throw: messages may quote client bytes that are not UTF-8.
+  return JsonResponse(status, value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+HttpResponse JsonResponse(int status, std::string json_text) {
   HttpResponse res;
   res.status = status;
   res.headers.Set("Content-Type", "application/json");
-  // Replace rather than throw: messages may quote client bytes that are not UTF-8.
-  res.body = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  res.body = std::move(json_text);
   return res;
 }
 

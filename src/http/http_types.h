@@ -81,6 +81,8 @@ std::string_view ReasonPhrase(int status);
 
 // `value` serialized (invalid UTF-8 replaced, never throwing) with Content-Type application/json.
 HttpResponse JsonResponse(int status, const nlohmann::json& value);
+// `json_text`, already JSON, with Content-Type application/json.
+HttpResponse JsonResponse(int status, std::string json_text);
 // The Retry-After every 503 carries: long enough for a restarted PostgreSQL or a reconnect to
 // Azure, short enough that a client retries before a user gives up (docs/api.md).
 inline constexpr int kRetryAfterSeconds = 5;

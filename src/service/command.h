@@ -30,6 +30,8 @@ struct CommandContext {
 
 using CommandHandler =
     std::function<Result<nlohmann::json>(const CommandContext&, const CommandInput&)>;
+// Answers the JSON text itself (core/json_writer.h).
+using TextHandler = std::function<Result<std::string>(const CommandContext&, const CommandInput&)>;
 
 struct CommandSpec {
   std::string name;
@@ -37,6 +39,9 @@ struct CommandSpec {
   bool admin_only = false;
   bool takes_body = false;
   CommandHandler handler;
+  // Set instead of `handler` by the commands that answer long lists (history.list): writing the
+  // text directly is three times cheaper than building a tree and printing it.
+  TextHandler text_handler = {};
 };
 
 class CommandRegistry {
@@ -47,11 +52,18 @@ class CommandRegistry {
   // object; kPermissionDenied "not_admin"; otherwise whatever the command returns.
   Result<nlohmann::json> Run(std::string_view name, const CommandContext& context,
                              const CommandInput& input) const;
+  // The same answer as JSON text, as HTTP sends it (no tree for commands with a text_handler).
+  Result<std::string> RunText(std::string_view name, const CommandContext& context,
+                              const CommandInput& input) const;
 
   const CommandSpec* Find(std::string_view name) const;
   std::vector<const CommandSpec*> All() const;
 
  private:
+  // The command `name`, once the caller may run it with `input`.
+  Result<const CommandSpec*> Admit(std::string_view name, const CommandContext& context,
+                                   const CommandInput& input) const;
+
   std::map<std::string, CommandSpec, std::less<>> commands_;
 };
 

@@ -7,21 +7,27 @@
 namespace noisett::service {
 namespace {
 
-Result<nlohmann::json> List(ServiceDeps& deps, const CommandContext& ctx, const CommandInput& in) {
+// The busiest read (every gallery page): written as text, never as a tree.
+Result<std::string> List(ServiceDeps& deps, const CommandContext& ctx, const CommandInput& in) {
   if (auto ok = OnlyFields(in.args, {"limit", "cursor"}); !ok) return Unexpected(ok.error());
   auto page_request = PageArgs(in.args);
   if (!page_request) return Unexpected(page_request.error());
   auto page = deps.catalog.ListGenerations(ctx.user.user_id, *page_request);
   if (!page) return Unexpected(page.error());
-  nlohmann::json items = nlohmann::json::array();
+  constexpr size_t kBytesPerJob = 3072;  // two images with four links each
+  JsonWriter out;
+  out.Reserve(page->items.size() * kBytesPerJob + 256);
+  out.BeginObject().Key("generations").BeginArray();
   for (const catalog::Generation& job : page->items) {
-    auto json = GenerationJson(deps, job, deps.config.list_link_ttl_s);
-    if (!json) return json;
-    items.push_back(std::move(*json));
+    if (auto ok = WriteGeneration(out, deps, job, deps.config.list_link_ttl_s); !ok) {
+      return Unexpected(ok.error());
+    }
   }
-  return nlohmann::json{{"generations", std::move(items)},
-                        {"next_cursor", page->next_cursor},
-                        {"total_count", page->total_count}};
+  out.EndArray()
+      .Member("next_cursor", page->next_cursor)
+      .Member("total_count", page->total_count)
+      .EndObject();
+  return std::move(out).Take();
 }
 
 Result<nlohmann::json> Get(ServiceDeps& deps, const CommandContext& ctx, const CommandInput& in) {
@@ -80,7 +86,7 @@ Result<nlohmann::json> Restore(ServiceDeps& deps, const CommandContext& ctx,
 
 void RegisterHistoryCommands(CommandRegistry& registry, ServiceDeps& deps) {
   registry.Register({"history.list", "your generations, newest first: {limit 1..200, cursor?}",
-                     false, false,
+                     false, false, {},
                      [&deps](const CommandContext& c, const CommandInput& i) { return List(deps, c, i); }});
   registry.Register({"history.get", "one generation with its links: {job_id}", false, false,
                      [&deps](const CommandContext& c, const CommandInput& i) { return Get(deps, c, i); }});

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "catalog/catalog.h"
+#include "core/json_writer.h"
 #include "service/service.h"
 
 namespace noisett::service {
@@ -23,10 +24,15 @@ void AddTierFields(const catalog::ImageRecord& image, nlohmann::json& out);
 
 // {index, seed, width, height, bytes, thumbnail_bytes, content_type, url, cdn_url, favorite,
 //  thumbnail_url, thumbnail_cdn_url, expires_at, access_tier, archived}
+Status WriteImage(JsonWriter& out, const ServiceDeps& deps, const catalog::ImageRecord& image,
+                  int64_t ttl_s);
 Result<nlohmann::json> ImageJson(const ServiceDeps& deps, const catalog::ImageRecord& image,
                                  int64_t ttl_s);
 
-// {job_id, prompt, asset_type, quality, model, created_at (ISO), image_count, images[...]}
+// {job_id, prompt, asset_type, quality, model, created_at (ISO), deleted_at (ISO, only while
+//  soft-deleted), image_count, images[...]}
+Status WriteGeneration(JsonWriter& out, const ServiceDeps& deps, const catalog::Generation& job,
+                       int64_t ttl_s);
 Result<nlohmann::json> GenerationJson(const ServiceDeps& deps, const catalog::Generation& job,
                                       int64_t ttl_s);
 

@@ -20,6 +20,11 @@ Result<nlohmann::json> Service::Run(std::string_view command, const auth::User& 
   return registry_.Run(command, CommandContext{user}, input);
 }
 
+Result<std::string> Service::RunText(std::string_view command, const auth::User& user,
+                                     const CommandInput& input) const {
+  return registry_.RunText(command, CommandContext{user}, input);
+}
+
 Status Service::CheckReady() const {
   if (auto ok = deps_.blobs.CheckReady(); !ok) return ok;
   return deps_.catalog.CheckReady();

@@ -55,6 +55,8 @@ class Service {
   const CommandRegistry& registry() const { return registry_; }
   Result<nlohmann::json> Run(std::string_view command, const auth::User& user,
                              const CommandInput& input) const;
+  Result<std::string> RunText(std::string_view command, const auth::User& user,
+                              const CommandInput& input) const;
 
   // Store and catalog reachable (/readyz).
   Status CheckReady() const;

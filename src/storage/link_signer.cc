@@ -77,11 +77,18 @@ std::string FormatIsoUtc(int64_t t) {
   const auto day = floor<days>(tp);
   const year_month_day ymd{day};
   const hh_mm_ss<seconds> hms{tp - day};
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", int(ymd.year()),
-                unsigned(ymd.month()), unsigned(ymd.day()), int(hms.hours().count()),
-                int(hms.minutes().count()), int(hms.seconds().count()));
-  return buf;
+  // By hand: this runs for every link of every history page, and snprintf costs 10x as much.
+  std::string out = "0000-00-00T00:00:00Z";
+  auto put = [&out](size_t at, int value, int width) {
+    for (size_t i = at + size_t(width); i-- > at; value /= 10) out[i] = char('0' + value % 10);
+  };
+  put(0, int(ymd.year()), 4);
+  put(5, int(unsigned(ymd.month())), 2);
+  put(8, int(unsigned(ymd.day())), 2);
+  put(11, int(hms.hours().count()), 2);
+  put(14, int(hms.minutes().count()), 2);
+  put(17, int(hms.seconds().count()), 2);
+  return out;
 }
 
 Result<int64_t> ParseIsoUtc(std::string_view text) {

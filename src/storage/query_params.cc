@@ -2,15 +2,25 @@
 // for why '+' is literal), so no URL library is pulled in for them.
 #include "storage/query_params.h"
 
+#include <array>
+
 namespace noisett::storage {
 namespace {
 
 constexpr char kHex[] = "0123456789ABCDEF";
 
-bool IsUnreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
-         c == '_' || c == '-';
-}
+// The bytes that stand for themselves: [A-Za-z0-9._-], and '/' in a path.
+struct Unreserved {
+  std::array<bool, 256> component{}, path{};
+  constexpr Unreserved() {
+    for (int c = 0; c < 256; ++c) {
+      component[c] = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                     c == '.' || c == '_' || c == '-';
+      path[c] = component[c] || c == '/';
+    }
+  }
+};
+constexpr Unreserved kUnreserved;
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -19,18 +29,23 @@ int HexValue(char c) {
   return -1;
 }
 
+// Copies runs of unreserved bytes whole: a link is mostly such runs, and every history page
+// encodes hundreds of them.
 std::string Encode(std::string_view text, bool keep_slash) {
+  const std::array<bool, 256>& plain = keep_slash ? kUnreserved.path : kUnreserved.component;
   std::string out;
-  out.reserve(text.size());
-  for (char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (IsUnreserved(c) || (keep_slash && c == '/')) {
-      out.push_back(ch);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xF]);
-    }
+  out.reserve(text.size() + 16);
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t run = i;
+    while (run < text.size() && plain[static_cast<unsigned char>(text[run])]) ++run;
+    out.append(text.data() + i, run - i);
+    if (run == text.size()) break;
+    const auto c = static_cast<unsigned char>(text[run]);
+    out.push_back('%');
+    out.push_back(kHex[c >> 4]);
+    out.push_back(kHex[c & 0xF]);
+    i = run + 1;
   }
   return out;
 }

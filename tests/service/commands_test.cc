@@ -171,6 +171,36 @@ TEST_F(CommandsTest, CommandRouteHistoryListMatchesGetHistory) {
   EXPECT_TRUE(std::is_sorted(order.rbegin(), order.rend())) << get.body;
 }
 
+// history.list writes its text directly; history.get prints a tree. Both must be the same JSON,
+// byte for byte what nlohmann would print, quotes, backslashes and non-ASCII prompts included.
+TEST_F(CommandsTest, HistoryListTextIsWhatTheTreeWouldPrint) {
+  const std::string prompt = "say \"hi\" \\ caf\xC3\xA9 \xF0\x9F\x98\x80";
+  const std::string job =
+      Upload(alice_, Png(40, 40), "prompt=" + storage::PercentEncodeComponent(prompt))
+          .value("job_id", "");
+  const RawResponse list = Call("GET", "/api/history?limit=200", alice_);
+  ASSERT_EQ(list.status, 200) << list.body;
+  const Json body = BodyJson(list);
+  EXPECT_EQ(list.body, body.dump());
+  const RawResponse get = Call("GET", "/api/history/" + job, alice_);
+  ASSERT_EQ(get.status, 200) << get.body;
+  // Links are signed per request and may carry another expiry second: compared apart from them.
+  auto without_links = [](Json generation) {
+    for (Json& image : generation["images"]) {
+      for (const char* key : {"url", "cdn_url", "thumbnail_url", "thumbnail_cdn_url", "expires_at"}) {
+        EXPECT_TRUE(image.contains(key)) << key;
+        image.erase(key);
+      }
+    }
+    return generation;
+  };
+  const Json* listed = nullptr;
+  for (const Json& g : body["generations"]) listed = g.value("job_id", "") == job ? &g : listed;
+  ASSERT_NE(listed, nullptr) << list.body;
+  EXPECT_EQ(listed->value("prompt", ""), prompt);
+  EXPECT_EQ(without_links(*listed), without_links(BodyJson(get)));
+}
+
 TEST_F(CommandsTest, HistoryPagesWithTheCursor) {
   for (int i = 0; i < 3; ++i) Upload(alice_, Png(20, 20 + i));
   const std::vector<std::string> all = HistoryIds(alice_);
