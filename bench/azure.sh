@@ -27,12 +27,9 @@ ROUNDS=3
 SIZE=204800
 TARGET=1.0
 
-usage() {  # usage EXIT_CODE: to stdout when asked for, to stderr after a bad argument
-  local text
-  text=$(sed -n '/^# Usage: /,/^# *\[--size/p' "${BASH_SOURCE[0]}" | sed 's/^# //; s/^Usage: /usage: /')
-  if (($1 == 0)); then echo "$text"; else echo "$text" >&2; fi
-  exit "$1"
-}
+USAGE_UNTIL=--size
+# shellcheck source-path=SCRIPTDIR source=usage.sh
+source bench/usage.sh
 
 while (($#)); do
   case $1 in

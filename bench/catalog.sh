@@ -35,12 +35,9 @@ EXPLAIN=
 TARGET=2.0
 USER_ID=bench
 
-usage() {  # usage EXIT_CODE: to stdout when asked for, to stderr after a bad argument
-  local text
-  text=$(sed -n '/^# Usage: /,/^# *\[--backends/p' "${BASH_SOURCE[0]}" | sed 's/^# //; s/^Usage: /usage: /')
-  if (($1 == 0)); then echo "$text"; else echo "$text" >&2; fi
-  exit "$1"
-}
+USAGE_UNTIL=--backends
+# shellcheck source-path=SCRIPTDIR source=usage.sh
+source bench/usage.sh
 
 while (($#)); do
   case $1 in

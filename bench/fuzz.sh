@@ -31,12 +31,8 @@ while read -r name len; do
   TARGETS+=("$name")
 done < <(bash scripts/fuzz.sh --list)
 
-usage() {  # usage EXIT_CODE: to stdout when asked for, to stderr after a bad argument
-  local line
-  line=$(sed -n 's/^# Usage: /usage: /p' "${BASH_SOURCE[0]}")
-  if (($1 == 0)); then echo "$line"; else echo "$line" >&2; fi
-  exit "$1"
-}
+# shellcheck source-path=SCRIPTDIR source=usage.sh
+source bench/usage.sh
 
 while (($#)); do
   case $1 in

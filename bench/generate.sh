@@ -27,12 +27,8 @@ REQUESTS=12
 ROUNDS=3
 COUNT=4
 
-usage() {
-  local line
-  line=$(sed -n 's/^# Usage: /usage: /p' "${BASH_SOURCE[0]}")
-  if (($1 == 0)); then echo "$line"; else echo "$line" >&2; fi
-  exit "$1"
-}
+# shellcheck source-path=SCRIPTDIR source=usage.sh
+source bench/usage.sh
 
 while (($#)); do
   case $1 in

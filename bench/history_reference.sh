@@ -37,12 +37,9 @@ WORKERS=$(nproc)
 RPS_TARGET=10     # x the reference's requests/s
 MEMORY_TARGET=3   # the reference's peak RSS / noisett's
 
-usage() {
-  local text
-  text=$(sed -n '/^# Usage: /,/^# *\[--rows/p' "${BASH_SOURCE[0]}" | sed 's/^# //; s/^Usage: /usage: /')
-  if (($1 == 0)); then echo "$text"; else echo "$text" >&2; fi
-  exit "$1"
-}
+USAGE_UNTIL=--rows
+# shellcheck source-path=SCRIPTDIR source=usage.sh
+source bench/usage.sh
 positive() { [[ $2 =~ ^[1-9][0-9]*$ ]] || { echo "history_reference: $1 must be a positive integer" >&2; exit 2; }; }
 
 while (($#)); do

@@ -35,12 +35,9 @@ MIX=70,20,10
 RSS_LIMIT_MIB=200
 USERS=20
 
-usage() {
-  local text
-  text=$(sed -n '/^# Usage: /,/^# *\[--upload-size/p' "${BASH_SOURCE[0]}" | sed 's/^# //; s/^Usage: /usage: /')
-  if (($1 == 0)); then echo "$text"; else echo "$text" >&2; fi
-  exit "$1"
-}
+USAGE_UNTIL=--upload-size
+# shellcheck source-path=SCRIPTDIR source=usage.sh
+source bench/usage.sh
 positive() { [[ $2 =~ ^[1-9][0-9]*$ ]] || { echo "load: $1 must be a positive integer" >&2; exit 2; }; }
 
 while (($#)); do

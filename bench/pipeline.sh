@@ -24,12 +24,8 @@ BUILD=build/release
 ALL_SETS=(png1024 png2048 jpeg4096 webp1536)
 SETS=("${ALL_SETS[@]}")
 
-usage() {  # usage EXIT_CODE: to stdout when asked for, to stderr after a bad argument
-  local line
-  line=$(sed -n 's/^# Usage: /usage: /p' "${BASH_SOURCE[0]}")
-  if (($1 == 0)); then echo "$line"; else echo "$line" >&2; fi
-  exit "$1"
-}
+# shellcheck source-path=SCRIPTDIR source=usage.sh
+source bench/usage.sh
 
 while (($#)); do
   case $1 in

@@ -28,12 +28,9 @@ SECONDS_PER_RUN=30
 SECTIONS=(gets upload history)
 ROWS=(10000 1000000)
 
-usage() {
-  local text
-  text=$(sed -n '/^# Usage: /,/^# *\[--rows/p' "${BASH_SOURCE[0]}" | sed 's/^# //; s/^Usage: /usage: /')
-  if (($1 == 0)); then echo "$text"; else echo "$text" >&2; fi
-  exit "$1"
-}
+USAGE_UNTIL=--rows
+# shellcheck source-path=SCRIPTDIR source=usage.sh
+source bench/usage.sh
 
 while (($#)); do
   case $1 in
