@@ -8,6 +8,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
@@ -50,6 +51,11 @@ class Histogram {
   // Cumulative counts per upper bound (the last one is +Inf).
   std::vector<uint64_t> CumulativeCounts() const;
   const std::vector<double>& upper_bounds() const { return bounds_; }
+  // Observes the seconds elapsed since `start`.
+  void ObserveSince(std::chrono::steady_clock::time_point start) {
+    Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+
  private:
   std::vector<double> bounds_;
   std::unique_ptr<std::atomic<uint64_t>[]> buckets_;  // bounds_.size() + 1

@@ -119,7 +119,7 @@ Result<std::vector<image::WebImage>> OptimizeAll(const std::vector<generate::Gen
   }
   metrics::Global()
       .GetHistogram(metrics::names::kPipelineDuration, metrics::names::kPipelineDurationHelp)
-      .Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+      .ObserveSince(start);
   if (failure) {
     return Unexpected(MakeError(ErrorCode::kInternal, "generator_failed",
                                 "the generator's image was refused by the pipeline: " +
@@ -140,8 +140,7 @@ Result<nlohmann::json> Generate(ServiceDeps& deps, const CommandContext& ctx,
   auto generated = deps.generator->Generate(args->request);
   metrics::Global()
       .GetHistogram(metrics::names::kGeneratorDuration, metrics::names::kGeneratorDurationHelp)
-      .Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - generator_start)
-                   .count());
+      .ObserveSince(generator_start);
   if (!generated) return Unexpected(generated.error());
   if (generated->size() != args->request.seeds.size()) {
     return Unexpected(MakeError(ErrorCode::kInternal, "generator_failed",

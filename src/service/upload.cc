@@ -161,8 +161,7 @@ Result<nlohmann::json> Upload(ServiceDeps& deps, const CommandContext& ctx,
   auto web = image::OptimizeForWeb(image::AsBytes(in.body), deps.config.optimize);
   metrics::Global()
       .GetHistogram(metrics::names::kPipelineDuration, metrics::names::kPipelineDurationHelp)
-      .Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - pipeline_start)
-                   .count());
+      .ObserveSince(pipeline_start);
   if (!web) return Unexpected(web.error());
   const int64_t now = deps.clock.NowSeconds();
   auto job = TargetJob(deps, ctx, *args, now);

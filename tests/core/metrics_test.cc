@@ -61,6 +61,17 @@ TEST(MetricsRender, EscapesLabelValuesAndHelp) {
             "e_total{path=\"a\\\\b\\\"c\\\"\\nd\"} 1\n");
 }
 
+TEST(MetricsHistogram, ObserveSinceRecordsTheElapsedSeconds) {
+  Histogram h(DurationBuckets());
+  const auto start = std::chrono::steady_clock::now();
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  h.ObserveSince(start);
+  const double after = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(h.Count(), 1u);
+  EXPECT_GE(h.Sum(), 0.020);
+  EXPECT_LE(h.Sum(), after);
+}
+
 TEST(MetricsRender, HistogramBucketsSumAndCount) {
   Registry registry;
   Histogram& h =
