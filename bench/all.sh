@@ -9,10 +9,13 @@
 # Each script prints its own table; this one parses those tables (it measures nothing itself).
 # Their whole outputs are kept in BUILD/bench-all/*.txt.
 #
-# Usage: bench/all.sh [--build build/release] [--quick] [--no-doc]
+# Usage: bench/all.sh [--build build/release] [--quick] [--no-doc] [--only NAME,...]
 # --quick: a smoke run of a few minutes (one pipeline set and run, 5 s loads, one auth round,
 # load.sh 2 x 10 s); its table says "quick" and is not a measurement to quote. --no-doc leaves
-# docs/performance.md alone (the table is printed either way).
+# docs/performance.md alone (the table is printed either way). --only runs just the named
+# scripts (pipeline, serve, history, auth, load: after a change that can move only their figures)
+# and reads the others' figures from the outputs an earlier run kept in BUILD/bench-all; the
+# table names those rows and the date of the run they come from.
 # Exit status: 0 when every script produced its figures (targets met or not: the table says),
 # 1 when one failed or produced none (its rows say so), 2 on a bad argument.
 set -euo pipefail
@@ -23,11 +26,14 @@ cd "$ROOT"
 BUILD=build/release
 QUICK=0
 WRITE_DOC=1
+NAMES=(pipeline serve history auth load)
+ONLY=,pipeline,serve,history,auth,load,
 while (($#)); do
   case $1 in
     --build) BUILD=${2:?--build needs a directory}; shift 2 ;;
     --quick) QUICK=1; shift ;;
     --no-doc) WRITE_DOC=0; shift ;;
+    --only) ONLY=,${2:?--only needs names, e.g. history,load},; shift 2 ;;
     -h | --help) sed -n 's/^# Usage: /usage: /p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "all: unknown argument '$1'" >&2; sed -n 's/^# Usage: /usage: /p' "${BASH_SOURCE[0]}" >&2; exit 2 ;;
   esac
@@ -36,6 +42,22 @@ done
 note() { echo "all: $*" >&2; }
 OUT=$BUILD/bench-all
 mkdir -p "$OUT"
+selected() { [[ $ONLY == *",$1,"* ]]; }
+for name in ${ONLY//,/ }; do
+  [[ " ${NAMES[*]} " == *" $name "* ]] || { echo "all: --only: unknown name '$name' (${NAMES[*]})" >&2; exit 2; }
+done
+MODE_NAME=$( ((QUICK)) && echo quick || echo full)
+REUSED=()
+for name in "${NAMES[@]}"; do
+  selected "$name" && continue
+  [[ -s $OUT/$name.txt ]] || { echo "all: --only: no kept output $OUT/$name.txt to take $name's figures from" >&2; exit 2; }
+  # Rows say how their figures were measured: a quick output cannot stand in a full table.
+  if [[ $(cat "$OUT/$name.mode" 2>/dev/null) != "$MODE_NAME" ]]; then
+    echo "all: --only: $OUT/$name.txt is not from a $MODE_NAME run ($OUT/$name.mode); run $name too" >&2
+    exit 2
+  fi
+  REUSED+=("$name ($(date -u -r "$OUT/$name.txt" '+%Y-%m-%d %H:%M UTC'))")
+done
 
 if ((QUICK)); then
   PIPELINE_ARGS=(--runs 1 --sets png1024)
@@ -55,12 +77,18 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 STARTED=$(date -u '+%Y-%m-%d %H:%M UTC')
 declare -A STATUS=()
 # run NAME SCRIPT ARGS...: the script's output into OUT/NAME.txt, its exit status into STATUS.
+# A script left out by --only keeps its earlier output and counts as having run.
 run() {
   local name=$1 script=$2 start status=0
   shift 2
+  if ! selected "$name"; then
+    STATUS[$name]=0
+    return
+  fi
   note "$name: $script $* (output in $OUT/$name.txt)"
   start=$(date +%s)
   "$script" --build "$BUILD" "$@" >"$OUT/$name.txt" 2>"$OUT/$name.log" || status=$?
+  echo "$MODE_NAME" >"$OUT/$name.mode"
   STATUS[$name]=$status
   note "$name: exit $status after $(($(date +%s) - start)) s"
   ((status == 0)) || tail -n 5 "$OUT/$name.log" >&2
@@ -188,6 +216,12 @@ TABLE=$(
     "build $BUILD. Load average $LOAD_BEFORE before, $LOAD_AFTER after (the machine's 2 cores are" \
     "shared: a load average well above 2 means other work ran beside the benchmarks)." \
     "Every figure comes from the script named in its row; the sections below say more."
+  if ((${#REUSED[@]})); then
+    echo
+    reused=$(printf '%s, ' "${REUSED[@]}")
+    echo "Run with \`--only ${ONLY:1:-1}\`: the figures of ${reused%, } are" \
+      "those an earlier run kept in $OUT, not measured again."
+  fi
   echo
   echo "| comparison | noisett | baseline | ratio | target | result | how it was measured |"
   echo "|---|---|---|---|---|---|---|"
@@ -213,7 +247,7 @@ open(path, "w", encoding="utf-8").write(text)
   note "updated the summary in $DOC"
 fi
 
-for name in pipeline serve history auth load; do
+for name in "${NAMES[@]}"; do
   # load.sh exits 1 on a missed target with its figures printed: that is a result, not a failure.
   if ((STATUS[$name] != 0)) && ! { [[ $name == load ]] && grep -q '^RESULT-LOAD ' "$OUT/load.txt"; }; then
     MISSING=1
