@@ -4,6 +4,8 @@
 #include "core/json_writer.h"
 
 #include <array>
+#include <cstdint>
+#include <cstring>
 
 namespace noisett {
 namespace {
@@ -16,6 +18,16 @@ constexpr std::array<bool, 256> kPlainBytes = [] {
   for (int c = 0x20; c < 0x80; ++c) plain[c] = c != '"' && c != '\\';
   return plain;
 }();
+
+// Whether any of the 8 bytes in `word` is not plain: below 0x20, 0x80 or above, '"' or '\\'.
+// Eight bytes at a time, because answers are mostly long runs of plain bytes (links).
+bool AnyNotPlain(uint64_t word) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
+  auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHighs; };
+  const uint64_t below_space = (word - kOnes * 0x20) & ~word & kHighs;
+  return ((word & kHighs) | below_space | has_zero(word ^ (kOnes * '"')) |
+          has_zero(word ^ (kOnes * '\\'))) != 0;
+}
 
 // What a well-formed sequence starting with `lead` must look like: its length and the range of
 // its second byte (the later ones are 0x80..0xBF). Length 0: no sequence starts with this byte.
@@ -127,6 +139,10 @@ void JsonWriter::Escaped(std::string_view text) {
   size_t i = 0;
   while (i < text.size()) {
     size_t run = i;
+    for (uint64_t word; run + 8 <= text.size(); run += 8) {
+      std::memcpy(&word, text.data() + run, 8);
+      if (AnyNotPlain(word)) break;
+    }
     while (run < text.size() && kPlainBytes[static_cast<unsigned char>(text[run])]) ++run;
     out_.append(text.data() + i, run - i);
     if (run == text.size()) return;

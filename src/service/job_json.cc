@@ -3,6 +3,8 @@
 // that add fields to it.
 #include "service/job_json.h"
 
+#include <optional>
+
 #include "core/json_writer.h"
 #include "storage/cdn.h"
 #include "storage/link_signer.h"
@@ -12,22 +14,21 @@ namespace {
 
 struct Links {
   std::string url;
-  std::string cdn_url;  // the signed link itself when no CDN is configured
+  std::optional<std::string> cdn;  // none configured: the cdn_url fields repeat the signed link
   std::string expires_at;
+
+  const std::string& cdn_url() const { return cdn ? *cdn : url; }
 };
 
 Result<Links> SignLinks(const ServiceDeps& deps, const std::string& blob_path, int64_t ttl_s) {
   const int64_t expires_at = deps.clock.NowSeconds() + ttl_s;
   auto link = deps.links.Sign(deps.config.container, blob_path, expires_at);
   if (!link) return Unexpected(link.error());
-  Links out{std::move(link->url), {}, IsoTime(link->expires_at)};
-  if (deps.config.cdn_base.empty()) {
-    out.cdn_url = out.url;
-    return out;
-  }
+  Links out{std::move(link->url), std::nullopt, IsoTime(link->expires_at)};
+  if (deps.config.cdn_base.empty()) return out;
   auto cdn = storage::CdnUrl(deps.config.cdn_base, deps.config.container, blob_path);
   if (!cdn) return Unexpected(cdn.error());
-  out.cdn_url = std::move(*cdn);
+  out.cdn = std::move(*cdn);
   return out;
 }
 
@@ -47,8 +48,8 @@ Result<nlohmann::json> BlobLinks(const ServiceDeps& deps, const std::string& blo
                                  int64_t ttl_s) {
   auto links = SignLinks(deps, blob_path, ttl_s);
   if (!links) return Unexpected(links.error());
-  return nlohmann::json{{"url", std::move(links->url)},
-                        {"cdn_url", std::move(links->cdn_url)},
+  return nlohmann::json{{"url", links->url},
+                        {"cdn_url", links->cdn_url()},
                         {"expires_at", std::move(links->expires_at)}};
 }
 
@@ -67,7 +68,7 @@ Status WriteImage(JsonWriter& out, const ServiceDeps& deps, const catalog::Image
       .Member("access_tier", image.access_tier)
       .Member("archived", image.access_tier == "archive")
       .Member("bytes", image.bytes)
-      .Member("cdn_url", full->cdn_url)
+      .Member("cdn_url", full->cdn_url())
       .Member("content_type", image.content_type)
       .Member("expires_at", full->expires_at)
       .Member("favorite", image.favorite)
@@ -75,7 +76,7 @@ Status WriteImage(JsonWriter& out, const ServiceDeps& deps, const catalog::Image
       .Member("index", image.index)
       .Member("seed", image.seed)
       .Member("thumbnail_bytes", image.thumbnail_bytes)
-      .Member("thumbnail_cdn_url", thumb->cdn_url)
+      .Member("thumbnail_cdn_url", thumb->cdn_url())
       .Member("thumbnail_url", thumb->url)
       .Member("url", full->url)
       .Member("width", image.width)

@@ -96,11 +96,10 @@ Status ValidateLinkTarget(std::string_view container, std::string_view blob_path
 
 std::string JoinBlobUrl(std::string_view base, std::string_view container,
                         std::string_view blob_path) {
-  std::string url(base);
-  url.push_back('/');
-  url.append(container);
-  url.push_back('/');
-  url += PercentEncodePath(blob_path);
+  std::string url;
+  url.reserve(base.size() + container.size() + blob_path.size() + 200);  // room for a query
+  url.append(base).append("/").append(container).append("/");
+  AppendPercentEncodedPath(url, blob_path);
   return url;
 }
 

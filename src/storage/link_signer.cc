@@ -155,15 +155,12 @@ Result<SignedLink> LocalLinkSigner::Sign(std::string_view container, std::string
       key.secret, LocalLinkStringToSign(kReadPermission, "", se, container, blob_path, key.id,
                                         kLocalLinkVersion, kBlobResource));
   if (!sig) return Unexpected(sig.error());
-  QueryParams query;
-  query.Add("sv", kLocalLinkVersion);
-  query.Add("se", se);
-  query.Add("sr", kBlobResource);
-  query.Add("sp", kReadPermission);
-  query.Add("skid", key.id);
-  query.Add("sig", crypto::Base64Encode(*sig));
-  return SignedLink{JoinBlobUrl(base_ + "/blobs", container, blob_path) + "?" + query.Encode(),
-                    expires_at};
+  std::string url = JoinBlobUrl(blobs_base_, container, blob_path);
+  url.push_back('?');
+  const QueryParams query = {{"sv", kLocalLinkVersion}, {"se", se},       {"sr", kBlobResource},
+                             {"sp", kReadPermission},   {"skid", key.id}, {"sig", crypto::Base64Encode(*sig)}};
+  query.AppendEncoded(url);
+  return SignedLink{std::move(url), expires_at};
 }
 
 Status LocalLinkSigner::Verify(std::string_view container, std::string_view blob_path,

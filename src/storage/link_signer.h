@@ -89,9 +89,9 @@ class LocalLinkSigner final : public LinkSigner {
 
  private:
   LocalLinkSigner(std::string base, LinkKeySet keys, const Clock& clock)
-      : base_(std::move(base)), keys_(std::move(keys)), clock_(&clock) {}
+      : blobs_base_(std::move(base) + "/blobs"), keys_(std::move(keys)), clock_(&clock) {}
 
-  std::string base_;  // normalized, no trailing '/'
+  std::string blobs_base_;  // the normalized base URL + "/blobs", where links point
   LinkKeySet keys_;
   const Clock* clock_;
 };

@@ -31,10 +31,8 @@ int HexValue(char c) {
 
 // Copies runs of unreserved bytes whole: a link is mostly such runs, and every history page
 // encodes hundreds of them.
-std::string Encode(std::string_view text, bool keep_slash) {
+void AppendEncoded(std::string& out, std::string_view text, bool keep_slash) {
   const std::array<bool, 256>& plain = keep_slash ? kUnreserved.path : kUnreserved.component;
-  std::string out;
-  out.reserve(text.size() + 16);
   size_t i = 0;
   while (i < text.size()) {
     size_t run = i;
@@ -47,6 +45,12 @@ std::string Encode(std::string_view text, bool keep_slash) {
     out.push_back(kHex[c & 0xF]);
     i = run + 1;
   }
+}
+
+std::string Encode(std::string_view text, bool keep_slash) {
+  std::string out;
+  out.reserve(text.size() + 16);
+  AppendEncoded(out, text, keep_slash);
   return out;
 }
 
@@ -59,6 +63,14 @@ Error LinkRefusal(std::string reason, std::string message) {
 std::string PercentEncodePath(std::string_view path) { return Encode(path, true); }
 
 std::string PercentEncodeComponent(std::string_view value) { return Encode(value, false); }
+
+void AppendPercentEncodedPath(std::string& out, std::string_view path) {
+  AppendEncoded(out, path, true);
+}
+
+void AppendPercentEncodedComponent(std::string& out, std::string_view value) {
+  AppendEncoded(out, value, false);
+}
 
 Result<std::string> PercentDecode(std::string_view text) {
   std::string out;
@@ -129,13 +141,19 @@ std::optional<std::string_view> QueryParams::Get(std::string_view name) const {
 
 std::string QueryParams::Encode() const {
   std::string out;
-  for (const auto& [key, value] : entries_) {
-    if (!out.empty()) out.push_back('&');
-    out += PercentEncodeComponent(key);
-    out.push_back('=');
-    out += PercentEncodeComponent(value);
-  }
+  AppendEncoded(out);
   return out;
+}
+
+void QueryParams::AppendEncoded(std::string& out) const {
+  bool first = true;
+  for (const auto& [key, value] : entries_) {
+    if (!first) out.push_back('&');
+    first = false;
+    AppendPercentEncodedComponent(out, key);
+    out.push_back('=');
+    AppendPercentEncodedComponent(out, value);
+  }
 }
 
 }  // namespace noisett::storage

@@ -11,6 +11,7 @@
 //    some other reader of the URL see different values.
 #pragma once
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +30,10 @@ std::string PercentEncodePath(std::string_view path);
 // As PercentEncodePath but '/' is escaped too: one query value or one path segment.
 std::string PercentEncodeComponent(std::string_view value);
 
+// The same two, appended to `out` (links are built in one string, hundreds per history page).
+void AppendPercentEncodedPath(std::string& out, std::string_view path);
+void AppendPercentEncodedComponent(std::string& out, std::string_view value);
+
 // Decodes every %XX (either hex case); every other byte, '+' included, stands for itself.
 // Errors: kInvalidArgument "bad_percent_encoding" for a '%' without two hex digits after it.
 Result<std::string> PercentDecode(std::string_view text);
@@ -45,6 +50,9 @@ class QueryParams final {
   //   "link_duplicate_param" a name (after decoding) appears twice.
   static Result<QueryParams> Parse(std::string_view raw);
 
+  QueryParams() = default;
+  QueryParams(std::initializer_list<Entry> entries) : entries_(entries) {}
+
   // Appends a pair as is (no duplicate check: Get refuses to choose between duplicates anyway).
   void Add(std::string name, std::string value);
 
@@ -57,6 +65,8 @@ class QueryParams final {
 
   // "name=value&..." in insertion order, both sides PercentEncodeComponent'ed.
   std::string Encode() const;
+  // Encode()'s text appended to `out`.
+  void AppendEncoded(std::string& out) const;
 
  private:
   std::vector<Entry> entries_;

@@ -95,6 +95,19 @@ TEST(JsonWriterTest, MalformedUtf8BecomesReplacementCharacters) {
   }
 }
 
+// Plain runs are scanned 8 bytes at a time: a byte to escape or check must be found at every
+// offset of such a word, and at the edges between words.
+TEST(JsonWriterTest, OneSpecialByteAtEveryOffsetOfALongPlainString) {
+  const std::string plain = "https://noisett.example/blobs/images/generated/u/j/image_0.jpg";
+  for (const std::string special : {"\"", "\\", "\x01", "\x1F", "\x7F", "\xC3\xA9", "\x80", "\xFF",
+                                    "\xE6\x97"}) {
+    for (size_t at = 0; at <= plain.size(); ++at) {
+      const std::string text = plain.substr(0, at) + special + plain.substr(at);
+      ASSERT_EQ(Written(text), Dumped(text)) << "at " << at;
+    }
+  }
+}
+
 // Strings of bytes drawn mostly from the ones that start, continue or break UTF-8 sequences.
 TEST(JsonWriterTest, RandomBytesMatchNlohmann) {
   const unsigned char alphabet[] = {'a', '"', '\\', 0x00, 0x1F, 0x7F, 0x80, 0x8F, 0x90, 0x9F,
