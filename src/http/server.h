@@ -17,6 +17,10 @@
 // header, handled or answered hold their place. max_connections is also kept below the process's
 // open-file limit (raised to its hard limit at Create), so accept never runs out of descriptors
 // first.
+// Large request bodies (over 64 KiB, or chunked) are read only while their Content-Length fits in
+// max_held_body_bytes together with the bodies already read and not yet handled; a request past
+// that waits after its header, unread (and before any 100 Continue), first come first served, so
+// memory stays bounded however many clients upload together.
 // Handlers run on an I/O thread when cheap and on a separate worker pool when Handler::offload
 // says so (database, store, image work), so slow work never stalls other connections.
 //
@@ -47,6 +51,10 @@ struct ServerOptions {
   int idle_timeout_s = 60;
   int drain_timeout_s = 30;
   size_t max_connections = 1024;  // lowered at Create to fit RLIMIT_NOFILE (see above)
+  // Bytes of large (over 64 KiB) request bodies read and held at once, by Content-Length (a
+  // chunked one counts as max_body_bytes); more wait unread until earlier ones are handled
+  // (body_gate.h). A body larger than this is read when it is the only one held.
+  uint64_t max_held_body_bytes = 32ull << 20;
   bool handle_signals = false;  // SIGTERM / SIGINT call Stop() (noisett serve sets this)
   bool access_log = true;
 };

@@ -9,6 +9,7 @@ noisett_add_test_binary(noisett_http_test
   http/response_head_test.cc
   http/server_test.cc
   http/server_limits_test.cc
+  http/body_gate_test.cc
   http/test_client.cc
   http/blob_handler_test.cc
   http/api_args_test.cc
