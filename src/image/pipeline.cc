@@ -225,6 +225,35 @@ Result<VImage> Orient(const VImage& decoded, OutputFormat format) {
   }
 }
 
+// liborc's code memory (0.4.33, Debian 12) is one list shared by every thread, and libvips
+// compiles reduce()'s vector programs into it when the operation is built and frees them when the
+// image is dropped. Under bench/load.sh (two workers optimizing uploads at once) `noisett serve`
+// died there: an ASan build with a wild write in orc_code_allocate_codemem within a minute, a
+// release build once in about a dozen 3-minute runs. So every reduce/resize (resize is reduce
+// inside) is built, and every image that may hold one is dropped, under this lock, while the
+// rendering runs outside it; with it, the ASan build ran the same load clean.
+std::mutex& OrcCodeMutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
+// An image whose pipeline may own compiled orc code: dropped under OrcCodeMutex however the scope
+// ends (an encoder error included).
+class OrcOwningImage {
+ public:
+  explicit OrcOwningImage(VImage image) : image_(std::move(image)) {}
+  OrcOwningImage(const OrcOwningImage&) = delete;
+  OrcOwningImage& operator=(const OrcOwningImage&) = delete;
+  ~OrcOwningImage() {
+    std::lock_guard lock(OrcCodeMutex());
+    image_ = VImage();
+  }
+  const VImage& get() const { return image_; }
+
+ private:
+  VImage image_;
+};
+
 // Lanczos-3 reduction by (hf, vf) >= 1. Measured on libvips 8.14 (bench/, 2 cores): reduce() is
 // fast for integral factors (1024->256: 9 ms, vs 65 ms through resize()), but its cost grows with
 // the kernel width for fractional ones (3000->256: 104 ms); a box shrink by floor(f/2) first, as
@@ -238,6 +267,7 @@ VImage Reduce(VImage img, double hf, double vf) {
     hf /= k;
     vf /= k;
   }
+  std::lock_guard lock(OrcCodeMutex());
   return img.reduce(hf, vf, VImage::option()->set("kernel", VIPS_KERNEL_LANCZOS3));
 }
 
@@ -258,6 +288,7 @@ VImage FitInside(VImage img, int box, int logical_w, int logical_h) {
     img = Reduce(img, hf, vf);
   } else {
     // One axis came out of shrink-on-load a pixel short: resize() may enlarge by that pixel.
+    std::lock_guard lock(OrcCodeMutex());
     img = img.resize(1 / hf, VImage::option()->set("vscale", 1 / vf)->set("kernel",
                                                                            VIPS_KERNEL_LANCZOS3));
   }
@@ -291,7 +322,13 @@ Result<EncodedImage> Render(const VImage& oriented, const HeaderSize& header, bo
   const int logical_w = int(swapped ? header.height : header.width);
   const int logical_h = int(swapped ? header.width : header.height);
   try {
-    VImage fitted = FitInside(oriented, box, logical_w, logical_h);
+    // Rendered into memory outside the lock, then the chain that may own orc code is dropped
+    // under it (OrcOwningImage); the encoder reads the rendered pixels.
+    const VImage fitted = [&] {
+      const OrcOwningImage chain(FitInside(oriented, box, logical_w, logical_h));
+      if (chain.get().get_image() == oriented.get_image()) return oriented;  // nothing to fit
+      return chain.get().copy_memory();
+    }();
     std::string bytes = Encode(fitted, o.quality, o.format);
     return EncodedImage{std::move(bytes), fitted.width(), fitted.height(), o.format};
   } catch (const VError& e) {
