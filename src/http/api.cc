@@ -126,6 +126,14 @@ class Api final {
     return Call(request, name, JsonBody(request));
   }
 
+  // A large body is read only from a caller the route would serve (Handler::admit_body): a
+  // client without a valid token cannot hold the server's body budget.
+  std::optional<HttpResponse> AdmitBody(const HttpRequest& head) const {
+    auto user = Authenticate(head);
+    if (!user) return Failure(user.error());
+    return std::nullopt;
+  }
+
   HttpResponse Ready() const {
     auto ok = deps_.service.CheckReady();
     if (ok) return JsonResponse(200, Json{{"status", "ready"}});
@@ -213,35 +221,39 @@ InputMaker QueryOnly(const HttpRequest& request, const ArgTypes& types) {
 void AddApiRoutes(Router& r, const std::shared_ptr<Api>& api) {
   using P = const RouteParams&;
   using R = const HttpRequest&;
-  r.Add("POST", "/api/images", [api](R q, P) {
+  const BodyCheck check = [api](R head) { return api->AdmitBody(head); };
+  auto add = [&r, &check](const char* method, std::string_view pattern, RouteHandler handler) {
+    r.Add(method, pattern, std::move(handler), /*offload=*/true, check);
+  };
+  add("POST", "/api/images", [api](R q, P) {
     return api->Call(
         q, "images.upload", [&] { return UploadInput(q); }, 201);
   });
-  r.Add("POST", "/api/generate",
+  add("POST", "/api/generate",
         [api](R q, P) { return api->Call(q, "generate", JsonBody(q), 201); });
-  r.Add("POST", "/api/images/import",
+  add("POST", "/api/images/import",
         [api](R q, P) { return api->Call(q, "images.import", JsonBody(q), 201); });
-  r.Add("GET", "/api/images",
+  add("GET", "/api/images",
         [api](R q, P) { return api->Call(q, "images.list", QueryOnly(q, kImageListArgs)); });
-  r.Add("GET", "/api/images/{job}/{index}/url",
+  add("GET", "/api/images/{job}/{index}/url",
         [api](R q, P p) { return api->Call(q, "images.url", JobIndexArgs(q, p, kUrlArgs)); });
-  r.Add("GET", "/api/history",
+  add("GET", "/api/history",
         [api](R q, P) { return api->Call(q, "history.list", QueryOnly(q, kListArgs)); });
-  r.Add("GET", "/api/history/{job}",
+  add("GET", "/api/history/{job}",
         [api](R q, P p) { return api->Call(q, "history.get", JobArgs(q, p)); });
-  r.Add("DELETE", "/api/history/{job}",
+  add("DELETE", "/api/history/{job}",
         [api](R q, P p) { return api->Call(q, "history.delete", JobArgs(q, p)); });
-  r.Add("POST", "/api/history/{job}/restore",
+  add("POST", "/api/history/{job}/restore",
         [api](R q, P p) { return api->Call(q, "history.restore", JobArgs(q, p)); });
-  r.Add("PUT", "/api/favorites/{job}/{index}",
+  add("PUT", "/api/favorites/{job}/{index}",
         [api](R q, P p) { return api->Call(q, "history.favorite", JobIndexArgs(q, p, {})); });
-  r.Add("DELETE", "/api/favorites/{job}/{index}",
+  add("DELETE", "/api/favorites/{job}/{index}",
         [api](R q, P p) { return api->Call(q, "history.unfavorite", JobIndexArgs(q, p, {})); });
-  r.Add("GET", "/api/favorites",
+  add("GET", "/api/favorites",
         [api](R q, P) { return api->Call(q, "favorites.list", QueryOnly(q, kListArgs)); });
-  r.Add("GET", "/api/me/storage",
+  add("GET", "/api/me/storage",
         [api](R q, P) { return api->Call(q, "storage.metrics", QueryOnly(q, {})); });
-  r.Add("POST", "/api/commands/{name}",
+  add("POST", "/api/commands/{name}",
         [api](R q, P p) { return api->Commands(q, p.Get("name")); });
 }
 
@@ -275,8 +287,10 @@ std::shared_ptr<Router> MakeApiRouter(const ApiDeps& deps) {
       /*offload=*/false);
   router->Add("GET", "/readyz",
               [api](const HttpRequest&, const RouteParams&) { return api->Ready(); });
-  router->Add("GET", "/metrics",
-              [api](const HttpRequest& q, const RouteParams&) { return api->Metrics(q); });
+  router->Add(
+      "GET", "/metrics",
+      [api](const HttpRequest& q, const RouteParams&) { return api->Metrics(q); },
+      /*offload=*/true, [api](const HttpRequest& head) { return api->AdmitBody(head); });
   if (deps.web != nullptr) AddWebRoutes(*router, *deps.web, deps.clock);
   InitServerMetrics(*deps.metrics);
   // Blob reads run on the I/O thread: the local store answers from the page cache in a few
@@ -295,7 +309,8 @@ std::shared_ptr<Router> MakeApiRouter(const ApiDeps& deps) {
 Handler MakeApiHandler(const ApiDeps& deps) {
   std::shared_ptr<Router> router = MakeApiRouter(deps);
   return Handler{[router](const HttpRequest& q) { return router->Handle(q); },
-                 [router](const HttpRequest& q) { return router->Offload(q); }};
+                 [router](const HttpRequest& q) { return router->Offload(q); },
+                 [router](const HttpRequest& head) { return router->AdmitBody(head); }};
 }
 
 }  // namespace noisett::http

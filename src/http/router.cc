@@ -13,8 +13,10 @@ const std::string& RouteParams::Get(std::string_view name) const {
   return it == named.end() ? kEmpty : it->second;
 }
 
-void Router::Add(std::string method, std::string_view pattern, RouteHandler handler, bool offload) {
-  Route route{std::move(method), std::string(pattern), {}, std::move(handler), offload};
+void Router::Add(std::string method, std::string_view pattern, RouteHandler handler, bool offload,
+                 BodyCheck admit_body) {
+  Route route{std::move(method), std::string(pattern), {}, std::move(handler), offload,
+              std::move(admit_body)};
   std::string_view rest = pattern.substr(1);
   while (!rest.empty()) {
     size_t slash = rest.find('/');
@@ -62,19 +64,41 @@ const Router::Route* Router::Find(const HttpRequest& request,
   return nullptr;
 }
 
-HttpResponse Router::Handle(const HttpRequest& request) const {
+const Router::Route* Router::Resolve(const HttpRequest& request, RouteParams* params,
+                                     HttpResponse* refusal) const {
   auto segments = SplitPath(request.path());
-  if (!segments) return ErrorResponse(segments.error());
-  RouteParams params;
-  std::string allow;
-  const Route* route = Find(request, *segments, &params, &allow);
-  if (route == nullptr) {
-    if (allow.empty()) return ErrorResponse(404, "not_found", "no such route");
-    HttpResponse res = ErrorResponse(405, "method_not_allowed", "allowed: " + allow);
-    res.headers.Set("Allow", allow);
-    return res;
+  if (!segments) {
+    *refusal = ErrorResponse(segments.error());
+    return nullptr;
   }
+  std::string allow;
+  const Route* route = Find(request, *segments, params, &allow);
+  if (route != nullptr) return route;
+  if (allow.empty()) {
+    *refusal = ErrorResponse(404, "not_found", "no such route");
+  } else {
+    *refusal = ErrorResponse(405, "method_not_allowed", "allowed: " + allow);
+    refusal->headers.Set("Allow", allow);
+  }
+  return nullptr;
+}
+
+std::optional<HttpResponse> Router::AdmitBody(const HttpRequest& head) const {
+  RouteParams params;
+  HttpResponse refusal;
+  const Route* route = Resolve(head, &params, &refusal);
+  if (route == nullptr) return refusal;
+  if (!route->admit_body) return std::nullopt;
+  auto verdict = route->admit_body(head);
+  if (verdict) verdict->route = route->pattern;
+  return verdict;
+}
+
+HttpResponse Router::Handle(const HttpRequest& request) const {
+  RouteParams params;
   HttpResponse res;
+  const Route* route = Resolve(request, &params, &res);
+  if (route == nullptr) return res;
   try {
     res = route->handler(request, params);
   } catch (const std::exception& e) {

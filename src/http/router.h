@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,12 +25,16 @@ struct RouteParams {
 };
 
 using RouteHandler = std::function<HttpResponse(const HttpRequest&, const RouteParams&)>;
+// A route's check of a request's head before its (large) body is read: an answer refuses it.
+using BodyCheck = std::function<std::optional<HttpResponse>(const HttpRequest&)>;
 
 class Router final {
  public:
   // `offload`: the handler may block or burn CPU (database, store, images), so the server runs
   // it on its worker pool instead of an I/O thread.
-  void Add(std::string method, std::string_view pattern, RouteHandler handler, bool offload = true);
+  // `admit_body`: see AdmitBody.
+  void Add(std::string method, std::string_view pattern, RouteHandler handler, bool offload = true,
+           BodyCheck admit_body = {});
 
   // The matching handler's response, with `route` set to its pattern. 400 "bad_path" for a path
   // SplitPath refuses, 404 "not_found" for no pattern, 405 "method_not_allowed" (with Allow) when
@@ -40,6 +45,10 @@ class Router final {
   // answer is cheap).
   bool Offload(const HttpRequest& request) const;
 
+  // For Handler::admit_body, from a request's head: what Handle would answer when no route
+  // matches (400, 404, 405), else the route's BodyCheck verdict; nullopt reads the body.
+  std::optional<HttpResponse> AdmitBody(const HttpRequest& head) const;
+
  private:
   struct Route {
     std::string method;
@@ -47,11 +56,15 @@ class Router final {
     std::vector<std::string> parts;
     RouteHandler handler;
     bool offload = true;
+    BodyCheck admit_body;
   };
   static bool Match(const Route& route, const std::vector<std::string>& segments,
                     RouteParams* params);
   const Route* Find(const HttpRequest& request, const std::vector<std::string>& segments,
                     RouteParams* params, std::string* allow) const;
+  // The request's route, or null with the error answer in `refusal`.
+  const Route* Resolve(const HttpRequest& request, RouteParams* params,
+                       HttpResponse* refusal) const;
 
   std::vector<Route> routes_;
 };

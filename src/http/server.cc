@@ -57,20 +57,32 @@ class SessionHost {
   virtual const Handler& handler() const = 0;
   virtual bool stopping() const = 0;
   virtual net::thread_pool& workers() = 0;
+  virtual net::thread_pool& body_checks() = 0;
   virtual BodyGate& body_gate() = 0;
   virtual std::string NextRequestId() = 0;
   virtual void SessionEnded(uint64_t id) = 0;
 };
 
-HttpResponse Guarded(const Handler& handler, const HttpRequest& request) {
+// What `call` returns, or a 500 when it throws (logged): a bug in a handler never ends the server.
+template <typename Call>
+auto Guarded(std::string_view what, Call&& call) -> decltype(call()) {
   try {
-    return handler.handle(request);
+    return call();
   } catch (const std::exception& e) {
-    LogError(std::string("http: handler threw: ") + e.what());
+    LogError("http: " + std::string(what) + " threw: " + e.what());
   } catch (...) {
-    LogError("http: handler threw a non-exception");
+    LogError("http: " + std::string(what) + " threw a non-exception");
   }
   return ErrorResponse(500, "internal", "internal error");
+}
+
+HttpResponse Guarded(const Handler& handler, const HttpRequest& request) {
+  return Guarded("handler", [&] { return handler.handle(request); });
+}
+
+// The handler's verdict on a large body from its request's head; a throwing check refuses.
+std::optional<HttpResponse> GuardedAdmit(const Handler& handler, const HttpRequest& head) {
+  return Guarded("body check", [&] { return handler.admit_body(head); });
 }
 
 class Session final : public std::enable_shared_from_this<Session> {
@@ -174,6 +186,35 @@ class Session final : public std::enable_shared_from_this<Session> {
     }
     if (parser_->is_done()) return Dispatch();
     if (length && *length <= kLargeBodyBytes) return StartBody();
+    if (host_.handler().admit_body) return CheckBeforeBody();
+    WaitForBodyRoom();
+  }
+
+  // A large body may be refused from its request's head alone (no valid token: 401) before it
+  // waits for room in the body budget or a byte of it is read, so a client that may not upload
+  // cannot hold the budget by sending slowly. The check may fetch keys, so it leaves the I/O
+  // thread, for one of its own: queued behind uploads on the workers it would double their wait.
+  void CheckBeforeBody() {
+    FillRequestHead();
+    net::post(host_.body_checks(),
+              [self = shared_from_this(), guard = net::make_work_guard(context_)]() mutable {
+                auto refusal = GuardedAdmit(self->host_.handler(), self->request_);
+                net::post(self->stream_.get_executor(),
+                          [self, refusal = std::move(refusal)]() mutable {
+                            self->OnBodyChecked(std::move(refusal));
+                          });
+                guard.reset();
+              });
+  }
+
+  void OnBodyChecked(std::optional<HttpResponse> refusal) {
+    if (state_ == State::kClosed) return;
+    if (refusal) return Refuse(std::move(*refusal));
+    WaitForBodyRoom();
+  }
+
+  void WaitForBodyRoom() {
+    const auto length = parser_->content_length();
     // A chunked body's size is unknown until it is read: it counts as the largest allowed.
     const uint64_t bytes = length ? *length : opts().max_body_bytes;
     host_.body_gate().Acquire(bytes, [self = shared_from_this()](BodyGate::Ticket ticket) {
@@ -236,6 +277,10 @@ class Session final : public std::enable_shared_from_this<Session> {
 
   // Answers a request that cannot be read to the end, then closes.
   void Refuse(int status, std::string_view reason, std::string_view message) {
+    Refuse(ErrorResponse(status, reason, message));
+  }
+
+  void Refuse(HttpResponse answer) {
     idle_since_ms_ = kNotIdle;
     if (!parser_ || !parser_->is_header_done())
       ResetRequest();
@@ -243,12 +288,15 @@ class Session final : public std::enable_shared_from_this<Session> {
       FillRequestHead();
     keep_alive_ = false;
     linger_ = true;
-    Write(ErrorResponse(status, reason, message));
+    Write(std::move(answer));
   }
 
+  // Once per request: the body check may have filled it before the body was read.
   void FillRequestHead() {
+    if (head_filled_) return;
     const auto& req = parser_->get();
     ResetRequest();
+    head_filled_ = true;
     request_.method = std::string(req.method_string());
     request_.target = std::string(req.target());
     for (const auto& field : req) {
@@ -341,6 +389,7 @@ class Session final : public std::enable_shared_from_this<Session> {
     FreeBody();
     request_ = HttpRequest{};
     bytes_in_ = 0;
+    head_filled_ = false;
   }
 
   void RecordMetrics(beast::error_code ec) {
@@ -409,6 +458,7 @@ class Session final : public std::enable_shared_from_this<Session> {
   unsigned version_ = 11;
   State state_ = State::kReading;
   bool between_requests_ = true;  // waiting for the first byte of a request
+  bool head_filled_ = false;      // request_ holds this request's head (FillRequestHead)
   bool keep_alive_ = true;
   bool linger_ = false;
   Clock::time_point started_ = Clock::now();
@@ -480,6 +530,7 @@ class Server::Impl final : public SessionHost {
         handler_(std::move(handler)),
         contexts_(MakeContexts(options_.threads)),
         workers_(std::max(1u, options_.worker_threads)),
+        body_checks_(1),
         strand_(net::make_strand(*contexts_[0])),
         acceptor_(strand_),
         drain_timer_(strand_),
@@ -496,6 +547,8 @@ class Server::Impl final : public SessionHost {
     body_gate_.DropWaiters();
     workers_.stop();
     workers_.join();
+    body_checks_.stop();
+    body_checks_.join();
   }
 
   Status Listen() {
@@ -534,6 +587,7 @@ class Server::Impl final : public SessionHost {
     RunLoop(*contexts_[0]);
     for (auto& t : threads) t.join();
     workers_.join();
+    body_checks_.join();
   }
 
   void Stop() {
@@ -545,6 +599,7 @@ class Server::Impl final : public SessionHost {
   const Handler& handler() const override { return handler_; }
   bool stopping() const override { return stopping_.load(); }
   net::thread_pool& workers() override { return workers_; }
+  net::thread_pool& body_checks() override { return body_checks_; }
   BodyGate& body_gate() override { return body_gate_; }
   std::string NextRequestId() override {
     // 8 hex digits of the process's random prefix, then the request counter (at least 8).
@@ -713,6 +768,7 @@ class Server::Impl final : public SessionHost {
   std::vector<std::unique_ptr<net::io_context>> contexts_;  // [0] also runs strand_
   std::vector<net::executor_work_guard<net::io_context::executor_type>> idle_guards_;
   net::thread_pool workers_;
+  net::thread_pool body_checks_;  // Handler::admit_body, off the I/O threads and the workers
   net::strand<net::io_context::executor_type> strand_;  // acceptor, timers, signals, stop
   tcp::acceptor acceptor_;
   net::steady_timer drain_timer_;

@@ -20,7 +20,9 @@
 // Large request bodies (over 64 KiB, or chunked) are read only while their Content-Length fits in
 // max_held_body_bytes together with the bodies already read and not yet handled; a request past
 // that waits after its header, unread (and before any 100 Continue), first come first served, so
-// memory stays bounded however many clients upload together.
+// memory stays bounded however many clients upload together. Before that wait, Handler::admit_body
+// may refuse the request from its head alone (the API: no valid token, 401), so only clients
+// allowed to upload can take a place in that budget.
 // Handlers run on an I/O thread when cheap and on a separate worker pool when Handler::offload
 // says so (database, store, image work), so slow work never stalls other connections.
 //
@@ -33,6 +35,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -64,6 +67,10 @@ struct Handler {
   std::function<HttpResponse(const HttpRequest&)> handle;
   // True: run `handle` on the worker pool. Empty: everything is offloaded.
   std::function<bool(const HttpRequest&)> offload;
+  // Called on a thread of its own with a request's head (empty body) before a large body is read
+  // or waits for room in max_held_body_bytes: an answer refuses the request (the body is never
+  // read and the connection closes after the answer). Empty: every large body is read.
+  std::function<std::optional<HttpResponse>(const HttpRequest&)> admit_body;
 };
 
 class Server final {

@@ -119,5 +119,27 @@ TEST(RouterTest, OffloadDefaultsToTheWorkers) {
   EXPECT_FALSE(r.Offload(Req("GET", "/api/history?limit=5")));
 }
 
+// Before a large body is read: the routing error the request would get, else the route's check.
+TEST(RouterTest, AdmitBodyRefusesUnroutedRequestsAndAsksTheRoutesCheck) {
+  Router r = TestRouter();
+  r.Add(
+      "POST", "/api/images", [](const HttpRequest&, const RouteParams&) { return HttpResponse{}; },
+      true, [](const HttpRequest& head) -> std::optional<HttpResponse> {
+        if (head.headers.Get("Authorization")) return std::nullopt;
+        return ErrorResponse(401, "missing", "no token");
+      });
+  auto refused = r.AdmitBody(Req("POST", "/api/images"));
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 401);
+  EXPECT_EQ(refused->route, "/api/images");
+  HttpRequest with_token = Req("POST", "/api/images");
+  with_token.headers.Add("Authorization", "Bearer t");
+  EXPECT_FALSE(r.AdmitBody(with_token));
+  EXPECT_FALSE(r.AdmitBody(Req("DELETE", "/api/history/j")));  // a route without a check
+  EXPECT_EQ(r.AdmitBody(Req("POST", "/nowhere"))->status, 404);
+  EXPECT_EQ(r.AdmitBody(Req("POST", "/api/history"))->status, 405);
+  EXPECT_EQ(r.AdmitBody(Req("POST", "/api/history/%2e%2e"))->status, 400);
+}
+
 }  // namespace
 }  // namespace noisett::http

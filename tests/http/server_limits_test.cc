@@ -1,6 +1,6 @@
 // The server's limits over loopback: body size (413 before reading), header size (431),
 // read and idle timeouts (slow loris), the connection cap, the budget of large bodies read at
-// once, and bodies given back once handled.
+// once (and the handler's refusal of one from its head), and bodies given back once handled.
 #include <gtest/gtest.h>
 #include <malloc.h>
 
@@ -8,6 +8,8 @@
 #include <chrono>
 #include <cstdio>
 #include <future>
+#include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -26,6 +28,7 @@ Handler Ok() {
   return Handler{[](const HttpRequest& q) {
                    return JsonResponse(200, {{"bytes", q.body.size()}});
                  },
+                 {},
                  {}};
 }
 
@@ -177,6 +180,7 @@ TEST(ServerLimitsTest, LargeBodiesPastTheBudgetWaitUnreadUntilOneIsHandled) {
               }
               return JsonResponse(200, {{"bytes", q.body.size()}});
             },
+            {},
             {}};
   ServerOptions o;
   o.max_held_body_bytes = 300 * 1024;  // one 200 KiB body fits, two do not
@@ -234,6 +238,53 @@ TEST(ServerLimitsTest, ABodyLargerThanTheWholeBudgetIsStillServed) {
     EXPECT_EQ(r->status, 200) << encoding;
     EXPECT_EQ(r->body, "{\"bytes\":" + std::to_string(body.size()) + "}") << encoding;
   }
+}
+
+// A large body its handler refuses from the head (Handler::admit_body, the API: no valid token)
+// is answered without being read and takes no place in the budget: refused clients holding their
+// connections without sending a body byte delay nobody.
+TEST(ServerLimitsTest, LargeBodiesRefusedFromTheirHeadAreNeitherReadNorHeld) {
+  std::atomic<int> handled{0};
+  std::atomic<int> checked{0};
+  Handler h{[&](const HttpRequest& q) {
+              ++handled;
+              return JsonResponse(200, {{"bytes", q.body.size()}});
+            },
+            {},
+            [&](const HttpRequest& head) -> std::optional<HttpResponse> {
+              ++checked;
+              if (head.headers.Get("X-Allowed")) return std::nullopt;
+              return ErrorResponse(401, "missing", "no token");
+            }};
+  ServerOptions o;
+  o.max_held_body_bytes = 300 * 1024;  // one 200 KiB body fits, two do not
+  RunningServer s(o, h);
+  const std::string body(200 * 1024, 'x');
+  const std::string sized = "POST /u HTTP/1.1\r\nHost: t\r\nContent-Length: " +
+                            std::to_string(body.size()) + "\r\n";
+  const std::string chunked = "POST /u HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n";
+  std::vector<std::unique_ptr<Conn>> refused;  // held open after their answers
+  for (const std::string& head : {sized, sized, chunked}) {
+    refused.push_back(std::make_unique<Conn>(s.port()));
+    ASSERT_TRUE(refused.back()->Send(head + "\r\n"));
+    auto r = refused.back()->Read();  // answered with no body byte sent
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 401);
+    EXPECT_EQ(r->headers["connection"], "close");
+  }
+  Conn allowed(s.port());
+  ASSERT_TRUE(allowed.Send(sized + "X-Allowed: 1\r\n\r\n" + body));
+  auto ok = allowed.Read();  // at once: none of the refused holds room in the budget
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200);
+  EXPECT_EQ(ok->body, "{\"bytes\":" + std::to_string(body.size()) + "}");
+  Conn small(s.port());
+  ASSERT_TRUE(small.Send("POST /u HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello"));
+  auto small_answer = small.Read();  // a small body is read with its head: the handler decides
+  ASSERT_TRUE(small_answer);
+  EXPECT_EQ(small_answer->status, 200);
+  EXPECT_EQ(handled.load(), 2);
+  EXPECT_EQ(checked.load(), 4);
 }
 
 // Bytes in use by malloc in this process (the server runs in it), or 0 when the allocator does

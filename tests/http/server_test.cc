@@ -26,7 +26,8 @@ Handler Echo(std::function<bool(const HttpRequest&)> offload = {}) {
                    r.body = q.method + " " + q.target + " " + std::to_string(q.body.size());
                    return r;
                  },
-                 std::move(offload)};
+                 std::move(offload),
+                 {}};
 }
 
 TEST(ServerTest, AnswersAndSetsCommonHeaders) {
@@ -124,6 +125,7 @@ TEST(ServerTest, HeadKeepsTheHandlersContentLengthAndSendsNoBody) {
               r.headers.Set("Content-Length", "12345");
               return r;
             },
+            {},
             {}};
   RunningServer s({}, h);
   Conn c(s.port());
@@ -157,6 +159,7 @@ TEST(ServerTest, AThrowingHandlerIsA500AndTheServerLives) {
               if (q.target == "/boom") throw std::runtime_error("boom");
               return JsonResponse(200, {{"ok", true}});
             },
+            {},
             {}};
   RunningServer s({}, h);
   Conn c(s.port());
@@ -187,6 +190,7 @@ TEST(ServerTest, GracefulStopFinishesTheRequestInFlight) {
                  std::this_thread::sleep_for(600ms);
                  return JsonResponse(200, {{"done", true}});
                },
+               {},
                {}};
   RunningServer s({}, slow);
   Conn busy(s.port());

@@ -190,6 +190,55 @@ TEST_F(RequestSafetyTest, OversizedBodyGets413BeforeItIsSent) {
   EXPECT_EQ(HistoryIds(alice_).size(), before);
 }
 
+// A large body (over 64 KiB, or chunked) is read only for a caller its route would serve: without
+// a valid token it is refused from the head alone, so it never takes a place in the server's
+// budget of bodies held at once (a slow sender could otherwise hold it for the read timeout).
+TEST_F(RequestSafetyTest, LargeBodiesWithoutAValidTokenAreRefusedBeforeTheyAreSent) {
+  struct Case {
+    std::string method, target, authorization;
+    bool chunked;
+    int status;
+    std::string code;
+  };
+  std::string tampered = alice_;  // a signature byte changed
+  tampered[tampered.size() - 10] = tampered[tampered.size() - 10] == 'A' ? 'B' : 'A';
+  const std::vector<Case> cases = {
+      {"POST", "/api/images", "", false, 401, "missing"},
+      {"POST", "/api/images", "Bearer " + tampered, false, 401, "bad_signature"},
+      {"POST", "/api/commands/images.upload", "", true, 401, "missing"},
+      {"POST", "/api/generate", "Basic YWxpY2U6cHc=", false, 401, "malformed"},
+      {"DELETE", "/api/history/01J00000000000000000000000", "", false, 401, "missing"},
+      {"POST", "/api/nowhere", "Bearer " + alice_, false, 404, "not_found"},
+      {"PATCH", "/api/images", "Bearer " + alice_, true, 405, "method_not_allowed"},
+  };
+  const size_t before = HistoryIds(alice_).size();
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.method + " " + c.target + " [" + c.authorization.substr(0, 12) + "]");
+    RawRequest request;
+    request.method = c.method;
+    request.target = c.target;
+    request.headers = {{"Content-Type", "image/png"}};
+    if (!c.authorization.empty()) request.headers.push_back({"Authorization", c.authorization});
+    if (c.chunked) {
+      request.headers.push_back({"Transfer-Encoding", "chunked"});
+    } else {
+      request.content_length = 5 * 1024 * 1024;
+    }
+    // Only the head goes out: a server that waited for the body would time out (status 0).
+    const RawResponse r = SendHeadOnly(port(), request);
+    EXPECT_EQ(r.status, c.status) << r.body;
+    EXPECT_EQ(ErrorCode(r), c.code) << r.body;
+  }
+  // The same head with a valid token is admitted: the server waits for the body.
+  RawRequest allowed;
+  allowed.method = "POST";
+  allowed.target = "/api/images";
+  allowed.headers = {{"Authorization", "Bearer " + alice_}, {"Content-Type", "image/png"}};
+  allowed.content_length = 5 * 1024 * 1024;
+  EXPECT_EQ(SendHeadOnly(port(), allowed, 1500).status, 0);
+  EXPECT_EQ(HistoryIds(alice_).size(), before);
+}
+
 TEST_F(RequestSafetyTest, OversizedChunkedBodyGets413) {
   const size_t before = HistoryIds(alice_).size();
   // No Content-Length to refuse up front: the limit must hold while the chunks are read.
