@@ -94,6 +94,14 @@ constexpr const char* kEnvironmentHelp = R"(Environment variables (each override
                             needs an admin token)
   NOISETT_METRICS_CAPACITY_TTL  seconds the capacity gauges' store scan is reused (default 60;
                             0 scans on every scrape)
+  NOISETT_IO_THREADS        serve: threads reading and writing connections (default 0: one per
+                            core)
+  NOISETT_WORKERS           serve: threads for database, store and image work (default 0: one
+                            per core)
+  NOISETT_MAX_CONNECTIONS   serve: open connections at most (default 1024; lowered to fit the
+                            open-file limit; the oldest idle one is closed for a new one)
+  NOISETT_MAX_HELD_BODY     serve: upload bodies over 64 KiB held in memory at once, by size
+                            (default 32M); more wait unread, first come first served
   NOISETT_GENERATOR         what `generate` runs: noise (default; procedural, no outside service)
                             or replicate (the Replicate predictions API)
   REPLICATE_API_TOKEN       the Replicate API token (required with replicate)
@@ -313,6 +321,31 @@ void AddWhoami(CLI::App& app, AuthFlags& flags, std::string& token) {
   cmd->footer("Exit status: 0 valid, 1 refused (reason on stdout), 2 configuration error.");
 }
 
+// How much `serve` takes on at once: threads, connections, upload bodies in memory.
+void AddCapacityFlags(CLI::App* cmd, ServeArgs& args) {
+  cmd->add_option("--io-threads", args.io_threads,
+                  "Threads reading and writing connections (0: one per core)")
+      ->envname("NOISETT_IO_THREADS")
+      ->check(CLI::Range(0u, 256u))
+      ->capture_default_str();
+  cmd->add_option("--workers", args.workers,
+                  "Threads running database, store and image work (0: one per core)")
+      ->envname("NOISETT_WORKERS")
+      ->check(CLI::Range(0u, 256u))
+      ->capture_default_str();
+  cmd->add_option("--max-connections", args.max_connections,
+                  "Open connections at most (lowered to fit the open-file limit)")
+      ->envname("NOISETT_MAX_CONNECTIONS")
+      ->check(CLI::Range(size_t{1}, size_t{1} << 20))
+      ->capture_default_str();
+  cmd->add_option("--max-held-body", args.max_held_body,
+                  "Upload bodies over 64 KiB read and held at once, by size (K/M/G); more wait "
+                  "unread")
+      ->envname("NOISETT_MAX_HELD_BODY")
+      ->check(SizeValidator, "SIZE")
+      ->capture_default_str();
+}
+
 void AddServe(CLI::App& app, ServeArgs& args) {
   CLI::App* cmd = app.add_subcommand(
       "serve",
@@ -334,6 +367,7 @@ void AddServe(CLI::App& app, ServeArgs& args) {
       ->envname("NOISETT_METRICS_CAPACITY_TTL")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  AddCapacityFlags(cmd, args);
   cmd->add_option("--web-dir", args.web.dir,
                   "The gallery's files (default ./web, else the source tree's web/; off: none)")
       ->envname("NOISETT_WEB_DIR");

@@ -6,6 +6,7 @@
 #include "auth/authenticator.h"
 #include "cli/lifecycle_loop.h"
 #include "core/clock.h"
+#include "core/env.h"
 #include "core/log.h"
 #include "http/api.h"
 #include "http/metrics_endpoint.h"
@@ -20,6 +21,33 @@ int CannotStart(std::FILE* err, const Error& e) {
   return 2;
 }
 
+// The capacity flags onto the server's options (0 threads keeps one per core).
+Status ApplyCapacity(const ServeArgs& args, http::ServerOptions& options) {
+  auto held = ParseUintWithSuffix(args.max_held_body, "max-held-body");
+  if (!held) return Unexpected(held.error());
+  if (*held == 0 || args.max_connections == 0) {
+    return Unexpected(MakeError(ErrorCode::kInvalidArgument, "bad_capacity",
+                                "--max-held-body and --max-connections must be above 0"));
+  }
+  options.max_held_body_bytes = *held;
+  options.max_connections = args.max_connections;
+  if (args.io_threads > 0) options.threads = args.io_threads;
+  if (args.workers > 0) options.worker_threads = args.workers;
+  return Ok();
+}
+
+std::string HumanBytes(uint64_t bytes) {
+  if (bytes % (1 << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
+  return std::to_string(bytes >> 10) + " KiB";
+}
+
+// "2 I/O threads, 2 workers, up to 1024 connections, 32 MiB of upload bodies held at once"
+std::string DescribeCapacity(const http::ServerOptions& o) {
+  return std::to_string(o.threads) + " I/O threads, " + std::to_string(o.worker_threads) +
+         " workers, up to " + std::to_string(o.max_connections) + " connections, " +
+         HumanBytes(o.max_held_body_bytes) + " of upload bodies held at once";
+}
+
 }  // namespace
 
 int RunServe(ServeArgs args, std::FILE* err) {
@@ -27,6 +55,8 @@ int RunServe(ServeArgs args, std::FILE* err) {
   const Clock& clock = SystemClock::Instance();
   auto interval = ParseLifecycleInterval(args.lifecycle_interval);
   if (!interval) return CannotStart(err, interval.error());
+  http::ServerOptions options;
+  if (auto ok = ApplyCapacity(args, options); !ok) return CannotStart(err, ok.error());
   auto auth_config = AuthConfigFromFlags(args.auth);
   if (!auth_config) return CannotStart(err, auth_config.error());
   auto validator = auth::MakeValidator(*auth_config, clock);
@@ -37,7 +67,6 @@ int RunServe(ServeArgs args, std::FILE* err) {
 
   // Bind first, so links made by default point at the port really bound (--listen HOST:0).
   // No request is read before Run(), by which time `api` is set.
-  http::ServerOptions options;
   options.listen = args.listen;
   options.handle_signals = true;
   // The upload limit is the body limit: a larger Content-Length gets 413 before it is read.
@@ -83,7 +112,8 @@ int RunServe(ServeArgs args, std::FILE* err) {
           "; links " +
           ((*backend)->local_links() ? args.backend.public_url : std::string("Azure SAS")) +
           "; generator " + std::string((*backend)->generator_name()) + "; gallery " +
-          (web->site ? "http://" + bound + "/" : std::string("off")) + ")");
+          (web->site ? "http://" + bound + "/" : std::string("off")) + "; " +
+          DescribeCapacity((*server)->options()) + ")");
   std::unique_ptr<LifecycleLoop> sweeps;
   if ((*backend)->applies_lifecycle() && *interval > 0) {
     sweeps = std::make_unique<LifecycleLoop>((*backend)->service(), *interval);

@@ -17,6 +17,11 @@ struct ServeArgs {
   std::string lifecycle_interval = "24h";  // NOISETT_LIFECYCLE_INTERVAL (local store only)
   std::string metrics_addr;                 // NOISETT_METRICS_ADDR: plain /metrics listener
   int64_t metrics_capacity_ttl_s = 60;      // NOISETT_METRICS_CAPACITY_TTL: capacity scan cache
+  // The server's capacity (http::ServerOptions); 0 threads: one per core.
+  unsigned io_threads = 0;                  // NOISETT_IO_THREADS
+  unsigned workers = 0;                     // NOISETT_WORKERS
+  size_t max_connections = 1024;            // NOISETT_MAX_CONNECTIONS
+  std::string max_held_body = "32M";        // NOISETT_MAX_HELD_BODY (K/M/G suffixes)
   AuthFlags auth;
   BackendFlags backend;
   WebFlags web;

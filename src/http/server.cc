@@ -794,6 +794,7 @@ Result<std::unique_ptr<Server>> Server::Create(ServerOptions options, Handler ha
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Server::~Server() = default;
 uint16_t Server::Port() const { return impl_->port(); }
+const ServerOptions& Server::options() const { return impl_->options(); }
 void Server::Run() { impl_->Run(); }
 void Server::Stop() { impl_->Stop(); }
 

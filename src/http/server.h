@@ -84,6 +84,8 @@ class Server final {
 
   // The bound port (the real one when listen asked for port 0).
   uint16_t Port() const;
+  // The options in force (max_connections as fitted to the open-file limit).
+  const ServerOptions& options() const;
 
   // Serves on options.threads threads (the caller's included) until Stop() and the drain are
   // done. Call once.

@@ -23,7 +23,8 @@ set(NOISETT_E2E_SOURCES
   service/generate_e2e_test.cc)
 
 noisett_add_test_binary(noisett_service_e2e_test
-  ${NOISETT_E2E_SOURCES} service/link_refusal_test.cc service/web_e2e_test.cc)
+  ${NOISETT_E2E_SOURCES} service/link_refusal_test.cc service/web_e2e_test.cc
+  service/serve_capacity_test.cc)
 target_link_libraries(noisett_service_e2e_test PRIVATE
   noisett_test_images noisett_test_loopback noisett_links nlohmann_json::nlohmann_json)
 
