@@ -715,15 +715,18 @@ class Server::Impl final : public SessionHost {
     session->Start();
   }
 
-  // Over the connection cap: a best-effort 503 without blocking, then close.
+  // Over the connection cap: a best-effort 503 without blocking, then close. Its bytes are made
+  // once, by the code every answer goes through (so it carries the same Retry-After).
   static void RejectBusy(tcp::socket socket) {
-    static constexpr std::string_view kBusy =
-        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
-        "Content-Length: 73\r\nRetry-After: 5\r\nConnection: close\r\n\r\n"
-        "{\"error\":{\"code\":\"too_many_connections\",\"message\":\"server busy, retry\"}}\n";
+    static const std::string busy = [] {
+      HttpResponse res = ErrorResponse(503, "too_many_connections", "server busy, retry");
+      HeadOptions head;
+      head.keep_alive = false;
+      return ResponseHead(res, head) + res.body;
+    }();
     beast::error_code ec;
     socket.non_blocking(true, ec);
-    if (!ec) socket.write_some(net::buffer(kBusy.data(), kBusy.size()), ec);
+    if (!ec) socket.write_some(net::buffer(busy.data(), busy.size()), ec);
     socket.shutdown(tcp::socket::shutdown_both, ec);
     socket.close(ec);
   }

@@ -155,6 +155,8 @@ TEST(ServerLimitsTest, ConnectionsOverTheCapAreRefused) {
     EXPECT_EQ(r->body.size(), std::stoul(r->headers["content-length"]));
     EXPECT_TRUE(nlohmann::json::accept(r->body));
     EXPECT_EQ(r->headers["retry-after"], std::to_string(kRetryAfterSeconds));
+    EXPECT_EQ(r->headers["connection"], "close");
+    EXPECT_EQ(nlohmann::json::parse(r->body)["error"].value("code", ""), "too_many_connections");
   }
   EXPECT_TRUE(third.WaitClosed(3000));
 
