@@ -129,12 +129,22 @@ Result<BlobProperties> LocalBlobStore::Put(std::string_view name, std::string_vi
                                            const PutOptions& options) {
   auto valid = ValidatePut(name, options);
   if (!valid) return Unexpected(valid.error());
+  bool made_dirs = false;
+  auto result = WriteAndCommit(name, bytes, options, &made_dirs);
+  // A first write that failed (a full volume) leaves no empty directories for listings and fsck.
+  if (!result && made_dirs) PruneEmptyDirs(name);
+  return result;
+}
+
+Result<BlobProperties> LocalBlobStore::WriteAndCommit(std::string_view name, std::string_view bytes,
+                                                      const PutOptions& options, bool* made_dirs) {
   std::shared_lock tree(tree_mu_);
   // Directories made on the way are fsynced last: their new entries ride on the journal commits
   // of the file fsyncs below (a put into a new job measured 5 fsyncs on its critical path, now 3
   // slow ones), and nothing reports success before every one of them is durable.
   std::vector<local_fs::UniqueFd> new_entries;
   auto dir = local_fs::MakeDirsUnsynced(blobs_.get(), BlobDirSegments(name), &new_entries);
+  *made_dirs = !new_entries.empty();
   if (!dir) return Unexpected(dir.error());
   // The bytes are written and synced before taking the name's lock: the slow part runs in
   // parallel with every other writer, and a failed precondition only costs a temp file.

@@ -128,6 +128,9 @@ class LocalBlobStore final : public BlobStore {
   Result<BlobData> GetUncached(std::string_view name, std::optional<ByteRange> range);
   // Read-modify-write of a blob's record under its stripe lock.
   Status Mutate(std::string_view name, const std::function<Status(BlobRecord&)>& change);
+  // Put once validated; `made_dirs`: whether it made a directory on the way. Takes tree_mu_ shared.
+  Result<BlobProperties> WriteAndCommit(std::string_view name, std::string_view bytes,
+                                        const PutOptions& options, bool* made_dirs);
   // REQUIRES: tree_mu_ held (shared); takes the name's stripe lock.
   Result<BlobProperties> CommitPut(int dir, std::string_view name, uint64_t size,
                                    const PutOptions& options, const std::string& temp);
@@ -146,6 +149,11 @@ class LocalBlobStore final : public BlobStore {
   Result<bool> RemoveIfOnlyVersion(std::string_view name, std::string_view version_id);
   // REQUIRES: tree_mu_ held exclusively.
   Status RemoveBlobTree(const std::string& name);
+  // REQUIRES: tree_mu_ held exclusively. Removes the directory of `segments`, then each parent,
+  // while empty (stops quietly at the first that is not).
+  Status RemoveEmptyDirs(std::vector<std::string> segments);
+  // The blob's directory and its parents, while empty; takes tree_mu_ exclusively.
+  void PruneEmptyDirs(std::string_view name);
 
   const std::string container_;
   const std::string root_;  // absolute

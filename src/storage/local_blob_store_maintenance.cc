@@ -211,11 +211,21 @@ Status LocalBlobStore::RemoveBlobTree(const std::string& name) {
     auto unlinked = local_fs::UnlinkIn(dir->get(), entry.name);
     if (!unlinked) return unlinked;
   }
+  return RemoveEmptyDirs(std::move(segments));
+}
+
+void LocalBlobStore::PruneEmptyDirs(std::string_view name) {
+  std::unique_lock tree(tree_mu_);
+  (void)RemoveEmptyDirs(BlobDirSegments(std::string(name)));
+}
+
+Status LocalBlobStore::RemoveEmptyDirs(std::vector<std::string> segments) {
   while (!segments.empty()) {
     const std::string last = segments.back();
     segments.pop_back();
     auto parent = local_fs::WalkDirs(blobs_.get(), segments);
-    if (!parent) return Unexpected(parent.error());
+    if (!parent) continue;  // never made (a write that failed on the way): try the one above
+    if (!local_fs::ExistsIn(parent->get(), last)) continue;
     if (!local_fs::RemoveDirIn(parent->get(), last)) return Ok();  // not empty: others live here
     auto synced = local_fs::SyncFd(parent->get());
     if (!synced) return synced;

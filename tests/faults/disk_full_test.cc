@@ -59,12 +59,15 @@ class DiskFullTest : public FaultsTest {
     ::close(fd);
   }
 
-  // Every file under the store: temporary files of an interrupted write show up here.
+  // Every file and directory ("NAME/") under the store: temporary files of an interrupted write,
+  // and the directories a failed first write made, show up here.
   std::set<std::string> StoreFiles() const {
     std::set<std::string> files;
     std::error_code ec;
     for (const auto& e : fs::recursive_directory_iterator(store_, ec)) {
-      if (e.is_regular_file()) files.insert(fs::relative(e.path(), store_).string());
+      const std::string name = fs::relative(e.path(), store_).string();
+      if (e.is_regular_file()) files.insert(name);
+      if (e.is_directory()) files.insert(name + "/");
     }
     return files;
   }
@@ -84,8 +87,8 @@ class DiskFullTest : public FaultsTest {
     return service_e2e::Noisett::Cli(args);
   }
 
-  // Exactly the files of `before`: a failed job leaves no temporary file and no blob (its rolled
-  // back blobs are discarded outright, which takes no space, not soft-deleted).
+  // Exactly the files of `before`: a failed job leaves no temporary file, no blob (its rolled
+  // back blobs are discarded outright, which takes no space, not soft-deleted) and no directory.
   void ExpectStoreFilesUnchanged(const std::set<std::string>& before) const {
     const std::set<std::string> now = StoreFiles();
     for (const std::string& file : now) {
