@@ -3,7 +3,9 @@
 // sequence becomes one U+FFFD and the byte that broke it is read again as the start of the next.
 #include "core/json_writer.h"
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 
@@ -127,6 +129,22 @@ JsonWriter& JsonWriter::Value(std::string_view text) {
 JsonWriter& JsonWriter::Value(bool flag) { return Literal(flag ? "true" : "false"); }
 
 JsonWriter& JsonWriter::Value(std::nullptr_t) { return Literal("null"); }
+
+// nlohmann writes plain decimals for magnitudes 1e-5 < |x| < 1e15 (a whole number with ".0")
+// and the shortest scientific form, with a two-digit exponent at least, beyond them.
+JsonWriter& JsonWriter::Value(double number) {
+  if (!std::isfinite(number)) return Literal("null");
+  char text[64];
+  const double magnitude = std::fabs(number);
+  const bool plain = number == 0 || (magnitude >= 1e-4 && magnitude < 1e15);
+  const auto format = plain ? std::chars_format::fixed : std::chars_format::scientific;
+  char* end = std::to_chars(text, text + sizeof text - 2, number, format).ptr;
+  if (plain && std::find(text, end, '.') == end) {
+    *end++ = '.';
+    *end++ = '0';
+  }
+  return Literal(std::string_view(text, static_cast<size_t>(end - text)));
+}
 
 JsonWriter& JsonWriter::Literal(std::string_view text) {
   Separate();

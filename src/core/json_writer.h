@@ -5,7 +5,7 @@
 // The output is byte for byte what nlohmann's dump() prints for the same values when callers
 // write each object's keys in ascending order (nlohmann keeps objects in a std::map): strings are
 // escaped as it escapes them, and bytes that are not UTF-8 become U+FFFD as with
-// error_handler_t::replace. Tests hold the two to that.
+// error_handler_t::replace. Tests hold the two to that. (Doubles: see Value(double).)
 #pragma once
 
 #include <charconv>
@@ -29,6 +29,11 @@ class JsonWriter final {
   JsonWriter& Value(const char* text) { return Value(std::string_view(text)); }
   JsonWriter& Value(bool flag);
   JsonWriter& Value(std::nullptr_t);
+  // The shortest text that reads back as `number`, laid out as nlohmann lays it out: "0.74",
+  // "2.0", "1e-05", "1.5e+20"; null when not finite. Not always nlohmann's bytes: its Grisu2 is
+  // not always shortest (about 1 in 125 doubles of 15 significant digits gets 16-17 there), so
+  // the same value may be spelled with fewer digits here. Hundredths (size_mb) always match.
+  JsonWriter& Value(double number);
   template <std::integral T>
     requires(!std::same_as<T, bool>)
   JsonWriter& Value(T number) {

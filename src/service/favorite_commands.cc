@@ -1,4 +1,6 @@
 // history.favorite, history.unfavorite, favorites.list.
+#include <optional>
+
 #include "service/args.h"
 #include "service/job_json.h"
 #include "service/service.h"
@@ -33,34 +35,62 @@ Result<nlohmann::json> Favorite(ServiceDeps& deps, const CommandContext& ctx,
       {"job_id", args->job_id}, {"image_index", args->image_index}, {"favorite", on}};
 }
 
-Result<nlohmann::json> List(ServiceDeps& deps, const CommandContext& ctx, const CommandInput& in) {
+// One favorite with the links of its image and its thumbnail.
+Status WriteFavorite(JsonWriter& out, const ServiceDeps& deps, const catalog::Favorite& favorite,
+                     const catalog::ImageRecord& image) {
+  auto full = SignLinks(deps, image.blob_path, deps.config.list_link_ttl_s);
+  if (!full) return Unexpected(full.error());
+  auto thumb = SignLinks(deps, image.thumbnail_path, deps.config.list_link_ttl_s);
+  if (!thumb) return Unexpected(thumb.error());
+  WriteTierFields(out.BeginObject(), image)
+      .Member("cdn_url", full->cdn_url())
+      .Member("created_at", IsoTime(favorite.created_at))
+      .Member("image_index", favorite.image_index)
+      .Member("job_id", favorite.job_id)
+      .Member("prompt", favorite.prompt)
+      .Member("thumbnail_url", thumb->url)
+      .Member("url", full->url)
+      .EndObject();
+  return Ok();
+}
+
+// The image a favorite names; none when its job was deleted between the two reads (not a
+// favorite to show), an error when the catalog fails (a page with holes would look complete).
+// One catalog read per favorite: catalog::Favorite carries no image.
+Result<std::optional<catalog::ImageRecord>> FavoriteImage(ServiceDeps& deps,
+                                                          const CommandContext& ctx,
+                                                          const catalog::Favorite& favorite) {
+  auto job = deps.catalog.GetGeneration(ctx.user.user_id, favorite.job_id);
+  if (!job && job.error().code == ErrorCode::kNotFound) return std::nullopt;
+  if (!job) return Unexpected(job.error());
+  for (catalog::ImageRecord& image : job->images) {
+    if (image.index == favorite.image_index) return std::optional(std::move(image));
+  }
+  return std::nullopt;
+}
+
+// Written as text, never as a tree, like history.list.
+Result<std::string> List(ServiceDeps& deps, const CommandContext& ctx, const CommandInput& in) {
   if (auto ok = OnlyFields(in.args, {"limit", "cursor"}); !ok) return Unexpected(ok.error());
   auto page_request = PageArgs(in.args);
   if (!page_request) return Unexpected(page_request.error());
   auto page = deps.catalog.ListFavorites(ctx.user.user_id, *page_request);
   if (!page) return Unexpected(page.error());
-  nlohmann::json items = nlohmann::json::array();
+  constexpr size_t kBytesPerFavorite = 1024;  // three links and the prompt
+  JsonWriter out;
+  out.Reserve(page->items.size() * kBytesPerFavorite + 256);
+  out.BeginObject().Key("favorites").BeginArray();
   for (const catalog::Favorite& favorite : page->items) {
-    auto job = deps.catalog.GetGeneration(ctx.user.user_id, favorite.job_id);
-    if (!job) continue;  // deleted between the two reads: not a favorite to show
-    for (const catalog::ImageRecord& image : job->images) {
-      if (image.index != favorite.image_index) continue;
-      auto links = ImageJson(deps, image, deps.config.list_link_ttl_s);
-      if (!links) return links;
-      nlohmann::json item = {{"job_id", favorite.job_id},
-                             {"image_index", favorite.image_index},
-                             {"url", (*links)["url"]},
-                             {"cdn_url", (*links)["cdn_url"]},
-                             {"thumbnail_url", (*links)["thumbnail_url"]},
-                             {"prompt", favorite.prompt},
-                             {"created_at", IsoTime(favorite.created_at)}};
-      AddTierFields(image, item);
-      items.push_back(std::move(item));
-    }
+    auto image = FavoriteImage(deps, ctx, favorite);
+    if (!image) return Unexpected(image.error());
+    if (!*image) continue;
+    if (auto ok = WriteFavorite(out, deps, favorite, **image); !ok) return Unexpected(ok.error());
   }
-  return nlohmann::json{{"favorites", std::move(items)},
-                        {"next_cursor", page->next_cursor},
-                        {"total_count", page->total_count}};
+  out.EndArray()
+      .Member("next_cursor", page->next_cursor)
+      .Member("total_count", page->total_count)
+      .EndObject();
+  return std::move(out).Take();
 }
 
 }  // namespace
@@ -75,7 +105,7 @@ void RegisterFavoriteCommands(CommandRegistry& registry, ServiceDeps& deps) {
                        return Favorite(deps, c, i, false);
                      }});
   registry.Register({"favorites.list", "your favorites with links: {limit?, cursor?}", false,
-                     false, [&deps](const CommandContext& c, const CommandInput& i) {
+                     false, {}, [&deps](const CommandContext& c, const CommandInput& i) {
                        return List(deps, c, i);
                      }});
 }

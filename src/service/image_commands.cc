@@ -60,9 +60,32 @@ Result<nlohmann::json> Url(ServiceDeps& deps, const CommandContext& ctx, const C
                               "the job has no image with this index"));
 }
 
+// One images.list item: the image's or its thumbnail's blob, links and size.
+Status WriteListedImage(JsonWriter& out, const ServiceDeps& deps, const catalog::Generation& job,
+                        const catalog::ImageRecord& image, bool thumb) {
+  const std::string& path = thumb ? image.thumbnail_path : image.blob_path;
+  auto links = SignLinks(deps, path, deps.config.list_link_ttl_s);
+  if (!links) return Unexpected(links.error());
+  const uint64_t bytes = thumb ? image.thumbnail_bytes : image.bytes;
+  const double size_mb = std::round(double(bytes) / (1024.0 * 1024.0) * 100.0) / 100.0;
+  WriteTierFields(out.BeginObject(), image)
+      .Member("bytes", bytes)
+      .Member("cdn_url", links->cdn_url())
+      .Member("created_at", IsoTime(job.created_at))
+      .Member("image_index", image.index)
+      .Member("job_id", job.job_id)
+      .Member("name", path)
+      .Member("size_mb", size_mb)
+      .Member("thumbnail", thumb)
+      .Member("url", links->url)
+      .EndObject();
+  return Ok();
+}
+
 // The design document's list_user_images: every image (and optionally thumbnail) of the
-// caller's live jobs, newest job first, paginated like history.list.
-Result<nlohmann::json> List(ServiceDeps& deps, const CommandContext& ctx, const CommandInput& in) {
+// caller's live jobs, newest job first, paginated like history.list. Written as text, never as a
+// tree, like history.list.
+Result<std::string> List(ServiceDeps& deps, const CommandContext& ctx, const CommandInput& in) {
   if (auto ok = OnlyFields(in.args, {"include_thumbnails", "limit", "cursor"}); !ok) {
     return Unexpected(ok.error());
   }
@@ -72,36 +95,22 @@ Result<nlohmann::json> List(ServiceDeps& deps, const CommandContext& ctx, const 
   if (!page_request) return Unexpected(page_request.error());
   auto page = deps.catalog.ListGenerations(ctx.user.user_id, *page_request);
   if (!page) return Unexpected(page.error());
-  nlohmann::json items = nlohmann::json::array();
-  auto add = [&](const catalog::Generation& job, const catalog::ImageRecord& image, bool thumb)
-      -> Status {
-    const std::string& path = thumb ? image.thumbnail_path : image.blob_path;
-    auto links = BlobLinks(deps, path, deps.config.list_link_ttl_s);
-    if (!links) return Unexpected(links.error());
-    const uint64_t bytes = thumb ? image.thumbnail_bytes : image.bytes;
-    nlohmann::json item = {
-        {"name", path},
-        {"url", (*links)["url"]},
-        {"cdn_url", (*links)["cdn_url"]},
-        {"size_mb", std::round(double(bytes) / (1024.0 * 1024.0) * 100.0) / 100.0},
-        {"bytes", bytes},
-        {"created_at", IsoTime(job.created_at)},
-        {"job_id", job.job_id},
-        {"image_index", image.index},
-        {"thumbnail", thumb}};
-    AddTierFields(image, item);
-    items.push_back(std::move(item));
-    return Ok();
-  };
+  constexpr size_t kBytesPerItem = 768;  // two links, a blob path and the job's fields
+  JsonWriter out;
+  out.Reserve(page->items.size() * catalog::kMaxImagesPerJob * kBytesPerItem + 256);
+  out.BeginObject().Key("images").BeginArray();
   for (const catalog::Generation& job : page->items) {
     for (const catalog::ImageRecord& image : job.images) {
-      if (auto ok = add(job, image, false); !ok) return Unexpected(ok.error());
-      if (*thumbs) {
-        if (auto ok = add(job, image, true); !ok) return Unexpected(ok.error());
+      for (const bool thumb : {false, true}) {
+        if (thumb && !*thumbs) continue;
+        if (auto ok = WriteListedImage(out, deps, job, image, thumb); !ok) {
+          return Unexpected(ok.error());
+        }
       }
     }
   }
-  return nlohmann::json{{"images", std::move(items)}, {"next_cursor", page->next_cursor}};
+  out.EndArray().Member("next_cursor", page->next_cursor).EndObject();
+  return std::move(out).Take();
 }
 
 }  // namespace
@@ -121,7 +130,7 @@ void RegisterImageCommands(CommandRegistry& registry, ServiceDeps& deps) {
                      }});
   registry.Register({"images.list",
                      "your images with links: {include_thumbnails?, limit?, cursor?}", false,
-                     false, [&deps](const CommandContext& c, const CommandInput& i) {
+                     false, {}, [&deps](const CommandContext& c, const CommandInput& i) {
                        return List(deps, c, i);
                      }});
 }

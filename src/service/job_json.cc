@@ -3,34 +3,12 @@
 // that add fields to it.
 #include "service/job_json.h"
 
-#include <optional>
-
 #include "core/json_writer.h"
 #include "storage/cdn.h"
 #include "storage/link_signer.h"
 
 namespace noisett::service {
 namespace {
-
-struct Links {
-  std::string url;
-  std::optional<std::string> cdn;  // none configured: the cdn_url fields repeat the signed link
-  std::string expires_at;
-
-  const std::string& cdn_url() const { return cdn ? *cdn : url; }
-};
-
-Result<Links> SignLinks(const ServiceDeps& deps, const std::string& blob_path, int64_t ttl_s) {
-  const int64_t expires_at = deps.clock.NowSeconds() + ttl_s;
-  auto link = deps.links.Sign(deps.config.container, blob_path, expires_at);
-  if (!link) return Unexpected(link.error());
-  Links out{std::move(link->url), std::nullopt, IsoTime(link->expires_at)};
-  if (deps.config.cdn_base.empty()) return out;
-  auto cdn = storage::CdnUrl(deps.config.cdn_base, deps.config.container, blob_path);
-  if (!cdn) return Unexpected(cdn.error());
-  out.cdn = std::move(*cdn);
-  return out;
-}
 
 Result<nlohmann::json> ParseWritten(JsonWriter&& out) {
   nlohmann::json tree = nlohmann::json::parse(std::move(out).Take(), nullptr, false);
@@ -44,6 +22,19 @@ Result<nlohmann::json> ParseWritten(JsonWriter&& out) {
 
 std::string IsoTime(int64_t seconds) { return storage::FormatIsoUtc(seconds); }
 
+Result<SignedLinks> SignLinks(const ServiceDeps& deps, const std::string& blob_path,
+                              int64_t ttl_s) {
+  const int64_t expires_at = deps.clock.NowSeconds() + ttl_s;
+  auto link = deps.links.Sign(deps.config.container, blob_path, expires_at);
+  if (!link) return Unexpected(link.error());
+  SignedLinks out{std::move(link->url), std::nullopt, IsoTime(link->expires_at)};
+  if (deps.config.cdn_base.empty()) return out;
+  auto cdn = storage::CdnUrl(deps.config.cdn_base, deps.config.container, blob_path);
+  if (!cdn) return Unexpected(cdn.error());
+  out.cdn = std::move(*cdn);
+  return out;
+}
+
 Result<nlohmann::json> BlobLinks(const ServiceDeps& deps, const std::string& blob_path,
                                  int64_t ttl_s) {
   auto links = SignLinks(deps, blob_path, ttl_s);
@@ -53,9 +44,9 @@ Result<nlohmann::json> BlobLinks(const ServiceDeps& deps, const std::string& blo
                         {"expires_at", std::move(links->expires_at)}};
 }
 
-void AddTierFields(const catalog::ImageRecord& image, nlohmann::json& out) {
-  out["access_tier"] = image.access_tier;
-  out["archived"] = image.access_tier == "archive";
+JsonWriter& WriteTierFields(JsonWriter& out, const catalog::ImageRecord& image) {
+  return out.Member("access_tier", image.access_tier)
+      .Member("archived", image.access_tier == "archive");
 }
 
 Status WriteImage(JsonWriter& out, const ServiceDeps& deps, const catalog::ImageRecord& image,
@@ -64,9 +55,7 @@ Status WriteImage(JsonWriter& out, const ServiceDeps& deps, const catalog::Image
   if (!full) return Unexpected(full.error());
   auto thumb = SignLinks(deps, image.thumbnail_path, ttl_s);
   if (!thumb) return Unexpected(thumb.error());
-  out.BeginObject()
-      .Member("access_tier", image.access_tier)
-      .Member("archived", image.access_tier == "archive")
+  WriteTierFields(out.BeginObject(), image)
       .Member("bytes", image.bytes)
       .Member("cdn_url", full->cdn_url())
       .Member("content_type", image.content_type)

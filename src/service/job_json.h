@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -13,14 +14,26 @@
 
 namespace noisett::service {
 
+// The links to one blob, for answers that write them as fields of their own.
+struct SignedLinks {
+  std::string url;
+  std::optional<std::string> cdn;  // none configured: the cdn_url fields repeat the signed link
+  std::string expires_at;          // ISO
+
+  const std::string& cdn_url() const { return cdn ? *cdn : url; }
+};
+
+// The signed link to `blob_path`, valid for `ttl_s` from now, and its CDN link.
+Result<SignedLinks> SignLinks(const ServiceDeps& deps, const std::string& blob_path,
+                              int64_t ttl_s);
 // {"url","cdn_url","expires_at"} for one blob path, valid for `ttl_s` from now.
 Result<nlohmann::json> BlobLinks(const ServiceDeps& deps, const std::string& blob_path,
                                  int64_t ttl_s);
 
-// Adds {"access_tier": the catalog's tier, "archived": access_tier == "archive"} to `out`: every
-// image in history, favorites and images.list says whether its links will answer (an archived
-// blob is 409 until images.rehydrate brings it back).
-void AddTierFields(const catalog::ImageRecord& image, nlohmann::json& out);
+// Writes "access_tier" (the catalog's tier) and "archived" (access_tier == "archive"), the first
+// two keys of every image in history, favorites and images.list: each says whether its links will
+// answer (an archived blob is 409 until images.rehydrate brings it back).
+JsonWriter& WriteTierFields(JsonWriter& out, const catalog::ImageRecord& image);
 
 // {index, seed, width, height, bytes, thumbnail_bytes, content_type, url, cdn_url, favorite,
 //  thumbnail_url, thumbnail_cdn_url, expires_at, access_tier, archived}

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <iostream>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -120,6 +121,55 @@ TEST(JsonWriterTest, RandomBytesMatchNlohmann) {
     for (char& c : text) c = static_cast<char>(alphabet[pick(random)]);
     ASSERT_EQ(Written(text), Dumped(text)) << "round " << round;
   }
+}
+
+std::string Written(double number) {
+  JsonWriter out;
+  out.Value(number);
+  return out.text();
+}
+
+// What the API writes (size_mb: hundredths of a MiB) and the edges of nlohmann's plain and
+// scientific spellings.
+TEST(JsonWriterTest, DoublesAreSpelledAsNlohmannSpellsThem) {
+  for (int hundredths = 0; hundredths <= 200000; ++hundredths) {
+    const double value = hundredths / 100.0;
+    ASSERT_EQ(Written(value), nlohmann::json(value).dump()) << hundredths;
+    ASSERT_EQ(Written(-value), nlohmann::json(-value).dump()) << hundredths;
+  }
+  for (double edge : {1e-6, 1e-5, 1.5e-5, 9.99e-5, 1e-4, 1.5e-4, 0.001, 0.1, 1.0, 1e14, 9.99e14,
+                      1e15, 1.5e15, 1e16, 1e20, 1.5e20, 1e100, 1e-100, 5e-324, 1.7976931348623157e308,
+                      0.1 + 0.2, 1.0 / 3.0, 2.0 / 3.0, 123456.789, 6.02214076e23}) {
+    EXPECT_EQ(Written(edge), nlohmann::json(edge).dump()) << edge;
+    EXPECT_EQ(Written(-edge), nlohmann::json(-edge).dump()) << -edge;
+  }
+  EXPECT_EQ(Written(-0.0), nlohmann::json(-0.0).dump());
+  EXPECT_EQ(Written(std::numeric_limits<double>::infinity()), "null");
+  EXPECT_EQ(Written(std::numeric_limits<double>::quiet_NaN()), "null");
+}
+
+// Doubles of up to 15 significant digits over every magnitude. Where the spellings differ
+// (nlohmann's Grisu2 sometimes gives 16-17 digits where fewer read back the same), both must
+// read back as the value and this writer's must be the shorter.
+TEST(JsonWriterTest, RandomShortDoublesReadBackAndAreNeverLongerThanNlohmanns) {
+  std::mt19937_64 random(20261124);
+  std::uniform_int_distribution<int64_t> mantissa(1, 999'999'999'999'999);
+  std::uniform_int_distribution<int> exponent(-30, 30);
+  int differ = 0;
+  constexpr int kValues = 50'000;
+  for (int i = 0; i < kValues; ++i) {
+    const double value = std::stod(std::to_string(mantissa(random)) + "e" +
+                                   std::to_string(exponent(random)));
+    const std::string ours = Written(value);
+    const std::string theirs = nlohmann::json(value).dump();
+    if (ours == theirs) continue;
+    ++differ;
+    ASSERT_EQ(nlohmann::json::parse(ours).get<double>(), value) << ours;
+    ASSERT_EQ(nlohmann::json::parse(theirs).get<double>(), value) << theirs;
+    ASSERT_LT(ours.size(), theirs.size()) << ours << " vs " << theirs;
+  }
+  EXPECT_LT(differ, kValues / 100) << "spelled differently from nlohmann";
+  std::cout << "[ note ] " << differ << " of " << kValues << " spelled shorter than nlohmann\n";
 }
 
 }  // namespace

@@ -1,7 +1,10 @@
 // The commands through their HTTP routes: soft delete and restore, idempotent favorites, input
 // validation at the documented bounds, the generic /api/commands door agreeing with the REST
-// routes, and the health probes.
+// routes, the list answers written as text being what nlohmann would print, and the health
+// probes.
 #include <algorithm>
+#include <cmath>
+#include <set>
 
 #include "service/e2e_fixture.h"
 #include "storage/query_params.h"
@@ -22,6 +25,94 @@ class CommandsTest : public E2eTest {
     EXPECT_EQ(ErrorCode(r), "bad_input") << r.body;
     EXPECT_NE(r.body.find(field), std::string::npos) << "the message should name " << field
                                                      << ": " << r.body;
+  }
+
+  // The answer to GET `target` for alice, required to be byte for byte what nlohmann prints for
+  // it: keys in ascending order, its string escapes and number formats. A list written as text
+  // with two keys swapped, a missing escape or 1 for 1.0 differs from the print of its parse.
+  static Json GetPrinted(const std::string& target) {
+    const RawResponse r = Call("GET", target, alice_);
+    EXPECT_EQ(r.status, 200) << target << " -> " << r.body;
+    const Json body = BodyJson(r);
+    EXPECT_FALSE(body.is_discarded()) << target << " -> " << r.body;
+    if (!body.is_discarded()) {
+      EXPECT_EQ(r.body, body.dump()) << target;
+    }
+    return body;
+  }
+
+  struct Listed {
+    std::vector<Json> items;
+    int pages = 0;
+  };
+  // The items under `list` of every page of `path`?limit=2`query`, each page checked by
+  // GetPrinted, that belong to one of `jobs`, in the order listed; and how many pages there were.
+  static Listed ItemsOfAllPages(const std::string& path, const std::string& query,
+                                const std::string& list, const std::set<std::string>& jobs) {
+    Listed out;
+    std::string cursor;
+    for (out.pages = 1; out.pages <= 100; ++out.pages) {
+      std::string target = path + "?limit=2" + query;
+      if (!cursor.empty()) target += "&cursor=" + storage::PercentEncodeComponent(cursor);
+      const Json body = GetPrinted(target);
+      EXPECT_TRUE(body[list].is_array()) << body.dump();
+      for (const Json& item : body[list]) {
+        if (jobs.count(item.value("job_id", "")) != 0) out.items.push_back(item);
+      }
+      EXPECT_TRUE(body["next_cursor"].is_string()) << body.dump();
+      cursor = body.value("next_cursor", "");
+      if (cursor.empty()) break;
+    }
+    return out;
+  }
+
+  // `job` as history.get answers it: a tree printed by nlohmann, the reference for each field.
+  static Json Generation(const std::string& job) {
+    const RawResponse r = Call("GET", "/api/history/" + job, alice_);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return BodyJson(r);
+  }
+
+  static std::set<std::string> Keys(const Json& object) {
+    std::set<std::string> keys;
+    for (const auto& [key, value] : object.items()) keys.insert(key);
+    return keys;
+  }
+
+  // A signed link of the blob at `blob_path`: its path names the blob and it serves it.
+  static void ExpectLinkTo(const Json& link, const std::string& blob_path) {
+    ASSERT_TRUE(link.is_string()) << link.dump();
+    EXPECT_EQ(BlobPathOfLink(link.get<std::string>()), blob_path);
+    EXPECT_EQ(FetchLink(link.get<std::string>()).status, 200) << link.dump();
+  }
+
+  // The images.list item for `image` of `generation` (both from history.get), or for its
+  // thumbnail, checked field by field; the links must lead to the blob the item names.
+  static void ExpectListedImage(const Json& item, const Json& generation, const Json& image,
+                                bool thumbnail) {
+    const std::set<std::string> fields = {
+        "access_tier", "archived", "bytes",   "cdn_url",   "created_at", "image_index",
+        "job_id",      "name",     "size_mb", "thumbnail", "url"};
+    EXPECT_EQ(Keys(item), fields) << item.dump();
+    const std::string url = image.value(thumbnail ? "thumbnail_url" : "url", "");
+    const std::string name = BlobPathOfLink(url);
+    EXPECT_EQ(item.value("name", ""), name);
+    EXPECT_EQ(item["thumbnail"], thumbnail);
+    EXPECT_EQ(item["job_id"], generation["job_id"]);
+    EXPECT_EQ(item["created_at"], generation["created_at"]);
+    EXPECT_EQ(item["image_index"], image["index"]);
+    EXPECT_EQ(item["access_tier"], image["access_tier"]);
+    EXPECT_EQ(item["archived"], image["archived"]);
+    const Json& bytes = image[thumbnail ? "thumbnail_bytes" : "bytes"];
+    EXPECT_TRUE(item["bytes"].is_number_unsigned()) << item.dump();
+    EXPECT_EQ(item["bytes"], bytes);
+    // MiB to 2 decimals, printed as a fraction ("0.0", "0.04") as the tree printed it.
+    EXPECT_TRUE(item["size_mb"].is_number_float()) << item.dump();
+    const double size_mb = item.value("size_mb", -1.0);
+    EXPECT_NEAR(size_mb, bytes.get<double>() / (1024.0 * 1024.0), 0.005 + 1e-9);
+    EXPECT_DOUBLE_EQ(size_mb * 100.0, std::round(size_mb * 100.0)) << item.dump();
+    ExpectLinkTo(item["url"], name);
+    EXPECT_EQ(item["cdn_url"], item["url"]);  // no CDN configured: the signed link again
   }
 };
 
@@ -199,6 +290,88 @@ TEST_F(CommandsTest, HistoryListTextIsWhatTheTreeWouldPrint) {
   ASSERT_NE(listed, nullptr) << list.body;
   EXPECT_EQ(listed->value("prompt", ""), prompt);
   EXPECT_EQ(without_links(*listed), without_links(BodyJson(get)));
+}
+
+// images.list writes its text directly. Every page, with and without thumbnails, is what nlohmann
+// would print, and each item has the fields docs/api.md lists with the values of the job's tree
+// answer (history.get).
+TEST_F(CommandsTest, ImagesListTextIsWhatTheTreeWouldPrint) {
+  std::vector<std::string> jobs;  // newest first, as listed
+  for (const auto& [w, h] : std::vector<std::pair<int, int>>{{40, 40}, {700, 500}, {64, 48}}) {
+    jobs.insert(jobs.begin(), Upload(alice_, Png(w, h)).value("job_id", ""));
+  }
+  Upload(alice_, Jpeg(300, 200), "job_id=" + jobs[1]);  // a job with two images
+  const std::set<std::string> mine(jobs.begin(), jobs.end());
+  for (const bool thumbnails : {false, true}) {
+    SCOPED_TRACE(thumbnails ? "with thumbnails" : "without thumbnails");
+    const auto [items, pages] = ItemsOfAllPages(
+        "/api/images", thumbnails ? "&include_thumbnails=true" : "", "images", mine);
+    EXPECT_GE(pages, 2);  // three jobs, two a page: a next_cursor was followed
+    size_t at = 0;  // newest job first, then by image index, each image before its thumbnail
+    for (const std::string& job : jobs) {
+      const Json generation = Generation(job);
+      for (const Json& image : generation["images"]) {
+        for (const bool thumbnail : {false, true}) {
+          if (thumbnail && !thumbnails) continue;
+          ASSERT_LT(at, items.size()) << job;
+          ExpectListedImage(items[at++], generation, image, thumbnail);
+        }
+      }
+    }
+    EXPECT_EQ(at, items.size());
+    EXPECT_EQ(items.size(), thumbnails ? 8u : 4u);
+  }
+}
+
+// favorites.list writes its text directly: what nlohmann would print, escapes in the prompt
+// included, with the fields docs/api.md lists and the values of the job's tree answer.
+TEST_F(CommandsTest, FavoritesListTextIsWhatTheTreeWouldPrint) {
+  const std::string prompt = "say \"hi\" \\ caf\xC3\xA9 \xF0\x9F\x98\x80\nline two\tand\x01";
+  std::vector<std::string> jobs;
+  for (const std::string& p : {prompt, std::string("plain"), std::string("third")}) {
+    jobs.push_back(Upload(alice_, Png(48, 32), "prompt=" + storage::PercentEncodeComponent(p))
+                       .value("job_id", ""));
+  }
+  Upload(alice_, Png(32, 48), "job_id=" + jobs[0]);
+  std::set<std::string> favorited;  // "JOB/INDEX"
+  for (const auto& [job, index] : std::vector<std::pair<std::string, int>>{
+           {jobs[0], 1}, {jobs[0], 0}, {jobs[1], 0}, {jobs[2], 0}}) {
+    ASSERT_EQ(Call("PUT", "/api/favorites/" + job + "/" + std::to_string(index), alice_).status,
+              200);
+    favorited.insert(job + "/" + std::to_string(index));
+  }
+  const auto [items, pages] = ItemsOfAllPages(
+      "/api/favorites", "", "favorites", std::set<std::string>(jobs.begin(), jobs.end()));
+  EXPECT_GE(pages, 2);  // four favorites, two a page: a next_cursor was followed
+  std::set<std::string> listed;
+  const std::set<std::string> fields = {"access_tier", "archived", "cdn_url",
+                                        "created_at",  "image_index", "job_id",
+                                        "prompt",      "thumbnail_url", "url"};
+  for (const Json& item : items) {
+    EXPECT_EQ(Keys(item), fields) << item.dump();
+    const int index = item.value("image_index", -1);
+    listed.insert(item.value("job_id", "") + "/" + std::to_string(index));
+    const Json generation = Generation(item.value("job_id", ""));
+    ASSERT_TRUE(generation["images"].is_array() && index >= 0 &&
+                size_t(index) < generation["images"].size())
+        << item.dump();
+    const Json& image = generation["images"][size_t(index)];
+    EXPECT_EQ(item["prompt"], generation["prompt"]);
+    EXPECT_EQ(item["access_tier"], image["access_tier"]);
+    EXPECT_EQ(item["archived"], image["archived"]);
+    // Marked after the upload: ISO times compare as text.
+    EXPECT_GE(item.value("created_at", ""), generation.value("created_at", "~")) << item.dump();
+    ExpectLinkTo(item["url"], BlobPathOfLink(image.value("url", "")));
+    ExpectLinkTo(item["thumbnail_url"], BlobPathOfLink(image.value("thumbnail_url", "")));
+    EXPECT_EQ(item["cdn_url"], item["url"]);  // no CDN configured: the signed link again
+  }
+  EXPECT_EQ(items.size(), favorited.size());
+  EXPECT_EQ(listed, favorited);
+  const auto escaped = std::find_if(items.begin(), items.end(), [&](const Json& item) {
+    return item.value("job_id", "") == jobs[0];
+  });
+  ASSERT_NE(escaped, items.end());
+  EXPECT_EQ(escaped->value("prompt", ""), prompt);
 }
 
 TEST_F(CommandsTest, HistoryPagesWithTheCursor) {
