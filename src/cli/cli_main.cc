@@ -98,6 +98,8 @@ constexpr const char* kEnvironmentHelp = R"(Environment variables (each override
                             core)
   NOISETT_WORKERS           serve: threads for database, store and image work (default 0: one
                             per core)
+  NOISETT_READ_THREADS      serve: threads answering the API's GETs (catalog reads), apart from
+                            the workers (default 0: one per core)
   NOISETT_MAX_CONNECTIONS   serve: open connections at most (default 1024; lowered to fit the
                             open-file limit; the oldest idle one is closed for a new one)
   NOISETT_MAX_HELD_BODY     serve: upload bodies over 64 KiB held in memory at once, by size
@@ -331,6 +333,12 @@ void AddCapacityFlags(CLI::App* cmd, ServeArgs& args) {
   cmd->add_option("--workers", args.workers,
                   "Threads running database, store and image work (0: one per core)")
       ->envname("NOISETT_WORKERS")
+      ->check(CLI::Range(0u, 256u))
+      ->capture_default_str();
+  cmd->add_option("--read-threads", args.read_threads,
+                  "Threads answering the API's GETs (catalog reads), apart from the workers so "
+                  "they never queue behind uploads (0: one per core)")
+      ->envname("NOISETT_READ_THREADS")
       ->check(CLI::Range(0u, 256u))
       ->capture_default_str();
   cmd->add_option("--max-connections", args.max_connections,

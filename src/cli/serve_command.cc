@@ -33,6 +33,7 @@ Status ApplyCapacity(const ServeArgs& args, http::ServerOptions& options) {
   options.max_connections = args.max_connections;
   if (args.io_threads > 0) options.threads = args.io_threads;
   if (args.workers > 0) options.worker_threads = args.workers;
+  if (args.read_threads > 0) options.read_threads = args.read_threads;
   return Ok();
 }
 
@@ -41,10 +42,12 @@ std::string HumanBytes(uint64_t bytes) {
   return std::to_string(bytes >> 10) + " KiB";
 }
 
-// "2 I/O threads, 2 workers, up to 1024 connections, 32 MiB of upload bodies held at once"
+// "2 I/O threads, 2 workers, 2 read threads, up to 1024 connections, 32 MiB of upload bodies
+// held at once"
 std::string DescribeCapacity(const http::ServerOptions& o) {
   return std::to_string(o.threads) + " I/O threads, " + std::to_string(o.worker_threads) +
-         " workers, up to " + std::to_string(o.max_connections) + " connections, " +
+         " workers, " + std::to_string(o.read_threads) + " read threads, up to " +
+         std::to_string(o.max_connections) + " connections, " +
          HumanBytes(o.max_held_body_bytes) + " of upload bodies held at once";
 }
 
@@ -74,7 +77,7 @@ int RunServe(ServeArgs args, std::FILE* err) {
   auto api = std::make_shared<http::Handler>();
   http::Handler forward{
       [api](const http::HttpRequest& r) { return api->handle(r); },
-      [api](const http::HttpRequest& r) { return !api->offload || api->offload(r); },
+      [api](const http::HttpRequest& r) { return api->lane ? api->lane(r) : http::Lane::kWorkers; },
       [api](const http::HttpRequest& head) -> std::optional<http::HttpResponse> {
         if (!api->admit_body) return std::nullopt;
         return api->admit_body(head);

@@ -20,6 +20,7 @@ struct ServeArgs {
   // The server's capacity (http::ServerOptions); 0 threads: one per core.
   unsigned io_threads = 0;                  // NOISETT_IO_THREADS
   unsigned workers = 0;                     // NOISETT_WORKERS
+  unsigned read_threads = 0;                // NOISETT_READ_THREADS
   size_t max_connections = 1024;            // NOISETT_MAX_CONNECTIONS
   std::string max_held_body = "32M";        // NOISETT_MAX_HELD_BODY (K/M/G suffixes)
   AuthFlags auth;

@@ -222,8 +222,10 @@ void AddApiRoutes(Router& r, const std::shared_ptr<Api>& api) {
   using P = const RouteParams&;
   using R = const HttpRequest&;
   const BodyCheck check = [api](R head) { return api->AdmitBody(head); };
+  // Catalog reads run on the read pool: a gallery page must not queue behind uploads.
   auto add = [&r, &check](const char* method, std::string_view pattern, RouteHandler handler) {
-    r.Add(method, pattern, std::move(handler), /*offload=*/true, check);
+    r.Add(method, pattern, std::move(handler),
+          std::string_view(method) == "GET" ? Lane::kReads : Lane::kWorkers, check);
   };
   add("POST", "/api/images", [api](R q, P) {
     return api->Call(
@@ -284,13 +286,14 @@ std::shared_ptr<Router> MakeApiRouter(const ApiDeps& deps) {
       [](const HttpRequest&, const RouteParams&) {
         return JsonResponse(200, nlohmann::json{{"status", "ok"}});
       },
-      /*offload=*/false);
-  router->Add("GET", "/readyz",
-              [api](const HttpRequest&, const RouteParams&) { return api->Ready(); });
+      Lane::kIo);
+  router->Add(
+      "GET", "/readyz", [api](const HttpRequest&, const RouteParams&) { return api->Ready(); },
+      Lane::kReads);
   router->Add(
       "GET", "/metrics",
       [api](const HttpRequest& q, const RouteParams&) { return api->Metrics(q); },
-      /*offload=*/true, [api](const HttpRequest& head) { return api->AdmitBody(head); });
+      Lane::kWorkers, [api](const HttpRequest& head) { return api->AdmitBody(head); });
   if (deps.web != nullptr) AddWebRoutes(*router, *deps.web, deps.clock);
   InitServerMetrics(*deps.metrics);
   // Blob reads run on the I/O thread: the local store answers from the page cache in a few
@@ -300,8 +303,7 @@ std::shared_ptr<Router> MakeApiRouter(const ApiDeps& deps) {
     if (!api->serves_blobs()) break;
     router->Add(
         method, "/blobs/*",
-        [api](const HttpRequest& q, const RouteParams& p) { return api->Blob(q, p); },
-        /*offload=*/false);
+        [api](const HttpRequest& q, const RouteParams& p) { return api->Blob(q, p); }, Lane::kIo);
   }
   return router;
 }
@@ -309,7 +311,7 @@ std::shared_ptr<Router> MakeApiRouter(const ApiDeps& deps) {
 Handler MakeApiHandler(const ApiDeps& deps) {
   std::shared_ptr<Router> router = MakeApiRouter(deps);
   return Handler{[router](const HttpRequest& q) { return router->Handle(q); },
-                 [router](const HttpRequest& q) { return router->Offload(q); },
+                 [router](const HttpRequest& q) { return router->LaneOf(q); },
                  [router](const HttpRequest& head) { return router->AdmitBody(head); }};
 }
 

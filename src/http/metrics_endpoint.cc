@@ -36,7 +36,8 @@ Handler MakeMetricsHandler(metrics::Registry& registry) {
     });
   }
   return Handler{[router](const HttpRequest& q) { return router->Handle(q); },
-                 [](const HttpRequest&) { return true; },  // collectors may list the store
+                 // Collectors may list the store.
+                 [](const HttpRequest&) { return Lane::kWorkers; },
                  {}};
 }
 

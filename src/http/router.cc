@@ -13,9 +13,9 @@ const std::string& RouteParams::Get(std::string_view name) const {
   return it == named.end() ? kEmpty : it->second;
 }
 
-void Router::Add(std::string method, std::string_view pattern, RouteHandler handler, bool offload,
+void Router::Add(std::string method, std::string_view pattern, RouteHandler handler, Lane lane,
                  BodyCheck admit_body) {
-  Route route{std::move(method), std::string(pattern), {}, std::move(handler), offload,
+  Route route{std::move(method), std::string(pattern), {}, std::move(handler), lane,
               std::move(admit_body)};
   std::string_view rest = pattern.substr(1);
   while (!rest.empty()) {
@@ -138,14 +138,15 @@ bool ShapeMatches(const std::vector<std::string>& parts, std::string_view path) 
 }  // namespace
 
 // Only picks the thread, on every request, so it matches the raw path by shape without decoding.
-// A percent-encoded literal segment matches nothing here and is offloaded, the safe default: only
-// routes known to be cheap run on an I/O thread. Handle still routes on the decoded path.
-bool Router::Offload(const HttpRequest& request) const {
+// A percent-encoded literal segment matches nothing here and goes to the workers, the safe
+// default: only routes known to be cheap run on an I/O thread. Handle still routes on the decoded
+// path.
+Lane Router::LaneOf(const HttpRequest& request) const {
   const std::string_view path = request.path();
   for (const Route& route : routes_) {
-    if (route.method == request.method && ShapeMatches(route.parts, path)) return route.offload;
+    if (route.method == request.method && ShapeMatches(route.parts, path)) return route.lane;
   }
-  return true;
+  return Lane::kWorkers;
 }
 
 }  // namespace noisett::http

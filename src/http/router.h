@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "http/http_types.h"
+#include "http/server.h"
 
 namespace noisett::http {
 
@@ -30,20 +31,19 @@ using BodyCheck = std::function<std::optional<HttpResponse>(const HttpRequest&)>
 
 class Router final {
  public:
-  // `offload`: the handler may block or burn CPU (database, store, images), so the server runs
-  // it on its worker pool instead of an I/O thread.
+  // `lane`: where the server runs the handler (server.h): kWorkers when it may block or burn CPU
+  // (store, images), kReads for a quick catalog read, kIo only when it never blocks.
   // `admit_body`: see AdmitBody.
-  void Add(std::string method, std::string_view pattern, RouteHandler handler, bool offload = true,
-           BodyCheck admit_body = {});
+  void Add(std::string method, std::string_view pattern, RouteHandler handler,
+           Lane lane = Lane::kWorkers, BodyCheck admit_body = {});
 
   // The matching handler's response, with `route` set to its pattern. 400 "bad_path" for a path
   // SplitPath refuses, 404 "not_found" for no pattern, 405 "method_not_allowed" (with Allow) when
   // the path matches under other methods. An exception from a handler becomes a 500.
   HttpResponse Handle(const HttpRequest& request) const;
 
-  // Whether the request's handler asked to be offloaded (false when no route matches: an error
-  // answer is cheap).
-  bool Offload(const HttpRequest& request) const;
+  // The lane of the request's route; kWorkers, the safe default, when none matches by shape.
+  Lane LaneOf(const HttpRequest& request) const;
 
   // For Handler::admit_body, from a request's head: what Handle would answer when no route
   // matches (400, 404, 405), else the route's BodyCheck verdict; nullopt reads the body.
@@ -55,7 +55,7 @@ class Router final {
     std::string pattern;
     std::vector<std::string> parts;
     RouteHandler handler;
-    bool offload = true;
+    Lane lane = Lane::kWorkers;
     BodyCheck admit_body;
   };
   static bool Match(const Route& route, const std::vector<std::string>& segments,

@@ -58,6 +58,7 @@ class SessionHost {
   virtual bool stopping() const = 0;
   virtual net::thread_pool& workers() = 0;
   virtual net::thread_pool& body_checks() = 0;
+  virtual net::thread_pool& readers() = 0;
   virtual BodyGate& body_gate() = 0;
   virtual std::string NextRequestId() = 0;
   virtual void SessionEnded(uint64_t id) = 0;
@@ -315,17 +316,17 @@ class Session final : public std::enable_shared_from_this<Session> {
     bytes_in_ = request_.body.size();
     stream_.expires_never();
     const Handler& handler = host_.handler();
-    bool offload = true;
-    if (handler.offload) {
+    Lane lane = Lane::kWorkers;
+    if (handler.lane) {
       try {
-        offload = handler.offload(request_);
+        lane = handler.lane(request_);
       } catch (...) {
-        offload = true;
+        lane = Lane::kWorkers;
       }
     }
-    if (!offload) return Write(Guarded(handler, request_));
-    // The work guard keeps Run() from returning while the worker holds this request.
-    net::post(host_.workers(),
+    if (lane == Lane::kIo) return Write(Guarded(handler, request_));
+    // The work guard keeps Run() from returning while the pool holds this request.
+    net::post(lane == Lane::kReads ? host_.readers() : host_.workers(),
               [self = shared_from_this(), guard = net::make_work_guard(context_)]() mutable {
                 HttpResponse res = Guarded(self->host_.handler(), self->request_);
                 net::post(self->stream_.get_executor(),
@@ -531,6 +532,7 @@ class Server::Impl final : public SessionHost {
         contexts_(MakeContexts(options_.threads)),
         workers_(std::max(1u, options_.worker_threads)),
         body_checks_(1),
+        readers_(std::max(1u, options_.read_threads)),
         strand_(net::make_strand(*contexts_[0])),
         acceptor_(strand_),
         drain_timer_(strand_),
@@ -549,6 +551,8 @@ class Server::Impl final : public SessionHost {
     workers_.join();
     body_checks_.stop();
     body_checks_.join();
+    readers_.stop();
+    readers_.join();
   }
 
   Status Listen() {
@@ -588,6 +592,7 @@ class Server::Impl final : public SessionHost {
     for (auto& t : threads) t.join();
     workers_.join();
     body_checks_.join();
+    readers_.join();
   }
 
   void Stop() {
@@ -600,6 +605,7 @@ class Server::Impl final : public SessionHost {
   bool stopping() const override { return stopping_.load(); }
   net::thread_pool& workers() override { return workers_; }
   net::thread_pool& body_checks() override { return body_checks_; }
+  net::thread_pool& readers() override { return readers_; }
   BodyGate& body_gate() override { return body_gate_; }
   std::string NextRequestId() override {
     // 8 hex digits of the process's random prefix, then the request counter (at least 8).
@@ -772,6 +778,7 @@ class Server::Impl final : public SessionHost {
   std::vector<net::executor_work_guard<net::io_context::executor_type>> idle_guards_;
   net::thread_pool workers_;
   net::thread_pool body_checks_;  // Handler::admit_body, off the I/O threads and the workers
+  net::thread_pool readers_;      // Lane::kReads
   net::strand<net::io_context::executor_type> strand_;  // acceptor, timers, signals, stop
   tcp::acceptor acceptor_;
   net::steady_timer drain_timer_;

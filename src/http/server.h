@@ -23,8 +23,9 @@
 // memory stays bounded however many clients upload together. Before that wait, Handler::admit_body
 // may refuse the request from its head alone (the API: no valid token, 401), so only clients
 // allowed to upload can take a place in that budget.
-// Handlers run on an I/O thread when cheap and on a separate worker pool when Handler::offload
-// says so (database, store, image work), so slow work never stalls other connections.
+// Handlers run where Handler::lane says: on an I/O thread when cheap, on the worker pool for
+// store and image work, or on a pool of their own for quick catalog reads (so a gallery page
+// never queues behind uploads); slow work never stalls other connections.
 //
 // Stop() is graceful: the listener closes, idle connections close, requests being handled finish
 // and get their response (with Connection: close), then Run() returns. After drain_timeout_s
@@ -44,10 +45,18 @@
 
 namespace noisett::http {
 
+// Where a handler runs (Handler::lane).
+enum class Lane {
+  kIo,       // the connection's I/O thread: cheap and never blocking (health, signed links)
+  kWorkers,  // the worker pool: store writes, image work, anything slow
+  kReads,    // the read pool: quick catalog reads, kept out of the workers' queue
+};
+
 struct ServerOptions {
   std::string listen = "127.0.0.1:8080";  // "host:port"; port 0 picks a free port (see Port())
   unsigned threads = std::max(1u, std::thread::hardware_concurrency());  // I/O threads
   unsigned worker_threads = std::max(1u, std::thread::hardware_concurrency());
+  unsigned read_threads = std::max(1u, std::thread::hardware_concurrency());
   uint64_t max_header_bytes = 16 * 1024;
   uint64_t max_body_bytes = 10ull << 20;
   int read_timeout_s = 30;
@@ -65,8 +74,8 @@ struct ServerOptions {
 struct Handler {
   // Must not throw (the server still catches anything and answers 500).
   std::function<HttpResponse(const HttpRequest&)> handle;
-  // True: run `handle` on the worker pool. Empty: everything is offloaded.
-  std::function<bool(const HttpRequest&)> offload;
+  // Where `handle` runs for this request. Empty: everything runs on the workers.
+  std::function<Lane(const HttpRequest&)> lane;
   // Called on a thread of its own with a request's head (empty body) before a large body is read
   // or waits for room in max_held_body_bytes: an answer refuses the request (the body is never
   // read and the connection closes after the answer). Empty: every large body is read.

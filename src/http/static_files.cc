@@ -167,7 +167,7 @@ void AddStaticRoutes(Router& router, const std::shared_ptr<const StaticSite>& si
     router.Add(
         "GET", path,
         [site, path](const HttpRequest& q, const RouteParams&) { return site->Serve(q, path); },
-        /*offload=*/false);
+        Lane::kIo);
   }
 }
 

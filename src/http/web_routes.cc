@@ -53,7 +53,7 @@ void AddWebRoutes(Router& router, const WebConfig& config, const Clock& clock) {
   router.Add(
       "GET", "/api/config",
       [&config](const HttpRequest&, const RouteParams&) { return Config(config); },
-      /*offload=*/false);
+      Lane::kIo);
   if (config.dev_issuer) {
     router.Add("POST", "/api/dev/token",
                [&config, &clock](const HttpRequest& q, const RouteParams&) {

@@ -34,7 +34,7 @@ TEST(MetricsHandler, ServesTheTextFormatAtMetricsOnly) {
   EXPECT_EQ(handler.handle(Get("/metrics", "HEAD")).status, 200);
   EXPECT_EQ(handler.handle(Get("/api/history")).status, 404);
   EXPECT_EQ(handler.handle(Get("/metrics", "POST")).status, 405);
-  EXPECT_TRUE(handler.offload(Get("/metrics")));
+  EXPECT_EQ(handler.lane(Get("/metrics")), Lane::kWorkers);
 }
 
 TEST(RequestMetrics, StatusClassesAndEgressKinds) {

@@ -25,11 +25,11 @@ Router TestRouter() {
     res.body = out;
     return res;
   };
-  r.Add("GET", "/api/history", echo, false);
+  r.Add("GET", "/api/history", echo, Lane::kIo);
   r.Add("GET", "/api/history/{job}", echo);
   r.Add("DELETE", "/api/history/{job}", echo);
   r.Add("PUT", "/api/favorites/{job}/{index}", echo);
-  r.Add("GET", "/api/images/{job}/{index}/url", echo);
+  r.Add("GET", "/api/images/{job}/{index}/url", echo, Lane::kReads);
   r.Add("GET", "/blobs/*", echo);
   r.Add("HEAD", "/blobs/*", echo);
   r.Add("GET", "/boom", [](const HttpRequest&, const RouteParams&) -> HttpResponse {
@@ -100,23 +100,24 @@ TEST(RouterTest, HandlerExceptionsBecome500) {
   EXPECT_EQ(res.route, "/boom");
 }
 
-TEST(RouterTest, OffloadFollowsTheRoute) {
+TEST(RouterTest, LaneFollowsTheRoute) {
   Router r = TestRouter();
-  EXPECT_FALSE(r.Offload(Req("GET", "/api/history")));
-  EXPECT_TRUE(r.Offload(Req("GET", "/api/history/X")));
-  EXPECT_TRUE(r.Offload(Req("POST", "/api/history")));  // no POST route: the default
+  EXPECT_EQ(r.LaneOf(Req("GET", "/api/history")), Lane::kIo);
+  EXPECT_EQ(r.LaneOf(Req("GET", "/api/history/X")), Lane::kWorkers);
+  EXPECT_EQ(r.LaneOf(Req("GET", "/api/images/J/0/url")), Lane::kReads);
+  EXPECT_EQ(r.LaneOf(Req("POST", "/api/history")), Lane::kWorkers);  // no POST route: the default
 }
 
 // Only routes known to be cheap run on an I/O thread: whatever matches none by its raw shape,
 // including a percent-encoded spelling of a cheap route, goes to the workers.
-TEST(RouterTest, OffloadDefaultsToTheWorkers) {
+TEST(RouterTest, LaneDefaultsToTheWorkers) {
   Router r = TestRouter();
-  EXPECT_TRUE(r.Offload(Req("GET", "/nope")));
-  EXPECT_TRUE(r.Offload(Req("GET", "/api/%68istory")));
-  EXPECT_TRUE(r.Offload(Req("GET", "/api/history/%2e%2e")));
-  EXPECT_TRUE(r.Offload(Req("GET", "/api/history/")));
-  EXPECT_TRUE(r.Offload(Req("GET", "api/history")));
-  EXPECT_FALSE(r.Offload(Req("GET", "/api/history?limit=5")));
+  EXPECT_EQ(r.LaneOf(Req("GET", "/nope")), Lane::kWorkers);
+  EXPECT_EQ(r.LaneOf(Req("GET", "/api/%68istory")), Lane::kWorkers);
+  EXPECT_EQ(r.LaneOf(Req("GET", "/api/history/%2e%2e")), Lane::kWorkers);
+  EXPECT_EQ(r.LaneOf(Req("GET", "/api/history/")), Lane::kWorkers);
+  EXPECT_EQ(r.LaneOf(Req("GET", "api/history")), Lane::kWorkers);
+  EXPECT_EQ(r.LaneOf(Req("GET", "/api/history?limit=5")), Lane::kIo);
 }
 
 // Before a large body is read: the routing error the request would get, else the route's check.
@@ -124,7 +125,7 @@ TEST(RouterTest, AdmitBodyRefusesUnroutedRequestsAndAsksTheRoutesCheck) {
   Router r = TestRouter();
   r.Add(
       "POST", "/api/images", [](const HttpRequest&, const RouteParams&) { return HttpResponse{}; },
-      true, [](const HttpRequest& head) -> std::optional<HttpResponse> {
+      Lane::kWorkers, [](const HttpRequest& head) -> std::optional<HttpResponse> {
         if (head.headers.Get("Authorization")) return std::nullopt;
         return ErrorResponse(401, "missing", "no token");
       });

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <future>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -19,14 +20,14 @@ using testing::RunningServer;
 using namespace std::chrono_literals;
 
 // Answers "METHOD TARGET BODYSIZE" as text.
-Handler Echo(std::function<bool(const HttpRequest&)> offload = {}) {
+Handler Echo(std::function<Lane(const HttpRequest&)> lane = {}) {
   return Handler{[](const HttpRequest& q) {
                    HttpResponse r;
                    r.headers.Set("Content-Type", "text/plain");
                    r.body = q.method + " " + q.target + " " + std::to_string(q.body.size());
                    return r;
                  },
-                 std::move(offload),
+                 std::move(lane),
                  {}};
 }
 
@@ -145,13 +146,49 @@ TEST(ServerTest, InlineAndOffloadedHandlersBothAnswer) {
   RunningServer s({}, Echo([&](const HttpRequest& q) {
                     bool off = q.target == "/heavy";
                     if (!off) ++inline_calls;
-                    return off;
+                    return off ? Lane::kWorkers : Lane::kIo;
                   }));
   Conn c(s.port());
   ASSERT_TRUE(c.Send(Get("/heavy") + Get("/light")));
   EXPECT_EQ(c.Read()->body, "GET /heavy 0");
   EXPECT_EQ(c.Read()->body, "GET /light 0");
   EXPECT_EQ(inline_calls.load(), 1);
+}
+
+// A read on the read lane is answered while every worker is busy: a gallery page does not queue
+// behind uploads.
+TEST(ServerTest, ReadsAreAnsweredWhileEveryWorkerIsBusy) {
+  std::promise<void> release;
+  std::shared_future<void> may_finish = release.get_future().share();
+  std::atomic<bool> working{false};
+  Handler h{[&](const HttpRequest& q) {
+              if (q.target == "/work") {
+                working = true;
+                may_finish.wait();
+              }
+              return JsonResponse(200, {{"target", q.target}});
+            },
+            [](const HttpRequest& q) {
+              return q.target == "/work" ? Lane::kWorkers : Lane::kReads;
+            },
+            {}};
+  ServerOptions o;
+  o.worker_threads = 1;
+  o.read_threads = 1;
+  RunningServer s(o, h);
+  Conn work(s.port());
+  ASSERT_TRUE(work.Send(Get("/work")));
+  for (int i = 0; i < 200 && !working; ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_TRUE(working.load());
+  Conn read(s.port(), 3000);
+  ASSERT_TRUE(read.Send(Get("/read")));
+  auto answer = read.Read();  // the only worker is still held
+  release.set_value();
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->body, "{\"target\":\"/read\"}");
+  auto worked = work.Read();
+  ASSERT_TRUE(worked);
+  EXPECT_EQ(worked->status, 200);
 }
 
 TEST(ServerTest, AThrowingHandlerIsA500AndTheServerLives) {

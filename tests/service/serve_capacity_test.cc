@@ -35,19 +35,23 @@ int ServeThreads(const std::vector<std::string>& extra, const std::vector<std::s
 
 TEST(ServeCapacityTest, FlagsAndVariablesSetTheServersThreadsConnectionsAndBodyBudget) {
   std::string one_log, three_log;
-  const int one = ServeThreads({"--io-threads", "1", "--workers", "1", "--max-connections", "300",
-                                "--max-held-body", "512K"},
+  const int one = ServeThreads({"--io-threads", "1", "--workers", "1", "--read-threads", "1",
+                                "--max-connections", "300", "--max-held-body", "512K"},
                                {}, &one_log);
-  EXPECT_NE(one_log.find("1 I/O threads, 1 workers, up to 300 connections, 512 KiB of upload "
-                         "bodies held at once"),
+  EXPECT_NE(one_log.find("1 I/O threads, 1 workers, 1 read threads, up to 300 connections, "
+                         "512 KiB of upload bodies held at once"),
             std::string::npos)
       << one_log;
   const int three = ServeThreads(
-      {}, {"NOISETT_IO_THREADS=1", "NOISETT_WORKERS=3", "NOISETT_MAX_HELD_BODY=2M"}, &three_log);
-  EXPECT_NE(three_log.find("1 I/O threads, 3 workers, up to 1024 connections, 2 MiB of upload"),
+      {}, {"NOISETT_IO_THREADS=1", "NOISETT_WORKERS=3", "NOISETT_READ_THREADS=2",
+           "NOISETT_MAX_HELD_BODY=2M"},
+      &three_log);
+  EXPECT_NE(three_log.find("1 I/O threads, 3 workers, 2 read threads, up to 1024 connections, "
+                           "2 MiB of upload"),
             std::string::npos)
       << three_log;
-  EXPECT_EQ(three - one, 2) << "threads with 1 worker: " << one << ", with 3: " << three;
+  EXPECT_EQ(three - one, 3) << "threads with 1 worker and 1 reader: " << one
+                            << ", with 3 and 2: " << three;
 }
 
 TEST(ServeCapacityTest, AnUploadLargerThanTheBodyBudgetIsStillServed) {
@@ -73,6 +77,7 @@ TEST(ServeCapacityTest, BadValuesStopTheStartWithTheirReason) {
   };
   const std::vector<Case> cases = {
       {{"--workers", "999"}, "--workers"},
+      {{"--read-threads", "x"}, "--read-threads"},
       {{"--io-threads", "-1"}, "--io-threads"},
       {{"--max-connections", "0"}, "--max-connections"},
       {{"--max-held-body", "10X"}, "--max-held-body"},
