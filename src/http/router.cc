@@ -88,7 +88,13 @@ std::optional<HttpResponse> Router::AdmitBody(const HttpRequest& head) const {
   HttpResponse refusal;
   const Route* route = Resolve(head, &params, &refusal);
   if (route == nullptr) return refusal;
-  if (!route->admit_body) return std::nullopt;
+  if (!route->admit_body) {
+    // Health, links, the gallery's files: nothing there reads a large body, so a client cannot
+    // use them to hold the server's body budget without a token.
+    HttpResponse res = ErrorResponse(413, "too_large", "this route takes no large request body");
+    res.route = route->pattern;
+    return res;
+  }
   auto verdict = route->admit_body(head);
   if (verdict) verdict->route = route->pattern;
   return verdict;

@@ -46,7 +46,8 @@ class Router final {
   Lane LaneOf(const HttpRequest& request) const;
 
   // For Handler::admit_body, from a request's head: what Handle would answer when no route
-  // matches (400, 404, 405), else the route's BodyCheck verdict; nullopt reads the body.
+  // matches (400, 404, 405), 413 for a route without a BodyCheck (it takes no large body), else
+  // the route's BodyCheck verdict; nullopt reads the body.
   std::optional<HttpResponse> AdmitBody(const HttpRequest& head) const;
 
  private:

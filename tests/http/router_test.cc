@@ -136,7 +136,10 @@ TEST(RouterTest, AdmitBodyRefusesUnroutedRequestsAndAsksTheRoutesCheck) {
   HttpRequest with_token = Req("POST", "/api/images");
   with_token.headers.Add("Authorization", "Bearer t");
   EXPECT_FALSE(r.AdmitBody(with_token));
-  EXPECT_FALSE(r.AdmitBody(Req("DELETE", "/api/history/j")));  // a route without a check
+  auto unchecked = r.AdmitBody(Req("GET", "/blobs/c/a.jpg"));  // a route without a check
+  ASSERT_TRUE(unchecked);
+  EXPECT_EQ(unchecked->status, 413);
+  EXPECT_EQ(unchecked->route, "/blobs/*");
   EXPECT_EQ(r.AdmitBody(Req("POST", "/nowhere"))->status, 404);
   EXPECT_EQ(r.AdmitBody(Req("POST", "/api/history"))->status, 405);
   EXPECT_EQ(r.AdmitBody(Req("POST", "/api/history/%2e%2e"))->status, 400);

@@ -193,6 +193,7 @@ TEST_F(RequestSafetyTest, OversizedBodyGets413BeforeItIsSent) {
 // A large body (over 64 KiB, or chunked) is read only for a caller its route would serve: without
 // a valid token it is refused from the head alone, so it never takes a place in the server's
 // budget of bodies held at once (a slow sender could otherwise hold it for the read timeout).
+// Routes without a token (links, health, the gallery) take no large body at all.
 TEST_F(RequestSafetyTest, LargeBodiesWithoutAValidTokenAreRefusedBeforeTheyAreSent) {
   struct Case {
     std::string method, target, authorization;
@@ -210,6 +211,10 @@ TEST_F(RequestSafetyTest, LargeBodiesWithoutAValidTokenAreRefusedBeforeTheyAreSe
       {"DELETE", "/api/history/01J00000000000000000000000", "", false, 401, "missing"},
       {"POST", "/api/nowhere", "Bearer " + alice_, false, 404, "not_found"},
       {"PATCH", "/api/images", "Bearer " + alice_, true, 405, "method_not_allowed"},
+      // Routes that need no token read no large body either.
+      {"GET", "/blobs/noisett-storage/generated/alice/x.jpg", "", false, 413, "too_large"},
+      {"GET", "/healthz", "", true, 413, "too_large"},
+      {"GET", "/", "", false, 413, "too_large"},
   };
   const size_t before = HistoryIds(alice_).size();
   for (const Case& c : cases) {
