@@ -50,6 +50,8 @@ struct ImageRecord {
   // Read-only: whether the job's owner marked this image a favorite (GetGeneration,
   // ListGenerations and ScanGenerations fill it; writes ignore it).
   bool favorite = false;
+
+  friend bool operator==(const ImageRecord&, const ImageRecord&) = default;
 };
 
 // True for the values ImageRecord::access_tier takes. Writes of any other value (InsertGeneration,
@@ -85,8 +87,11 @@ struct GenerationPage {
 struct Favorite {
   std::string job_id;
   int image_index = 0;
-  int64_t created_at = 0;
+  int64_t created_at = 0;  // when it was favorited
   std::string prompt;
+  // The favorited image as GetGeneration gives it (paths, sizes, type, access tier; `favorite`
+  // is true), read with the page so a list needs no lookup per favorite.
+  ImageRecord image;
 };
 
 struct FavoritePage {
@@ -166,7 +171,8 @@ class Catalog {
   virtual Status RemoveFavorite(std::string_view user_id, std::string_view job_id,
                                 int image_index) = 0;
   // Favorites on the user's live jobs, newest first by (created_at, job_id, image_index)
-  // descending; those of a soft-deleted job reappear on restore. Errors as ListGenerations.
+  // descending, each with its image; those of a soft-deleted job reappear on restore. One
+  // query per page (no read per favorite). Errors as ListGenerations.
   virtual Result<FavoritePage> ListFavorites(std::string_view user_id,
                                              const PageRequest& page) = 0;
 

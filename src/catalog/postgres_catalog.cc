@@ -403,7 +403,8 @@ Result<FavoritePage> PostgresCatalog::ListFavorites(std::string_view user_id,
     for (const pqxx::row& row : rows) {
       if (row[1].is_null()) continue;  // the count row of an empty page
       out.items.push_back(Favorite{row[1].as<std::string>(), row[2].as<int>(),
-                                   row[3].as<int64_t>(), row[4].as<std::string>()});
+                                   row[3].as<int64_t>(), row[4].as<std::string>(),
+                                   pg::ReadImage(row, 5)});
     }
     out.next_cursor = EndFavoritesPage(out.items, page.limit);
     return out;

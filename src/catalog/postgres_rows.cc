@@ -20,6 +20,8 @@ Generation ReadGeneration(const pqxx::row& row, int c) {
   return g;
 }
 
+}  // namespace
+
 ImageRecord ReadImage(const pqxx::row& row, int c) {
   ImageRecord image;
   image.index = row[c].as<int>();
@@ -35,8 +37,6 @@ ImageRecord ReadImage(const pqxx::row& row, int c) {
   image.favorite = row[c + 10].as<bool>();
   return image;
 }
-
-}  // namespace
 
 std::vector<Generation> ReadGenerations(const pqxx::result& rows, int first) {
   constexpr int kImageOffset = 8;

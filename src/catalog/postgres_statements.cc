@@ -36,19 +36,22 @@ struct Definition {
   " FROM total LEFT JOIN page AS p ON TRUE LEFT JOIN images AS i ON i.job_id = p.job_id"       \
   " ORDER BY p.created_at DESC, p.job_id DESC, i.image_index"
 
-#define FAVORITES_FROM                                                 \
-  " FROM favorites AS f JOIN generations AS g ON g.job_id = f.job_id" \
+#define FAVORITES_FROM                                                              \
+  " FROM favorites AS f JOIN generations AS g ON g.job_id = f.job_id"              \
+  " JOIN images AS i ON i.job_id = f.job_id AND i.image_index = f.image_index"     \
   " WHERE f.user_id = $1 AND g.deleted_at IS NULL"
 // The count looks each favorite's job up by primary key (a correlated subquery): a join lets the
-// planner hash the whole generations table for a user with a few thousand favorites.
+// planner hash the whole generations table for a user with a few thousand favorites. Each page
+// row is its favorite's images row (i.*, so job_id and image_index are the favorite's) with the
+// favorite's time and prompt; the page is named i so IMAGE_COLUMNS reads it as it reads images.
 #define FAVORITES(keyset)                                                                     \
   "WITH total AS (SELECT COUNT(*) AS n FROM favorites AS f WHERE f.user_id = $1 AND"          \
   " (SELECT g.deleted_at IS NULL FROM generations AS g WHERE g.job_id = f.job_id)),"          \
-  " page AS (SELECT f.job_id, f.image_index, f.created_at, g.prompt" FAVORITES_FROM keyset    \
+  " page AS (SELECT i.*, f.created_at AS favorited_at, g.prompt" FAVORITES_FROM keyset        \
   " ORDER BY f.created_at DESC, f.job_id DESC, f.image_index DESC LIMIT $2)"                  \
-  " SELECT total.n, p.job_id, p.image_index, p.created_at, p.prompt"                          \
-  " FROM total LEFT JOIN page AS p ON TRUE"                                                   \
-  " ORDER BY p.created_at DESC, p.job_id DESC, p.image_index DESC"
+  " SELECT total.n, i.job_id, i.image_index, i.favorited_at, i.prompt, " IMAGE_COLUMNS        \
+  " FROM total LEFT JOIN page AS i ON TRUE"                                                   \
+  " ORDER BY i.favorited_at DESC, i.job_id DESC, i.image_index DESC"
 
 constexpr Definition kDefinitions[] = {
     {stmt::kUpsertUser,

@@ -35,9 +35,17 @@ const char* const kHistoryAfterSql =
     " AND (created_at, job_id) < (?2, ?3)"
     " ORDER BY created_at DESC, job_id DESC LIMIT ?4";
 
+// An images row aliased i, as ReadImage reads it; the favorite flag follows it.
+#define NOISETT_IMAGE_COLUMNS \
+  "i.image_index, i.seed, i.blob_path, i.thumbnail_path, i.bytes, i.thumbnail_bytes, i.width," \
+  " i.height, i.content_type, i.access_tier"
+
+// Each favorite comes with its image (favorite flag 1: it is one), so a page is one query.
 #define NOISETT_FAVORITES_FROM \
-  "SELECT f.job_id, f.image_index, f.created_at, g.prompt FROM favorites AS f" \
+  "SELECT f.job_id, f.image_index, f.created_at, g.prompt, " NOISETT_IMAGE_COLUMNS ", 1" \
+  " FROM favorites AS f" \
   " JOIN generations AS g ON g.job_id = f.job_id" \
+  " JOIN images AS i ON i.job_id = f.job_id AND i.image_index = f.image_index" \
   " WHERE f.user_id = ?1 AND g.deleted_at IS NULL"
 
 const char* const kFavoritesFirstPageSql =
@@ -159,12 +167,26 @@ Status InsertImage(Db& db, std::string_view job_id, const ImageRecord& image) {
                   image.access_tier});
 }
 
+// An image from NOISETT_IMAGE_COLUMNS and the favorite flag, starting at column `c`.
+ImageRecord ReadImage(const Statement& stmt, int c) {
+  return ImageRecord{static_cast<int>(stmt.Int64(c)),
+                     stmt.Int64(c + 1),
+                     stmt.Text(c + 2),
+                     stmt.Text(c + 3),
+                     static_cast<uint64_t>(stmt.Int64(c + 4)),
+                     static_cast<uint64_t>(stmt.Int64(c + 5)),
+                     static_cast<int>(stmt.Int64(c + 6)),
+                     static_cast<int>(stmt.Int64(c + 7)),
+                     stmt.Text(c + 8),
+                     stmt.Text(c + 9),
+                     stmt.Int64(c + 10) != 0};
+}
+
 Result<std::vector<ImageRecord>> LoadImages(Db& db, std::string_view job_id) {
   auto stmt = db.Prepare(
-      "SELECT image_index, seed, blob_path, thumbnail_path, bytes, thumbnail_bytes, width, height,"
-      " content_type, access_tier, EXISTS (SELECT 1 FROM favorites AS f WHERE f.job_id ="
-      " images.job_id AND f.image_index = images.image_index) FROM images WHERE job_id = ?1"
-      " ORDER BY image_index");
+      "SELECT " NOISETT_IMAGE_COLUMNS ", EXISTS (SELECT 1 FROM favorites AS f WHERE f.job_id ="
+      " i.job_id AND f.image_index = i.image_index) FROM images AS i WHERE i.job_id = ?1"
+      " ORDER BY i.image_index");
   if (!stmt) return Unexpected(stmt.error());
   if (Status s = stmt->Bind({job_id}); !s) return Unexpected(s.error());
   std::vector<ImageRecord> images;
@@ -172,11 +194,7 @@ Result<std::vector<ImageRecord>> LoadImages(Db& db, std::string_view job_id) {
     auto row = stmt->Step();
     if (!row) return Unexpected(row.error());
     if (!*row) return images;
-    images.push_back(ImageRecord{
-        static_cast<int>(stmt->Int64(0)), stmt->Int64(1), stmt->Text(2), stmt->Text(3),
-        static_cast<uint64_t>(stmt->Int64(4)), static_cast<uint64_t>(stmt->Int64(5)),
-        static_cast<int>(stmt->Int64(6)), static_cast<int>(stmt->Int64(7)), stmt->Text(8),
-        stmt->Text(9), stmt->Int64(10) != 0});
+    images.push_back(ReadImage(*stmt, 0));
   }
 }
 
@@ -531,8 +549,8 @@ Result<FavoritePage> SqliteCatalog::ListFavorites(std::string_view user_id,
       auto row = stmt->Step();
       if (!row) return Unexpected(row.error());
       if (!*row) break;
-      out.items.push_back(
-          Favorite{stmt->Text(0), static_cast<int>(stmt->Int64(1)), stmt->Int64(2), stmt->Text(3)});
+      out.items.push_back(Favorite{stmt->Text(0), static_cast<int>(stmt->Int64(1)),
+                                   stmt->Int64(2), stmt->Text(3), ReadImage(*stmt, 4)});
     }
     out.next_cursor = EndFavoritesPage(out.items, page.limit);
     return out;

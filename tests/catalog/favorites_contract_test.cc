@@ -1,4 +1,6 @@
-// Contract: favorites (idempotent, per user, hidden while their job is deleted) and storage totals.
+// Contract: favorites (idempotent, per user, each with its image, hidden while their job is
+// deleted) and storage totals.
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,6 +16,27 @@ std::vector<Key> Keys(const FavoritePage& page) {
   std::vector<Key> keys;
   for (const Favorite& f : page.items) keys.emplace_back(f.job_id, f.image_index);
   return keys;
+}
+
+// Every field, for a failure message.
+std::string ImageText(const ImageRecord& i) {
+  return std::to_string(i.index) + " seed=" + std::to_string(i.seed) + " " + i.blob_path + " (" +
+         std::to_string(i.bytes) + ") " + i.thumbnail_path + " (" +
+         std::to_string(i.thumbnail_bytes) + ") " + std::to_string(i.width) + "x" +
+         std::to_string(i.height) + " " + i.content_type + " " + i.access_tier +
+         (i.favorite ? " favorite" : "");
+}
+
+// The image GetGeneration gives for (job, index); fails the test when there is none.
+ImageRecord ImageFromGet(Catalog& catalog, const std::string& user, const Key& key) {
+  auto job = catalog.GetGeneration(user, key.first);
+  EXPECT_TRUE(job) << key.first << ": " << Describe(job);
+  if (!job) return {};
+  for (const ImageRecord& image : job->images) {
+    if (image.index == key.second) return image;
+  }
+  ADD_FAILURE() << key.first << " has no image " << key.second;
+  return {};
 }
 
 TEST_P(CatalogContractTest, FavoriteTwiceIsOnce) {
@@ -141,6 +164,76 @@ TEST_P(CatalogContractTest, FavoritesOfADeletedJobHideAndComeBackOnRestore) {
   ASSERT_TRUE(page);
   EXPECT_EQ(Keys(*page), (std::vector<Key>{{"job-2", 1}, {"job-1", 0}}));
   EXPECT_EQ(page->total_count, 2);
+}
+
+// favorites.list writes each favorite from the page alone, so every page carries each image
+// exactly as GetGeneration gives it (tier and all); a soft-deleted job's favorite is neither
+// listed nor counted.
+TEST_P(CatalogContractTest, FavoritesCarryTheImageGetGenerationGives) {
+  Insert("alice", "job-a", 100, 3);
+  Insert("alice", "job-b", 200, 1);
+  Insert("alice", "job-gone", 300, 2);
+  Insert("bob", "job-bob", 400, 1);
+  ImageRecord odd = MakeImage("alice", "job-b", 5);
+  odd.seed = -7;
+  odd.thumbnail_path.clear();
+  odd.thumbnail_bytes = 0;
+  odd.bytes = 5'000'000'000;  // past 32 bits
+  odd.width = 33;
+  odd.height = 4097;
+  odd.content_type = "image/png";
+  ASSERT_TRUE(catalog().AddImage("alice", "job-b", odd));
+  ASSERT_TRUE(catalog().SetImageTier("alice", "job-a", 1, "archive"));
+  ASSERT_TRUE(catalog().SetImageTier("alice", "job-b", 5, "cool"));
+  int64_t at = 500;
+  for (const auto& [job, index] : std::vector<Key>{
+           {"job-a", 0}, {"job-a", 1}, {"job-a", 2}, {"job-b", 5}, {"job-b", 0}, {"job-gone", 1}}) {
+    ASSERT_TRUE(catalog().AddFavorite("alice", job, index, at++));
+  }
+  ASSERT_TRUE(catalog().AddFavorite("bob", "job-bob", 0, 450));
+  ASSERT_TRUE(catalog().SoftDeleteGeneration("alice", "job-gone", 600));
+
+  std::map<Key, ImageRecord> listed;
+  std::vector<Key> seen;
+  std::string cursor;
+  int pages = 0;
+  do {
+    auto page = catalog().ListFavorites("alice", {2, cursor});
+    ASSERT_TRUE(page) << Describe(page);
+    EXPECT_EQ(page->total_count, 5);
+    for (const Favorite& f : page->items) {
+      const Key key{f.job_id, f.image_index};
+      seen.push_back(key);
+      listed[key] = f.image;
+      const ImageRecord want = ImageFromGet(catalog(), "alice", key);
+      EXPECT_TRUE(f.image == want)
+          << f.job_id << ": " << ImageText(f.image) << " != " << ImageText(want);
+    }
+    cursor = page->next_cursor;
+  } while (!cursor.empty() && ++pages < 10);
+  EXPECT_EQ(pages, 2);  // 2 + 2 + 1
+  EXPECT_EQ(seen, (std::vector<Key>{
+                      {"job-b", 0}, {"job-b", 5}, {"job-a", 2}, {"job-a", 1}, {"job-a", 0}}));
+  // Not only equal to GetGeneration: equal to what was stored.
+  odd.access_tier = "cool";
+  odd.favorite = true;
+  const ImageRecord& odd_listed = listed[Key("job-b", 5)];
+  EXPECT_TRUE(odd_listed == odd) << ImageText(odd_listed);
+  ImageRecord archived = MakeImage("alice", "job-a", 1);
+  archived.access_tier = "archive";
+  archived.favorite = true;
+  const ImageRecord& archived_listed = listed[Key("job-a", 1)];
+  EXPECT_TRUE(archived_listed == archived) << ImageText(archived_listed);
+
+  // Restored, the job's favorite is back with its image.
+  ASSERT_TRUE(catalog().RestoreGeneration("alice", "job-gone"));
+  auto page = catalog().ListFavorites("alice", {1, ""});
+  ASSERT_TRUE(page) << Describe(page);
+  ASSERT_EQ(page->items.size(), 1u);
+  EXPECT_EQ(page->total_count, 6);
+  EXPECT_EQ(page->items[0].job_id, "job-gone");
+  EXPECT_TRUE(page->items[0].image == ImageFromGet(catalog(), "alice", Key("job-gone", 1)));
+  EXPECT_EQ(page->items[0].image.blob_path, "generated/alice/job-gone/image_1.jpg");
 }
 
 TEST_P(CatalogContractTest, FavoritesArePerUser) {
