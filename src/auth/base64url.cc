@@ -17,6 +17,22 @@ constexpr std::array<int8_t, 256> MakeDecodeTable() {
 }
 constexpr std::array<int8_t, 256> kDecode = MakeDecodeTable();
 
+// kDecode with each sextet already shifted to its place in a 24-bit group (first character
+// highest), and every bit set for a character outside the alphabet: a group of four decodes with
+// four loads and three ORs, and one test of the top bit catches any bad character.
+constexpr uint32_t kBad = 0xFFFFFFFF;
+constexpr std::array<std::array<uint32_t, 256>, 4> MakeShiftedTables() {
+  std::array<std::array<uint32_t, 256>, 4> tables{};
+  for (int k = 0; k < 4; ++k) {
+    for (int c = 0; c < 256; ++c) {
+      tables[size_t(k)][size_t(c)] =
+          kDecode[size_t(c)] < 0 ? kBad : uint32_t(kDecode[size_t(c)]) << (18 - 6 * k);
+    }
+  }
+  return tables;
+}
+constexpr auto kShifted = MakeShiftedTables();
+
 }  // namespace
 
 std::string Base64UrlEncode(std::string_view bytes) {
@@ -55,10 +71,9 @@ std::optional<std::string> Base64UrlDecode(std::string_view text) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const size_t whole = text.size() - rest;
   for (size_t i = 0; i < whole; i += 4) {
-    const int32_t a = kDecode[p[i]], b = kDecode[p[i + 1]], c = kDecode[p[i + 2]],
-                  d = kDecode[p[i + 3]];
-    if ((a | b | c | d) < 0) return std::nullopt;
-    const uint32_t v = uint32_t(a) << 18 | uint32_t(b) << 12 | uint32_t(c) << 6 | uint32_t(d);
+    const uint32_t v = kShifted[0][p[i]] | kShifted[1][p[i + 1]] | kShifted[2][p[i + 2]] |
+                       kShifted[3][p[i + 3]];
+    if (v & 0x80000000u) return std::nullopt;
     *o++ = char(v >> 16);
     *o++ = char(v >> 8);
     *o++ = char(v);

@@ -2,6 +2,8 @@
 #include "auth/claims.h"
 
 #include <algorithm>
+#include <type_traits>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -61,41 +63,64 @@ Status CheckIssuerAudienceTenant(const TokenClaims& claims, const ClaimPolicy& p
   return Ok();
 }
 
-Result<User> BuildUser(const TokenClaims& claims, const ClaimPolicy& policy) {
+// `claims` as a const lvalue is copied from; as an rvalue (the validator's, which it no longer
+// needs) its strings are moved into the User, saving an allocation and a copy for each.
+template <typename Claims>
+Result<User> BuildUser(Claims&& claims, const ClaimPolicy& policy) {
+  const auto take = [](auto& member) -> decltype(auto) {
+    if constexpr (std::is_rvalue_reference_v<Claims&&>) {
+      return std::move(member);
+    } else {
+      return std::as_const(member);
+    }
+  };
   if (!claims.oid || !IsValidUserId(*claims.oid)) {
     return Refuse(reason::kMissingOid, "oid claim missing or not a valid user id");
   }
   User user;
-  user.user_id = *claims.oid;
-  user.tenant_id = claims.tid.value_or("");
   user.scopes = SplitSpaces(claims.scp.value_or(""));
   if (!policy.required_scope.empty() && !Contains(user.scopes, policy.required_scope)) {
     return Refuse(reason::kMissingScope, "token lacks the scope " + policy.required_scope);
   }
-  user.roles = claims.roles;
-  user.token_version = claims.ver.value_or("");
+  user.user_id = take(*claims.oid);
+  if (claims.tid) user.tenant_id = take(*claims.tid);
+  user.roles = take(claims.roles);
+  if (claims.ver) user.token_version = take(*claims.ver);
   if (!policy.tier_claim.empty()) {
     auto tier = claims.other_strings.find(policy.tier_claim);
-    if (tier != claims.other_strings.end()) user.subscription_tier = tier->second;
+    if (tier != claims.other_strings.end()) user.subscription_tier = take(tier->second);
   }
-  user.name = claims.name.value_or("");
+  if (claims.name) user.name = take(*claims.name);
   // v2 names the user in preferred_username; v1 in upn (work accounts) or unique_name.
-  user.email = claims.preferred_username ? *claims.preferred_username
-               : claims.upn              ? *claims.upn
-                                         : claims.unique_name.value_or("");
+  if (claims.preferred_username) {
+    user.email = take(*claims.preferred_username);
+  } else if (claims.upn) {
+    user.email = take(*claims.upn);
+  } else if (claims.unique_name) {
+    user.email = take(*claims.unique_name);
+  }
   return user;
+}
+
+template <typename Claims>
+Result<ValidatedClaims> CheckClaimsOf(Claims&& claims, const ClaimPolicy& policy, int64_t now) {
+  auto expires_at = CheckTimes(claims, policy, now);
+  if (!expires_at) return Unexpected(expires_at.error());
+  if (auto s = CheckIssuerAudienceTenant(claims, policy); !s) return Unexpected(s.error());
+  auto user = BuildUser(std::forward<Claims>(claims), policy);
+  if (!user) return Unexpected(user.error());
+  return ValidatedClaims{std::move(*user), *expires_at};
 }
 
 }  // namespace
 
 Result<ValidatedClaims> CheckClaims(const TokenClaims& claims, const ClaimPolicy& policy,
                                     int64_t now) {
-  auto expires_at = CheckTimes(claims, policy, now);
-  if (!expires_at) return Unexpected(expires_at.error());
-  if (auto s = CheckIssuerAudienceTenant(claims, policy); !s) return Unexpected(s.error());
-  auto user = BuildUser(claims, policy);
-  if (!user) return Unexpected(user.error());
-  return ValidatedClaims{std::move(*user), *expires_at};
+  return CheckClaimsOf(claims, policy, now);
+}
+
+Result<ValidatedClaims> CheckClaims(TokenClaims&& claims, const ClaimPolicy& policy, int64_t now) {
+  return CheckClaimsOf(std::move(claims), policy, now);
 }
 
 Result<ValidatedClaims> CheckClaims(const nlohmann::json& payload, const ClaimPolicy& policy,

@@ -32,6 +32,8 @@ struct ValidatedClaims {
 
 Result<ValidatedClaims> CheckClaims(const TokenClaims& claims, const ClaimPolicy& policy,
                                     int64_t now);
+// The same, moving the claims' strings into the User instead of copying them.
+Result<ValidatedClaims> CheckClaims(TokenClaims&& claims, const ClaimPolicy& policy, int64_t now);
 
 // The same from a JSON value (tests and tools): its text is read exactly as a token's would be.
 Result<ValidatedClaims> CheckClaims(const nlohmann::json& payload, const ClaimPolicy& policy,

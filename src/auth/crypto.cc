@@ -12,6 +12,7 @@
 #include <openssl/rand.h>
 #include <openssl/rsa.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <optional>
@@ -230,7 +231,8 @@ class VerifyContexts {
 
 }  // namespace
 
-bool Verify(Scheme scheme, const Key& key, std::string_view data, std::string_view signature) {
+bool VerifyDigest(Scheme scheme, const Key& key, const Sha256Digest& data_sha256,
+                  std::string_view signature) {
   if (!key.valid() || !SchemeFitsKey(scheme, key)) return false;
   std::string der;
   if (scheme == Scheme::kEcdsaP256Sha256) {
@@ -241,12 +243,16 @@ bool Verify(Scheme scheme, const Key& key, std::string_view data, std::string_vi
   }
   thread_local VerifyContexts contexts;
   EVP_PKEY_CTX* ctx = contexts.For(scheme, key.get());
-  const auto digest = Sha256(data);
-  const bool ok = ctx != nullptr &&
-                  EVP_PKEY_verify(ctx, reinterpret_cast<const unsigned char*>(signature.data()),
-                                  signature.size(), digest.data(), digest.size()) == 1;
+  const bool ok =
+      ctx != nullptr &&
+      EVP_PKEY_verify(ctx, reinterpret_cast<const unsigned char*>(signature.data()),
+                      signature.size(), data_sha256.data(), data_sha256.size()) == 1;
   ERR_clear_error();
   return ok;
+}
+
+bool Verify(Scheme scheme, const Key& key, std::string_view data, std::string_view signature) {
+  return VerifyDigest(scheme, key, Sha256(data), signature);
 }
 
 Result<std::string> Sign(Scheme scheme, const Key& private_key, std::string_view data) {
@@ -333,10 +339,32 @@ Result<EcComponents> EcPublicComponents(const Key& key) {
   return out;
 }
 
-std::array<uint8_t, 32> Sha256(std::string_view data) {
+Sha256Digest Sha256(std::string_view data) {
   // EVP_Digest with the pre-fetched SHA-256: the SHA256() shortcut fetches it by name per call.
-  std::array<uint8_t, 32> out{};
-  EVP_Digest(data.data(), data.size(), out.data(), nullptr, Sha256Md(), nullptr);
+  Sha256Digest out{};
+  if (EVP_Digest(data.data(), data.size(), out.data(), nullptr, Sha256Md(), nullptr) != 1) {
+    // Only out of memory. An all-zero digest would make every token the same cache key (any
+    // token would hit any cached user): stopping is the only safe answer, as for RandomBytes.
+    std::abort();
+  }
+  return out;
+}
+
+PrefixAndWholeSha256 Sha256OfPrefixAndWhole(std::string_view data, size_t prefix_size) {
+  prefix_size = std::min(prefix_size, data.size());
+  // Two contexts per thread, made once: EVP_MD_CTX_new per call would cost an allocation each.
+  thread_local MdCtxPtr prefix_ctx(EVP_MD_CTX_new());
+  thread_local MdCtxPtr whole_ctx(EVP_MD_CTX_new());
+  PrefixAndWholeSha256 out{};
+  if (!prefix_ctx || !whole_ctx || EVP_DigestInit_ex2(prefix_ctx.get(), Sha256Md(), nullptr) != 1 ||
+      EVP_DigestUpdate(prefix_ctx.get(), data.data(), prefix_size) != 1 ||
+      EVP_MD_CTX_copy_ex(whole_ctx.get(), prefix_ctx.get()) != 1 ||
+      EVP_DigestUpdate(whole_ctx.get(), data.data() + prefix_size, data.size() - prefix_size) != 1 ||
+      EVP_DigestFinal_ex(whole_ctx.get(), out.whole.data(), nullptr) != 1 ||
+      EVP_DigestFinal_ex(prefix_ctx.get(), out.prefix.data(), nullptr) != 1) {
+    // Only out of memory; the two one-shot digests give the same answer without the contexts.
+    return {Sha256(data.substr(0, prefix_size)), Sha256(data)};
+  }
   return out;
 }
 

@@ -40,8 +40,13 @@ enum class Scheme { kRsaPkcs1Sha256, kRsaPssSha256, kEcdsaP256Sha256 };
 Result<Key> RsaPublicKey(std::string_view modulus, std::string_view exponent);
 Result<Key> EcP256PublicKey(std::string_view x, std::string_view y);
 
+using Sha256Digest = std::array<uint8_t, 32>;
+
 // True when `signature` (JWS form: raw r||s of 64 bytes for ECDSA) is valid for `data`.
 bool Verify(Scheme scheme, const Key& key, std::string_view data, std::string_view signature);
+// The same when the caller already holds SHA-256(data) (every scheme here hashes with SHA-256).
+bool VerifyDigest(Scheme scheme, const Key& key, const Sha256Digest& data_sha256,
+                  std::string_view signature);
 
 // A JWS-form signature of `data` with a private key.
 Result<std::string> Sign(Scheme scheme, const Key& private_key, std::string_view data);
@@ -65,7 +70,15 @@ struct EcComponents {
 };
 Result<EcComponents> EcPublicComponents(const Key& key);
 
-std::array<uint8_t, 32> Sha256(std::string_view data);
+Sha256Digest Sha256(std::string_view data);
+
+// SHA-256 of `data` and of its first `prefix_size` bytes in one pass over the data: the prefix's
+// state is copied before the rest goes in. prefix_size > data.size() counts as data.size().
+struct PrefixAndWholeSha256 {
+  Sha256Digest prefix;
+  Sha256Digest whole;
+};
+PrefixAndWholeSha256 Sha256OfPrefixAndWhole(std::string_view data, size_t prefix_size);
 
 // n bytes from OpenSSL's CSPRNG.
 std::string RandomBytes(size_t n);

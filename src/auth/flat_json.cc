@@ -2,9 +2,11 @@
 // escapes (including surrogate pairs) exactly as RFC 8259 requires.
 #include "auth/flat_json.h"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 namespace noisett::auth {
 namespace {
@@ -15,29 +17,27 @@ class Reader {
  public:
   explicit Reader(std::string_view text) : text_(text) {}
 
-  Result<std::vector<FlatJsonMember>> TopObject() {
-    std::vector<FlatJsonMember> members;
-    members.reserve(24);  // an Entra access token has about 20 claims
+  Status TopObject(const std::function<void(FlatJsonMemberView&)>& visit) {
     SkipSpace();
     if (!Consume('{')) return Fail("expected an object");
     SkipSpace();
     if (!Consume('}')) {
       do {
-        FlatJsonMember member;
+        FlatJsonMemberView member;
         SkipSpace();
-        if (!String(&member.key)) return Fail("expected a member name");
+        if (!String(&member.key, &key_buffer_)) return Fail("expected a member name");
         SkipSpace();
         if (!Consume(':')) return Fail("expected ':'");
         SkipSpace();
         if (!Member(member)) return Fail("bad value");
-        members.push_back(std::move(member));
+        visit(member);
         SkipSpace();
       } while (Consume(','));
       if (!Consume('}')) return Fail("expected ',' or '}'");
     }
     SkipSpace();
     if (pos_ != text_.size()) return Fail("text after the object");
-    return members;
+    return Ok();
   }
 
  private:
@@ -65,13 +65,17 @@ class Reader {
     }
   }
 
-  // A top-level member's value, kept in `m`.
-  bool Member(FlatJsonMember& m) {
+  // A top-level member's value, kept in `m` (its string in value_buffer_ when it has escapes).
+  bool Member(FlatJsonMemberView& m) {
     using Kind = FlatJsonMember::Kind;
     switch (Peek()) {
-      case '"': m.kind = Kind::kString; return String(&m.string);
+      case '"': m.kind = Kind::kString; return String(&m.string, &value_buffer_);
       case '{': m.kind = Kind::kObject; return Value(nullptr, 1);
-      case '[': m.kind = Kind::kArray; return Array(&m, 1);
+      case '[':
+        m.kind = Kind::kArray;
+        array_strings_.clear();
+        m.strings = &array_strings_;
+        return Array(&m, 1);
       case 't': m.kind = Kind::kBool; m.boolean = true; return ConsumeWord("true");
       case 'f': m.kind = Kind::kBool; return ConsumeWord("false");
       case 'n': m.kind = Kind::kNull; return ConsumeWord("null");
@@ -79,13 +83,14 @@ class Reader {
     }
   }
 
-  // Any value, validated; `strings` (if given) receives it when it is a string.
-  bool Value(std::string* string_out, int depth) {
+  // Any value, validated; `string_out` (if given) receives it when it is a string, valid until
+  // the next string is read.
+  bool Value(std::string_view* string_out, int depth) {
     if (depth > kMaxDepth) return false;
     switch (Peek()) {
       case '"': {
-        std::string ignored;
-        return String(string_out ? string_out : &ignored);
+        std::string_view ignored;
+        return String(string_out ? string_out : &ignored, &nested_buffer_);
       }
       case '{': return Object(depth);
       case '[': return Array(nullptr, depth);
@@ -105,8 +110,8 @@ class Reader {
     if (Consume('}')) return true;
     do {
       SkipSpace();
-      std::string key;
-      if (!String(&key)) return false;
+      std::string_view key;
+      if (!String(&key, &nested_buffer_)) return false;
       SkipSpace();
       if (!Consume(':')) return false;
       SkipSpace();
@@ -116,18 +121,18 @@ class Reader {
     return Consume('}');
   }
 
-  bool Array(FlatJsonMember* m, int depth) {
+  bool Array(FlatJsonMemberView* m, int depth) {
     ++pos_;  // '['
     SkipSpace();
     if (Consume(']')) return true;
     do {
       SkipSpace();
       const bool is_string = Peek() == '"';
-      std::string element;
+      std::string_view element;
       if (!Value(&element, depth + 1)) return false;
       if (m != nullptr) {
         if (is_string) {
-          m->strings.push_back(std::move(element));
+          m->strings->emplace_back(element);
         } else {
           m->all_strings = false;
         }
@@ -228,7 +233,7 @@ class Reader {
   }
 
   // One well-formed UTF-8 sequence of 2..4 bytes starting at pos_ (RFC 3629: no overlongs, no
-  // surrogates, nothing above U+10FFFF).
+  // surrogates, nothing above U+10FFFF), appended to `out` unless it is null.
   bool Utf8Sequence(std::string* out) {
     const auto byte = [&](size_t i) { return uint8_t(text_[pos_ + i]); };
     const uint8_t b0 = byte(0);
@@ -247,48 +252,94 @@ class Reader {
     for (size_t i = 2; i < len; ++i) {
       if (byte(i) < 0x80 || byte(i) > 0xBF) return false;
     }
-    out->append(text_.data() + pos_, len);
+    if (out != nullptr) out->append(text_.data() + pos_, len);
     pos_ += len;
     return true;
   }
 
-  bool String(std::string* out) {
+  // A string's unescaped value in `out`: a view of the text when the string has no escape (the
+  // usual case, copying nothing), else of `buffer`, which then holds the unescaped bytes.
+  bool String(std::string_view* out, std::string* buffer) {
     if (!Consume('"')) return false;
+    const size_t start = pos_;
+    bool escaped = false;  // once true, every byte read so far is in `buffer`
     while (!AtEnd()) {
       const char c = text_[pos_];
       if (c == '"') {
+        *out = escaped ? std::string_view(*buffer) : text_.substr(start, pos_ - start);
         ++pos_;
         return true;
       }
       if (c == '\\') {
+        if (!escaped) buffer->assign(text_.data() + start, pos_ - start);
+        escaped = true;
         ++pos_;
-        if (!Escape(out)) return false;
+        if (!Escape(buffer)) return false;
       } else if (uint8_t(c) < 0x20) {
         return false;
       } else if (uint8_t(c) < 0x80) {
-        // Copy the plain ASCII run at once.
+        // The plain ASCII run at once: eight bytes a step while none ends it, then byte by byte.
         size_t end = pos_ + 1;
-        while (end < text_.size() && uint8_t(text_[end]) >= 0x20 && uint8_t(text_[end]) < 0x80 &&
-               text_[end] != '"' && text_[end] != '\\') {
-          ++end;
-        }
-        out->append(text_.data() + pos_, end - pos_);
+        while (end + 8 <= text_.size() && AllPlain(text_.data() + end)) end += 8;
+        while (end < text_.size() && kPlainAscii[uint8_t(text_[end])]) ++end;
+        if (escaped) buffer->append(text_.data() + pos_, end - pos_);
         pos_ = end;
-      } else if (!Utf8Sequence(out)) {
+      } else if (!Utf8Sequence(escaped ? buffer : nullptr)) {
         return false;
       }
     }
     return false;
   }
 
+  // True when none of the 8 bytes at `p` is '"', '\\', a control character or non-ASCII. Each
+  // SWAR test below sets a byte's top bit for such a byte; borrows may mark a neighbour too,
+  // but no test misses one, so "all plain" is exact (and kPlainAscii decides any other word).
+  static bool AllPlain(const char* p) {
+    constexpr uint64_t kOnes = 0x0101010101010101, kHigh = 0x8080808080808080;
+    uint64_t w;
+    std::memcpy(&w, p, sizeof w);
+    const auto has_zero_byte = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+    const uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;
+    return ((w & kHigh) | below_space | has_zero_byte(w ^ (kOnes * '"')) |
+            has_zero_byte(w ^ (kOnes * '\\'))) == 0;
+  }
+
+  // Bytes a string's ASCII run may hold: printable, not '"' and not '\\'.
+  static constexpr std::array<bool, 256> kPlainAscii = [] {
+    std::array<bool, 256> table{};
+    for (int c = 0x20; c < 0x80; ++c) table[size_t(c)] = c != '"' && c != '\\';
+    return table;
+  }();
+
   std::string_view text_;
   size_t pos_ = 0;
+  // Where strings with escapes are unescaped: one buffer per role, since a member's key and
+  // value are both alive when it is visited. Nested strings are validated and dropped.
+  std::string key_buffer_, value_buffer_, nested_buffer_;
+  std::vector<std::string> array_strings_;
 };
 
 }  // namespace
 
+Status VisitFlatJsonObject(std::string_view text,
+                           const std::function<void(FlatJsonMemberView&)>& visit) {
+  return Reader(text).TopObject(visit);
+}
+
 Result<std::vector<FlatJsonMember>> ReadFlatJsonObject(std::string_view text) {
-  return Reader(text).TopObject();
+  std::vector<FlatJsonMember> members;
+  auto status = VisitFlatJsonObject(text, [&](FlatJsonMemberView& view) {
+    FlatJsonMember& m = members.emplace_back();
+    m.key = view.key;
+    m.kind = view.kind;
+    m.string = view.string;
+    m.number = view.number;
+    m.boolean = view.boolean;
+    if (view.strings != nullptr) m.strings = std::move(*view.strings);
+    m.all_strings = view.all_strings;
+  });
+  if (!status) return Unexpected(status.error());
+  return members;
 }
 
 }  // namespace noisett::auth

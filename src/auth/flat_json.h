@@ -6,6 +6,7 @@
 // nlohmann (fuzz/jwt_fuzz.cc): anything it accepts, nlohmann accepts with the same values.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,25 @@ struct FlatJsonMember {
   std::vector<std::string> strings;  // kArray: its string elements
   bool all_strings = true;           // kArray: false when an element is not a string
 };
+
+// One top-level member as the reader meets it. The views live only during the visit: a string
+// without escapes is a view of the text itself, so reading one copies nothing; `strings` may be
+// moved from.
+struct FlatJsonMemberView {
+  std::string_view key;
+  FlatJsonMember::Kind kind = FlatJsonMember::Kind::kNull;
+  std::string_view string;                   // kString: unescaped UTF-8
+  double number = 0;                         // kNumber
+  bool boolean = false;                      // kBool
+  std::vector<std::string>* strings = nullptr;  // kArray: its string elements
+  bool all_strings = true;                   // kArray: false when an element is not a string
+};
+
+// The same reading without building members: `visit` sees each member in document order as soon
+// as its value is read, so a member is visited even when the text turns out bad later; callers
+// that judge members must keep their verdict until the whole text has been accepted.
+Status VisitFlatJsonObject(std::string_view text,
+                           const std::function<void(FlatJsonMemberView&)>& visit);
 
 // Members in document order (a repeated key appears twice; readers let the last one win, as
 // nlohmann does and RFC 7519 §4 allows). Error: kInvalidArgument "bad_json" with the offset.

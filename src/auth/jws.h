@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -24,6 +25,8 @@ struct CompactJws {
 
 // Errors: reason "malformed" (size, parts, alphabet, JSON, claim types, a "crit" header we
 // cannot honour) with a message naming the part. The result views `token`: keep it alive.
-Result<CompactJws> ParseCompactJws(std::string_view token);
+// `only_other_claim`: see ReadTokenClaims (the validator needs only its tier claim).
+Result<CompactJws> ParseCompactJws(std::string_view token,
+                                   std::optional<std::string_view> only_other_claim = std::nullopt);
 
 }  // namespace noisett::auth

@@ -16,11 +16,24 @@ size_t TokenCache::DigestHash::operator()(const Digest& d) const {
 
 TokenCache::TokenCache(size_t capacity)
     : shard_count_(std::clamp<size_t>(capacity, 1, kShards)),
-      per_shard_capacity_(std::max<size_t>(1, capacity / shard_count_)) {}
+      per_shard_capacity_(std::max<size_t>(1, capacity / shard_count_)) {
+  // Buckets for a full shard up front: growing rehashes under the shard's lock on a miss.
+  for (size_t i = 0; i < shard_count_; ++i) shards_[i].entries.reserve(per_shard_capacity_);
+}
 
 TokenCache::Shard& TokenCache::ShardFor(const Digest& d) { return shards_[d[31] % shard_count_]; }
 
 TokenCache::Digest TokenCache::KeyOf(std::string_view token) { return crypto::Sha256(token); }
+
+TokenCache::KeyAndSigningInputDigest TokenCache::KeyWithSigningInputDigest(std::string_view token) {
+  // The signing input ends at the second '.', as ParseCompactJws reads it (a token with more
+  // dots is refused there). find() is memchr; rfind() would walk the signature byte by byte.
+  const size_t dot1 = token.find('.');
+  const size_t dot2 = dot1 == std::string_view::npos ? dot1 : token.find('.', dot1 + 1);
+  const size_t signing_input_size = dot2 == std::string_view::npos ? token.size() : dot2;
+  const auto digests = crypto::Sha256OfPrefixAndWhole(token, signing_input_size);
+  return {digests.whole, digests.prefix, signing_input_size};
+}
 
 std::optional<User> TokenCache::Find(const Digest& digest, int64_t now) {
   Shard& shard = ShardFor(digest);

@@ -23,8 +23,19 @@ class TokenCache {
 
   explicit TokenCache(size_t capacity = 10000);
 
-  // The cache key of a token (its SHA-256). A miss followed by an insert hashes once.
+  // The cache key of a token: SHA-256 of the whole token, signature included, so a token that
+  // differs in any byte (a forged signature on a cached payload) never finds a cached entry.
   static Digest KeyOf(std::string_view token);
+
+  // KeyOf(token) together with SHA-256 of its JWS signing input (everything before the second
+  // '.'; the whole token when there is none), from one pass over the token: a miss then verifies
+  // the signature on that digest instead of hashing the token a second time.
+  struct KeyAndSigningInputDigest {
+    Digest key;
+    Digest signing_input_sha256;
+    size_t signing_input_size;
+  };
+  static KeyAndSigningInputDigest KeyWithSigningInputDigest(std::string_view token);
 
   // The User for the token when it was inserted and `now` < its expiry.
   std::optional<User> Find(const Digest& key, int64_t now);

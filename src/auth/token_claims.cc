@@ -37,52 +37,64 @@ constexpr Slot kSlots[] = {
     {"unique_name", &TokenClaims::unique_name},
 };
 
-Status ReadStrings(const FlatJsonMember& m, bool allow_single, std::vector<std::string>* out) {
+// `key` == `name`, cheaper for the many three-letter claim names, most differing in the first.
+bool Is(std::string_view key, std::string_view name) {
+  return key.size() == name.size() && !key.empty() && key[0] == name[0] && key == name;
+}
+
+Status ReadStrings(FlatJsonMemberView& m, bool allow_single, std::vector<std::string>* out) {
   if (allow_single && m.kind == Kind::kString) {
-    *out = {m.string};
+    out->assign(1, std::string(m.string));
     return Ok();
   }
   if (m.kind != Kind::kArray) return WrongType(m.key, "an array of strings");
   if (!m.all_strings) return WrongType(m.key, "an array of strings");
-  *out = m.strings;
+  *out = std::move(*m.strings);
   return Ok();
 }
 
-Status ReadMember(FlatJsonMember& m, TokenClaims& claims) {
-  if (m.key == "aud") return ReadStrings(m, /*allow_single=*/true, &claims.aud);
-  if (m.key == "roles") return ReadStrings(m, /*allow_single=*/false, &claims.roles);
+Status ReadMember(FlatJsonMemberView& m, std::optional<std::string_view> only_other,
+                  TokenClaims& claims) {
+  if (Is(m.key, "aud")) return ReadStrings(m, /*allow_single=*/true, &claims.aud);
+  if (Is(m.key, "roles")) return ReadStrings(m, /*allow_single=*/false, &claims.roles);
   for (const Slot& slot : kSlots) {
-    if (std::string_view(m.key) != slot.name) continue;
+    if (!Is(m.key, slot.name)) continue;
     if (slot.number != nullptr) {
       if (m.kind != Kind::kNumber) return WrongType(m.key, "a number");
       claims.*slot.number = m.number;
     } else {
       if (m.kind != Kind::kString) return WrongType(m.key, "a string");
-      claims.*slot.text = std::move(m.string);
+      (claims.*slot.text).emplace(m.string);
     }
     return Ok();
   }
+  if (only_other && m.key != *only_other) return Ok();
   // The last member of a name wins, as for the claims above (and as JSON parsers do).
   if (m.kind == Kind::kString) {
-    claims.other_strings[m.key] = std::move(m.string);
-  } else {
-    claims.other_strings.erase(m.key);
+    claims.other_strings.insert_or_assign(std::string(m.key), std::string(m.string));
+  } else if (!claims.other_strings.empty()) {
+    claims.other_strings.erase(std::string(m.key));
   }
   return Ok();  // a claim we do not read by name
 }
 
 }  // namespace
 
-Result<TokenClaims> ReadTokenClaims(std::string_view payload_json) {
-  auto members = ReadFlatJsonObject(payload_json);
-  if (!members) {
-    return Unexpected(Refusal(reason::kMalformed, "payload is not a JSON object: " +
-                                                      members.error().message));
-  }
+Result<TokenClaims> ReadTokenClaims(std::string_view payload_json,
+                                    std::optional<std::string_view> only_other) {
   TokenClaims claims;
-  for (FlatJsonMember& m : *members) {
-    if (auto s = ReadMember(m, claims); !s) return Unexpected(s.error());
+  // Members are read as the reader meets them; the first wrong type is reported only once the
+  // whole text is known to be JSON, so bad JSON is always reported as such.
+  Status first_wrong_type = Ok();
+  auto json = VisitFlatJsonObject(payload_json, [&](FlatJsonMemberView& m) {
+    if (!first_wrong_type) return;
+    first_wrong_type = ReadMember(m, only_other, claims);
+  });
+  if (!json) {
+    return Unexpected(Refusal(reason::kMalformed, "payload is not a JSON object: " +
+                                                      json.error().message));
   }
+  if (!first_wrong_type) return Unexpected(first_wrong_type.error());
   return claims;
 }
 

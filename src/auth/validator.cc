@@ -2,6 +2,7 @@
 #include "auth/validator.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "auth/crypto.h"
 #include "auth/jws.h"
@@ -44,17 +45,24 @@ Result<User> TokenValidator::Validate(std::string_view token) {
   // An oversized token is refused before it is hashed for the cache.
   if (token.size() > kMaxTokenBytes) return Unexpected(ValidateUncached(token).error());
   const int64_t now = clock_.NowSeconds();
-  const TokenCache::Digest key = TokenCache::KeyOf(token);
-  if (auto hit = cache_.Find(key, now)) return std::move(*hit);
-  auto claims = ValidateUncached(token);
+  // One pass over the token gives the cache key and the digest a miss verifies.
+  const auto digests = TokenCache::KeyWithSigningInputDigest(token);
+  if (auto hit = cache_.Find(digests.key, now)) return std::move(*hit);
+  auto claims = ValidateWith(token, &digests);
   if (!claims) return Unexpected(claims.error());
   // Cached until the moment CheckClaims would call it expired.
-  cache_.Insert(key, claims->user, claims->expires_at + options_.policy.leeway_s);
+  cache_.Insert(digests.key, claims->user, claims->expires_at + options_.policy.leeway_s);
   return std::move(claims->user);
 }
 
 Result<ValidatedClaims> TokenValidator::ValidateUncached(std::string_view token) {
-  auto jws = ParseCompactJws(token);
+  return ValidateWith(token, nullptr);
+}
+
+Result<ValidatedClaims> TokenValidator::ValidateWith(
+    std::string_view token, const TokenCache::KeyAndSigningInputDigest* digests) {
+  // CheckClaims reads no claim outside TokenClaims' named ones but the tier claim.
+  auto jws = ParseCompactJws(token, std::string_view(options_.policy.tier_claim));
   if (!jws) return Unexpected(jws.error());
   auto alg = AllowedAlg(jws->alg, options_.algs);
   if (!alg) return Unexpected(alg.error());
@@ -64,10 +72,17 @@ Result<ValidatedClaims> TokenValidator::ValidateUncached(std::string_view token)
     return Unexpected(Refusal(reason::kAlgNotAllowed,
                               "the key named by kid cannot be used with " + jws->alg));
   }
-  if (!crypto::Verify(SchemeFor(*alg), key->key, jws->signing_input, jws->signature)) {
+  // Both are prefixes of `token`, so equal sizes mean the digest is of these very bytes.
+  const bool digest_known =
+      digests != nullptr && digests->signing_input_size == jws->signing_input.size();
+  const bool verified =
+      digest_known ? crypto::VerifyDigest(SchemeFor(*alg), key->key,
+                                          digests->signing_input_sha256, jws->signature)
+                   : crypto::Verify(SchemeFor(*alg), key->key, jws->signing_input, jws->signature);
+  if (!verified) {
     return Unexpected(Refusal(reason::kBadSignature, "signature does not verify"));
   }
-  return CheckClaims(jws->claims, options_.policy, clock_.NowSeconds());
+  return CheckClaims(std::move(jws->claims), options_.policy, clock_.NowSeconds());
 }
 
 }  // namespace noisett::auth

@@ -39,6 +39,10 @@ class TokenValidator {
   JwksCache& keys() { return *keys_; }
 
  private:
+  // ValidateUncached with, when given, the SHA-256 of the token's signing input already known.
+  Result<ValidatedClaims> ValidateWith(std::string_view token,
+                                       const TokenCache::KeyAndSigningInputDigest* digests);
+
   ValidatorOptions options_;
   std::shared_ptr<JwksCache> keys_;
   const Clock& clock_;

@@ -301,5 +301,32 @@ TEST(CryptoTest, Sha256KnownAnswers) {
   EXPECT_EQ(Hex(Sha256("")), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
+TEST(CryptoTest, PrefixAndWholeSha256AreTheTwoPlainDigests) {
+  const std::string data = std::string(kData) + ".c2lnbmF0dXJl";
+  for (size_t prefix : {size_t{0}, size_t{1}, kData.size(), data.size() - 1, data.size()}) {
+    const auto both = Sha256OfPrefixAndWhole(data, prefix);
+    EXPECT_EQ(both.prefix, Sha256(data.substr(0, prefix))) << prefix;
+    EXPECT_EQ(both.whole, Sha256(data)) << prefix;
+  }
+  // A prefix longer than the data is the whole data.
+  const auto clamped = Sha256OfPrefixAndWhole("abc", 10);
+  EXPECT_EQ(Hex(clamped.prefix), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(clamped.whole, clamped.prefix);
+}
+
+TEST(CryptoTest, VerifyDigestAgreesWithVerify) {
+  for (const SchemeCase& c : {SchemeCase{Scheme::kRsaPkcs1Sha256, RsaKey, 256},
+                              SchemeCase{Scheme::kRsaPssSha256, RsaKey, 256},
+                              SchemeCase{Scheme::kEcdsaP256Sha256, EcKey, 64}}) {
+    const std::string signature = MustSign(c.scheme, c.key(), kData);
+    EXPECT_TRUE(VerifyDigest(c.scheme, c.key(), Sha256(kData), signature));
+    // The digest of other data, or a changed signature, does not verify.
+    EXPECT_FALSE(VerifyDigest(c.scheme, c.key(), Sha256(FlipBit(std::string(kData), 3, 0)),
+                              signature));
+    EXPECT_FALSE(VerifyDigest(c.scheme, c.key(), Sha256(kData), FlipBit(signature, 10, 2)));
+    EXPECT_FALSE(VerifyDigest(c.scheme, Keys().rsa_other, Sha256(kData), signature));
+  }
+}
+
 }  // namespace
 }  // namespace noisett::auth::crypto

@@ -241,6 +241,31 @@ void ExpectSameAsNlohmann(const std::string& text, const std::vector<FlatJsonMem
   }
 }
 
+TEST(FlatJsonTest, LongStringsAgreeWithNlohmannWhateverByteEndsTheRun) {
+  // Plain ASCII runs are scanned eight bytes at a time: put every kind of byte that must stop
+  // the scan (or must not) at every offset of a long string, and compare with nlohmann.
+  const std::string specials[] = {"\"",   "\\n", "\\u00e9", std::string(1, '\x01'),
+                                  "\x1f",  "\x7f",  "\x80",       "\xc3\xa9",
+                                  "\xed\xa0\x80", " ",   "~",            "\xff"};
+  int accepted = 0;
+  for (const std::string& special : specials) {
+    for (size_t at = 0; at < 24; ++at) {
+      std::string value(40, 'a');
+      value.insert(at, special);
+      const std::string text = "{\"s\":\"" + value + "\",\"t\":\"" + value + "tail\"}";
+      auto members = ReadFlatJsonObject(text);
+      const bool nlohmann_ok =
+          !nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false).is_discarded();
+      EXPECT_EQ(bool(members), nlohmann_ok) << "special #" << int(uint8_t(special[0])) << " at " << at;
+      if (!members) continue;
+      ++accepted;
+      ExpectSameAsNlohmann(text, *members);
+      if (HasFatalFailure()) return;
+    }
+  }
+  EXPECT_GT(accepted, 100);  // the plain, escaped and UTF-8 cases
+}
+
 TEST(FlatJsonTest, AgreesWithNlohmannOnValidDocuments) {
   const std::string seeds[] = {
       R"({"iss":"https://login.microsoftonline.com/t/v2.0","aud":["a","b"],"exp":1800000000,)"

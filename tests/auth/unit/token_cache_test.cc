@@ -3,10 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "auth/crypto.h"
 
 namespace noisett::auth {
 namespace {
@@ -129,6 +132,52 @@ TEST(TokenCacheTest, ConcurrentFindAndInsertAreConsistent) {
   EXPECT_EQ(wrong.load(), 0u);
   EXPECT_GT(hits.load(), 0u);
   EXPECT_LE(cache.size(), 256u);
+}
+
+// The key Validate derives in one pass with the signing input's digest is still SHA-256 of the
+// WHOLE token (KeyOf's definition), so any changed byte, signature included, is another key: a
+// forged signature on a cached token's header and payload can never hit its entry.
+TEST(TokenCacheTest, KeyWithSigningInputDigestKeysTheWholeToken) {
+  const std::string token = "eyJhbGciOiJSUzI1NiJ9.eyJvaWQiOiJhZGEifQ.c2lnbmF0dXJlLWJ5dGVz";
+  const std::string signing_input = token.substr(0, token.rfind('.'));
+  const auto keyed = TokenCache::KeyWithSigningInputDigest(token);
+  EXPECT_EQ(keyed.key, TokenCache::KeyOf(token));
+  EXPECT_EQ(keyed.key, crypto::Sha256(token));
+  EXPECT_EQ(keyed.signing_input_size, signing_input.size());
+  EXPECT_EQ(keyed.signing_input_sha256, crypto::Sha256(signing_input));
+
+  std::string other_signature = token;
+  other_signature.back() = other_signature.back() == 'z' ? 'y' : 'z';
+  const auto forged = TokenCache::KeyWithSigningInputDigest(other_signature);
+  EXPECT_NE(forged.key, keyed.key);
+  EXPECT_EQ(forged.signing_input_sha256, keyed.signing_input_sha256);
+
+  std::string other_payload = token;
+  other_payload[signing_input.size() - 1] = 'X';
+  const auto changed = TokenCache::KeyWithSigningInputDigest(other_payload);
+  EXPECT_NE(changed.key, keyed.key);
+  EXPECT_NE(changed.signing_input_sha256, keyed.signing_input_sha256);
+
+  // Every single-byte change anywhere in the token moves the key.
+  for (size_t i = 0; i < token.size(); ++i) {
+    std::string mutated = token;
+    mutated[i] = char(mutated[i] ^ 1);
+    EXPECT_NE(TokenCache::KeyWithSigningInputDigest(mutated).key, keyed.key) << i;
+  }
+}
+
+TEST(TokenCacheTest, SigningInputEndsAtTheSecondDot) {
+  // Fewer than two dots: no signing input apart from the whole text (the parser refuses these).
+  for (const std::string text : {"", "nodots", "one.dot"}) {
+    const auto keyed = TokenCache::KeyWithSigningInputDigest(text);
+    EXPECT_EQ(keyed.signing_input_size, text.size()) << text;
+    EXPECT_EQ(keyed.signing_input_sha256, crypto::Sha256(text)) << text;
+    EXPECT_EQ(keyed.key, crypto::Sha256(text)) << text;
+  }
+  const auto extra = TokenCache::KeyWithSigningInputDigest("a.b.c.d");
+  EXPECT_EQ(extra.signing_input_size, 3u);
+  EXPECT_EQ(extra.signing_input_sha256, crypto::Sha256("a.b"));
+  EXPECT_EQ(extra.key, crypto::Sha256("a.b.c.d"));
 }
 
 }  // namespace

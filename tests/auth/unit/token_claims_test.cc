@@ -91,5 +91,49 @@ TEST(TokenClaimsTest, OtherStringClaimsAreKeptByNameTheLastMemberWinning) {
   EXPECT_EQ(c->oid, "a");  // named claims are not repeated there
 }
 
+TEST(TokenClaimsTest, OnlyTheNamedOtherClaimIsKeptWhenAsked) {
+  const std::string text =
+      R"({"oid":"a","tier":"free","tier":"pro","x":"1","y":"b","exp":1800000000,"roles":["r"]})";
+  auto only = ReadTokenClaims(text, "tier");
+  ASSERT_TRUE(only) << only.error().ToString();
+  EXPECT_EQ(only->other_strings, (std::map<std::string, std::string>{{"tier", "pro"}}));
+  // Everything else reads exactly as without the filter.
+  TokenClaims all = MustRead(text);
+  all.other_strings = only->other_strings;
+  EXPECT_EQ(*only, all);
+  // A later non-string member of the kept name still removes it, as without the filter.
+  auto removed = ReadTokenClaims(R"({"tier":"pro","tier":5})", "tier");
+  ASSERT_TRUE(removed) << removed.error().ToString();
+  EXPECT_TRUE(removed->other_strings.empty());
+  // An empty name keeps nothing, and the filter never makes a bad payload acceptable.
+  auto none = ReadTokenClaims(text, "");
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->other_strings.empty());
+  EXPECT_FALSE(ReadTokenClaims(R"({"x":"1","exp":"soon"})", "tier"));
+  EXPECT_FALSE(ReadTokenClaims(R"({"x":"1",})", "x"));
+}
+
+TEST(TokenClaimsTest, ATypeErrorIsReportedOnlyForJsonThatParses) {
+  // A wrong-typed claim followed by broken JSON is bad JSON first, as it always was.
+  auto bad_json = ReadTokenClaims(R"({"exp":"soon","x":})");
+  ASSERT_FALSE(bad_json);
+  EXPECT_NE(bad_json.error().message.find("not a JSON object"), std::string::npos)
+      << bad_json.error().message;
+  auto bad_type = ReadTokenClaims(R"({"exp":"soon","iss":5})");
+  ASSERT_FALSE(bad_type);
+  EXPECT_EQ(bad_type.error().message, "exp claim is not a number");
+}
+
+TEST(TokenClaimsTest, EscapedAndUnescapedSpellingsReadTheSame) {
+  // Strings without escapes are read as views of the text, with escapes through a buffer:
+  // both must give the same values, keys included.
+  const TokenClaims plain = MustRead(R"({"oid":"abc","name":"Zoë","roles":["a/b","c"],"k":"v"})");
+  const TokenClaims escaped = MustRead(
+      R"({"oid":"abc","name":"Zoë","roles":["a\/b","c"],"k":"v"})");
+  EXPECT_EQ(plain, escaped);
+  EXPECT_EQ(escaped.oid, "abc");
+  EXPECT_EQ(escaped.other_strings.at("k"), "v");
+}
+
 }  // namespace
 }  // namespace noisett::auth

@@ -160,6 +160,21 @@ TEST_F(ValidatorTest, BadSignaturesAreRefused) {
                 reason::kBadSignature);
 }
 
+TEST_F(ValidatorTest, ForgedSignatureNeverHitsTheCachedToken) {
+  // The good token is validated and cached; the same header and payload with any other signature
+  // must miss the cache and fail verification (the cache key covers the signature too).
+  const std::string good = unit::SignRs256(Claims());
+  ASSERT_TRUE(validator_->Validate(good));
+  const std::string signature = *Base64UrlDecode(good.substr(good.rfind('.') + 1));
+  for (size_t i : {size_t{0}, signature.size() / 2, signature.size() - 1}) {
+    std::string forged = signature;
+    forged[i] = char(forged[i] ^ 0x01);
+    ExpectRefused(Resigned(good, Base64UrlEncode(forged)), reason::kBadSignature);
+  }
+  ExpectRefused(Resigned(good, ""), reason::kBadSignature);
+  EXPECT_TRUE(validator_->Validate(good));  // and the good one still hits
+}
+
 TEST_F(ValidatorTest, ClaimsAreCheckedOnlyAfterTheSignature) {
   json expired = Claims();
   expired["exp"] = kNow - 3600;
