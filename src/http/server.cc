@@ -197,15 +197,26 @@ class Session final : public std::enable_shared_from_this<Session> {
   // thread, for one of its own: queued behind uploads on the workers it would double their wait.
   void CheckBeforeBody() {
     FillRequestHead();
-    net::post(host_.body_checks(),
-              [self = shared_from_this(), guard = net::make_work_guard(context_)]() mutable {
-                auto refusal = GuardedAdmit(self->host_.handler(), self->request_);
-                net::post(self->stream_.get_executor(),
-                          [self, refusal = std::move(refusal)]() mutable {
-                            self->OnBodyChecked(std::move(refusal));
-                          });
-                guard.reset();
-              });
+    RunOffIo(
+        host_.body_checks(),
+        [](Session& s) { return GuardedAdmit(s.host_.handler(), s.request_); },
+        [](Session& s, std::optional<HttpResponse> refusal) {
+          s.OnBodyChecked(std::move(refusal));
+        });
+  }
+
+  // `work(*this)` on `pool`, then `then(*this, its result)` back on this session's I/O thread.
+  // The work guard keeps Run() from returning while the pool holds this request.
+  template <typename Work, typename Then>
+  void RunOffIo(net::thread_pool& pool, Work work, Then then) {
+    net::post(pool, [self = shared_from_this(), guard = net::make_work_guard(context_), work,
+                     then]() mutable {
+      auto result = work(*self);
+      net::post(self->stream_.get_executor(), [self, then, result = std::move(result)]() mutable {
+        then(*self, std::move(result));
+      });
+      guard.reset();
+    });
   }
 
   void OnBodyChecked(std::optional<HttpResponse> refusal) {
@@ -325,14 +336,10 @@ class Session final : public std::enable_shared_from_this<Session> {
       }
     }
     if (lane == Lane::kIo) return Write(Guarded(handler, request_));
-    // The work guard keeps Run() from returning while the pool holds this request.
-    net::post(lane == Lane::kReads ? host_.readers() : host_.workers(),
-              [self = shared_from_this(), guard = net::make_work_guard(context_)]() mutable {
-                HttpResponse res = Guarded(self->host_.handler(), self->request_);
-                net::post(self->stream_.get_executor(),
-                          [self, res = std::move(res)]() mutable { self->Write(std::move(res)); });
-                guard.reset();
-              });
+    RunOffIo(
+        lane == Lane::kReads ? host_.readers() : host_.workers(),
+        [](Session& s) { return Guarded(s.host_.handler(), s.request_); },
+        [](Session& s, HttpResponse res) { s.Write(std::move(res)); });
   }
 
   // The bytes of one response, alive until its write completes.
