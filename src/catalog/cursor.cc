@@ -1,9 +1,12 @@
-// Cursor encoding: a tiny strict base64url codec, an FNV-1a checksum and a dotted text form.
+// Cursor encoding: a tiny strict base64url codec, an FNV-1a checksum and a dotted text form; and
+// reading a list call's PageRequest (its limit, then its cursor) into the key to continue after.
 #include "catalog/cursor.h"
 
 #include <array>
 #include <charconv>
 #include <cstdio>
+
+#include "catalog/catalog_validation.h"
 
 namespace noisett::catalog {
 namespace {
@@ -122,6 +125,14 @@ Result<CursorKey> DecodeCursor(CursorKind kind, std::string_view cursor) {
   }
   key.job_id = std::string(body);
   return key;
+}
+
+Result<std::optional<CursorKey>> DecodePageCursor(CursorKind kind, const PageRequest& page) {
+  if (Status s = ValidatePageLimit(page.limit); !s) return Unexpected(s.error());
+  if (page.cursor.empty()) return std::optional<CursorKey>();
+  auto key = DecodeCursor(kind, page.cursor);
+  if (!key) return Unexpected(key.error());
+  return std::optional<CursorKey>(std::move(*key));
 }
 
 std::string EndHistoryPage(std::vector<Generation>& items, int limit) {

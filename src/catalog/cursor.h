@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +37,11 @@ std::string EncodeCursor(CursorKind kind, const CursorKey& key);
 // Errors: kInvalidArgument "bad_cursor" for anything EncodeCursor(kind, ...) could not have made:
 // bad base64url, another kind or version, a wrong checksum, malformed numbers, an empty job id.
 Result<CursorKey> DecodeCursor(CursorKind kind, std::string_view cursor);
+
+// What a list call (ListGenerations, ListFavorites) continues after: nullopt for the first page
+// (an empty cursor), else the decoded key. Errors, in this order: kInvalidArgument "bad_limit"
+// (page.limit outside 1..kMaxPageLimit), then "bad_cursor" as DecodeCursor.
+Result<std::optional<CursorKey>> DecodePageCursor(CursorKind kind, const PageRequest& page);
 
 // Every list query fetches one row more than `limit` to learn whether another page follows.
 // These drop that row and return the cursor of the page's last row, or "" when none follows.

@@ -5,7 +5,9 @@
 // AddImage's 8-image limit, FOR SHARE for favorites, so a concurrent soft delete or purge waits),
 // and inserts use ON CONFLICT DO NOTHING, so the answers stay right with many writers in many
 // processes. Pooling, retries and error mapping are postgres_pool / postgres_txn /
-// postgres_errors; the SQL is postgres_statements.cc.
+// postgres_errors; the SQL is postgres_statements.cc. The input checks are catalog_validation.h,
+// shared with SqliteCatalog; of those, only this catalog runs ValidateText (no NUL in text sent
+// to PostgreSQL).
 #include "catalog/postgres_catalog.h"
 
 #include <pqxx/result>
@@ -14,6 +16,8 @@
 #include <initializer_list>
 #include <optional>
 
+#include "catalog/catalog_errors.h"
+#include "catalog/catalog_validation.h"
 #include "catalog/cursor.h"
 #include "catalog/postgres_migrations.h"
 #include "catalog/postgres_pool.h"
@@ -39,63 +43,7 @@ std::string PostgresCatalog::Describe() const {
 
 namespace {
 
-constexpr int kMaxPageLimit = 200;
-constexpr int kMaxScanLimit = 1000;
 constexpr int kMaxPoolSize = 256;
-
-Error JobNotFound() { return MakeError(ErrorCode::kNotFound, "job_not_found", "no such job"); }
-Error ImageNotFound() {
-  return MakeError(ErrorCode::kNotFound, "image_not_found", "no such image in this job");
-}
-Error JobFull() { return MakeError(ErrorCode::kConflict, "job_full", "a job holds at most 8 images"); }
-
-Status ValidateLimit(int limit, int max) {
-  if (limit >= 1 && limit <= max) return Ok();
-  return Unexpected(MakeError(ErrorCode::kInvalidArgument, "bad_limit",
-                              "limit must be 1.." + std::to_string(max)));
-}
-
-Status ValidateAccessTier(std::string_view tier) {
-  if (IsAccessTier(tier)) return Ok();
-  return Unexpected(MakeError(ErrorCode::kInvalidArgument, "bad_access_tier",
-                              "access tier must be hot, cool, cold or archive"));
-}
-
-Status ValidateImageIndex(int index) {
-  if (index >= 0 && index < kMaxImagesPerJob) return Ok();
-  return Unexpected(
-      MakeError(ErrorCode::kInvalidArgument, "bad_image_index", "image index must be 0..7"));
-}
-
-// PostgreSQL text cannot hold NUL, and libpq would cut a parameter at the first one (so
-// "alice\0x" would read as "alice"): refuse such text instead of letting it be truncated.
-Status ValidateText(std::initializer_list<std::string_view> texts) {
-  for (std::string_view text : texts) {
-    if (text.find('\0') != std::string_view::npos) {
-      return Unexpected(
-          MakeError(ErrorCode::kInvalidArgument, "bad_value", "text contains a NUL byte"));
-    }
-  }
-  return Ok();
-}
-
-// Validates an InsertGeneration's images: at most 8, indexes 0..7, no index twice.
-Status ValidateNewImages(const std::vector<ImageRecord>& images) {
-  if (images.size() > static_cast<size_t>(kMaxImagesPerJob)) return Unexpected(JobFull());
-  bool seen[kMaxImagesPerJob] = {};
-  for (const ImageRecord& image : images) {
-    if (Status s = ValidateImageIndex(image.index); !s) return s;
-    if (Status s = ValidateAccessTier(image.access_tier); !s) return s;
-    if (seen[image.index]) {
-      return Unexpected(MakeError(ErrorCode::kConflict, "image_exists", "image index given twice"));
-    }
-    seen[image.index] = true;
-    if (Status s = ValidateText({image.blob_path, image.thumbnail_path, image.content_type}); !s) {
-      return s;
-    }
-  }
-  return Ok();
-}
 
 Status ValidateOptions(const PostgresOptions& o) {
   auto bad = [](const std::string& why) {
@@ -125,7 +73,7 @@ Result<pg::JobState> FindJob(Tx& tx, const char* statement, std::string_view use
 
 // kNotFound "image_not_found" unless the job holds an image at `index` (0..7).
 Status RequireImage(Tx& tx, std::string_view job_id, int index) {
-  if (index < 0 || index >= kMaxImagesPerJob) return Unexpected(ImageNotFound());
+  if (Status s = ValidateExistingImageIndex(index); !s) return s;
   if (tx.exec_prepared(pg::stmt::kImageExists, S(job_id), index).empty()) {
     return Unexpected(ImageNotFound());
   }
@@ -140,14 +88,6 @@ bool InsertImage(Tx& tx, std::string_view job_id, const ImageRecord& image) {
                           static_cast<int64_t>(image.thumbnail_bytes), image.width, image.height,
                           image.content_type, image.access_tier)
              .affected_rows() == 1;
-}
-
-Result<std::optional<CursorKey>> DecodePageCursor(CursorKind kind, const PageRequest& page) {
-  if (Status s = ValidateLimit(page.limit, kMaxPageLimit); !s) return Unexpected(s.error());
-  if (page.cursor.empty()) return std::optional<CursorKey>();
-  auto key = DecodeCursor(kind, page.cursor);
-  if (!key) return Unexpected(key.error());
-  return std::optional<CursorKey>(std::move(*key));
 }
 
 }  // namespace
@@ -189,7 +129,7 @@ Result<UserRecord> PostgresCatalog::GetUser(std::string_view user_id) {
   return pg::Read<UserRecord>(impl_->pool, [&](Tx& tx) -> Result<UserRecord> {
     const pqxx::result rows = tx.exec_prepared(pg::stmt::kGetUser, S(user_id));
     if (rows.empty()) {
-      return Unexpected(MakeError(ErrorCode::kNotFound, "user_not_found", "no such user"));
+      return Unexpected(UserNotFound());
     }
     const pqxx::row row = rows[0];
     return UserRecord{row[0].as<std::string>(), row[1].as<std::string>(),
@@ -201,7 +141,7 @@ Status PostgresCatalog::SetUserTier(std::string_view user_id, std::string_view t
   if (Status s = ValidateText({user_id, tier}); !s) return s;
   return RunTx(impl_->pool, TxKind::kWrite, [&](Tx& tx) -> Status {
     if (tx.exec_prepared(pg::stmt::kSetUserTier, S(user_id), S(tier)).affected_rows() == 0) {
-      return Unexpected(MakeError(ErrorCode::kNotFound, "user_not_found", "no such user"));
+      return Unexpected(UserNotFound());
     }
     return Ok();
   });
@@ -210,7 +150,7 @@ Status PostgresCatalog::SetUserTier(std::string_view user_id, std::string_view t
 // --- generations and images ---
 
 Status PostgresCatalog::InsertGeneration(const Generation& g) {
-  if (Status s = ValidateNewImages(g.images); !s) return s;
+  if (Status s = ValidateNewImages(g.images, NulText::kRefused); !s) return s;
   if (Status s = ValidateText({g.job_id, g.user_id, g.prompt, g.asset_type, g.quality, g.model});
       !s) {
     return s;
@@ -221,10 +161,7 @@ Status PostgresCatalog::InsertGeneration(const Generation& g) {
     const pqxx::result inserted = tx.exec_prepared(
         pg::stmt::kInsertGeneration, g.job_id, g.user_id, g.prompt, g.asset_type, g.quality,
         g.model, g.created_at, static_cast<int>(g.images.size()), deleted_at);
-    // Job ids are server-made and globally unique, so this reveals nothing about other users.
-    if (inserted.affected_rows() == 0) {
-      return Unexpected(MakeError(ErrorCode::kConflict, "job_exists", "job id in use"));
-    }
+    if (inserted.affected_rows() == 0) return Unexpected(JobExists());
     for (const ImageRecord& image : g.images) InsertImage(tx, g.job_id, image);
     return Ok();
   });
@@ -244,10 +181,8 @@ Status PostgresCatalog::AddImage(std::string_view user_id, std::string_view job_
     auto job = FindJob(tx, pg::stmt::kLockJob, user_id, job_id, true);
     if (!job) return Unexpected(job.error());
     if (job->image_count >= kMaxImagesPerJob) return Unexpected(JobFull());
-    if (Status s = ValidateImageIndex(image.index); !s) return s;
-    if (!InsertImage(tx, job_id, image)) {
-      return Unexpected(MakeError(ErrorCode::kConflict, "image_exists", "image index taken"));
-    }
+    if (Status s = ValidateNewImageIndex(image.index); !s) return s;
+    if (!InsertImage(tx, job_id, image)) return Unexpected(ImageIndexTaken());
     tx.exec_prepared(pg::stmt::kBumpImageCount, S(job_id));
     return Ok();
   });
@@ -351,7 +286,7 @@ Status PostgresCatalog::SetImageTier(std::string_view user_id, std::string_view 
     // FOR SHARE: a purge or RemoveImage of this job waits, so a found image stays found.
     auto job = FindJob(tx, pg::stmt::kShareJob, user_id, job_id, false);
     if (!job) return Unexpected(job.error());
-    if (image_index < 0 || image_index >= kMaxImagesPerJob) return Unexpected(ImageNotFound());
+    if (Status s = ValidateExistingImageIndex(image_index); !s) return s;
     if (tx.exec_prepared(pg::stmt::kSetImageTier, S(job_id), image_index, S(access_tier))
             .affected_rows() == 0) {
       return Unexpected(ImageNotFound());
@@ -423,7 +358,7 @@ Result<StorageTotals> PostgresCatalog::Totals(std::string_view user_id) {
 }
 
 Result<ScanPage> PostgresCatalog::ScanGenerations(std::string_view after, int limit) {
-  if (Status s = ValidateLimit(limit, kMaxScanLimit); !s) return Unexpected(s.error());
+  if (Status s = ValidateScanLimit(limit); !s) return Unexpected(s.error());
   if (Status s = ValidateText({after}); !s) return Unexpected(s.error());
   return pg::Read<ScanPage>(impl_->pool, [&](Tx& tx) -> Result<ScanPage> {
     ScanPage out;

@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include "catalog/catalog_errors.h"
+
 namespace noisett::catalog::pg {
 namespace {
 
@@ -27,17 +29,11 @@ std::string Trimmed(const std::exception& e, const ConnInfo& info) {
 Error ConstraintError(const std::string& state, const std::exception& e, const ConnInfo& info) {
   const std::string message = Trimmed(e, info);
   if (state == "23505") {
-    if (Contains(e, "generations_pkey")) {
-      return MakeError(ErrorCode::kConflict, "job_exists", "job id in use");
-    }
-    if (Contains(e, "images_pkey")) {
-      return MakeError(ErrorCode::kConflict, "image_exists", "image index taken");
-    }
+    if (Contains(e, "generations_pkey")) return JobExists();
+    if (Contains(e, "images_pkey")) return ImageIndexTaken();
     return MakeError(ErrorCode::kConflict, "conflict", message);
   }
-  if (state == "23514" && Contains(e, "image_count")) {
-    return MakeError(ErrorCode::kConflict, "job_full", "a job holds at most 8 images");
-  }
+  if (state == "23514" && Contains(e, "image_count")) return JobFull();
   if (state == "23503") return MakeError(ErrorCode::kConflict, "conflict", message);
   return MakeError(ErrorCode::kInvalidArgument, "bad_value", message);
 }

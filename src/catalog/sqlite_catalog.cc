@@ -1,7 +1,8 @@
 // SqliteCatalog: the Catalog contract in SQL. Ownership checks are part of every query
 // (WHERE job_id = ? AND user_id = ?), so another user's job is indistinguishable from a missing
 // one. Each write checks its preconditions and changes rows inside one BEGIN IMMEDIATE
-// transaction, so the checks cannot race with other writers.
+// transaction, so the checks cannot race with other writers. The input checks both catalogs run
+// are catalog_validation.h, the errors they share catalog_errors.h.
 #include "catalog/sqlite_catalog.h"
 
 #include <algorithm>
@@ -9,6 +10,8 @@
 #include <system_error>
 #include <thread>
 
+#include "catalog/catalog_errors.h"
+#include "catalog/catalog_validation.h"
 #include "catalog/cursor.h"
 #include "catalog/migrations.h"
 #include "core/clock.h"
@@ -58,20 +61,6 @@ const char* const kFavoritesAfterSql =
 // clang-format on
 
 namespace {
-
-constexpr int kMaxPageLimit = 200;
-constexpr int kMaxScanLimit = 1000;
-
-Error JobNotFound() { return MakeError(ErrorCode::kNotFound, "job_not_found", "no such job"); }
-Error ImageNotFound() {
-  return MakeError(ErrorCode::kNotFound, "image_not_found", "no such image in this job");
-}
-
-Status ValidateLimit(int limit) {
-  if (limit >= 1 && limit <= kMaxPageLimit) return Ok();
-  return Unexpected(MakeError(ErrorCode::kInvalidArgument, "bad_limit",
-                              "limit must be 1.." + std::to_string(kMaxPageLimit)));
-}
 
 // Runs `fn(db)` inside a write transaction on the writer connection; commits if it succeeds.
 template <typename Fn>
@@ -137,23 +126,11 @@ Result<bool> ImageExists(Db& db, std::string_view job_id, int index) {
 
 // kNotFound "image_not_found" unless the job holds an image at `index` (0..7).
 Status RequireImage(Db& db, std::string_view job_id, int index) {
-  if (index < 0 || index >= kMaxImagesPerJob) return Unexpected(ImageNotFound());
+  if (Status s = ValidateExistingImageIndex(index); !s) return s;
   auto exists = ImageExists(db, job_id, index);
   if (!exists) return Unexpected(exists.error());
   if (!*exists) return Unexpected(ImageNotFound());
   return Ok();
-}
-
-Status ValidateAccessTier(std::string_view tier) {
-  if (IsAccessTier(tier)) return Ok();
-  return Unexpected(MakeError(ErrorCode::kInvalidArgument, "bad_access_tier",
-                              "access tier must be hot, cool, cold or archive"));
-}
-
-Status ValidateImageIndex(int index) {
-  if (index >= 0 && index < kMaxImagesPerJob) return Ok();
-  return Unexpected(
-      MakeError(ErrorCode::kInvalidArgument, "bad_image_index", "image index must be 0..7"));
 }
 
 Status InsertImage(Db& db, std::string_view job_id, const ImageRecord& image) {
@@ -220,23 +197,6 @@ Result<int64_t> CountRows(Db& db, std::string_view sql, std::string_view user_id
   return stmt->Int64(0);
 }
 
-// Validates an InsertGeneration's images: at most 8, indexes 0..7, no index twice.
-Status ValidateNewImages(const std::vector<ImageRecord>& images) {
-  if (images.size() > static_cast<size_t>(kMaxImagesPerJob)) {
-    return Unexpected(MakeError(ErrorCode::kConflict, "job_full", "a job holds at most 8 images"));
-  }
-  bool seen[kMaxImagesPerJob] = {};
-  for (const ImageRecord& image : images) {
-    if (Status s = ValidateImageIndex(image.index); !s) return s;
-    if (Status s = ValidateAccessTier(image.access_tier); !s) return s;
-    if (seen[image.index]) {
-      return Unexpected(MakeError(ErrorCode::kConflict, "image_exists", "image index given twice"));
-    }
-    seen[image.index] = true;
-  }
-  return Ok();
-}
-
 int ReaderCount() {
   const unsigned cores = std::thread::hardware_concurrency();
   return static_cast<int>(std::clamp(cores, 2u, 8u));
@@ -301,9 +261,7 @@ Result<UserRecord> SqliteCatalog::GetUser(std::string_view user_id) {
     if (!stmt) return Unexpected(stmt.error());
     auto row = QueryRow(*stmt, {user_id});
     if (!row) return Unexpected(row.error());
-    if (!*row) {
-      return Unexpected(MakeError(ErrorCode::kNotFound, "user_not_found", "no such user"));
-    }
+    if (!*row) return Unexpected(UserNotFound());
     return UserRecord{stmt->Text(0), stmt->Text(1), stmt->Text(2), stmt->Text(3), stmt->Int64(4)};
   });
 }
@@ -312,9 +270,7 @@ Status SqliteCatalog::SetUserTier(std::string_view user_id, std::string_view tie
   return InWriteTransaction(*pool_, [&](Db& db) -> Status {
     Status s = Execute(db, "UPDATE users SET subscription_tier = ?2 WHERE user_id = ?1",
                        {user_id, tier});
-    if (s && db.Changes() == 0) {
-      return Unexpected(MakeError(ErrorCode::kNotFound, "user_not_found", "no such user"));
-    }
+    if (s && db.Changes() == 0) return Unexpected(UserNotFound());
     return s;
   });
 }
@@ -322,14 +278,13 @@ Status SqliteCatalog::SetUserTier(std::string_view user_id, std::string_view tie
 // --- generations and images ---
 
 Status SqliteCatalog::InsertGeneration(const Generation& g) {
-  if (Status s = ValidateNewImages(g.images); !s) return s;
+  if (Status s = ValidateNewImages(g.images, NulText::kAllowed); !s) return s;
   return InWriteTransaction(*pool_, [&](Db& db) -> Status {
     auto exists = db.Prepare("SELECT 1 FROM generations WHERE job_id = ?1");
     if (!exists) return Unexpected(exists.error());
     auto row = QueryRow(*exists, {g.job_id});
     if (!row) return Unexpected(row.error());
-    // Job ids are server-made and globally unique, so this reveals nothing about other users.
-    if (*row) return Unexpected(MakeError(ErrorCode::kConflict, "job_exists", "job id in use"));
+    if (*row) return Unexpected(JobExists());
     sqlite::Value deleted_at = nullptr;
     if (g.deleted_at) deleted_at = *g.deleted_at;
     Status s = Execute(db,
@@ -352,16 +307,11 @@ Status SqliteCatalog::AddImage(std::string_view user_id, std::string_view job_id
   return InWriteTransaction(*pool_, [&](Db& db) -> Status {
     auto job = FindLiveJob(db, user_id, job_id);
     if (!job) return Unexpected(job.error());
-    if (job->image_count >= kMaxImagesPerJob) {
-      return Unexpected(
-          MakeError(ErrorCode::kConflict, "job_full", "a job holds at most 8 images"));
-    }
-    if (Status s = ValidateImageIndex(image.index); !s) return s;
+    if (job->image_count >= kMaxImagesPerJob) return Unexpected(JobFull());
+    if (Status s = ValidateNewImageIndex(image.index); !s) return s;
     auto exists = ImageExists(db, job_id, image.index);
     if (!exists) return Unexpected(exists.error());
-    if (*exists) {
-      return Unexpected(MakeError(ErrorCode::kConflict, "image_exists", "image index taken"));
-    }
+    if (*exists) return Unexpected(ImageIndexTaken());
     if (Status s = InsertImage(db, job_id, image); !s) return s;
     return Execute(db, "UPDATE generations SET image_count = image_count + 1 WHERE job_id = ?1",
                    {job_id});
@@ -388,13 +338,8 @@ Result<Generation> SqliteCatalog::GetGeneration(std::string_view user_id, std::s
 
 Result<GenerationPage> SqliteCatalog::ListGenerations(std::string_view user_id,
                                                       const PageRequest& page) {
-  if (Status s = ValidateLimit(page.limit); !s) return Unexpected(s.error());
-  std::optional<CursorKey> after;
-  if (!page.cursor.empty()) {
-    auto key = DecodeCursor(CursorKind::kHistory, page.cursor);
-    if (!key) return Unexpected(key.error());
-    after = std::move(*key);
-  }
+  auto after = DecodePageCursor(CursorKind::kHistory, page);
+  if (!after) return Unexpected(after.error());
   return InReadTransaction<GenerationPage>(*pool_, [&](Db& db) -> Result<GenerationPage> {
     GenerationPage out;
     auto count = CountRows(  // kept by triggers (migrations.cc, version 2)
@@ -404,10 +349,10 @@ Result<GenerationPage> SqliteCatalog::ListGenerations(std::string_view user_id,
     out.total_count = *count;
     // One row more than asked tells whether another page follows.
     const int64_t fetch = page.limit + 1;
-    auto stmt = db.Prepare(after ? kHistoryAfterSql : kHistoryFirstPageSql);
+    auto stmt = db.Prepare(*after ? kHistoryAfterSql : kHistoryFirstPageSql);
     if (!stmt) return Unexpected(stmt.error());
-    Status bound = after ? stmt->Bind({user_id, after->created_at, after->job_id, fetch})
-                         : stmt->Bind({user_id, fetch});
+    Status bound = *after ? stmt->Bind({user_id, (*after)->created_at, (*after)->job_id, fetch})
+                          : stmt->Bind({user_id, fetch});
     if (!bound) return Unexpected(bound.error());
     while (true) {
       auto row = stmt->Step();
@@ -523,13 +468,8 @@ Status SqliteCatalog::RemoveFavorite(std::string_view user_id, std::string_view 
 
 Result<FavoritePage> SqliteCatalog::ListFavorites(std::string_view user_id,
                                                   const PageRequest& page) {
-  if (Status s = ValidateLimit(page.limit); !s) return Unexpected(s.error());
-  std::optional<CursorKey> after;
-  if (!page.cursor.empty()) {
-    auto key = DecodeCursor(CursorKind::kFavorites, page.cursor);
-    if (!key) return Unexpected(key.error());
-    after = std::move(*key);
-  }
+  auto after = DecodePageCursor(CursorKind::kFavorites, page);
+  if (!after) return Unexpected(after.error());
   return InReadTransaction<FavoritePage>(*pool_, [&](Db& db) -> Result<FavoritePage> {
     FavoritePage out;
     auto count = CountRows(db,
@@ -539,11 +479,11 @@ Result<FavoritePage> SqliteCatalog::ListFavorites(std::string_view user_id,
     if (!count) return Unexpected(count.error());
     out.total_count = *count;
     const int64_t fetch = page.limit + 1;
-    auto stmt = db.Prepare(after ? kFavoritesAfterSql : kFavoritesFirstPageSql);
+    auto stmt = db.Prepare(*after ? kFavoritesAfterSql : kFavoritesFirstPageSql);
     if (!stmt) return Unexpected(stmt.error());
-    Status bound = after ? stmt->Bind({user_id, after->created_at, after->job_id,
-                                       int64_t{after->image_index}, fetch})
-                         : stmt->Bind({user_id, fetch});
+    Status bound = *after ? stmt->Bind({user_id, (*after)->created_at, (*after)->job_id,
+                                        int64_t{(*after)->image_index}, fetch})
+                          : stmt->Bind({user_id, fetch});
     if (!bound) return Unexpected(bound.error());
     while (true) {
       auto row = stmt->Step();
@@ -577,10 +517,7 @@ Result<StorageTotals> SqliteCatalog::Totals(std::string_view user_id) {
 // --- operator scans ---
 
 Result<ScanPage> SqliteCatalog::ScanGenerations(std::string_view after, int limit) {
-  if (limit < 1 || limit > kMaxScanLimit) {
-    return Unexpected(MakeError(ErrorCode::kInvalidArgument, "bad_limit",
-                                "limit must be 1.." + std::to_string(kMaxScanLimit)));
-  }
+  if (Status s = ValidateScanLimit(limit); !s) return Unexpected(s.error());
   return InReadTransaction<ScanPage>(*pool_, [&](Db& db) -> Result<ScanPage> {
     auto stmt = db.Prepare("SELECT " NOISETT_GENERATION_COLUMNS
                            " FROM generations WHERE job_id > ?1 ORDER BY job_id LIMIT ?2");

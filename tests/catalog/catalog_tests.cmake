@@ -13,7 +13,8 @@ noisett_add_test_binary(noisett_catalog_test
   ${NOISETT_CATALOG_CONTRACT_SOURCES}
   catalog/sqlite_contract_test.cc
   catalog/sqlite_catalog_test.cc
-  catalog/cursor_test.cc)
+  catalog/cursor_test.cc
+  catalog/catalog_validation_test.cc)
 target_link_libraries(noisett_catalog_test PRIVATE noisett_catalog)
 
 # noisett_test_postgres: the test server (NOISETT_TEST_PG_URL, exported by scripts/test.sh through
