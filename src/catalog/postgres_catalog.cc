@@ -1,13 +1,13 @@
-// PostgresCatalog: the Catalog contract in SQL on PostgreSQL, with the semantics of
-// SqliteCatalog (sqlite_catalog.cc). Ownership checks are part of every query (job_id AND
-// user_id), so another user's job is indistinguishable from a missing one. Writes that check
-// preconditions hold a row lock on the generation while they check and change (FOR UPDATE for
-// AddImage's 8-image limit, FOR SHARE for favorites, so a concurrent soft delete or purge waits),
-// and inserts use ON CONFLICT DO NOTHING, so the answers stay right with many writers in many
-// processes. Pooling, retries and error mapping are postgres_pool / postgres_txn /
-// postgres_errors; the SQL is postgres_statements.cc. The input checks are catalog_validation.h,
-// shared with SqliteCatalog; of those, only this catalog runs ValidateText (no NUL in text sent
-// to PostgreSQL).
+// PostgresCatalog: the Catalog contract in SQL on PostgreSQL, with the semantics of SqliteCatalog
+// (sqlite_catalog.cc, sqlite_generations.cc, sqlite_favorites.cc). Ownership checks are part of
+// every query (job_id AND user_id), so another user's job is indistinguishable from a missing
+// one. Writes that check preconditions hold a row lock on the generation while they check and
+// change (FOR UPDATE for AddImage's 8-image limit, FOR SHARE for favorites, so a concurrent soft
+// delete or purge waits), and inserts use ON CONFLICT DO NOTHING, so the answers stay right with
+// many writers in many processes. Pooling, retries and error mapping are postgres_pool /
+// postgres_txn / postgres_errors; the SQL is postgres_statements.cc. The input checks are
+// catalog_validation.h, shared with SqliteCatalog; of those, only this catalog runs ValidateText
+// (no NUL in text sent to PostgreSQL).
 #include "catalog/postgres_catalog.h"
 
 #include <pqxx/result>

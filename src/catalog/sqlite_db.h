@@ -1,8 +1,8 @@
 // The SQLite adapter: the only code that includes sqlite3.h (in sqlite_db.cc). It owns every handle
 // (connections, prepared statements) through RAII, binds values only as parameters, turns SQLite
 // result codes into Errors in one function, and hands connections to threads through a small pool.
-// What the tables mean and which queries run is the business of sqlite_catalog.cc and
-// migrations.cc.
+// What the tables mean and which queries run is the business of SqliteCatalog (sqlite_catalog.cc,
+// sqlite_generations.cc, sqlite_favorites.cc) and migrations.cc.
 //
 // Threading: a Db (and its Statements) is used by one thread at a time; the ConnectionPool is what
 // makes that true, so connections are opened with SQLITE_OPEN_NOMUTEX (SQLite's "multi-thread"

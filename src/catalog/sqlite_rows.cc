@@ -1,0 +1,55 @@
+// Image rows and job/image lookups for SqliteCatalog; see sqlite_rows.h. Ownership is part of the
+// lookup (job_id AND user_id), so another user's job is answered exactly like a missing one.
+#include "catalog/sqlite_rows.h"
+
+#include "catalog/catalog_errors.h"
+#include "catalog/catalog_validation.h"
+#include "catalog/sqlite_txn.h"
+
+namespace noisett::catalog::sqlite {
+
+ImageRecord ReadImage(const Statement& stmt, int c) {
+  return ImageRecord{static_cast<int>(stmt.Int64(c)),
+                     stmt.Int64(c + 1),
+                     stmt.Text(c + 2),
+                     stmt.Text(c + 3),
+                     static_cast<uint64_t>(stmt.Int64(c + 4)),
+                     static_cast<uint64_t>(stmt.Int64(c + 5)),
+                     static_cast<int>(stmt.Int64(c + 6)),
+                     static_cast<int>(stmt.Int64(c + 7)),
+                     stmt.Text(c + 8),
+                     stmt.Text(c + 9),
+                     stmt.Int64(c + 10) != 0};
+}
+
+Result<JobState> FindJob(Db& db, std::string_view user_id, std::string_view job_id) {
+  auto stmt = db.Prepare(
+      "SELECT image_count, deleted_at FROM generations WHERE job_id = ?1 AND user_id = ?2");
+  if (!stmt) return Unexpected(stmt.error());
+  auto row = QueryRow(*stmt, {job_id, user_id});
+  if (!row) return Unexpected(row.error());
+  if (!*row) return Unexpected(JobNotFound());
+  return JobState{static_cast<int>(stmt->Int64(0)), !stmt->IsNull(1)};
+}
+
+Result<JobState> FindLiveJob(Db& db, std::string_view user_id, std::string_view job_id) {
+  auto job = FindJob(db, user_id, job_id);
+  if (job && job->deleted) return Unexpected(JobNotFound());
+  return job;
+}
+
+Result<bool> ImageExists(Db& db, std::string_view job_id, int index) {
+  auto stmt = db.Prepare("SELECT 1 FROM images WHERE job_id = ?1 AND image_index = ?2");
+  if (!stmt) return Unexpected(stmt.error());
+  return QueryRow(*stmt, {job_id, int64_t{index}});
+}
+
+Status RequireImage(Db& db, std::string_view job_id, int index) {
+  if (Status s = ValidateExistingImageIndex(index); !s) return s;
+  auto exists = ImageExists(db, job_id, index);
+  if (!exists) return Unexpected(exists.error());
+  if (!*exists) return Unexpected(ImageNotFound());
+  return Ok();
+}
+
+}  // namespace noisett::catalog::sqlite
