@@ -71,6 +71,16 @@ Result<pg::JobState> FindJob(Tx& tx, const char* statement, std::string_view use
   return job;
 }
 
+// SoftDelete and Restore change only a job that is not yet in the state asked for. When their
+// statement changed no row, the job is either already in that state (Ok: both are idempotent) or
+// missing / not the user's (job_not_found).
+Status ChangedOrAlreadySo(Tx& tx, const pqxx::result& changed, std::string_view user_id,
+                          std::string_view job_id) {
+  if (changed.affected_rows() > 0) return Ok();
+  auto job = FindJob(tx, pg::stmt::kFindJob, user_id, job_id, false);
+  return job ? Ok() : Status(Unexpected(job.error()));
+}
+
 // kNotFound "image_not_found" unless the job holds an image at `index` (0..7).
 Status RequireImage(Tx& tx, std::string_view job_id, int index) {
   if (Status s = ValidateExistingImageIndex(index); !s) return s;
@@ -228,22 +238,16 @@ Status PostgresCatalog::SoftDeleteGeneration(std::string_view user_id, std::stri
   return RunTx(impl_->pool, TxKind::kWrite, [&](Tx& tx) -> Status {
     // Only a live job changes: deleting twice keeps the first deleted_at, so a repeat cannot
     // stretch the restore window.
-    if (tx.exec_prepared(pg::stmt::kSoftDelete, S(job_id), S(user_id), now).affected_rows() > 0) {
-      return Ok();
-    }
-    auto job = FindJob(tx, pg::stmt::kFindJob, user_id, job_id, false);
-    return job ? Ok() : Status(Unexpected(job.error()));
+    return ChangedOrAlreadySo(
+        tx, tx.exec_prepared(pg::stmt::kSoftDelete, S(job_id), S(user_id), now), user_id, job_id);
   });
 }
 
 Status PostgresCatalog::RestoreGeneration(std::string_view user_id, std::string_view job_id) {
   if (Status s = ValidateText({user_id, job_id}); !s) return s;
   return RunTx(impl_->pool, TxKind::kWrite, [&](Tx& tx) -> Status {
-    if (tx.exec_prepared(pg::stmt::kRestore, S(job_id), S(user_id)).affected_rows() > 0) {
-      return Ok();
-    }
-    auto job = FindJob(tx, pg::stmt::kFindJob, user_id, job_id, false);
-    return job ? Ok() : Status(Unexpected(job.error()));
+    return ChangedOrAlreadySo(tx, tx.exec_prepared(pg::stmt::kRestore, S(job_id), S(user_id)),
+                              user_id, job_id);
   });
 }
 
