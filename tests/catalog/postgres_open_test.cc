@@ -2,7 +2,7 @@
 // schema is refused, refused credentials and unreachable servers fail fast with
 // catalog_unavailable and never show the password, bad URLs and options are refused; plus what
 // PostgreSQL refuses that SQLite would store (NUL, invalid UTF-8) and the byte order of keys; and
-// the SQLSTATE mapping of a full disk.
+// the SQLSTATE mapping of a full disk; and that the migrations keep SQLite's versions and names.
 #include <gtest/gtest.h>
 
 #include <pqxx/except>
@@ -225,6 +225,19 @@ TEST_F(PostgresOpenTest, BadUrlsAndOptionsAreRefused) {
   options.statement_timeout_ms = 0;
   EXPECT_TRUE(
       FailsWith(PostgresCatalog::Open(options), ErrorCode::kInvalidArgument, "bad_catalog_url"));
+}
+
+// The two schemas are parallel by design (each dialect's SQL stands on its own), so this keeps
+// their version lists in step: same versions, same names, in the same order.
+TEST(PostgresMigrationsTest, SameVersionsAndNamesAsSqlite) {
+  const auto sqlite = SqliteMigrations();
+  const auto postgres = pg::PostgresMigrations();
+  ASSERT_EQ(postgres.size(), sqlite.size());
+  for (size_t i = 0; i < sqlite.size(); ++i) {
+    EXPECT_EQ(postgres[i].version, sqlite[i].version);
+    EXPECT_STREQ(postgres[i].name, sqlite[i].name);
+  }
+  EXPECT_EQ(postgres.back().version, LatestSchemaVersion());
 }
 
 TEST(PostgresUrlTest, SchemesAndRedaction) {
