@@ -155,28 +155,4 @@ Result<std::string> DevIssuer::Mint(const DevTokenRequest& request, int64_t now)
   return signing_input + "." + Base64UrlEncode(*signature);
 }
 
-Result<int64_t> ParseDuration(std::string_view text) {
-  auto bad = [&] {
-    return Unexpected(MakeError(ErrorCode::kInvalidArgument, "bad_duration",
-                                "duration must look like 90s, 30m, 1h or 7d, got '" +
-                                    std::string(text) + "'"));
-  };
-  if (text.empty() || text.size() > 12) return bad();
-  int64_t unit = 1;
-  switch (text.back()) {
-    case 's': unit = 1; text.remove_suffix(1); break;
-    case 'm': unit = 60; text.remove_suffix(1); break;
-    case 'h': unit = 3600; text.remove_suffix(1); break;
-    case 'd': unit = 86400; text.remove_suffix(1); break;
-    default: break;
-  }
-  if (text.empty()) return bad();
-  int64_t value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return bad();
-    value = value * 10 + (c - '0');
-  }
-  return value * unit;
-}
-
 }  // namespace noisett::auth

@@ -42,7 +42,4 @@ class DevIssuer {
   std::string kid_;
 };
 
-// "90s", "30m", "1h", "7d" or plain seconds. Error: kInvalidArgument.
-Result<int64_t> ParseDuration(std::string_view text);
-
 }  // namespace noisett::auth

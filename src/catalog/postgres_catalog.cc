@@ -107,7 +107,7 @@ PostgresCatalog::~PostgresCatalog() = default;
 
 Result<std::unique_ptr<PostgresCatalog>> PostgresCatalog::Open(const PostgresOptions& options) {
   if (Status s = ValidateOptions(options); !s) return Unexpected(s.error());
-  auto info = pg::ParseUrl(options.url, options.connect_timeout_s);
+  auto info = pg::ParseUrl(options.url, options.connect_timeout_s, options.environment_password);
   if (!info) return Unexpected(info.error());
   auto impl = std::make_unique<Impl>(pg::PoolConfig{std::move(*info), options.pool_size,
                                                     options.statement_timeout_ms,

@@ -24,6 +24,7 @@ struct PostgresOptions {
   std::string url;
   int pool_size = 8;                 // NOISETT_PG_POOL: connections at most, 1..256
   int statement_timeout_ms = 5000;   // NOISETT_PG_STATEMENT_TIMEOUT_MS, per statement
+  std::string environment_password;  // PGPASSWORD, kept out of messages (libpq reads it itself)
   int connect_timeout_s = 5;         // per connection attempt
   int acquire_timeout_ms = 10000;    // how long a call waits for a free pool connection
 };

@@ -64,9 +64,11 @@ Error BadUrl(const std::string& why) {
 
 }  // namespace
 
-Result<ConnInfo> ParseUrl(std::string_view url, int connect_timeout_s) {
+Result<ConnInfo> ParseUrl(std::string_view url, int connect_timeout_s,
+                          std::string_view environment_password) {
   ConnInfo info;
   info.secrets[1] = RawUriPassword(url);
+  info.secrets[2] = std::string(environment_password);
   if (url.find('\0') != std::string_view::npos) return Unexpected(BadUrl("NUL byte"));
   char* raw_error = nullptr;
   std::unique_ptr<PQconninfoOption, ConninfoFree> options(
@@ -100,7 +102,6 @@ Result<ConnInfo> ParseUrl(std::string_view url, int connect_timeout_s) {
 
 std::string Redact(std::string text, const ConnInfo& info) {
   for (const std::string& secret : info.secrets) ReplaceAll(text, secret);
-  if (const char* env = std::getenv("PGPASSWORD"); env != nullptr) ReplaceAll(text, env);
   // Whatever slipped through: key=value passwords and URI user-info.
   static const std::regex kKeyValue(R"(password\s*=\s*('([^'\\]|\\.)*'|\S+))",
                                     std::regex::icase);

@@ -14,12 +14,15 @@ namespace noisett::catalog::pg {
 struct ConnInfo {
   std::string conninfo;  // key='value' pairs, with connect_timeout and the application name added
   std::string where;     // "host:port/db" for messages (never the password)
-  std::string secrets[2];  // passwords to redact (decoded and as written in the URL); may be ""
+  // Passwords to redact: decoded and as written in the URL, and PGPASSWORD; each may be "".
+  std::string secrets[3];
 };
 
-// Errors: kInvalidArgument "bad_catalog_url" (libpq cannot parse it; the message names why,
-// without the password).
-Result<ConnInfo> ParseUrl(std::string_view url, int connect_timeout_s);
+// `environment_password` is PGPASSWORD as the process got it (libpq reads it itself to connect;
+// it is only redacted here). Errors: kInvalidArgument "bad_catalog_url" (libpq cannot parse it;
+// the message names why, without the password).
+Result<ConnInfo> ParseUrl(std::string_view url, int connect_timeout_s,
+                          std::string_view environment_password = "");
 
 // `text` with every occurrence of the secrets, "password=..." values and the ":...@" of URIs
 // replaced by "***": libpq and server messages must never carry a password into logs.

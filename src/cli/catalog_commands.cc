@@ -4,9 +4,9 @@
 
 #include <memory>
 
-#include "auth/dev_issuer.h"
+#include "app/app.h"
 #include "cli/progress.h"
-#include "core/clock.h"
+#include "core/units.h"
 #include "service/fsck.h"
 #include "service/rebuild.h"
 
@@ -101,8 +101,9 @@ void PrintFsck(std::FILE* out, const service::FsckReport& r, bool repair) {
 
 }  // namespace
 
-int RunCatalogRebuild(const MaintenanceArgs& args, std::FILE* out, std::FILE* err) {
-  auto backend = Backend::Open(WithPublicUrl(args.backend), SystemClock::Instance());
+int RunCatalogRebuild(const MaintenanceArgs& args, const app::Config& config, std::FILE* out,
+                      std::FILE* err) {
+  auto backend = app::App::Open(config);
   if (!backend) return SetupError(err, "catalog.rebuild", backend.error());
   std::fprintf(err, "catalog.rebuild: %s\n", (*backend)->description().c_str());
   ProgressDisplay progress{err, nullptr};
@@ -119,20 +120,21 @@ int RunCatalogRebuild(const MaintenanceArgs& args, std::FILE* out, std::FILE* er
   return report->clean() ? 0 : 1;
 }
 
-int RunFsck(const MaintenanceArgs& args, std::FILE* out, std::FILE* err) {
-  auto grace = auth::ParseDuration(args.grace);
+int RunFsck(const MaintenanceArgs& args, const app::Config& config, std::FILE* out,
+            std::FILE* err) {
+  auto grace = ParseDuration(args.grace);
   if (!grace) return SetupError(err, "fsck", grace.error());
-  auto backend = Backend::Open(WithPublicUrl(args.backend), SystemClock::Instance());
+  auto backend = app::App::Open(config);
   if (!backend) return SetupError(err, "fsck", backend.error());
   std::fprintf(err, "fsck: %s\n", (*backend)->description().c_str());
   ProgressDisplay progress{err, nullptr};
   service::FsckOptions options;
   options.repair = args.repair;
   options.grace_s = *grace;
-  options.soft_delete_days = args.backend.soft_delete_days;
+  options.soft_delete_days = config.backend.soft_delete_days;
   options.progress = progress.Callbacks();
   auto report = service::RunFsck((*backend)->blobs(), (*backend)->catalog(),
-                                 SystemClock::Instance(), options);
+                                 (*backend)->clock(), options);
   progress.Finish();
   if (!report) return SetupError(err, "fsck", report.error());
   std::fprintf(err, "fsck: listed %zu blobs\n", report->blobs_listed);

@@ -3,10 +3,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/app.h"
+#include "app/file_io.h"
 #include "cli/exit_codes.h"
-#include "cli/file_io.h"
-#include "core/clock.h"
-#include "core/env.h"
 #include "core/ids.h"
 #include "net/http_client.h"
 
@@ -23,17 +22,14 @@ int Failed(std::FILE* err, const std::string& name, const Error& e) {
   return ExitCodeFor(e);
 }
 
-int Direct(const CommandModeArgs& args, const nlohmann::json& input, const std::string& body,
-           std::FILE* out, std::FILE* err) {
+int Direct(const CommandModeArgs& args, const app::Config& config, const nlohmann::json& input,
+           const std::string& body, std::FILE* out, std::FILE* err) {
   if (!IsValidUserId(args.user)) {
     return Usage(err, "direct mode needs --user NAME ([A-Za-z0-9_-]{1,64}), or use --server URL");
   }
-  BackendFlags flags = args.backend;
-  // Links printed here point where `serve` listens by default (docs/api.md).
-  if (flags.public_url.empty()) {
-    flags.public_url = "http://" + GetEnv("NOISETT_LISTEN").value_or("127.0.0.1:8080");
-  }
-  auto backend = Backend::Open(flags, SystemClock::Instance());
+  // Links printed here point where `serve` listens (NOISETT_LISTEN) unless NOISETT_PUBLIC_URL
+  // says otherwise (docs/api.md): App's default.
+  auto backend = app::App::Open(config);
   if (!backend) return Usage(err, backend.error().ToString());
   auth::User user;
   user.user_id = args.user;
@@ -50,19 +46,19 @@ int Direct(const CommandModeArgs& args, const nlohmann::json& input, const std::
   };
   auto result = (*backend)->service().Run(args.name, user, command);
   if (!result) return Failed(err, args.name, result.error());
-  std::fprintf(out, "%s\n", result->dump().c_str());
+  std::fprintf(out, "%s\n", result->c_str());
   return 0;
 }
 
 // Uploads carry their arguments in the query; other commands send them as the JSON body.
-net::HttpRequestSpec RemoteRequest(const CommandModeArgs& args, const nlohmann::json& input,
-                                   const std::string& body) {
+net::HttpRequestSpec RemoteRequest(const CommandModeArgs& args, const std::string& token,
+                                   const nlohmann::json& input, const std::string& body) {
   net::HttpRequestSpec request;
   request.method = "POST";
   std::string base = args.server;
   while (!base.empty() && base.back() == '/') base.pop_back();
   request.url = base + "/api/commands/" + net::UrlEncode(args.name);
-  request.headers.push_back({"Authorization", "Bearer " + args.token});
+  request.headers.push_back({"Authorization", "Bearer " + token});
   if (!args.file.empty()) {
     std::string query;
     for (const auto& [key, value] : input.items()) {
@@ -81,13 +77,13 @@ net::HttpRequestSpec RemoteRequest(const CommandModeArgs& args, const nlohmann::
   return request;
 }
 
-int Remote(const CommandModeArgs& args, const nlohmann::json& input, const std::string& body,
-           std::FILE* out, std::FILE* err) {
-  if (args.token.empty()) return Usage(err, "remote mode needs a token: --token or NOISETT_TOKEN");
+int Remote(const CommandModeArgs& args, const std::string& token, const nlohmann::json& input,
+           const std::string& body, std::FILE* out, std::FILE* err) {
+  if (token.empty()) return Usage(err, "remote mode needs a token: --token or NOISETT_TOKEN");
   net::HttpGetOptions options;
   options.timeout_ms = 120000;
   options.max_body_bytes = 64 << 20;
-  auto response = net::HttpSend(RemoteRequest(args, input, body), options);
+  auto response = net::HttpSend(RemoteRequest(args, token, input, body), options);
   if (!response) return Usage(err, response.error().ToString());
   if (response->status >= 200 && response->status < 300) {
     std::fprintf(out, "%s\n", response->body.c_str());
@@ -100,17 +96,18 @@ int Remote(const CommandModeArgs& args, const nlohmann::json& input, const std::
 
 }  // namespace
 
-int RunCommandMode(const CommandModeArgs& args, std::FILE* out, std::FILE* err) {
+int RunCommandMode(const CommandModeArgs& args, const app::Config& config, std::FILE* out,
+                   std::FILE* err) {
   nlohmann::json input = nlohmann::json::parse(args.json, nullptr, /*allow_exceptions=*/false);
   if (!input.is_object()) return Usage(err, "the command input must be a JSON object, e.g. '{}'");
   std::string body;
   if (!args.file.empty()) {
-    auto bytes = ReadFileCapped(args.file, args.backend.optimize.limits.max_bytes);
+    auto bytes = app::ReadFileCapped(args.file, config.backend.optimize.limits.max_bytes);
     if (!bytes) return Failed(err, args.name, bytes.error());
     body = std::move(*bytes);
   }
-  return args.server.empty() ? Direct(args, input, body, out, err)
-                             : Remote(args, input, body, out, err);
+  return args.server.empty() ? Direct(args, config, input, body, out, err)
+                             : Remote(args, config.token, input, body, out, err);
 }
 
 }  // namespace noisett::cli

@@ -1,12 +1,12 @@
 // `noisett NAME 'JSON'`: any command from the shell. Direct mode runs it on the configured store
-// and catalog as the operator-named `--user`; remote mode sends it to a server (`--server URL`)
-// with the caller's token (NOISETT_TOKEN). Output is the command's JSON on stdout.
+// and catalog (app::App) as the operator-named `--user`; remote mode sends it to a server
+// (`--server URL`) with the caller's token (NOISETT_TOKEN). Output is the command's JSON on stdout.
 #pragma once
 
 #include <cstdio>
 #include <string>
 
-#include "cli/backend.h"
+#include "app/config.h"
 
 namespace noisett::cli {
 
@@ -15,12 +15,11 @@ struct CommandModeArgs {
   std::string json = "{}";  // the input object
   std::string user;         // direct mode: whose data
   std::string server;       // remote mode: http(s)://host:port
-  std::string token;        // remote mode: bearer token
   std::string file;         // images.upload: the image file
-  BackendFlags backend;
 };
 
 // Exit status: 0 success; 1 the command failed (reason on stderr); 2 usage or set-up error.
-int RunCommandMode(const CommandModeArgs& args, std::FILE* out, std::FILE* err);
+int RunCommandMode(const CommandModeArgs& args, const app::Config& config, std::FILE* out,
+                   std::FILE* err);
 
 }  // namespace noisett::cli

@@ -7,20 +7,20 @@
 
 #include <cstdio>
 
-#include "cli/backend.h"
+#include "app/config.h"
 
 namespace noisett::cli {
 
 struct LifecycleArgs {
-  BackendFlags backend;
   bool dry_run = false;
   bool json = false;
 };
 
 // Exit status: 0 the pass ran with no error; 1 some blobs failed (each listed); 2 set-up error,
 // or the store is Azure (Azure applies the policy itself).
-int RunLifecycleSweep(const LifecycleArgs& args, std::FILE* out, std::FILE* err);
+int RunLifecycleSweep(const LifecycleArgs& args, const app::Config& config, std::FILE* out,
+                      std::FILE* err);
 // Exit status: 0 printed; 2 set-up error (a bad policy file or retention days).
-int RunLifecycleExport(const LifecycleArgs& args, std::FILE* out, std::FILE* err);
+int RunLifecycleExport(const app::Config& config, std::FILE* out, std::FILE* err);
 
 }  // namespace noisett::cli

@@ -3,25 +3,13 @@
 #include <algorithm>
 #include <chrono>
 
-#include "auth/dev_issuer.h"
 #include "core/log.h"
 
 namespace noisett::cli {
 
-Result<int64_t> ParseLifecycleInterval(std::string_view text) {
-  if (text == "off" || text == "0") return int64_t{0};
-  auto seconds = auth::ParseDuration(text);
-  if (!seconds || *seconds < 60) {
-    return Unexpected(MakeError(ErrorCode::kInvalidArgument, "bad_interval",
-                                "lifecycle interval \"" + std::string(text) +
-                                    "\": expected off, or a duration of at least 60s (30m, 24h)"));
-  }
-  return *seconds;
-}
-
-LifecycleLoop::LifecycleLoop(const service::Service& service, int64_t interval_s,
+LifecycleLoop::LifecycleLoop(const service::LifecycleDeps& lifecycle, int64_t interval_s,
                              int64_t first_delay_s)
-    : service_(service),
+    : lifecycle_(lifecycle),
       interval_s_(interval_s),
       first_delay_s_(first_delay_s),
       thread_([this] { Loop(); }) {}
@@ -47,11 +35,7 @@ void LifecycleLoop::Loop() {
 }
 
 void LifecycleLoop::SweepOnce() {
-  auth::User sweeper;
-  sweeper.user_id = "lifecycle";
-  sweeper.name = "lifecycle sweep";
-  sweeper.roles = {std::string(auth::kAdminRole)};
-  auto summary = service_.Run("lifecycle.run", sweeper, {});
+  auto summary = service::RunLifecycle(lifecycle_, /*dry_run=*/false);
   if (!summary) {
     LogWarn("lifecycle: sweep failed: " + summary.error().ToString());
     return;
@@ -75,19 +59,14 @@ std::string Bytes(uint64_t bytes) {
 
 }  // namespace
 
-std::string SweepSummaryLine(const nlohmann::json& summary) {
-  std::string line = "scanned " + std::to_string(summary.value("scanned", int64_t{0}));
-  // A named copy: items() of the temporary value() returns would dangle.
-  const nlohmann::json actions = summary.value("actions", nlohmann::json::object());
-  for (const auto& [action, tally] : actions.items()) {
-    const int64_t count = tally.value("count", int64_t{0});
-    if (count == 0) continue;
-    line += "; " + action + " " + std::to_string(count) + " (" +
-            Bytes(tally.value("bytes", uint64_t{0})) + ")";
+std::string SweepSummaryLine(const lifecycle::SweepSummary& summary) {
+  std::string line = "scanned " + std::to_string(summary.scanned);
+  for (const auto& [action, tally] : summary.actions) {
+    if (tally.count == 0) continue;
+    line += "; " + action + " " + std::to_string(tally.count) + " (" + Bytes(tally.bytes) + ")";
   }
-  const size_t errors = summary.value("errors", nlohmann::json::array()).size();
-  line += "; errors " + std::to_string(errors);
-  if (summary.value("dry_run", false)) line += " (dry run: nothing changed)";
+  line += "; errors " + std::to_string(summary.errors.size());
+  if (summary.dry_run) line += " (dry run: nothing changed)";
   return line;
 }
 

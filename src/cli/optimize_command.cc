@@ -10,13 +10,16 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "cli/file_io.h"
+#include "app/file_io.h"
 #include "cli/progress.h"
 #include "image/format_sniff.h"
 #include "image/metadata_json.h"
 #include "image/pipeline.h"
 
 namespace noisett::cli {
+
+using app::ReadFileCapped;
+using app::WriteFileAtomic;
 namespace {
 
 namespace fs = std::filesystem;

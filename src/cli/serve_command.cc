@@ -1,12 +1,11 @@
-// Wiring for `noisett serve`: auth, back end, API, server.
+// Wiring for `noisett serve`: bind, open the App, API, server.
 #include "cli/serve_command.h"
 
 #include <memory>
 
-#include "auth/authenticator.h"
+#include "app/app.h"
 #include "cli/lifecycle_loop.h"
-#include "core/clock.h"
-#include "core/env.h"
+#include "cli/web_setup.h"
 #include "core/log.h"
 #include "http/api.h"
 #include "http/metrics_endpoint.h"
@@ -21,20 +20,20 @@ int CannotStart(std::FILE* err, const Error& e) {
   return 2;
 }
 
-// The capacity flags onto the server's options (0 threads keeps one per core).
-Status ApplyCapacity(const ServeArgs& args, http::ServerOptions& options) {
-  auto held = ParseUintWithSuffix(args.max_held_body, "max-held-body");
-  if (!held) return Unexpected(held.error());
-  if (*held == 0 || args.max_connections == 0) {
-    return Unexpected(MakeError(ErrorCode::kInvalidArgument, "bad_capacity",
-                                "--max-held-body and --max-connections must be above 0"));
-  }
-  options.max_held_body_bytes = *held;
-  options.max_connections = args.max_connections;
-  if (args.io_threads > 0) options.threads = args.io_threads;
-  if (args.workers > 0) options.worker_threads = args.workers;
-  if (args.read_threads > 0) options.read_threads = args.read_threads;
-  return Ok();
+// The server's options from the configuration (0 threads keeps one per core).
+http::ServerOptions ServerOptionsFor(const app::Config& config) {
+  const app::ServeConfig& serve = config.serve;
+  http::ServerOptions options;
+  options.listen = serve.listen;
+  options.handle_signals = true;
+  // The upload limit is the body limit: a larger Content-Length gets 413 before it is read.
+  options.max_body_bytes = config.backend.optimize.limits.max_bytes;
+  options.max_held_body_bytes = serve.max_held_body_bytes;
+  options.max_connections = serve.max_connections;
+  if (serve.io_threads > 0) options.threads = serve.io_threads;
+  if (serve.workers > 0) options.worker_threads = serve.workers;
+  if (serve.read_threads > 0) options.read_threads = serve.read_threads;
+  return options;
 }
 
 std::string HumanBytes(uint64_t bytes) {
@@ -53,27 +52,10 @@ std::string DescribeCapacity(const http::ServerOptions& o) {
 
 }  // namespace
 
-int RunServe(ServeArgs args, std::FILE* err) {
+int RunServe(app::Config config, std::FILE* err) {
   image::InitPipeline();  // before any thread: it sets up libvips once
-  const Clock& clock = SystemClock::Instance();
-  auto interval = ParseLifecycleInterval(args.lifecycle_interval);
-  if (!interval) return CannotStart(err, interval.error());
-  http::ServerOptions options;
-  if (auto ok = ApplyCapacity(args, options); !ok) return CannotStart(err, ok.error());
-  auto auth_config = AuthConfigFromFlags(args.auth);
-  if (!auth_config) return CannotStart(err, auth_config.error());
-  auto validator = auth::MakeValidator(*auth_config, clock);
-  if (!validator) return CannotStart(err, validator.error());
-  auth::Authenticator authenticator(auth_config->mode, std::move(*validator));
-
-  args.backend.data_dir = args.auth.data_dir;  // one --data-dir for keys, blobs and catalog
-
   // Bind first, so links made by default point at the port really bound (--listen HOST:0).
   // No request is read before Run(), by which time `api` is set.
-  options.listen = args.listen;
-  options.handle_signals = true;
-  // The upload limit is the body limit: a larger Content-Length gets 413 before it is read.
-  options.max_body_bytes = args.backend.optimize.limits.max_bytes;
   auto api = std::make_shared<http::Handler>();
   http::Handler forward{
       [api](const http::HttpRequest& r) { return api->handle(r); },
@@ -82,48 +64,52 @@ int RunServe(ServeArgs args, std::FILE* err) {
         if (!api->admit_body) return std::nullopt;
         return api->admit_body(head);
       }};
-  auto server = http::Server::Create(options, forward);
+  auto server = http::Server::Create(ServerOptionsFor(config), forward);
   if (!server) return CannotStart(err, server.error());
+  const std::string& listen = config.serve.listen;
   const std::string bound =
-      args.listen.substr(0, args.listen.rfind(':') + 1) + std::to_string((*server)->Port());
-  if (args.backend.public_url.empty()) args.backend.public_url = "http://" + bound;
+      listen.substr(0, listen.rfind(':') + 1) + std::to_string((*server)->Port());
+  if (config.backend.public_url.empty()) config.backend.public_url = "http://" + bound;
   std::unique_ptr<http::MetricsListener> metrics_listener;
-  if (!args.metrics_addr.empty()) {
-    auto listener = http::MetricsListener::Start(args.metrics_addr);
+  if (!config.serve.metrics_addr.empty()) {
+    auto listener = http::MetricsListener::Start(config.serve.metrics_addr);
     if (!listener) return CannotStart(err, listener.error());
     metrics_listener = std::move(*listener);
   }
 
-  auto backend = Backend::Open(args.backend, clock);
-  if (!backend) return CannotStart(err, backend.error());
-  auto web = WebConfigFromFlags(
-      args.web, *auth_config, (*backend)->generator_name(),
-      {args.backend.public_url, args.backend.cdn_url, (*backend)->store_url()});
+  app::AppOptions app_options;
+  app_options.authenticator = true;
+  auto opened = app::App::Open(config, app_options);
+  if (!opened) return CannotStart(err, opened.error());
+  app::App& app = **opened;
+  auto web = WebConfigFromSettings(config, app.generator().name(),
+                                   {app.public_url(), config.backend.cdn_url, app.store_url()});
   if (!web) return CannotStart(err, web.error());
-  http::ApiDeps deps{(*backend)->service(), authenticator, (*backend)->local_links(),
-                     (*backend)->blobs(), (*backend)->container(), clock};
+  http::ApiDeps deps{app.service(), *app.authenticator(), app.local_links(),
+                     app.blobs(),   app.container(),     app.clock()};
+  deps.metrics = &app.metrics();
   deps.web = &*web;
   *api = http::MakeApiHandler(deps);
-  http::CapacityCollector capacity((*backend)->blobs(), clock, args.metrics_capacity_ttl_s);
+  http::CapacityCollector capacity(app.blobs(), app.clock(), config.serve.metrics_capacity_ttl_s);
   if (metrics_listener) {
-    LogInfo("noisett metrics on http://" +
-            args.metrics_addr.substr(0, args.metrics_addr.rfind(':') + 1) +
+    const std::string& addr = config.serve.metrics_addr;
+    LogInfo("noisett metrics on http://" + addr.substr(0, addr.rfind(':') + 1) +
             std::to_string(metrics_listener->port()) + "/metrics");
   }
   LogInfo("noisett serving on http://" + bound + " (auth " +
-          std::string(auth::AuthModeName(auth_config->mode)) + "; " + (*backend)->description() +
-          "; links " +
-          ((*backend)->local_links() ? args.backend.public_url : std::string("Azure SAS")) +
-          "; generator " + std::string((*backend)->generator_name()) + "; gallery " +
+          std::string(auth::AuthModeName(config.auth.mode)) + "; " + app.description() +
+          "; links " + (app.local_links() ? app.public_url() : std::string("Azure SAS")) +
+          "; generator " + std::string(app.generator().name()) + "; gallery " +
           (web->site ? "http://" + bound + "/" : std::string("off")) + "; " +
           DescribeCapacity((*server)->options()) + ")");
   std::unique_ptr<LifecycleLoop> sweeps;
-  if ((*backend)->applies_lifecycle() && *interval > 0) {
-    sweeps = std::make_unique<LifecycleLoop>((*backend)->service(), *interval);
+  if (app.applies_lifecycle() && config.serve.lifecycle_interval_s > 0) {
+    sweeps = std::make_unique<LifecycleLoop>(app.service().lifecycle(),
+                                             config.serve.lifecycle_interval_s);
   }
   (*server)->Run();
   metrics_listener.reset();  // no scrape may run the capacity collector once it goes
-  sweeps.reset();  // before the back end it sweeps goes
+  sweeps.reset();  // before the App it sweeps goes
   LogInfo("noisett stopped");
   return 0;
 }

@@ -54,16 +54,17 @@ std::string OriginOf(std::string_view url) {
   return origin;
 }
 
-Result<http::WebConfig> WebConfigFromFlags(const WebFlags& flags, const auth::AuthConfig& auth,
-                                           std::string_view generator,
-                                           const WebOrigins& origins) {
+Result<http::WebConfig> WebConfigFromSettings(const app::Config& settings,
+                                              std::string_view generator,
+                                              const WebOrigins& origins) {
+  const auth::AuthConfig& auth = settings.auth;
   http::WebConfig config;
   config.auth_mode = std::string(auth::AuthModeName(auth.mode));
   config.tenant_id = auth.tenant_id;
   config.client_id = auth.client_id;
   config.authority = Authority(auth);
-  if (!flags.scope.empty()) {
-    config.scopes = {flags.scope};
+  if (!settings.serve.web_scope.empty()) {
+    config.scopes = {settings.serve.web_scope};
   } else if (!auth.client_id.empty()) {
     config.scopes = {"api://" + auth.client_id + "/.default"};
   }
@@ -73,7 +74,7 @@ Result<http::WebConfig> WebConfigFromFlags(const WebFlags& flags, const auth::Au
     if (!issuer) return Unexpected(issuer.error());
     config.dev_issuer = std::make_shared<const auth::DevIssuer>(std::move(*issuer));
   }
-  auto dir = WebDir(flags.dir);
+  auto dir = WebDir(settings.serve.web_dir);
   if (!dir) return Unexpected(dir.error());
   if (dir->empty()) return config;
   http::PageOrigins page;

@@ -5,18 +5,11 @@
 
 #include <string>
 
-#include "auth/auth_config.h"
+#include "app/config.h"
 #include "core/result.h"
 #include "http/web_routes.h"
 
 namespace noisett::cli {
-
-struct WebFlags {
-  // NOISETT_WEB_DIR: the gallery's files; "" tries ./web, then the source tree's web/ (a
-  // missing default is not an error: serve runs without a gallery); "off": no gallery.
-  std::string dir;
-  std::string scope;  // NOISETT_WEB_SCOPE: what the page asks tokens for; default api://CLIENT/.default
-};
 
 struct WebOrigins {
   std::string public_url;  // where local links point (NOISETT_PUBLIC_URL / the bound address)
@@ -24,11 +17,14 @@ struct WebOrigins {
   std::string store_url;   // the Azure blob endpoint, when links are SAS
 };
 
-// Errors: "web_dir_missing" for a --web-dir that does not exist, the dev issuer's key errors,
-// the static site's load errors.
-Result<http::WebConfig> WebConfigFromFlags(const WebFlags& flags, const auth::AuthConfig& auth,
-                                           std::string_view generator,
-                                           const WebOrigins& origins);
+// From NOISETT_WEB_DIR (the gallery's files; "" tries ./web, then the source tree's web/, and a
+// missing default is not an error: serve runs without a gallery; "off": no gallery),
+// NOISETT_WEB_SCOPE (what the page asks tokens for; default api://CLIENT/.default) and the
+// identity settings. Errors: "web_dir_missing" for a --web-dir that does not exist, the dev
+// issuer's key errors, the static site's load errors.
+Result<http::WebConfig> WebConfigFromSettings(const app::Config& config,
+                                              std::string_view generator,
+                                              const WebOrigins& origins);
 
 // "https://host:port" of a URL ("" when it has none).
 std::string OriginOf(std::string_view url);

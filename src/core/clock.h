@@ -13,6 +13,9 @@ class Clock {
   virtual ~Clock() = default;
   // Seconds since the Unix epoch (JWT NumericDate, SAS times).
   virtual int64_t NowSeconds() const = 0;
+  // Milliseconds since the Unix epoch (job ids sort by it); a clock that only knows seconds
+  // answers the start of its second.
+  virtual int64_t NowMillis() const { return NowSeconds() * 1000; }
 };
 
 // The wall clock.
@@ -20,6 +23,11 @@ class SystemClock final : public Clock {
  public:
   int64_t NowSeconds() const override {
     return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+  int64_t NowMillis() const override {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
                std::chrono::system_clock::now().time_since_epoch())
         .count();
   }

@@ -23,6 +23,21 @@ uint64_t Random64() {
   return engine();
 }
 
+// The id after `id` (same time part, random part plus one); "" when the random part is all ones
+// (80 bits: not in this universe).
+std::string Successor(std::string id) {
+  for (size_t i = id.size(); i-- > 10;) {
+    const char* at = std::find(std::begin(kCrockford), std::end(kCrockford) - 1, id[i]);
+    const size_t digit = size_t(at - kCrockford);
+    if (digit + 1 < 32) {
+      id[i] = kCrockford[digit + 1];
+      return id;
+    }
+    id[i] = '0';
+  }
+  return "";
+}
+
 }  // namespace
 
 bool IsValidUserId(std::string_view id) {
@@ -45,6 +60,17 @@ std::string NewJobId(int64_t now_ms) {
     const uint64_t bits = i < 8 ? (hi >> (5 * i)) : (lo >> (5 * (i - 8)));
     id[size_t(10 + i)] = kCrockford[bits & 31];
   }
+  return id;
+}
+
+std::string UlidSource::Next(int64_t now_ms) {
+  std::string id = NewJobId(now_ms);
+  std::lock_guard lock(mu_);
+  if (!last_.empty() && id.compare(0, 10, last_, 0, 10) <= 0) {
+    std::string next = Successor(last_);
+    if (!next.empty()) id = std::move(next);
+  }
+  last_ = id;
   return id;
 }
 

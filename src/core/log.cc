@@ -6,7 +6,6 @@
 #include <mutex>
 #include <string>
 
-#include "core/env.h"
 
 namespace noisett {
 namespace {
@@ -21,17 +20,8 @@ LogSink& Sink() {
   return sink;
 }
 
-LogLevel InitialLevel() {
-  auto v = GetEnv("NOISETT_LOG_LEVEL");
-  if (!v) return LogLevel::kInfo;
-  if (*v == "debug") return LogLevel::kDebug;
-  if (*v == "warn") return LogLevel::kWarn;
-  if (*v == "error") return LogLevel::kError;
-  return LogLevel::kInfo;
-}
-
 LogLevel& Level() {
-  static LogLevel level = InitialLevel();
+  static LogLevel level = LogLevel::kInfo;
   return level;
 }
 

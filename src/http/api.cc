@@ -170,7 +170,7 @@ class Api final {
                    int ok_status) const {
     auto input = make();
     if (!input) return Failure(input.error());
-    auto out = deps_.service.RunText(command, user,
+    auto out = deps_.service.Run(command, user,
                                      service::CommandInput{std::move(input->args), input->body});
     if (!out) return Failure(out.error());
     return JsonResponse(ok_status, std::move(*out));

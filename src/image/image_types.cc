@@ -1,7 +1,6 @@
 // Names, parsers and presets for the image value types.
 #include "image/image_types.h"
 
-#include "core/env.h"
 
 namespace noisett::image {
 
@@ -56,17 +55,6 @@ Result<OutputFormat> ParseOutputFormat(std::string_view s) {
   if (s == "webp") return OutputFormat::kWebp;
   return Unexpected(MakeError(ErrorCode::kInvalidArgument, "bad_option",
                               "format must be jpeg or webp, got '" + std::string(s) + "'"));
-}
-
-Result<Limits> LimitsFromEnv() {
-  Limits limits;
-  auto bytes = GetEnvUint("NOISETT_MAX_UPLOAD_BYTES", kDefaultMaxUploadBytes);
-  if (!bytes) return Unexpected(bytes.error());
-  auto pixels = GetEnvUint("NOISETT_MAX_PIXELS", kDefaultMaxPixels);
-  if (!pixels) return Unexpected(pixels.error());
-  limits.max_bytes = *bytes;
-  limits.max_pixels = *pixels;
-  return limits;
 }
 
 }  // namespace noisett::image

@@ -41,9 +41,6 @@ struct Limits {
   uint64_t max_pixels = kDefaultMaxPixels;      // NOISETT_MAX_PIXELS
 };
 
-// Limits from NOISETT_MAX_UPLOAD_BYTES and NOISETT_MAX_PIXELS (defaults when unset).
-Result<Limits> LimitsFromEnv();
-
 // What the header says, checked against the limits.
 struct ImageInfo {
   Format format = Format::kPng;

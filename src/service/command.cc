@@ -21,9 +21,8 @@ std::vector<const CommandSpec*> CommandRegistry::All() const {
   return out;
 }
 
-Result<const CommandSpec*> CommandRegistry::Admit(std::string_view name,
-                                                  const CommandContext& context,
-                                                  const CommandInput& input) const {
+Result<std::string> CommandRegistry::Run(std::string_view name, const CommandContext& context,
+                                         const CommandInput& input) const {
   const CommandSpec* spec = Find(name);
   if (spec == nullptr) {
     std::string shown(name.substr(0, 64));
@@ -37,33 +36,11 @@ Result<const CommandSpec*> CommandRegistry::Admit(std::string_view name,
   if (spec->admin_only) {
     if (auto ok = auth::RequireAdmin(context.user); !ok) return Unexpected(ok.error());
   }
-  return spec;
+  return spec->run(context, input);
 }
 
-Result<nlohmann::json> CommandRegistry::Run(std::string_view name, const CommandContext& context,
-                                            const CommandInput& input) const {
-  auto spec = Admit(name, context, input);
-  if (!spec) return Unexpected(spec.error());
-  if ((*spec)->handler) return (*spec)->handler(context, input);
-  auto text = (*spec)->text_handler(context, input);
-  if (!text) return Unexpected(text.error());
-  nlohmann::json tree = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
-  if (tree.is_discarded()) {
-    return Unexpected(MakeError(ErrorCode::kInternal, "bad_answer",
-                                (*spec)->name + " answered text that is not JSON"));
-  }
-  return tree;
-}
-
-Result<std::string> CommandRegistry::RunText(std::string_view name, const CommandContext& context,
-                                             const CommandInput& input) const {
-  auto spec = Admit(name, context, input);
-  if (!spec) return Unexpected(spec.error());
-  if ((*spec)->text_handler) return (*spec)->text_handler(context, input);
-  auto tree = (*spec)->handler(context, input);
-  if (!tree) return Unexpected(tree.error());
-  // Replace rather than throw: answers may quote client bytes that are not UTF-8.
-  return tree->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+std::string DumpJson(const nlohmann::json& tree) {
+  return tree.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace noisett::service

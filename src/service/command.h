@@ -1,5 +1,7 @@
-// Commands: every operation is a named command with JSON in and JSON out, run for one signed-in
-// user. The HTTP API and the CLI dispatch to the same registry, so both doors behave alike.
+// The command registry: every operation as a named command with JSON in and JSON out, run for one
+// signed-in user. The HTTP API and the CLI dispatch to the same registry, so both doors behave
+// alike. A command's handler is a thin adapter (commands/): it reads the JSON arguments into the
+// operation's typed request, calls the typed operation, and writes its typed answer as JSON text.
 #pragma once
 
 #include <cstdint>
@@ -28,43 +30,37 @@ struct CommandContext {
   const auth::User& user;
 };
 
+// Answers the command's JSON text (written by core/json_writer.h or dumped from a tree).
 using CommandHandler =
-    std::function<Result<nlohmann::json>(const CommandContext&, const CommandInput&)>;
-// Answers the JSON text itself (core/json_writer.h).
-using TextHandler = std::function<Result<std::string>(const CommandContext&, const CommandInput&)>;
+    std::function<Result<std::string>(const CommandContext&, const CommandInput&)>;
 
 struct CommandSpec {
   std::string name;
-  std::string summary;  // one line, for `noisett --help` and errors
-  bool admin_only = false;
-  bool takes_body = false;
-  CommandHandler handler;
-  // Set instead of `handler` by the commands that answer long lists (history.list): writing the
-  // text directly is three times cheaper than building a tree and printing it.
-  TextHandler text_handler = {};
+  std::string summary;      // one line, for `noisett --help` and errors
+  bool admin_only = false;  // callers without the Noisett.Admin role are refused "not_admin"
+  bool takes_body = false;  // the input carries a file (HTTP: the request body is the file)
+  CommandHandler run;
 };
 
 class CommandRegistry {
  public:
   void Register(CommandSpec spec);
 
+  // The command's answer as JSON text.
   // Errors: kNotFound "unknown_command"; kInvalidArgument "bad_input" when args is not an
   // object; kPermissionDenied "not_admin"; otherwise whatever the command returns.
-  Result<nlohmann::json> Run(std::string_view name, const CommandContext& context,
-                             const CommandInput& input) const;
-  // The same answer as JSON text, as HTTP sends it (no tree for commands with a text_handler).
-  Result<std::string> RunText(std::string_view name, const CommandContext& context,
-                              const CommandInput& input) const;
+  Result<std::string> Run(std::string_view name, const CommandContext& context,
+                          const CommandInput& input) const;
 
   const CommandSpec* Find(std::string_view name) const;
   std::vector<const CommandSpec*> All() const;
 
  private:
-  // The command `name`, once the caller may run it with `input`.
-  Result<const CommandSpec*> Admit(std::string_view name, const CommandContext& context,
-                                   const CommandInput& input) const;
-
   std::map<std::string, CommandSpec, std::less<>> commands_;
 };
+
+// A tree as the text every door sends: compact, keys sorted, bytes that are not UTF-8 replaced
+// rather than thrown on (answers may quote client bytes).
+std::string DumpJson(const nlohmann::json& tree);
 
 }  // namespace noisett::service

@@ -119,14 +119,11 @@ void CheckMetadata(Fsck& c, const catalog::Generation& row, const StoredBlob& me
     if (!c.Old(f.age_s)) {
       f.action = c.TooYoung(f.age_s);
     } else {
-      storage::PutOptions put;
-      put.content_type = "application/json";
-      put.cache_control = "no-cache";
-      // subscription_tier only: metadata.json never gets blob_kind (lifecycle/retention.h).
+      storage::Tags tags;
       if (!meta.tier_tag.empty()) {
-        put.tags = {{std::string(lifecycle::kSubscriptionTierTag), meta.tier_tag}};
+        tags = {{std::string(lifecycle::kSubscriptionTierTag), meta.tier_tag}};
       }
-      auto written = c.blobs.Put(meta.name, MetadataJson(*fresh), put);
+      auto written = c.blobs.Put(meta.name, MetadataJson(*fresh), MetadataPutOptions(tags));
       f.repaired = written.has_value();
       f.action = f.repaired ? "rewrote metadata.json from the catalog row"
                             : "could not rewrite metadata.json: " + written.error().ToString();

@@ -24,16 +24,16 @@ std::vector<std::string> JobBlobPaths(const catalog::Generation& job) {
   return paths;
 }
 
-Status DeleteJobBlobs(ServiceDeps& deps, const catalog::Generation& job) {
+Status DeleteJobBlobs(storage::BlobStore& blobs, const catalog::Generation& job) {
   for (const std::string& path : JobBlobPaths(job)) {
-    if (auto ok = IgnoreNotFound(deps.blobs.Delete(path)); !ok) return ok;
+    if (auto ok = IgnoreNotFound(blobs.Delete(path)); !ok) return ok;
   }
   return Ok();
 }
 
-Status UndeleteJobBlobs(ServiceDeps& deps, const catalog::Generation& job) {
+Status UndeleteJobBlobs(storage::BlobStore& blobs, const catalog::Generation& job) {
   for (const std::string& path : JobBlobPaths(job)) {
-    if (auto ok = IgnoreNotFound(deps.blobs.Undelete(path)); !ok) return ok;
+    if (auto ok = IgnoreNotFound(blobs.Undelete(path)); !ok) return ok;
   }
   return Ok();
 }

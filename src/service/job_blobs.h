@@ -5,14 +5,14 @@
 #include <vector>
 
 #include "catalog/catalog.h"
-#include "service/service.h"
+#include "storage/blob_store.h"
 
 namespace noisett::service {
 
 std::vector<std::string> JobBlobPaths(const catalog::Generation& job);
 
 // Soft-deletes / undeletes every blob of the job; a blob already in the wanted state is fine.
-Status DeleteJobBlobs(ServiceDeps& deps, const catalog::Generation& job);
-Status UndeleteJobBlobs(ServiceDeps& deps, const catalog::Generation& job);
+Status DeleteJobBlobs(storage::BlobStore& blobs, const catalog::Generation& job);
+Status UndeleteJobBlobs(storage::BlobStore& blobs, const catalog::Generation& job);
 
 }  // namespace noisett::service

@@ -5,7 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/blob_paths.h"
-#include "service/job_json.h"
+#include "lifecycle/retention.h"
+#include "service/links.h"
 #include "storage/link_signer.h"
 
 namespace noisett::service {
@@ -106,6 +107,15 @@ Status Images(const Json& doc, std::string_view user_id, std::string_view job_id
 }
 
 }  // namespace
+
+storage::PutOptions MetadataPutOptions(storage::Tags tags) {
+  storage::PutOptions put;
+  put.content_type = "application/json";
+  put.cache_control = "no-cache";
+  tags.erase(std::string(lifecycle::kBlobKindTag));
+  put.tags = std::move(tags);
+  return put;
+}
 
 std::string MetadataJson(const catalog::Generation& job) {
   nlohmann::json images = nlohmann::json::array();

@@ -10,12 +10,18 @@
 
 #include "catalog/catalog.h"
 #include "core/result.h"
+#include "storage/blob_store.h"
 
 namespace noisett::service {
 
 // {job_id, user_id, prompt, asset_type, quality, model, created_at (ISO),
 //  images[{index, seed, filename, bytes, width, height}]}, pretty-printed.
 std::string MetadataJson(const catalog::Generation& job);
+
+// How metadata.json is stored: application/json, no-cache (it is rewritten as images join the
+// job), with `tags` less blob_kind: only images carry blob_kind=image, the tier-to-archive rule's
+// filter, so metadata.json stays online and rewritable (lifecycle/retention.h).
+storage::PutOptions MetadataPutOptions(storage::Tags tags);
 
 // A metadata.json larger than this is refused before it is read (a real one is ~2 KiB: the
 // prompt is at most 4000 bytes and a job holds at most 8 images).

@@ -1,16 +1,13 @@
 // A job's blobs: options, parallel puts, roll-back.
 #include "service/job_store.h"
 
-#include <chrono>
 #include <future>
 #include <utility>
 
 #include "core/blob_paths.h"
-#include "core/ids.h"
 #include "core/log.h"
 #include "lifecycle/retention.h"
 #include "service/job_metadata.h"
-#include "service/user_tier.h"
 
 namespace noisett::service {
 namespace {
@@ -19,34 +16,27 @@ constexpr const char* kImageCacheControl = "public, max-age=31536000, immutable"
 
 }  // namespace
 
-JobBlobOptions BlobOptionsFor(ServiceDeps& deps, const auth::User& user,
-                              image::OutputFormat format) {
+JobBlobOptions BlobOptionsFor(const std::string& tier, image::OutputFormat format) {
   JobBlobOptions o;
   o.image.content_type = std::string(image::ContentType(format));
   o.image.cache_control = kImageCacheControl;
-  const std::string tier = SubscriptionTierFor(deps, user);
-  // Only images and thumbnails are tagged blob_kind=image, the tier-to-archive rule's filter:
-  // metadata.json must stay readable and rewritable (lifecycle/retention.h).
+  // Only images and thumbnails are tagged blob_kind=image, the tier-to-archive rule's filter.
   o.image.tags = {{std::string(lifecycle::kSubscriptionTierTag), tier},
                   {std::string(lifecycle::kBlobKindTag), std::string(lifecycle::kBlobKindImage)}};
-  o.metadata.content_type = "application/json";
-  o.metadata.cache_control = "no-cache";
-  o.metadata.tags = {{std::string(lifecycle::kSubscriptionTierTag), tier}};
+  o.metadata = MetadataPutOptions({{std::string(lifecycle::kSubscriptionTierTag), tier}});
   return o;
 }
 
-catalog::Generation NewGeneration(std::string user_id, std::string prompt, std::string asset_type,
-                                  std::string quality, std::string model, int64_t now) {
+catalog::Generation NewGeneration(JobIdSource& ids, const Clock& clock, JobDescription what) {
+  const int64_t now_ms = clock.NowMillis();
   catalog::Generation job;
-  job.job_id = NewJobId(std::chrono::duration_cast<std::chrono::milliseconds>(
-                            std::chrono::system_clock::now().time_since_epoch())
-                            .count());
-  job.user_id = std::move(user_id);
-  job.prompt = std::move(prompt);
-  job.asset_type = std::move(asset_type);
-  job.quality = std::move(quality);
-  job.model = std::move(model);
-  job.created_at = now;
+  job.job_id = ids.Next(now_ms);
+  job.user_id = std::move(what.user_id);
+  job.prompt = std::move(what.prompt);
+  job.asset_type = std::move(what.asset_type);
+  job.quality = std::move(what.quality);
+  job.model = std::move(what.model);
+  job.created_at = now_ms / 1000;
   return job;
 }
 
@@ -66,17 +56,17 @@ catalog::ImageRecord MakeImageRecord(const catalog::Generation& job, int index, 
   return r;
 }
 
-Status PutAll(ServiceDeps& deps, const std::vector<BlobWrite>& writes,
+Status PutAll(storage::BlobStore& blobs, const std::vector<BlobWrite>& writes,
               std::vector<WrittenBlob>* written) {
   using PutResult = Result<storage::BlobProperties>;
   std::vector<std::future<PutResult>> pending;
   for (size_t i = 1; i < writes.size(); ++i) {
-    pending.push_back(std::async(std::launch::async, [&deps, &w = writes[i]] {
-      return deps.blobs.Put(w.path, w.bytes, *w.options);
+    pending.push_back(std::async(std::launch::async, [&blobs, &w = writes[i]] {
+      return blobs.Put(w.path, w.bytes, *w.options);
     }));
   }
   std::vector<PutResult> results;
-  results.push_back(deps.blobs.Put(writes[0].path, writes[0].bytes, *writes[0].options));
+  results.push_back(blobs.Put(writes[0].path, writes[0].bytes, *writes[0].options));
   for (auto& f : pending) results.push_back(f.get());
   Status outcome = Ok();
   for (size_t i = 0; i < writes.size(); ++i) {
@@ -89,16 +79,16 @@ Status PutAll(ServiceDeps& deps, const std::vector<BlobWrite>& writes,
   return outcome;
 }
 
-void RollBack(ServiceDeps& deps, const std::vector<WrittenBlob>& written) {
+void RollBack(storage::BlobStore& blobs, const std::vector<WrittenBlob>& written) {
   for (const WrittenBlob& blob : written) {
-    if (auto ok = deps.blobs.Discard(blob.path, blob.version_id); !ok) {
+    if (auto ok = blobs.Discard(blob.path, blob.version_id); !ok) {
       LogWarn("could not remove " + blob.path + " after a failed write: " + ok.error().ToString());
     }
   }
 }
 
-Status StoreNewJob(ServiceDeps& deps, const catalog::Generation& job,
-                   const std::vector<const image::WebImage*>& webs,
+Status StoreNewJob(storage::BlobStore& blobs, catalog::Catalog& catalog,
+                   const catalog::Generation& job, const std::vector<const image::WebImage*>& webs,
                    const JobBlobOptions& options) {
   const std::string metadata = MetadataJson(job);
   std::vector<BlobWrite> writes;
@@ -108,9 +98,9 @@ Status StoreNewJob(ServiceDeps& deps, const catalog::Generation& job,
   }
   writes.push_back({MetadataBlobPath(job.user_id, job.job_id), metadata, &options.metadata});
   std::vector<WrittenBlob> written;
-  Status stored = PutAll(deps, writes, &written);
-  if (stored) stored = deps.catalog.InsertGeneration(job);
-  if (!stored) RollBack(deps, written);
+  Status stored = PutAll(blobs, writes, &written);
+  if (stored) stored = catalog.InsertGeneration(job);
+  if (!stored) RollBack(blobs, written);
   return stored;
 }
 

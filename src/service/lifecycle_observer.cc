@@ -116,7 +116,7 @@ void CatalogSweepObserver::Settle(const PendingJob& pending) {
     Fail(pending.user_id, pending.job_id, ok.error());
     return;
   }
-  if (auto ok = DeleteJobBlobs(deps_, *job); !ok) {
+  if (auto ok = DeleteJobBlobs(deps_.blobs, *job); !ok) {
     Fail(pending.user_id, pending.job_id, ok.error());
   }
 }
@@ -146,12 +146,10 @@ void CatalogSweepObserver::RewriteMetadata(const PendingJob& pending) {
   auto row = deps_.catalog.GetGeneration(pending.user_id, pending.job_id);
   if (!row) return;  // deleted meanwhile: its blobs go with it
   const std::string path = MetadataBlobPath(pending.user_id, pending.job_id);
-  storage::PutOptions put;
-  put.content_type = "application/json";
-  put.cache_control = "no-cache";
+  storage::Tags tags;
   auto old = deps_.blobs.GetProperties(path);
   if (old) {
-    put.tags = old->tags;
+    tags = old->tags;
     // Archived by a policy from before blob_kind: an archived blob cannot be overwritten, so
     // bring it online first (locally at once).
     if (old->tier == storage::AccessTier::kArchive) {
@@ -163,12 +161,12 @@ void CatalogSweepObserver::RewriteMetadata(const PendingJob& pending) {
   } else {
     for (const catalog::ImageRecord& image : row->images) {
       if (auto props = deps_.blobs.GetProperties(image.blob_path)) {
-        put.tags = props->tags;
+        tags = props->tags;
         break;
       }
     }
   }
-  put.tags.erase(std::string(lifecycle::kBlobKindTag));
+  const storage::PutOptions put = MetadataPutOptions(std::move(tags));
   auto written = deps_.blobs.Put(path, MetadataJson(*row), put);
   if (!written) Fail(pending.user_id, pending.job_id, written.error());
 }
@@ -188,7 +186,7 @@ void CatalogSweepObserver::OnPurged(const std::vector<std::string>& names) {
     if (!job || !job->deleted_at) continue;
     // Only a job that can no longer be restored, and whose own blobs went: blobs of images
     // removed from it earlier (and a soft-delete still inside its window) leave the row alone.
-    if (now < *job->deleted_at + deps_.config.soft_delete_days * 86400) continue;
+    if (now < *job->deleted_at + deps_.soft_delete_days * 86400) continue;
     const std::vector<std::string> own = JobBlobPaths(*job);
     if (std::none_of(own.begin(), own.end(),
                      [&](const std::string& path) { return purged.count(path) > 0; })) {

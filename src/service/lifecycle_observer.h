@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "lifecycle/sweeper.h"
-#include "service/service.h"
+#include "service/history.h"
 
 namespace noisett::service {
 
@@ -38,7 +38,7 @@ std::string CatalogTierName(storage::AccessTier tier);
 
 class CatalogSweepObserver final : public lifecycle::SweepObserver {
  public:
-  explicit CatalogSweepObserver(ServiceDeps& deps) : deps_(deps) {}
+  explicit CatalogSweepObserver(const JobLifeDeps& deps) : deps_(deps) {}
 
   void OnTierChanged(std::string_view name, storage::AccessTier tier) override;
   void OnDeleted(std::string_view name, int64_t now) override;
@@ -64,7 +64,7 @@ class CatalogSweepObserver final : public lifecycle::SweepObserver {
   bool ImageBlobLive(const catalog::ImageRecord& image);
   void Fail(const std::string& user, const std::string& job, const Error& error);
 
-  ServiceDeps& deps_;
+  const JobLifeDeps& deps_;
   std::optional<PendingJob> pending_;
   std::vector<std::string> errors_;
 };

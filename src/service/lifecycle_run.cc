@@ -30,23 +30,21 @@ std::string SnakeCase(std::string_view camel) {
   return out;
 }
 
-void CountActions(const lifecycle::SweepSummary& summary) {
+void CountActions(const lifecycle::SweepSummary& summary, metrics::Registry& registry) {
   namespace names = metrics::names;
   for (const auto& [action, tally] : summary.actions) {
     if (tally.count == 0) continue;
     const metrics::Labels labels = {{"action", SnakeCase(action)}};
-    metrics::Global()
-        .GetCounter(names::kLifecycleActions, names::kLifecycleActionsHelp, labels)
+    registry.GetCounter(names::kLifecycleActions, names::kLifecycleActionsHelp, labels)
         .Inc(double(tally.count));
-    metrics::Global()
-        .GetCounter(names::kLifecycleBytes, names::kLifecycleBytesHelp, labels)
+    registry.GetCounter(names::kLifecycleBytes, names::kLifecycleBytesHelp, labels)
         .Inc(double(tally.bytes));
   }
 }
 
 }  // namespace
 
-Result<lifecycle::SweepSummary> RunLifecycle(ServiceDeps& deps, bool dry_run,
+Result<lifecycle::SweepSummary> RunLifecycle(const LifecycleDeps& deps, bool dry_run,
                                              std::function<void(int64_t, int64_t)> progress) {
   if (!deps.purge_expired) {
     return Unexpected(MakeError(
@@ -59,34 +57,20 @@ Result<lifecycle::SweepSummary> RunLifecycle(ServiceDeps& deps, bool dry_run,
     return Unexpected(MakeError(ErrorCode::kConflict, "lifecycle_running",
                                 "a lifecycle pass is already running; try again when it ends"));
   }
-  CatalogSweepObserver observer(deps);
+  const JobLifeDeps life{deps.catalog, deps.blobs, deps.clock, deps.soft_delete_days};
+  CatalogSweepObserver observer(life);
   lifecycle::SweepOptions options;
-  options.container = deps.config.container;
+  options.container = deps.container;
   options.dry_run = dry_run;
-  options.soft_delete_seconds = deps.config.soft_delete_days * 86400;
+  options.soft_delete_seconds = deps.soft_delete_days * 86400;
   options.purge = deps.purge_expired;
   options.progress = std::move(progress);
-  auto summary = lifecycle::Sweep(deps.blobs, deps.config.policy, deps.clock, observer, options);
+  auto summary = lifecycle::Sweep(deps.blobs, deps.policy, deps.clock, observer, options);
   if (!summary) return summary;
   observer.Finish();
   for (const std::string& e : observer.errors()) summary->errors.push_back("catalog " + e);
-  if (!dry_run) CountActions(*summary);
+  if (!dry_run) CountActions(*summary, deps.metrics);
   return summary;
-}
-
-nlohmann::json SweepSummaryJson(const lifecycle::SweepSummary& summary) {
-  auto tallies = [](const std::map<std::string, lifecycle::Tally>& map) {
-    nlohmann::json out = nlohmann::json::object();
-    for (const auto& [name, tally] : map) {
-      out[name] = {{"count", tally.count}, {"bytes", tally.bytes}};
-    }
-    return out;
-  };
-  return nlohmann::json{{"dry_run", summary.dry_run},
-                        {"scanned", summary.scanned},
-                        {"actions", tallies(summary.actions)},
-                        {"tiers", tallies(summary.tiers)},
-                        {"errors", summary.errors}};
 }
 
 }  // namespace noisett::service

@@ -1,28 +1,37 @@
-// Service wiring.
+// Service wiring: each family of commands gets its narrow dependencies.
 #include "service/service.h"
+
+#include "service/commands/commands.h"
 
 namespace noisett::service {
 
-Service::Service(ServiceDeps deps) : deps_(std::move(deps)) {
-  RegisterImageCommands(registry_, deps_);
-  RegisterHistoryCommands(registry_, deps_);
-  RegisterFavoriteCommands(registry_, deps_);
-  RegisterMetricsCommands(registry_, deps_);
-  RegisterLifecycleCommands(registry_, deps_);
-  RegisterCostCommands(registry_, deps_);
-  RegisterUserCommands(registry_, deps_);
-  RegisterGenerateCommands(registry_, deps_);
-  RegisterImportCommands(registry_, deps_);
+Service::Service(ServiceDeps deps)
+    : deps_(std::move(deps)),
+      links_(deps_.links, deps_.config.container, deps_.config.cdn_base, deps_.clock,
+             deps_.config.list_link_ttl_s),
+      tiers_(deps_.catalog, deps_.blobs, deps_.clock, deps_.config.default_tier),
+      upload_{deps_.blobs,   deps_.catalog, links_,          deps_.clock,
+              deps_.job_ids, tiers_,        deps_.metrics, deps_.config.optimize},
+      generate_{upload_, deps_.generator},
+      jobs_{deps_.catalog, deps_.blobs, deps_.clock, deps_.config.soft_delete_days},
+      lifecycle_{deps_.blobs,          deps_.catalog,          deps_.clock,
+                 deps_.metrics,        deps_.config.policy,    deps_.config.container,
+                 deps_.config.soft_delete_days, deps_.purge_expired},
+      // Metrics count per process; the service starts with it, so this is when counting began.
+      cost_{deps_.blobs, deps_.metrics, deps_.config.retention, deps_.clock.NowSeconds()} {
+  RegisterHistoryCommands(registry_, links_, jobs_);
+  RegisterFavoriteCommands(registry_, deps_.catalog, deps_.clock, links_);
+  RegisterUploadCommands(registry_, upload_, deps_.config.import);
+  RegisterImageCommands(registry_, deps_.catalog, deps_.blobs, links_);
+  RegisterGenerateCommands(registry_, generate_);
+  RegisterLifecycleCommands(registry_, lifecycle_);
+  RegisterCostCommands(registry_, cost_);
+  RegisterUserCommands(registry_, deps_.catalog, deps_.blobs);
 }
 
-Result<nlohmann::json> Service::Run(std::string_view command, const auth::User& user,
-                                    const CommandInput& input) const {
+Result<std::string> Service::Run(std::string_view command, const auth::User& user,
+                                 const CommandInput& input) const {
   return registry_.Run(command, CommandContext{user}, input);
-}
-
-Result<std::string> Service::RunText(std::string_view command, const auth::User& user,
-                                     const CommandInput& input) const {
-  return registry_.RunText(command, CommandContext{user}, input);
 }
 
 Status Service::CheckReady() const {

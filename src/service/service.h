@@ -1,5 +1,6 @@
-// The service: the one place where auth, image, storage and catalog meet. It owns the command
-// registry (history, favorites, images, metrics) that HTTP and the CLI both call.
+// The service: the one place where auth, image, storage and catalog meet. It holds the narrow
+// dependencies of each family of typed operations (built once from ServiceDeps) and the command
+// registry whose thin JSON adapters HTTP and the CLI both call.
 #pragma once
 
 #include <cstdint>
@@ -9,12 +10,21 @@
 
 #include "catalog/catalog.h"
 #include "core/clock.h"
+#include "core/ids.h"
+#include "core/metrics.h"
 #include "generate/generator.h"
 #include "image/image_types.h"
 #include "lifecycle/policy.h"
 #include "lifecycle/retention.h"
 #include "net/safe_fetch.h"
 #include "service/command.h"
+#include "service/cost_report.h"
+#include "service/generate_images.h"
+#include "service/history.h"
+#include "service/lifecycle_run.h"
+#include "service/links.h"
+#include "service/upload.h"
+#include "service/user_tiers.h"
 #include "storage/blob_store.h"
 #include "storage/link_signer.h"
 
@@ -32,17 +42,16 @@ struct ServiceConfig {
   net::ImportPolicy import;                   // images.import: NOISETT_IMPORT_ALLOW / _HOSTS
 };
 
-// What every command needs. References outlive the Service.
+// Everything the service's operations may use. References outlive the Service.
 struct ServiceDeps {
   storage::BlobStore& blobs;
   catalog::Catalog& catalog;
   storage::LinkSigner& links;
   const Clock& clock;
+  metrics::Registry& metrics;
+  JobIdSource& job_ids;
   ServiceConfig config;
-  // Purges soft-deleted blobs past the store's window (LocalBlobStore::PurgeExpired). Set only
-  // when Noisett applies the lifecycle policy itself (the local store); empty on Azure, where
-  // Azure applies it and lifecycle.run refuses.
-  // With dry_run, only says what it would purge.
+  // See LifecycleDeps::purge_expired: set only on the local store.
   std::function<Result<std::vector<storage::BlobProperties>>(bool dry_run)> purge_expired = {};
   // What `generate` runs (NOISETT_GENERATOR); null: generate refuses with "no_generator".
   generate::Generator* generator = nullptr;
@@ -51,31 +60,31 @@ struct ServiceDeps {
 class Service {
  public:
   explicit Service(ServiceDeps deps);
+  Service(const Service&) = delete;
+  Service& operator=(const Service&) = delete;
 
   const CommandRegistry& registry() const { return registry_; }
-  Result<nlohmann::json> Run(std::string_view command, const auth::User& user,
-                             const CommandInput& input) const;
-  Result<std::string> RunText(std::string_view command, const auth::User& user,
-                              const CommandInput& input) const;
+  // The command's JSON answer, as text (CommandRegistry::Run).
+  Result<std::string> Run(std::string_view command, const auth::User& user,
+                          const CommandInput& input) const;
 
   // Store and catalog reachable (/readyz).
   Status CheckReady() const;
-  const ServiceDeps& deps() const { return deps_; }
+
+  // The typed operations' dependencies, for callers inside the process that need no JSON (the
+  // periodic lifecycle sweep, the operator's lifecycle.run).
+  const LifecycleDeps& lifecycle() const { return lifecycle_; }
 
  private:
   ServiceDeps deps_;
+  LinkIssuer links_;
+  TierResolver tiers_;
+  UploadDeps upload_;
+  GenerateDeps generate_;
+  JobLifeDeps jobs_;
+  LifecycleDeps lifecycle_;
+  CostDeps cost_;
   CommandRegistry registry_;
 };
-
-// Registration of each command family (one file each).
-void RegisterImageCommands(CommandRegistry& registry, ServiceDeps& deps);
-void RegisterHistoryCommands(CommandRegistry& registry, ServiceDeps& deps);
-void RegisterFavoriteCommands(CommandRegistry& registry, ServiceDeps& deps);
-void RegisterMetricsCommands(CommandRegistry& registry, ServiceDeps& deps);
-void RegisterLifecycleCommands(CommandRegistry& registry, ServiceDeps& deps);
-void RegisterCostCommands(CommandRegistry& registry, ServiceDeps& deps);
-void RegisterUserCommands(CommandRegistry& registry, ServiceDeps& deps);
-void RegisterGenerateCommands(CommandRegistry& registry, ServiceDeps& deps);
-void RegisterImportCommands(CommandRegistry& registry, ServiceDeps& deps);
 
 }  // namespace noisett::service

@@ -22,6 +22,18 @@
 
 namespace noisett::storage {
 
+// The reasons above, for callers in other modules that decide on one.
+namespace reason {
+inline constexpr std::string_view kBlobNotFound = "BlobNotFound";
+inline constexpr std::string_view kBlobArchived = "BlobArchived";
+inline constexpr std::string_view kConditionNotMet = "ConditionNotMet";
+}  // namespace reason
+
+// True for a create-only (if_none_match_any) or if_match write refused because of its condition.
+inline bool IsConditionNotMet(const Error& error) {
+  return error.code == ErrorCode::kConflict && error.reason == reason::kConditionNotMet;
+}
+
 // Hottest to coolest, so `a < b` means b is the cooler (cheaper to keep) tier.
 enum class AccessTier { kHot, kCool, kCold, kArchive };
 // How soon Azure brings an archived blob back online (Set Blob Tier's x-ms-rehydrate-priority).

@@ -62,9 +62,6 @@ struct LocalStoreConfig {
 // "file:///abs/dir" or "file://relative/dir" (everything after "file://" is the path).
 // Errors: kInvalidArgument "InvalidStoreUrl".
 Result<LocalStoreConfig> ParseStoreUrl(std::string_view url);
-// NOISETT_STORE (default file://./data/blobs) and AZURE_STORAGE_CONTAINER (default
-// noisett-storage).
-Result<LocalStoreConfig> LocalStoreConfigFromEnv();
 
 class LocalBlobStore final : public BlobStore {
  public:

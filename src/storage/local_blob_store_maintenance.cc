@@ -6,7 +6,6 @@
 #include <set>
 #include <system_error>
 
-#include "core/env.h"
 #include "core/log.h"
 #include "storage/local_blob_store.h"
 #include "storage/local_tree.h"
@@ -64,13 +63,6 @@ Result<LocalStoreConfig> ParseStoreUrl(std::string_view url) {
   }
   LocalStoreConfig config;
   config.root = std::string(path);
-  return config;
-}
-
-Result<LocalStoreConfig> LocalStoreConfigFromEnv() {
-  auto config = ParseStoreUrl(GetEnv("NOISETT_STORE").value_or("file://./data/blobs"));
-  if (!config) return config;
-  if (auto container = GetEnv("AZURE_STORAGE_CONTAINER")) config->container = *container;
   return config;
 }
 

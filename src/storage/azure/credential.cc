@@ -6,7 +6,6 @@
 #include <atomic>
 #include <vector>
 
-#include "core/env.h"
 #include "core/log.h"
 #include "storage/azure/client_secret_credential.h"
 #include "storage/azure/managed_identity_credential.h"
@@ -56,26 +55,7 @@ class ChainCredential final : public TokenCredential {
   std::atomic<int> chosen_{-1};
 };
 
-void Read(const char* name, std::string& field) {
-  if (auto value = GetEnv(name)) field = *value;
-}
-
 }  // namespace
-
-CredentialSettings CredentialSettingsFromEnv() {
-  CredentialSettings s;
-  Read("AZURE_TENANT_ID", s.tenant_id);
-  Read("AZURE_CLIENT_ID", s.client_id);
-  Read("NOISETT_AZURE_IDENTITY_CLIENT_ID", s.identity_client_id);
-  Read("AZURE_CLIENT_SECRET", s.client_secret);
-  Read("AZURE_FEDERATED_TOKEN_FILE", s.federated_token_file);
-  Read("AZURE_AUTHORITY_HOST", s.authority_host);
-  Read("IDENTITY_ENDPOINT", s.identity_endpoint);
-  Read("IDENTITY_HEADER", s.identity_header);
-  Read("NOISETT_IMDS_ENDPOINT", s.imds_endpoint);
-  Read("NOISETT_AZURE_CA_FILE", s.ca_file);
-  return s;
-}
 
 std::unique_ptr<TokenCredential> MakeDefaultCredential(const CredentialSettings& settings,
                                                        const Clock& clock) {

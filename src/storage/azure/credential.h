@@ -50,8 +50,6 @@ struct CredentialSettings {
   std::string ca_file;               // NOISETT_AZURE_CA_FILE
 };
 
-CredentialSettings CredentialSettingsFromEnv();
-
 // The chain: workload identity when AZURE_FEDERATED_TOKEN_FILE + AZURE_CLIENT_ID +
 // AZURE_TENANT_ID are set; managed identity (IDENTITY_ENDPOINT + IDENTITY_HEADER, else IMDS);
 // client secret when AZURE_CLIENT_SECRET + AZURE_CLIENT_ID + AZURE_TENANT_ID are set. The first

@@ -1,0 +1,84 @@
+// history.favorite, history.unfavorite, favorites.list: JSON in, typed call, JSON out.
+#include "service/commands/args.h"
+#include "service/commands/commands.h"
+#include "service/commands/job_json.h"
+#include "service/favorites.h"
+
+namespace noisett::service {
+namespace {
+
+Result<FavoriteRequest> ReadFavorite(const CommandInput& in) {
+  if (auto ok = OnlyFields(in.args, {"job_id", "image_index"}); !ok) return Unexpected(ok.error());
+  auto job_id = JobIdArg(in.args);
+  if (!job_id) return Unexpected(job_id.error());
+  auto index = IntArg(in.args, "image_index", 0, catalog::kMaxImagesPerJob - 1, std::nullopt);
+  if (!index) return Unexpected(index.error());
+  return FavoriteRequest{*job_id, int(*index)};
+}
+
+Result<std::string> Favorite(catalog::Catalog& catalog, const Clock& clock,
+                             const CommandContext& ctx, const CommandInput& in, bool on) {
+  auto request = ReadFavorite(in);
+  if (!request) return Unexpected(request.error());
+  if (auto done = SetFavorite(catalog, clock, ctx.user, *request, on); !done) {
+    return Unexpected(done.error());
+  }
+  return DumpJson(
+      {{"job_id", request->job_id}, {"image_index", request->image_index}, {"favorite", on}});
+}
+
+void WriteFavorite(JsonWriter& out, const FavoriteView& view) {
+  const catalog::Favorite& favorite = view.favorite;
+  WriteTierFields(out.BeginObject(), favorite.image)
+      .Member("cdn_url", view.links.full.cdn_url())
+      .Member("created_at", IsoTime(favorite.created_at))
+      .Member("image_index", favorite.image_index)
+      .Member("job_id", favorite.job_id)
+      .Member("prompt", favorite.prompt)
+      .Member("thumbnail_url", view.links.thumbnail.url)
+      .Member("url", view.links.full.url)
+      .EndObject();
+}
+
+// Written as text, never as a tree, like history.list.
+Result<std::string> List(catalog::Catalog& catalog, const LinkIssuer& links,
+                         const CommandContext& ctx, const CommandInput& in) {
+  if (auto ok = OnlyFields(in.args, {"limit", "cursor"}); !ok) return Unexpected(ok.error());
+  auto page_request = PageArgs(in.args);
+  if (!page_request) return Unexpected(page_request.error());
+  auto page = ListFavorites(catalog, links, ctx.user, *page_request);
+  if (!page) return Unexpected(page.error());
+  constexpr size_t kBytesPerFavorite = 1024;  // three links and the prompt
+  JsonWriter out;
+  out.Reserve(page->favorites.size() * kBytesPerFavorite + 256);
+  out.BeginObject().Key("favorites").BeginArray();
+  for (const FavoriteView& view : page->favorites) WriteFavorite(out, view);
+  out.EndArray()
+      .Member("next_cursor", page->next_cursor)
+      .Member("total_count", page->total_count)
+      .EndObject();
+  return std::move(out).Take();
+}
+
+}  // namespace
+
+void RegisterFavoriteCommands(CommandRegistry& registry, catalog::Catalog& catalog,
+                              const Clock& clock, const LinkIssuer& links) {
+  registry.Register({.name = "history.favorite",
+                     .summary = "mark an image as a favorite: {job_id, image_index}",
+                     .run = [&catalog, &clock](const CommandContext& c, const CommandInput& i) {
+                       return Favorite(catalog, clock, c, i, true);
+                     }});
+  registry.Register({.name = "history.unfavorite",
+                     .summary = "unmark a favorite: {job_id, image_index}",
+                     .run = [&catalog, &clock](const CommandContext& c, const CommandInput& i) {
+                       return Favorite(catalog, clock, c, i, false);
+                     }});
+  registry.Register({.name = "favorites.list",
+                     .summary = "your favorites with links: {limit?, cursor?}",
+                     .run = [&catalog, &links](const CommandContext& c, const CommandInput& i) {
+                       return List(catalog, links, c, i);
+                     }});
+}
+
+}  // namespace noisett::service

@@ -1,0 +1,31 @@
+// The JSON door's view of jobs and images: history, favorites, uploads and generate answers write
+// their GenerationView / ImageLinks values with these. Each shape is written once, as text
+// (core/json_writer.h, keys in ascending order as nlohmann prints them); the tree forms parse that
+// text back for the answers that add fields to it.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "catalog/catalog.h"
+#include "core/json_writer.h"
+#include "service/views.h"
+
+namespace noisett::service {
+
+// Writes "access_tier" (the catalog's tier) and "archived" (access_tier == "archive"), the first
+// two keys of every image in history, favorites and images.list: each says whether its links will
+// answer (an archived blob is 409 until images.rehydrate brings it back).
+JsonWriter& WriteTierFields(JsonWriter& out, const catalog::ImageRecord& image);
+
+// {index, seed, width, height, bytes, thumbnail_bytes, content_type, url, cdn_url, favorite,
+//  thumbnail_url, thumbnail_cdn_url, expires_at, access_tier, archived}
+void WriteImage(JsonWriter& out, const catalog::ImageRecord& image, const ImageLinks& links);
+nlohmann::json ImageJson(const catalog::ImageRecord& image, const ImageLinks& links);
+
+// {job_id, prompt, asset_type, quality, model, created_at (ISO), deleted_at (ISO, only while
+//  soft-deleted), image_count, images[...]}
+void WriteGeneration(JsonWriter& out, const GenerationView& view);
+std::string GenerationText(const GenerationView& view);
+nlohmann::json GenerationJson(const GenerationView& view);
+
+}  // namespace noisett::service

@@ -1,0 +1,49 @@
+// generate as a typed operation: the configured generator makes the images, each goes through the
+// upload pipeline (validate -> optimize -> thumbnail), and all of them are stored as one new job
+// with the same steps as an upload. A failure at any step stores nothing.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "generate/generator.h"
+#include "image/image_types.h"
+#include "service/upload.h"
+
+namespace noisett::service {
+
+// Prompts are at most this many characters (not bytes).
+inline constexpr size_t kMaxPromptChars = 2000;
+// Seeds stay below 2^53 so a browser's JSON numbers carry them exactly.
+inline constexpr int64_t kMaxSeed = (int64_t{1} << 53) - 1;
+
+struct GenerateDeps {
+  const UploadDeps& store;
+  generate::Generator* generator;  // NOISETT_GENERATOR; null: generate refuses "no_generator"
+};
+
+struct GenerateImagesRequest {
+  std::string prompt;              // 1..kMaxPromptChars characters, not only blanks
+  std::string asset_type = "standard";
+  image::Quality quality = image::Quality::kMedium;
+  std::optional<std::string> model;  // none: the generator's default
+  int count = 2;                   // 1..8
+  std::optional<int64_t> seed;     // the first image's; the others count up. None: random each
+};
+
+struct GeneratedJob {
+  GenerationView view;
+  std::string generator;  // its name ("noise", "replicate")
+};
+
+// Ok when a generator is configured; else kUnavailable "no_generator".
+Status GeneratorReady(const GenerateDeps& deps);
+
+// Errors: "no_generator"; the generator's ("generator_unavailable", "generator_timeout",
+// "generator_refused", "generator_failed"); "generator_failed" when the pipeline refuses what it
+// made; the store's and the catalog's.
+Result<GeneratedJob> GenerateImages(const GenerateDeps& deps, const auth::User& caller,
+                                    const GenerateImagesRequest& request);
+
+}  // namespace noisett::service

@@ -1,0 +1,55 @@
+// The links a command hands out for one blob: the signed read-only link (the local HMAC link or an
+// Azure SAS, whichever LinkSigner the App built) and the CDN link beside it, valid for a lifetime
+// counted from the injected clock's now. What the links look like is storage's business
+// (link_signer.h, cdn.h); which lifetime an answer uses is the command's.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "storage/link_signer.h"
+
+namespace noisett::service {
+
+// The links to one blob.
+struct SignedLinks {
+  std::string url;
+  std::optional<std::string> cdn;  // none configured: cdn_url() repeats the signed link
+  std::string expires_at;          // ISO 8601 UTC, "2026-11-23T18:00:00Z"
+
+  const std::string& cdn_url() const { return cdn ? *cdn : url; }
+};
+
+// The signed link and the CDN link to one blob. Thread-safe (the signer is).
+class LinkIssuer {
+ public:
+  // `cdn_base` is NOISETT_CDN_URL ("" for none); `listing_ttl_s` is the lifetime of the links in
+  // answers that list images (history, favorites, images.list, uploads). References outlive this.
+  LinkIssuer(storage::LinkSigner& signer, std::string container, std::string cdn_base,
+             const Clock& clock, int64_t listing_ttl_s);
+
+  // Links valid for `ttl_s` from now (the signer may cap it: expires_at says what was given).
+  // Errors: the signer's ("link_bad_path", ...) and CdnUrl's.
+  Result<SignedLinks> Issue(const std::string& blob_path, int64_t ttl_s) const;
+  // Links with the listing lifetime.
+  Result<SignedLinks> ForListing(const std::string& blob_path) const {
+    return Issue(blob_path, listing_ttl_s_);
+  }
+
+  const std::string& container() const { return container_; }
+
+ private:
+  storage::LinkSigner& signer_;
+  std::string container_;
+  std::string cdn_base_;
+  const Clock& clock_;
+  int64_t listing_ttl_s_;
+};
+
+// "2026-11-23T18:00:00Z"
+std::string IsoTime(int64_t seconds);
+
+}  // namespace noisett::service
