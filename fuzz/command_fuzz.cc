@@ -81,8 +81,8 @@ class Fixture {
     signer_ = Must(storage::LocalLinkSigner::Create("http://127.0.0.1:8080", std::move(keys), clock_));
     service::ServiceConfig config;
     config.optimize.limits.max_pixels = 256 * 256;
-    service_ = std::make_unique<service::Service>(
-        service::ServiceDeps{*blobs_, *catalog_, *signer_, clock_, std::move(config)});
+    service_ = std::make_unique<service::Service>(service::ServiceDeps{
+        *blobs_, *catalog_, *signer_, clock_, metrics::Global(), job_ids_, std::move(config)});
     alice_job_ = Upload("alice");
     bob_job_ = Upload("bob");
     if (!service_->Run("history.favorite", As("bob", false),
@@ -100,7 +100,7 @@ class Fixture {
   std::string Upload(const std::string& user) {
     auto out = service_->Run("images.upload", As(user, false), {Json{{"prompt", user}}, kPng});
     if (!out) std::abort();
-    return out->value("job_id", "");
+    return Json::parse(*out).value("job_id", "");
   }
 
   ManualClock clock_{1'800'000'000};
@@ -108,6 +108,7 @@ class Fixture {
   std::unique_ptr<storage::LocalBlobStore> blobs_;
   std::unique_ptr<catalog::SqliteCatalog> catalog_;
   std::unique_ptr<storage::LinkSigner> signer_;
+  UlidSource job_ids_;
   std::unique_ptr<service::Service> service_;
   std::string alice_job_;
   std::string bob_job_;
@@ -166,8 +167,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       spec->name == "images.upload") {
     std::abort();
   }
-  if (!admin && out->dump(-1, ' ', false, Json::error_handler_t::replace)
-                        .find(fixture.bob_job()) != std::string::npos) {
+  if (!admin && out->find(fixture.bob_job()) != std::string::npos) {
     std::abort();
   }
   return 0;

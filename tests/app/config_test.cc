@@ -105,6 +105,32 @@ TEST(LoadConfigTest, OneEntraAppServesTokenChecksAndTheAzureCredentialChain) {
   EXPECT_EQ(MustRefuse(kMaintenance, {{"--tenant-id", "t3"}}, {}).reason, "unknown_flag");
 }
 
+TEST(LoadConfigTest, TheAzureCredentialChainReadsItsVariables) {
+  const Config defaults = MustLoad(kServe, {}, {});
+  EXPECT_EQ(defaults.backend.credentials.authority_host, "https://login.microsoftonline.com");
+  EXPECT_EQ(defaults.backend.credentials.imds_endpoint, "http://169.254.169.254");
+  EXPECT_TRUE(defaults.backend.credentials.client_id.empty());
+  Environment env;
+  for (const char* name :
+       {"AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_FEDERATED_TOKEN_FILE",
+        "AZURE_AUTHORITY_HOST", "IDENTITY_ENDPOINT", "IDENTITY_HEADER", "NOISETT_IMDS_ENDPOINT",
+        "NOISETT_AZURE_CA_FILE", "NOISETT_AZURE_IDENTITY_CLIENT_ID"}) {
+    env[name] = std::string("v-") + name;
+  }
+  const Config c = MustLoad(kMaintenance, {}, env);
+  const storage::azure::CredentialSettings& s = c.backend.credentials;
+  EXPECT_EQ(s.tenant_id, "v-AZURE_TENANT_ID");
+  EXPECT_EQ(s.client_id, "v-AZURE_CLIENT_ID");
+  EXPECT_EQ(s.identity_client_id, "v-NOISETT_AZURE_IDENTITY_CLIENT_ID");
+  EXPECT_EQ(s.client_secret, "v-AZURE_CLIENT_SECRET");
+  EXPECT_EQ(s.federated_token_file, "v-AZURE_FEDERATED_TOKEN_FILE");
+  EXPECT_EQ(s.authority_host, "v-AZURE_AUTHORITY_HOST");
+  EXPECT_EQ(s.identity_endpoint, "v-IDENTITY_ENDPOINT");
+  EXPECT_EQ(s.identity_header, "v-IDENTITY_HEADER");
+  EXPECT_EQ(s.imds_endpoint, "v-NOISETT_IMDS_ENDPOINT");
+  EXPECT_EQ(s.ca_file, "v-NOISETT_AZURE_CA_FILE");
+}
+
 TEST(LoadConfigTest, SwitchesAndSharedValuesAndLists) {
   const Config c = MustLoad(kServe, {{"--auth-accept-v1", "true"}, {"--data-dir", "/srv/n"}},
                             {{"NOISETT_AUTH_AUDIENCES", "a, b,,c"},
@@ -132,7 +158,9 @@ TEST(SettingsTest, EveryVariableAndFlagIsListedOnce) {
   std::set<std::string_view> envs, flags;
   for (const Setting& s : Settings()) {
     EXPECT_TRUE(envs.insert(s.env).second) << s.env << " twice";
-    if (!s.flag.empty()) EXPECT_TRUE(flags.insert(s.flag).second) << s.flag << " twice";
+    if (!s.flag.empty()) {
+      EXPECT_TRUE(flags.insert(s.flag).second) << s.flag << " twice";
+    }
     EXPECT_FALSE(s.help.empty()) << s.env;
     EXPECT_NE(s.commands, 0u) << s.env;
   }

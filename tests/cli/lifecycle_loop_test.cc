@@ -8,13 +8,16 @@
 #include <filesystem>
 #include <thread>
 
-#include "cli/backend.h"
+#include "app/app.h"
+#include "app/settings.h"
 #include "cli/lifecycle_loop.h"
 #include "image/pipeline.h"
 #include "image/test_images.h"
 
 namespace noisett::cli {
 namespace {
+
+using app::ParseLifecycleInterval;
 
 TEST(LifecycleIntervalTest, OffOrADurationOfAtLeastAMinute) {
   EXPECT_EQ(*ParseLifecycleInterval("off"), 0);
@@ -30,18 +33,15 @@ TEST(LifecycleIntervalTest, OffOrADurationOfAtLeastAMinute) {
 }
 
 TEST(SweepSummaryLineTest, NamesEveryActionThatHappenedWithItsBytes) {
-  const nlohmann::json summary = {
-      {"dry_run", false},
-      {"scanned", 12},
-      {"actions",
-       {{"delete", {{"count", 3}, {"bytes", 2500000}}},
-        {"tierToCool", {{"count", 0}, {"bytes", 0}}},
-        {"tierToArchive", {{"count", 2}, {"bytes", 1500}}}}},
-      {"errors", nlohmann::json::array({"a: x"})}};
+  lifecycle::SweepSummary summary;
+  summary.scanned = 12;
+  summary.actions = {{"delete", {3, 2500000}}, {"tierToCool", {0, 0}}, {"tierToArchive", {2, 1500}}};
+  summary.errors = {"a: x"};
   EXPECT_EQ(SweepSummaryLine(summary),
             "scanned 12; delete 3 (2.5 MB); tierToArchive 2 (1.5 kB); errors 1");
-  EXPECT_EQ(SweepSummaryLine({{"dry_run", true}, {"scanned", 0}}),
-            "scanned 0; errors 0 (dry run: nothing changed)");
+  lifecycle::SweepSummary dry;
+  dry.dry_run = true;
+  EXPECT_EQ(SweepSummaryLine(dry), "scanned 0; errors 0 (dry run: nothing changed)");
 }
 
 TEST(LifecycleLoopTest, TheFirstPassComesAfterTheFirstDelayAndAppliesThePolicy) {
@@ -51,10 +51,11 @@ TEST(LifecycleLoopTest, TheFirstPassComesAfterTheFirstDelayAndAppliesThePolicy) 
                    ("noisett-loop-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   ManualClock clock(1'800'000'000);
-  BackendFlags flags;
-  flags.data_dir = dir.string();
-  flags.public_url = "http://127.0.0.1:8080";
-  auto backend = Backend::Open(flags, clock);
+  app::Config config;
+  config.data_dir = dir.string();
+  app::AppOptions options;
+  options.clock = &clock;
+  auto backend = app::App::Open(config, options);
   ASSERT_TRUE(backend) << backend.error().ToString();
   auth::User alice;
   alice.user_id = "alice";
@@ -66,7 +67,8 @@ TEST(LifecycleLoopTest, TheFirstPassComesAfterTheFirstDelayAndAppliesThePolicy) 
 
   clock.Advance(100 * 86400);  // past the free tier's 90 days
   {
-    LifecycleLoop loop((*backend)->service(), /*interval_s=*/3600, /*first_delay_s=*/0);
+    LifecycleLoop loop((*backend)->service().lifecycle(), /*interval_s=*/3600,
+                       /*first_delay_s=*/0);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while ((*backend)->catalog().Totals("alice")->total_images != 0 &&
            std::chrono::steady_clock::now() < deadline) {

@@ -34,8 +34,8 @@ class ApiTest : public ::testing::Test {
     catalog_ = std::move(*catalog::SqliteCatalog::Open(":memory:"));
     auto keys = storage::LinkKeySet::Create({{"k1", std::string(32, 's')}});
     signer_ = std::move(*storage::LocalLinkSigner::Create(kBase, std::move(*keys), clock_));
-    service_ = std::make_unique<service::Service>(
-        service::ServiceDeps{*store_, *catalog_, *signer_, clock_, {}});
+    service_ = std::make_unique<service::Service>(service::ServiceDeps{
+        *store_, *catalog_, *signer_, clock_, metrics::Global(), job_ids_, {}});
     auth_ = std::make_unique<auth::Authenticator>(auth::AuthMode::kOptional, nullptr);
     router_ =
         MakeApiRouter(ApiDeps{*service_, *auth_, signer_.get(), *store_, "noisett-storage", clock_});
@@ -65,6 +65,7 @@ class ApiTest : public ::testing::Test {
   std::unique_ptr<storage::LocalBlobStore> store_;
   std::unique_ptr<catalog::SqliteCatalog> catalog_;
   std::unique_ptr<storage::LocalLinkSigner> signer_;
+  UlidSource job_ids_;
   std::unique_ptr<service::Service> service_;
   std::unique_ptr<auth::Authenticator> auth_;
   std::shared_ptr<Router> router_;

@@ -66,44 +66,5 @@ TEST(ImageTypesTest, DefaultLimits) {
   EXPECT_EQ(options.format, OutputFormat::kJpeg);
 }
 
-class LimitsFromEnvTest : public ::testing::Test {
- protected:
-  void SetUp() override { Clear(); }
-  void TearDown() override { Clear(); }
-  static void Clear() {
-    ::unsetenv("NOISETT_MAX_UPLOAD_BYTES");
-    ::unsetenv("NOISETT_MAX_PIXELS");
-  }
-};
-
-TEST_F(LimitsFromEnvTest, DefaultsWhenUnset) {
-  auto r = LimitsFromEnv();
-  ASSERT_TRUE(r) << r.error().ToString();
-  EXPECT_EQ(r->max_bytes, kDefaultMaxUploadBytes);
-  EXPECT_EQ(r->max_pixels, kDefaultMaxPixels);
-}
-
-TEST_F(LimitsFromEnvTest, ReadsBothVariables) {
-  ASSERT_EQ(::setenv("NOISETT_MAX_UPLOAD_BYTES", "2M", 1), 0);
-  ASSERT_EQ(::setenv("NOISETT_MAX_PIXELS", "1000", 1), 0);
-  auto r = LimitsFromEnv();
-  ASSERT_TRUE(r) << r.error().ToString();
-  EXPECT_EQ(r->max_bytes, 2u << 20);
-  EXPECT_EQ(r->max_pixels, 1000u);
-}
-
-TEST_F(LimitsFromEnvTest, BadValueNamesTheVariable) {
-  ASSERT_EQ(::setenv("NOISETT_MAX_PIXELS", "many", 1), 0);
-  auto r = LimitsFromEnv();
-  ASSERT_FALSE(r);
-  EXPECT_NE(r.error().message.find("NOISETT_MAX_PIXELS"), std::string::npos);
-
-  Clear();
-  ASSERT_EQ(::setenv("NOISETT_MAX_UPLOAD_BYTES", "10X", 1), 0);
-  auto bytes = LimitsFromEnv();
-  ASSERT_FALSE(bytes);
-  EXPECT_NE(bytes.error().message.find("NOISETT_MAX_UPLOAD_BYTES"), std::string::npos);
-}
-
 }  // namespace
 }  // namespace noisett::image

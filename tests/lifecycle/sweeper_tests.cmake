@@ -11,6 +11,6 @@ target_link_libraries(noisett_lifecycle_sweeper_test PRIVATE noisett_lifecycle n
 # through the blob route until rehydrated.
 noisett_add_test_binary(noisett_lifecycle_commands_test
   service/lifecycle_commands_test.cc)
-target_link_libraries(noisett_lifecycle_commands_test PRIVATE
+target_link_libraries(noisett_lifecycle_commands_test PRIVATE noisett_test_app
   noisett_service noisett_catalog noisett_storage noisett_links noisett_http noisett_test_images
   nlohmann_json::nlohmann_json)

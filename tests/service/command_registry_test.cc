@@ -1,5 +1,6 @@
-// The registry's two doors: Run (a tree, for the CLI) and RunText (JSON text, for HTTP) must give
-// the same answer and the same refusals whichever way a command writes it.
+// The registry: one door (JSON text), its refusals before any command runs (unknown name, input
+// that is not an object, a non-admin at an admin command), and DumpJson's handling of bytes that
+// are not UTF-8.
 #include "service/command.h"
 
 #include <gtest/gtest.h>
@@ -12,21 +13,19 @@ namespace {
 class CommandRegistryTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    registry_.Register({"tree.echo", "answers a tree", false, false,
-                        [](const CommandContext& c, const CommandInput& in) -> Result<nlohmann::json> {
-                          return nlohmann::json{{"args", in.args}, {"user", c.user.user_id}};
+    registry_.Register({.name = "echo",
+                        .summary = "answers its input",
+                        .run = [this](const CommandContext& c, const CommandInput& in) {
+                          ++runs_;
+                          return Result<std::string>(
+                              DumpJson({{"args", in.args}, {"user", c.user.user_id}}));
                         }});
-    registry_.Register({"text.echo", "answers text", false, false, {},
-                        [](const CommandContext& c, const CommandInput& in) -> Result<std::string> {
-                          return nlohmann::json{{"args", in.args}, {"user", c.user.user_id}}.dump();
-                        }});
-    registry_.Register({"text.admin", "admins only", true, false, {},
-                        [](const CommandContext&, const CommandInput&) -> Result<std::string> {
-                          return std::string("{}");
-                        }});
-    registry_.Register({"text.broken", "answers text that is not JSON", false, false, {},
-                        [](const CommandContext&, const CommandInput&) -> Result<std::string> {
-                          return std::string("{\"cut\":");
+    registry_.Register({.name = "admin.only",
+                        .summary = "admins only",
+                        .admin_only = true,
+                        .run = [this](const CommandContext&, const CommandInput&) {
+                          ++runs_;
+                          return Result<std::string>(std::string("{}"));
                         }});
   }
 
@@ -35,50 +34,55 @@ class CommandRegistryTest : public ::testing::Test {
     input.args = std::move(args);
     return input;
   }
-  static auth::User Alice() {
+  static auth::User User(const std::string& id, bool admin = false) {
     auth::User user;
-    user.user_id = "alice";
+    user.user_id = id;
+    if (admin) user.roles = {std::string(auth::kAdminRole)};
     return user;
   }
 
   CommandRegistry registry_;
-  auth::User alice_ = Alice();
-  CommandContext as_alice_{alice_};
+  int runs_ = 0;
 };
 
-TEST_F(CommandRegistryTest, BothDoorsGiveTheSameAnswerForBothKindsOfCommand) {
+TEST_F(CommandRegistryTest, RunsTheNamedCommandForTheCaller) {
   const nlohmann::json args = {{"limit", 5}, {"note", "caf\xC3\xA9 \"q\""}};
-  const nlohmann::json expected = {{"args", args}, {"user", "alice"}};
-  for (const char* name : {"tree.echo", "text.echo"}) {
-    auto tree = registry_.Run(name, as_alice_, Args(args));
-    auto text = registry_.RunText(name, as_alice_, Args(args));
-    ASSERT_TRUE(tree.has_value()) << name << ": " << tree.error().message;
-    ASSERT_TRUE(text.has_value()) << name << ": " << text.error().message;
-    EXPECT_EQ(*tree, expected) << name;
-    EXPECT_EQ(*text, expected.dump()) << name;
-  }
+  const auth::User alice = User("alice");
+  auto out = registry_.Run("echo", {alice}, Args(args));
+  ASSERT_TRUE(out.has_value()) << out.error().message;
+  EXPECT_EQ(*out, nlohmann::json({{"args", args}, {"user", "alice"}}).dump());
+  EXPECT_EQ(runs_, 1);
+  ASSERT_NE(registry_.Find("admin.only"), nullptr);
+  EXPECT_TRUE(registry_.Find("admin.only")->admin_only);
+  EXPECT_EQ(registry_.All().size(), 2u);
 }
 
-TEST_F(CommandRegistryTest, TextCommandsAreRefusedLikeTreeCommands) {
-  auto admin = registry_.RunText("text.admin", as_alice_, Args(nlohmann::json::object()));
+TEST_F(CommandRegistryTest, RefusalsComeBeforeTheCommandRuns) {
+  const auth::User alice = User("alice");
+  auto admin = registry_.Run("admin.only", {alice}, Args(nlohmann::json::object()));
   ASSERT_FALSE(admin.has_value());
   EXPECT_EQ(admin.error().code, ErrorCode::kPermissionDenied);
-  EXPECT_FALSE(registry_.Run("text.admin", as_alice_, Args(nlohmann::json::object())).has_value());
+  EXPECT_EQ(admin.error().reason, "not_admin");
 
-  auto not_object = registry_.RunText("text.echo", as_alice_, Args(nlohmann::json::array()));
+  auto not_object = registry_.Run("echo", {alice}, Args(nlohmann::json::array()));
   ASSERT_FALSE(not_object.has_value());
   EXPECT_EQ(not_object.error().reason, "bad_input");
 
-  auto unknown = registry_.RunText("text.nothing", as_alice_, Args(nlohmann::json::object()));
+  auto unknown = registry_.Run(std::string(500, 'x'), {alice}, Args(nlohmann::json::object()));
   ASSERT_FALSE(unknown.has_value());
   EXPECT_EQ(unknown.error().reason, "unknown_command");
+  EXPECT_LT(unknown.error().message.size(), 120u) << "the name is cut, not echoed whole";
+  EXPECT_EQ(runs_, 0);
+
+  const auth::User root = User("root", /*admin=*/true);
+  EXPECT_TRUE(registry_.Run("admin.only", {root}, Args(nlohmann::json::object())).has_value());
+  EXPECT_EQ(runs_, 1);
 }
 
-TEST_F(CommandRegistryTest, TextThatIsNotJsonIsAnInternalErrorForTheTreeDoor) {
-  auto tree = registry_.Run("text.broken", as_alice_, Args(nlohmann::json::object()));
-  ASSERT_FALSE(tree.has_value());
-  EXPECT_EQ(tree.error().code, ErrorCode::kInternal);
-  EXPECT_EQ(tree.error().reason, "bad_answer");
+TEST(DumpJsonTest, ReplacesBytesThatAreNotUtf8InsteadOfThrowing) {
+  const std::string text = DumpJson({{"prompt", std::string("a\xFF" "b")}});
+  EXPECT_EQ(text, "{\"prompt\":\"a\xEF\xBF\xBD" "b\"}");
+  EXPECT_EQ(DumpJson({{"b", 1}, {"a", 2}}), "{\"a\":2,\"b\":1}");
 }
 
 }  // namespace

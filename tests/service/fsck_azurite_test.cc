@@ -4,9 +4,6 @@
 #include <cstdlib>
 
 #include "service/fsck_fixture.h"
-#include "storage/azure/azure_blob_store.h"
-#include "storage/azure/azure_client.h"
-#include "support/azurite.h"
 
 namespace noisett::service::testing {
 namespace {
@@ -19,23 +16,8 @@ class FsckAzuriteTest : public MaintenanceTest {
                       "(scripts/test.sh starts one; by hand: eval \"$(bash scripts/azurite.sh "
                       "start DIR)\")";
     }
-    const noisett::testing::AzuriteInfo& az = noisett::testing::Azurite();
-    ASSERT_TRUE(az.ok()) << az.error;
-    storage::azure::AzureConfig config;
-    config.account = az.account;
-    config.account_key = az.key;
-    config.endpoint = az.endpoint;
-    config.ca_file = az.ca_file;
-    config.container = noisett::testing::UniqueContainerName(noisett::testing::CurrentTestHint());
-    auto client = storage::azure::AzureClient::Create(config, nullptr, clock_);
-    ASSERT_TRUE(client) << client.error().ToString();
-    client_ = std::move(*client);
-    auto store = std::make_unique<storage::azure::AzureBlobStore>(*client_);
-    ASSERT_TRUE(store->EnsureContainer());
-    UseStore(std::move(store));
+    ASSERT_TRUE(Start({.azurite = true})) << app_->error();
   }
-
-  std::unique_ptr<storage::azure::AzureClient> client_;
 };
 
 TEST_F(FsckAzuriteTest, RebuildAndFsckRoundTrip) {

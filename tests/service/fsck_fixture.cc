@@ -1,15 +1,9 @@
 // MaintenanceTest: real service, store and catalog for the rebuild and fsck suites.
 #include "service/fsck_fixture.h"
 
-#include <stdlib.h>
-
 #include <algorithm>
-#include <filesystem>
 
-#include "image/pipeline.h"
 #include "image/test_images.h"
-#include "storage/link_keys.h"
-#include "storage/local_blob_store.h"
 
 namespace noisett::service::testing {
 
@@ -19,45 +13,35 @@ std::string BlobName(const std::string& user, const std::string& job, const std:
 
 MaintenanceTest::MaintenanceTest() {
   noisett::testing::InitVips();
-  image::InitPipeline();
-  char tmpl[] = "/tmp/noisett-fsck-XXXXXX";
-  dir_ = mkdtemp(tmpl);
-  storage::LocalStoreConfig config;
-  config.root = dir_ + "/blobs";
-  auto store = storage::LocalBlobStore::Open(config, clock_);
-  EXPECT_TRUE(store.has_value());
-  blobs_ = std::move(*store);
-  catalog_ = NewCatalog("catalog");
-  UseStore(nullptr);
+  Start({});
 }
 
-MaintenanceTest::~MaintenanceTest() {
-  service_.reset();
-  std::filesystem::remove_all(dir_);
-}
+MaintenanceTest::~MaintenanceTest() = default;
 
-void MaintenanceTest::UseStore(std::unique_ptr<storage::BlobStore> blobs) {
-  if (blobs) blobs_ = std::move(blobs);
-  auto keys = storage::LinkKeySet::Create({{"k1", std::string(32, 's')}});
-  signer_ = std::move(*storage::LocalLinkSigner::Create("http://127.0.0.1:8080", std::move(*keys),
-                                                        clock_));
-  service_ = std::make_unique<Service>(ServiceDeps{*blobs_, *catalog_, *signer_, clock_, {}});
+bool MaintenanceTest::Start(noisett::testing::TestAppOptions options) {
+  options.clock = &clock_;
+  app_.reset();
+  app_ = std::make_unique<noisett::testing::TestApp>(std::move(options));
+  if (!app_->ok() && !app_->unavailable()) ADD_FAILURE() << app_->error();
+  return app_->ok();
 }
 
 std::unique_ptr<catalog::SqliteCatalog> MaintenanceTest::NewCatalog(const std::string& name) {
-  auto c = catalog::SqliteCatalog::Open(dir_ + "/" + name + ".db");
+  auto c = catalog::SqliteCatalog::Open(app_->root() + "/" + name + ".db");
   EXPECT_TRUE(c.has_value()) << c.error().ToString();
   return std::move(*c);
 }
 
 nlohmann::json MaintenanceTest::Run(const std::string& command, const std::string& user,
                                     const nlohmann::json& args) {
-  auth::User u;
-  u.user_id = user;
-  u.name = user;
-  auto out = service_->Run(command, u, {args, ""});
+  auto out = Try(command, args, user);
   EXPECT_TRUE(out.has_value()) << command << ": " << out.error().ToString();
   return out ? *out : nlohmann::json();
+}
+
+Result<nlohmann::json> MaintenanceTest::Try(const std::string& command, const nlohmann::json& args,
+                                            const std::string& user, std::string_view body) {
+  return app_->Run(command, noisett::testing::TestApp::User(user), args, body);
 }
 
 std::string MaintenanceTest::Upload(const std::string& user, const std::string& prompt,
@@ -65,16 +49,13 @@ std::string MaintenanceTest::Upload(const std::string& user, const std::string& 
   nlohmann::json args = {{"prompt", prompt}, {"seed", width}};
   if (!job_id.empty()) args["job_id"] = job_id;
   const std::string png = noisett::testing::ToPng(noisett::testing::Textured(width, 32));
-  auth::User u;
-  u.user_id = user;
-  u.name = user;
-  auto out = service_->Run("images.upload", u, {args, png});
+  auto out = Try("images.upload", args, user, png);
   EXPECT_TRUE(out.has_value()) << out.error().ToString();
   return out ? out->value("job_id", "") : "";
 }
 
 std::string MaintenanceTest::ReadBlob(const std::string& name) {
-  auto data = blobs_->Get(name);
+  auto data = blobs().Get(name);
   EXPECT_TRUE(data.has_value()) << name << ": " << data.error().ToString();
   return data ? data->bytes : "";
 }
@@ -83,7 +64,7 @@ void MaintenanceTest::PutBlob(const std::string& name, const std::string& bytes,
                               const std::string& content_type) {
   storage::PutOptions put;
   put.content_type = content_type;
-  auto written = blobs_->Put(name, bytes, put);
+  auto written = blobs().Put(name, bytes, put);
   EXPECT_TRUE(written.has_value()) << name << ": " << written.error().ToString();
 }
 
@@ -91,13 +72,13 @@ FsckReport MaintenanceTest::Fsck(catalog::Catalog& on, bool repair, int64_t grac
   FsckOptions options;
   options.repair = repair;
   options.grace_s = grace_s;
-  auto report = RunFsck(*blobs_, on, clock_, options);
+  auto report = RunFsck(blobs(), on, clock_, options);
   EXPECT_TRUE(report.has_value()) << report.error().ToString();
   return report ? std::move(*report) : FsckReport{};
 }
 
 RebuildReport MaintenanceTest::Rebuild(catalog::Catalog& into) {
-  auto report = RebuildCatalog(*blobs_, into);
+  auto report = RebuildCatalog(blobs(), into);
   EXPECT_TRUE(report.has_value()) << report.error().ToString();
   return report ? std::move(*report) : RebuildReport{};
 }

@@ -1,7 +1,7 @@
-// The shared ground of the catalog.rebuild and fsck suites: the real service (so blobs are exactly
-// what the server writes) over a real blob store (LocalBlobStore in a temporary directory, or
-// AzureBlobStore on Azurite) and a real SQLite catalog file, with a ManualClock so grace periods
-// and soft-delete windows are exact. Helpers upload real images, break things behind the
+// The shared ground of the catalog.rebuild, fsck and generate suites: the real App (so blobs are
+// exactly what the server writes) in this process (testing::TestApp: the local store in a
+// temporary directory, or Azurite, and a real SQLite catalog file), with a ManualClock so grace
+// periods and soft-delete windows are exact. Helpers upload real images, break things behind the
 // service's back, and dump a catalog for comparison.
 #pragma once
 
@@ -19,7 +19,7 @@
 #include "service/rebuild.h"
 #include "service/service.h"
 #include "storage/blob_store.h"
-#include "storage/link_signer.h"
+#include "support/test_app.h"
 
 namespace noisett::service::testing {
 
@@ -27,13 +27,15 @@ inline constexpr int64_t kStart = 1'800'000'000;
 
 class MaintenanceTest : public ::testing::Test {
  protected:
-  MaintenanceTest();
+  MaintenanceTest();  // Start({})
   ~MaintenanceTest() override;
 
-  // Uses `blobs` instead of the local store (Azurite suites); call before anything else.
-  void UseStore(std::unique_ptr<storage::BlobStore> blobs);
-  storage::BlobStore& blobs() { return *blobs_; }
-  catalog::Catalog& catalog() { return *catalog_; }
+  // (Re)opens the App on a fresh data dir with `options` (its clock is always clock_). False,
+  // with a test failure or (for a missing Azurite) a skip to do, when it does not open.
+  bool Start(noisett::testing::TestAppOptions options);
+  storage::BlobStore& blobs() { return app_->app().blobs(); }
+  catalog::Catalog& catalog() { return app_->app().catalog(); }
+  service::Service& service() { return app_->service(); }
 
   // A fresh, empty catalog file in the test's directory.
   std::unique_ptr<catalog::SqliteCatalog> NewCatalog(const std::string& name);
@@ -44,6 +46,9 @@ class MaintenanceTest : public ::testing::Test {
   // Runs a service command as `user`; fails the test on error.
   nlohmann::json Run(const std::string& command, const std::string& user,
                      const nlohmann::json& args);
+  // The same, with the error for the test to look at.
+  Result<nlohmann::json> Try(const std::string& command, const nlohmann::json& args,
+                             const std::string& user = "alice", std::string_view body = {});
 
   std::string ReadBlob(const std::string& name);
   void PutBlob(const std::string& name, const std::string& bytes,
@@ -51,7 +56,7 @@ class MaintenanceTest : public ::testing::Test {
 
   FsckReport Fsck(catalog::Catalog& on, bool repair, int64_t grace_s = 3600);
   FsckReport Fsck(bool repair = false, int64_t grace_s = 3600) {
-    return Fsck(*catalog_, repair, grace_s);
+    return Fsck(catalog(), repair, grace_s);
   }
   RebuildReport Rebuild(catalog::Catalog& into);
 
@@ -60,12 +65,8 @@ class MaintenanceTest : public ::testing::Test {
   // "kind user/job" of each finding, sorted.
   static std::vector<std::string> Kinds(const FsckReport& report);
 
-  std::string dir_;
   ManualClock clock_{kStart};
-  std::unique_ptr<storage::BlobStore> blobs_;
-  std::unique_ptr<catalog::SqliteCatalog> catalog_;
-  std::unique_ptr<storage::LinkSigner> signer_;
-  std::unique_ptr<Service> service_;
+  std::unique_ptr<noisett::testing::TestApp> app_;
 };
 
 // generated/{user}/{job}/{file}

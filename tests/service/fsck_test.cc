@@ -19,7 +19,7 @@ using Kinds_t = std::vector<std::string>;
 class FsckTest : public MaintenanceTest {
  protected:
   void Lose(const std::string& name) {
-    std::filesystem::remove_all(dir_ + "/blobs/noisett-storage/blobs/" + name + "@");
+    std::filesystem::remove_all(app_->data_dir() + "/blobs/noisett-storage/blobs/" + name + "@");
   }
   const Finding* Only(const FsckReport& r) {
     EXPECT_EQ(r.findings.size(), 1u) << ToJson(r).dump(2);

@@ -14,6 +14,7 @@
 #include "image/pipeline.h"
 #include "image/test_images.h"
 #include "service/fsck_fixture.h"
+#include "service/generate_images.h"
 #include "service/job_metadata.h"
 #include "support/loopback_http_server.h"
 
@@ -37,22 +38,11 @@ class GarbageGenerator final : public generate::Generator {
 
 class GenerateTest : public MaintenanceTest {
  protected:
-  GenerateTest() { Use(&noise_, {}); }
+  GenerateTest() { Use(&noise_); }
 
-  void Use(generate::Generator* generator, net::ImportPolicy import,
-           uint64_t max_upload_bytes = 10 << 20) {
-    ServiceDeps deps{*blobs_, *catalog_, *signer_, clock_, {}};
-    deps.config.optimize.limits.max_bytes = max_upload_bytes;
-    deps.generator = generator;
-    deps.config.import = std::move(import);
-    service_ = std::make_unique<Service>(std::move(deps));
-  }
-
-  Result<Json> Try(const std::string& command, const Json& args, const std::string& user = "alice") {
-    auth::User u;
-    u.user_id = user;
-    u.name = user;
-    return service_->Run(command, u, {args, ""});
+  // The App again, with `generator` and `settings` (as flags).
+  void Use(generate::Generator* generator, app::Flags settings = {}) {
+    Start({.generator = generator, .settings = std::move(settings)});
   }
 
   // Every blob name under generated/, sorted.
@@ -60,7 +50,7 @@ class GenerateTest : public MaintenanceTest {
     std::vector<std::string> names;
     storage::ListOptions options;
     options.prefix = "generated/";
-    auto ok = storage::ForEachListed(*blobs_, options, [&](const storage::BlobProperties& p) {
+    auto ok = storage::ForEachListed(blobs(), options, [&](const storage::BlobProperties& p) {
       names.push_back(p.name);
       return Ok();
     });
@@ -121,15 +111,13 @@ TEST_F(GenerateTest, StoresOneJobWithEveryImageThumbnailAndMetadata) {
 // The noise generator hands the pipeline a 3 MB uncompressed PNG: a low upload limit must not
 // break generation, while uploads keep their limit.
 TEST_F(GenerateTest, ALowUploadLimitDoesNotBreakGeneration) {
-  Use(&noise_, {}, 1 << 20);
+  Use(&noise_, {{"--max-upload-bytes", "1M"}});
   auto out = Try("generate", {{"prompt", "a small limit"}, {"count", 1}});
   ASSERT_TRUE(out) << out.error().ToString();
   EXPECT_EQ((*out)["images"][0]["width"], 1024);
   const std::string big = noisett::testing::ToPng(noisett::testing::Textured(1400, 1400));
   ASSERT_GT(big.size(), size_t{1} << 20);
-  auth::User u;
-  u.user_id = "alice";
-  auto upload = service_->Run("images.upload", u, {Json::object(), big});
+  auto upload = Try("images.upload", Json::object(), "alice", big);
   ASSERT_FALSE(upload);
   EXPECT_EQ(upload.error().reason, "too_large");
 }
@@ -194,9 +182,16 @@ TEST_F(GenerateTest, PromptLengthCountsCharactersNotBytes) {
   EXPECT_EQ(refused.error().reason, "bad_input");
 }
 
+// The App always configures a generator; the typed operation still refuses to run without one.
 TEST_F(GenerateTest, WithoutAGeneratorItIsUnavailable) {
-  Use(nullptr, {});
-  auto out = Try("generate", {{"prompt", "x"}});
+  app::App& app = app_->app();
+  const LinkIssuer links(app.links(), app.container(), "", clock_, 3600);
+  TierResolver tiers(catalog(), blobs(), clock_, "free");
+  UlidSource ids;
+  const image::OptimizeOptions optimize;
+  const UploadDeps store{blobs(), catalog(), links, clock_, ids, tiers, app.metrics(), optimize};
+  const GenerateDeps none{store, nullptr};
+  auto out = GenerateImages(none, noisett::testing::TestApp::User("alice"), {.prompt = "x"});
   ASSERT_FALSE(out);
   EXPECT_EQ(out.error().code, ErrorCode::kUnavailable);
   EXPECT_EQ(out.error().reason, "no_generator");
@@ -211,7 +206,7 @@ TEST_F(GenerateTest, AnUnreachableGeneratorStoresNothing) {
   options.token = "r8_test";
   options.model = "acme/painter";
   generate::ReplicateGenerator replicate(options);
-  Use(&replicate, {});
+  Use(&replicate);
   auto out = Try("generate", {{"prompt", "x"}, {"model", "acme/painter"}});
   ASSERT_FALSE(out);
   EXPECT_EQ(out.error().reason, "generator_unavailable") << out.error().ToString();
@@ -223,7 +218,7 @@ TEST_F(GenerateTest, AnUnreachableGeneratorStoresNothing) {
 
 TEST_F(GenerateTest, ImagesTheGeneratorGetsWrongAreRefusedAndNothingIsStored) {
   GarbageGenerator garbage;
-  Use(&garbage, {});
+  Use(&garbage);
   auto out = Try("generate", {{"prompt", "x"}, {"count", 3}});
   ASSERT_FALSE(out);
   EXPECT_EQ(out.error().reason, "generator_failed");
@@ -261,11 +256,7 @@ class ImportTest : public GenerateTest {
                     200, "image/png");
     server_.SetBody("/page.html", "<html><script>alert(1)</script></html>", 200, "image/png");
   }
-  void AllowLoopback() {
-    auto policy = net::ParseImportPolicy("127.0.0.1", "");
-    ASSERT_TRUE(policy);
-    Use(&noise_, *policy);
-  }
+  void AllowLoopback() { Use(&noise_, {{"--import-allow", "127.0.0.1"}}); }
   noisett::testing::LoopbackHttpServer server_;
 };
 

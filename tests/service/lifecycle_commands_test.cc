@@ -1,9 +1,8 @@
-// lifecycle.run, lifecycle.export and images.rehydrate through the real service in-process: a
-// LocalBlobStore in a temporary directory, a SQLite catalog file, the local link signer and the
-// blob route, with a ManualClock standing at each age. Real images are uploaded by users of each
+// lifecycle.run, lifecycle.export and images.rehydrate through the real App in-process
+// (testing::TestApp: the local store in a temporary directory, a SQLite catalog file, the local
+// link signer) and the blob route, with a ManualClock standing at each age. Real images are uploaded by users of each
 // subscription tier; the sweeps must leave the catalog telling the truth about the blobs.
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <filesystem>
 #include <map>
@@ -16,15 +15,13 @@
 #include "catalog/sqlite_catalog.h"
 #include "core/blob_paths.h"
 #include "http/blob_handler.h"
-#include "image/pipeline.h"
 #include "image/test_images.h"
 #include "lifecycle/retention.h"
 #include "service/fsck.h"
 #include "service/job_metadata.h"
+#include "service/lifecycle_run.h"
 #include "service/rebuild.h"
-#include "service/service.h"
-#include "storage/link_keys.h"
-#include "storage/local_blob_store.h"
+#include "support/test_app.h"
 
 namespace noisett::service {
 namespace {
@@ -48,44 +45,23 @@ class LifecycleCommandsTest : public ::testing::Test {
  protected:
   LifecycleCommandsTest() {
     noisett::testing::InitVips();
-    image::InitPipeline();
-    char tmpl[] = "/tmp/noisett-lifecycle-XXXXXX";
-    dir_ = mkdtemp(tmpl);
-    storage::LocalStoreConfig config;
-    config.root = dir_ + "/blobs";
-    config.retention_days = 7;
-    store_ = std::move(*storage::LocalBlobStore::Open(config, clock_));
-    auto catalog = catalog::SqliteCatalog::Open(dir_ + "/catalog.db");
-    EXPECT_TRUE(catalog.has_value());
-    catalog_ = std::move(*catalog);
-    auto keys = storage::LinkKeySet::Create({{"k1", std::string(32, 's')}});
-    signer_ = std::move(*storage::LocalLinkSigner::Create(kBase, std::move(*keys), clock_));
-    service_ = MakeService(/*local=*/true);
+    app_ = std::make_unique<noisett::testing::TestApp>(
+        noisett::testing::TestAppOptions{.clock = &clock_,
+                                         .settings = {{"--public-url", kBase},
+                                                      {"--soft-delete-days", "7"}}});
+    EXPECT_TRUE(app_->ok()) << app_->error();
     for (const auto& [user, tier] : std::vector<std::pair<std::string, std::string>>{
              {"alice", "free"}, {"bob", "basic"}, {"carol", "pro"}, {"dave", "enterprise"}}) {
-      EXPECT_TRUE(catalog_->UpsertUser({user, user + "@example.com", user, "free", kT0}));
-      EXPECT_TRUE(catalog_->SetUserTier(user, tier));
+      EXPECT_TRUE(catalog().UpsertUser({user, user + "@example.com", user, "free", kT0}));
+      EXPECT_TRUE(catalog().SetUserTier(user, tier));
     }
   }
-  ~LifecycleCommandsTest() override {
-    service_.reset();
-    std::filesystem::remove_all(dir_);
-  }
 
-  // `local`: the purge function of the local store is wired in; otherwise the store counts as
-  // Azure (which applies the policy itself).
-  std::unique_ptr<Service> MakeService(bool local) {
-    ServiceConfig config;
-    config.container = kContainer;
-    config.soft_delete_days = 7;
-    config.policy = lifecycle::DefaultPolicy(kContainer);
-    ServiceDeps deps{*store_, *catalog_, *signer_, clock_, config};
-    if (local) deps.purge_expired = [this](bool dry_run) { return store_->PurgeExpired(dry_run); };
-    return std::make_unique<Service>(std::move(deps));
-  }
+  storage::BlobStore& store() { return app_->app().blobs(); }
+  catalog::Catalog& catalog() { return app_->app().catalog(); }
 
   Result<Json> Try(const std::string& command, const auth::User& user, const Json& args = {}) {
-    return service_->Run(command, user, {args.is_null() ? Json::object() : args, ""});
+    return app_->Run(command, user, args.is_null() ? Json::object() : args);
   }
   Json Run(const std::string& command, const std::string& user, const Json& args = {}) {
     auto out = Try(command, Person(user), args);
@@ -106,7 +82,7 @@ class LifecycleCommandsTest : public ::testing::Test {
     Json args = {{"prompt", "a picture by " + user}};
     if (!job_id.empty()) args["job_id"] = job_id;
     const std::string png = noisett::testing::ToPng(noisett::testing::Textured(64, 40));
-    auto out = service_->Run("images.upload", Person(user), {args, png});
+    auto out = app_->Run("images.upload", Person(user), args, png);
     EXPECT_TRUE(out.has_value()) << out.error().ToString();
     return out ? out->value("job_id", "") : "";
   }
@@ -141,7 +117,7 @@ class LifecycleCommandsTest : public ::testing::Test {
     EXPECT_TRUE(segments.has_value()) << url;
     http::RouteParams p;
     p.rest.assign(segments->begin() + 1, segments->end());
-    return http::ServeBlob({*signer_, *store_, kContainer, clock_}, q, p);
+    return http::ServeBlob({*app_->app().local_links(), store(), kContainer, clock_}, q, p);
   }
   std::string ImageUrl(const std::string& user, const std::string& job, int index = 0) {
     return Run("images.url", user, {{"job_id", job}, {"image_index", index}}).value("sas_url", "");
@@ -150,7 +126,7 @@ class LifecycleCommandsTest : public ::testing::Test {
   // fsck finds nothing: the catalog and the store agree after the sweeps (metadata.json is
   // never archived, so fsck can always read it).
   void ExpectConsistent() {
-    auto report = RunFsck(*store_, *catalog_, clock_, FsckOptions{});
+    auto report = RunFsck(store(), catalog(), clock_, FsckOptions{});
     ASSERT_TRUE(report.has_value()) << report.error().ToString();
     for (const Finding& f : report->findings) {
       ADD_FAILURE() << FindingKindName(f.kind) << " " << f.user_id << "/" << f.job_id << ": "
@@ -159,24 +135,20 @@ class LifecycleCommandsTest : public ::testing::Test {
   }
 
   storage::AccessTier TierOf(const std::string& blob) {
-    auto props = store_->GetProperties(blob);
+    auto props = store().GetProperties(blob);
     EXPECT_TRUE(props.has_value()) << blob;
     return props ? props->tier : storage::AccessTier::kHot;
   }
   storage::Tags TagsOf(const std::string& blob) {
-    auto props = store_->GetProperties(blob);
+    auto props = store().GetProperties(blob);
     EXPECT_TRUE(props.has_value()) << blob;
     return props ? props->tags : storage::Tags{};
   }
 
-  bool Live(const std::string& blob) { return store_->GetProperties(blob).has_value(); }
+  bool Live(const std::string& blob) { return store().GetProperties(blob).has_value(); }
 
-  std::string dir_;
   ManualClock clock_{kT0};
-  std::unique_ptr<storage::LocalBlobStore> store_;
-  std::unique_ptr<catalog::SqliteCatalog> catalog_;
-  std::unique_ptr<storage::LocalLinkSigner> signer_;
-  std::unique_ptr<Service> service_;
+  std::unique_ptr<noisett::testing::TestApp> app_;
 };
 
 // One job per subscription tier, swept at 31, 91, 181 and 366 days: history shows each image's
@@ -227,9 +199,9 @@ TEST_F(LifecycleCommandsTest, HistoryFollowsTiersAndRetentionForEachSubscription
   EXPECT_EQ(HistoryTiers("dave", jobs["dave"]), Tiers{"archive"});
   EXPECT_EQ(Favorites("dave"), std::vector<std::string>{jobs["dave"] + "/0"});
   // alice's and bob's jobs were purged after their windows: gone from the catalog too.
-  EXPECT_FALSE(catalog_->GetGeneration("alice", jobs["alice"], true).has_value());
-  EXPECT_FALSE(catalog_->GetGeneration("bob", jobs["bob"], true).has_value());
-  EXPECT_TRUE(catalog_->GetGeneration("carol", jobs["carol"], true)->deleted_at.has_value());
+  EXPECT_FALSE(catalog().GetGeneration("alice", jobs["alice"], true).has_value());
+  EXPECT_FALSE(catalog().GetGeneration("bob", jobs["bob"], true).has_value());
+  EXPECT_TRUE(catalog().GetGeneration("carol", jobs["carol"], true)->deleted_at.has_value());
 }
 
 // A dry run answers what a real run would do and changes nothing, in the store or the catalog.
@@ -275,7 +247,7 @@ TEST_F(LifecycleCommandsTest, RestoreWorksInsideTheWindowOnly) {
   ASSERT_FALSE(refused.has_value());
   EXPECT_EQ(refused.error().reason, "job_not_found");
   Sweep(98);
-  EXPECT_FALSE(catalog_->GetGeneration("alice", late, true).has_value());
+  EXPECT_FALSE(catalog().GetGeneration("alice", late, true).has_value());
   EXPECT_FALSE(Live(MetadataBlobPath("alice", late)));
   refused = Try("history.restore", Person("alice"), {{"job_id", late}});
   ASSERT_FALSE(refused.has_value());
@@ -293,12 +265,12 @@ TEST_F(LifecycleCommandsTest, ImagesLeaveAJobOneByOneAndTheLastTakesTheJob) {
   for (int i : {0, 2}) Run("history.favorite", "alice", {{"job_id", job}, {"image_index", i}});
 
   Sweep(91);
-  auto row = catalog_->GetGeneration("alice", job);
+  auto row = catalog().GetGeneration("alice", job);
   ASSERT_TRUE(row.has_value());
   ASSERT_EQ(row->images.size(), 1u);
   EXPECT_EQ(row->images[0].index, 2);
   EXPECT_EQ(Favorites("alice"), std::vector<std::string>{job + "/2"});
-  auto metadata = store_->Get(MetadataBlobPath("alice", job));
+  auto metadata = store().Get(MetadataBlobPath("alice", job));
   ASSERT_TRUE(metadata.has_value());
   auto described = ParseMetadataJson(metadata->bytes, "alice", job);
   ASSERT_TRUE(described.has_value()) << described.error().ToString();
@@ -313,7 +285,7 @@ TEST_F(LifecycleCommandsTest, ImagesLeaveAJobOneByOneAndTheLastTakesTheJob) {
   EXPECT_EQ(Run("history.list", "alice")["total_count"], 0);
   clock_.Set(kT0 + 122 * kDay);
   Run("history.restore", "alice", {{"job_id", job}});
-  row = catalog_->GetGeneration("alice", job);
+  row = catalog().GetGeneration("alice", job);
   ASSERT_TRUE(row.has_value());
   ASSERT_EQ(row->images.size(), 1u);
   EXPECT_EQ(row->images[0].index, 2);
@@ -358,9 +330,9 @@ TEST_F(LifecycleCommandsTest, AJobWithArchivedImagesTakesUploadsAndRebuilds) {
   ASSERT_EQ(TierOf(MetadataBlobPath("carol", job)), storage::AccessTier::kCool);
   ExpectConsistent();
 
-  auto rebuilt = catalog::SqliteCatalog::Open(dir_ + "/rebuilt-91.db");
+  auto rebuilt = catalog::SqliteCatalog::Open(app_->root() + "/rebuilt-91.db");
   ASSERT_TRUE(rebuilt.has_value());
-  auto report = RebuildCatalog(*store_, **rebuilt);
+  auto report = RebuildCatalog(store(), **rebuilt);
   ASSERT_TRUE(report.has_value()) << report.error().ToString();
   EXPECT_TRUE(report->clean()) << ToJson(*report).dump();
   EXPECT_EQ(report->jobs_added, 1u);
@@ -368,7 +340,7 @@ TEST_F(LifecycleCommandsTest, AJobWithArchivedImagesTakesUploadsAndRebuilds) {
 
   clock_.Set(kT0 + 92 * kDay);
   EXPECT_EQ(Upload("carol", job), job);
-  auto metadata = store_->Get(MetadataBlobPath("carol", job));
+  auto metadata = store().Get(MetadataBlobPath("carol", job));
   ASSERT_TRUE(metadata.has_value()) << metadata.error().ToString();
   auto described = ParseMetadataJson(metadata->bytes, "carol", job);
   ASSERT_TRUE(described.has_value()) << described.error().ToString();
@@ -377,9 +349,9 @@ TEST_F(LifecycleCommandsTest, AJobWithArchivedImagesTakesUploadsAndRebuilds) {
   EXPECT_EQ(HistoryTiers("carol", job), (std::vector<std::string>{"archive", "hot"}));
   ExpectConsistent();
 
-  auto again = catalog::SqliteCatalog::Open(dir_ + "/rebuilt-92.db");
+  auto again = catalog::SqliteCatalog::Open(app_->root() + "/rebuilt-92.db");
   ASSERT_TRUE(again.has_value());
-  report = RebuildCatalog(*store_, **again);
+  report = RebuildCatalog(store(), **again);
   ASSERT_TRUE(report.has_value()) << report.error().ToString();
   EXPECT_TRUE(report->clean()) << ToJson(*report).dump();
   EXPECT_EQ(report->images_added, 2u);
@@ -444,7 +416,7 @@ TEST_F(LifecycleCommandsTest, RehydrateLeavesOnlineImagesAloneAndOthersImagesUns
   const Json same = Run("images.rehydrate", "carol", {{"job_id", job}, {"image_index", 0}});
   EXPECT_EQ(same["access_tier"], "cool");
   EXPECT_EQ(same["rehydrating"], false);
-  EXPECT_EQ(store_->GetProperties(ImageBlobPath("carol", job, 0))->tier, storage::AccessTier::kCool);
+  EXPECT_EQ(store().GetProperties(ImageBlobPath("carol", job, 0))->tier, storage::AccessTier::kCool);
   auto other = Try("images.rehydrate", Person("dave"), {{"job_id", job}, {"image_index", 0}});
   ASSERT_FALSE(other.has_value());
   EXPECT_EQ(other.error().reason, "job_not_found");
@@ -468,10 +440,11 @@ TEST_F(LifecycleCommandsTest, ExportIsTheShippedPolicy) {
   EXPECT_TRUE(out->contains("rules"));
 }
 
-// On Azure (no purge function: Azure applies the policy) lifecycle.run refuses and says why.
+// On Azure (no purge function: Azure applies the policy) a lifecycle pass refuses and says why.
 TEST_F(LifecycleCommandsTest, RunRefusesWhereAzureAppliesThePolicy) {
-  service_ = MakeService(/*local=*/false);
-  auto out = Try("lifecycle.run", Person("root", true));
+  LifecycleDeps on_azure = app_->service().lifecycle();
+  on_azure.purge_expired = nullptr;
+  auto out = RunLifecycle(on_azure, /*dry_run=*/false);
   ASSERT_FALSE(out.has_value());
   EXPECT_EQ(out.error().code, ErrorCode::kUnsupported);
   EXPECT_EQ(out.error().reason, "lifecycle_on_azure");

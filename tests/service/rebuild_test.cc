@@ -19,7 +19,7 @@ class RebuildTest : public MaintenanceTest {
  protected:
   // Removes a blob for good, as a lost disk or a purge would (not a soft delete).
   void Lose(const std::string& name) {
-    std::filesystem::remove_all(dir_ + "/blobs/noisett-storage/blobs/" + name + "@");
+    std::filesystem::remove_all(app_->data_dir() + "/blobs/noisett-storage/blobs/" + name + "@");
   }
   Json Metadata(const std::string& user, const std::string& job) {
     return Json::parse(ReadBlob(BlobName(user, job, "metadata.json")));

@@ -47,7 +47,7 @@ noisett_add_test_binary(noisett_fsck_test
   service/fsck_fixture.cc
   service/rebuild_test.cc
   service/fsck_test.cc)
-target_link_libraries(noisett_fsck_test PRIVATE
+target_link_libraries(noisett_fsck_test PRIVATE noisett_test_app
   noisett_service noisett_catalog noisett_storage noisett_links noisett_test_images
   nlohmann_json::nlohmann_json)
 
@@ -58,7 +58,7 @@ noisett_add_test_binary(noisett_fsck_e2e_test
   service/fsck_fixture.cc
   service/fsck_azurite_test.cc
   service/fsck_cli_test.cc)
-target_link_libraries(noisett_fsck_e2e_test PRIVATE
+target_link_libraries(noisett_fsck_e2e_test PRIVATE noisett_test_app
   noisett_service noisett_catalog noisett_storage noisett_links noisett_azure
   noisett_test_images noisett_test_azurite noisett_test_http_support nlohmann_json::nlohmann_json)
 target_compile_definitions(noisett_fsck_e2e_test PRIVATE NOISETT_BIN="$<TARGET_FILE:noisett>")

@@ -1,7 +1,6 @@
-// users.set_tier and cost.estimate on the real service: LocalBlobStore in a temporary directory,
-// a SQLite catalog file, images uploaded through images.upload.
+// users.set_tier and cost.estimate on the real App in this process (testing::TestApp: the local
+// store in a temporary directory, a SQLite catalog file), images uploaded through images.upload.
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <filesystem>
 #include <map>
@@ -11,15 +10,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "catalog/sqlite_catalog.h"
 #include "core/clock.h"
-#include "image/pipeline.h"
 #include "image/test_images.h"
-#include "service/service.h"
-#include "storage/instrumented_blob_store.h"
-#include "storage/link_keys.h"
-#include "storage/link_signer.h"
-#include "storage/local_blob_store.h"
+#include "support/test_app.h"
 
 namespace noisett::service {
 namespace {
@@ -30,31 +23,18 @@ class TierCommandsTest : public ::testing::Test {
  protected:
   TierCommandsTest() {
     noisett::testing::InitVips();
-    image::InitPipeline();
-    char tmpl[] = "/tmp/noisett-tier-XXXXXX";
-    dir_ = mkdtemp(tmpl);
-    storage::LocalStoreConfig config;
-    config.root = dir_ + "/blobs";
-    auto store = storage::LocalBlobStore::Open(config, clock_);
-    EXPECT_TRUE(store.has_value());
-    blobs_ = std::move(*store);
-    auto c = catalog::SqliteCatalog::Open(dir_ + "/catalog.db");
-    EXPECT_TRUE(c.has_value());
-    catalog_ = std::move(*c);
-    auto keys = storage::LinkKeySet::Create({{"k1", std::string(32, 's')}});
-    signer_ = std::move(
-        *storage::LocalLinkSigner::Create("http://127.0.0.1:8080", std::move(*keys), clock_));
     StartService({});
   }
-  ~TierCommandsTest() override {
-    service_.reset();
-    std::filesystem::remove_all(dir_);
-  }
 
-  void StartService(ServiceConfig config, storage::BlobStore* store = nullptr) {
-    service_ = std::make_unique<Service>(ServiceDeps{store ? *store : *blobs_, *catalog_,
-                                                     *signer_, clock_, std::move(config)});
+  // The App again (a fresh data dir), with `settings` as flags.
+  void StartService(app::Flags settings) {
+    app_.reset();
+    app_ = std::make_unique<noisett::testing::TestApp>(
+        noisett::testing::TestAppOptions{.clock = &clock_, .settings = std::move(settings)});
+    ASSERT_TRUE(app_->ok()) << app_->error();
   }
+  storage::BlobStore& blobs() { return app_->app().blobs(); }
+  catalog::Catalog& catalog() { return app_->app().catalog(); }
 
   static auth::User As(const std::string& id, bool admin = false) {
     auth::User u;
@@ -65,8 +45,8 @@ class TierCommandsTest : public ::testing::Test {
   }
 
   Result<nlohmann::json> Run(const std::string& command, const auth::User& user,
-                             const nlohmann::json& args) {
-    return service_->Run(command, user, {args, ""});
+                             const nlohmann::json& args, std::string_view body = {}) {
+    return app_->Run(command, user, args, body);
   }
 
   nlohmann::json Admin(const std::string& command, const nlohmann::json& args) {
@@ -78,7 +58,7 @@ class TierCommandsTest : public ::testing::Test {
   // One image in a new job; returns the job id.
   std::string Upload(const std::string& user, int width = 48) {
     const std::string png = noisett::testing::ToPng(noisett::testing::Textured(width, 32));
-    auto out = service_->Run("images.upload", As(user), {{{"seed", width}}, png});
+    auto out = Run("images.upload", As(user), {{"seed", width}}, png);
     EXPECT_TRUE(out.has_value()) << out.error().ToString();
     return out ? out->value("job_id", "") : "";
   }
@@ -88,7 +68,7 @@ class TierCommandsTest : public ::testing::Test {
     storage::ListOptions options;
     options.prefix = "generated/" + user + "/";
     options.include_tags = true;
-    auto page = blobs_->List(options);
+    auto page = blobs().List(options);
     EXPECT_TRUE(page.has_value());
     return page ? page->items : std::vector<storage::BlobProperties>{};
   }
@@ -98,12 +78,8 @@ class TierCommandsTest : public ::testing::Test {
     return it == blob.tags.end() ? "(none)" : it->second;
   }
 
-  std::string dir_;
   ManualClock clock_{1'800'000'000};
-  std::unique_ptr<storage::LocalBlobStore> blobs_;
-  std::unique_ptr<catalog::SqliteCatalog> catalog_;
-  std::unique_ptr<storage::LinkSigner> signer_;
-  std::unique_ptr<Service> service_;
+  std::unique_ptr<noisett::testing::TestApp> app_;
 };
 
 TEST_F(TierCommandsTest, SetTierRetagsEveryBlobOfTheUserAndNoOther) {
@@ -115,9 +91,9 @@ TEST_F(TierCommandsTest, SetTierRetagsEveryBlobOfTheUserAndNoOther) {
   // A tag of someone else's (an operator's own) survives the re-tag.
   storage::Tags extra = alice[0].tags;
   extra["keep"] = "me";
-  ASSERT_TRUE(blobs_->SetTags(alice[0].name, extra).has_value());
+  ASSERT_TRUE(blobs().SetTags(alice[0].name, extra).has_value());
   // An archived blob is re-tagged too (Set Blob Tags works on archived blobs).
-  ASSERT_TRUE(blobs_->SetTier(alice[1].name, AccessTier::kArchive).has_value());
+  ASSERT_TRUE(blobs().SetTier(alice[1].name, AccessTier::kArchive).has_value());
 
   const nlohmann::json out = Admin("users.set_tier", {{"user_id", "alice"}, {"tier", "pro"}});
   EXPECT_EQ(out["user_id"], "alice");
@@ -127,8 +103,8 @@ TEST_F(TierCommandsTest, SetTierRetagsEveryBlobOfTheUserAndNoOther) {
   EXPECT_EQ(out["blobs_failed"], 0);
   EXPECT_TRUE(out["errors"].empty()) << out.dump();
 
-  EXPECT_EQ(catalog_->GetUser("alice")->subscription_tier, "pro");
-  EXPECT_EQ(catalog_->GetUser("bob")->subscription_tier, "free");
+  EXPECT_EQ(catalog().GetUser("alice")->subscription_tier, "pro");
+  EXPECT_EQ(catalog().GetUser("bob")->subscription_tier, "free");
   for (const auto& blob : BlobsOf("alice")) {
     EXPECT_EQ(TierTag(blob), "pro") << blob.name;
     if (blob.name == alice[0].name) {
@@ -168,21 +144,19 @@ TEST_F(TierCommandsTest, SetTierRefusals) {
   e = refused(As("root", true), {{"user_id", "alice"}, {"tier", "pro"}, {"tiers", "x"}});
   EXPECT_EQ(e.reason, "bad_input");
   // Nothing changed.
-  EXPECT_EQ(catalog_->GetUser("alice")->subscription_tier, "free");
+  EXPECT_EQ(catalog().GetUser("alice")->subscription_tier, "free");
   for (const auto& blob : BlobsOf("alice")) EXPECT_EQ(TierTag(blob), "free");
 }
 
 TEST_F(TierCommandsTest, NewUsersGetTheDefaultTierAndKeepTheirOwn) {
-  ServiceConfig config;
-  config.default_tier = "basic";
-  StartService(config);
+  StartService({{"--default-tier", "basic"}});
   Upload("carol");
-  EXPECT_EQ(catalog_->GetUser("carol")->subscription_tier, "basic");
+  EXPECT_EQ(catalog().GetUser("carol")->subscription_tier, "basic");
   for (const auto& blob : BlobsOf("carol")) EXPECT_EQ(TierTag(blob), "basic") << blob.name;
 
   Admin("users.set_tier", {{"user_id", "carol"}, {"tier", "enterprise"}});
   Upload("carol", 60);  // an existing user keeps their tier, whatever the default
-  EXPECT_EQ(catalog_->GetUser("carol")->subscription_tier, "enterprise");
+  EXPECT_EQ(catalog().GetUser("carol")->subscription_tier, "enterprise");
   for (const auto& blob : BlobsOf("carol")) EXPECT_EQ(TierTag(blob), "enterprise") << blob.name;
 }
 
@@ -191,20 +165,20 @@ TEST_F(TierCommandsTest, ATierClaimMovesTheUserAndTheirBlobsOnUpload) {
   auth::User claimed = As("dave");
   claimed.subscription_tier = "pro";  // what NOISETT_TIER_CLAIM read from the token
   const std::string png = noisett::testing::ToPng(noisett::testing::Textured(50, 32));
-  ASSERT_TRUE(service_->Run("images.upload", claimed, {{{"seed", 1}}, png}).has_value());
-  EXPECT_EQ(catalog_->GetUser("dave")->subscription_tier, "pro");
+  ASSERT_TRUE(Run("images.upload", claimed, {{"seed", 1}}, png).has_value());
+  EXPECT_EQ(catalog().GetUser("dave")->subscription_tier, "pro");
   const auto blobs = BlobsOf("dave");
   EXPECT_EQ(blobs.size(), 6u);  // both jobs: image, thumbnail, metadata.json
   for (const auto& blob : blobs) EXPECT_EQ(TierTag(blob), "pro") << blob.name;
 
   // A value that is not a tier changes nothing (and does not refuse the upload).
   claimed.subscription_tier = "gold";
-  ASSERT_TRUE(service_->Run("images.upload", claimed, {{{"seed", 2}}, png}).has_value());
-  EXPECT_EQ(catalog_->GetUser("dave")->subscription_tier, "pro");
+  ASSERT_TRUE(Run("images.upload", claimed, {{"seed", 2}}, png).has_value());
+  EXPECT_EQ(catalog().GetUser("dave")->subscription_tier, "pro");
   for (const auto& blob : BlobsOf("dave")) EXPECT_EQ(TierTag(blob), "pro") << blob.name;
   // Another user is untouched by dave's claim.
   Upload("erin");
-  EXPECT_EQ(catalog_->GetUser("erin")->subscription_tier, "free");
+  EXPECT_EQ(catalog().GetUser("erin")->subscription_tier, "free");
 }
 
 TEST_F(TierCommandsTest, CostEstimateMeasuresTheBytesStoredPerTier) {
@@ -222,7 +196,7 @@ TEST_F(TierCommandsTest, CostEstimateMeasuresTheBytesStoredPerTier) {
                                            : AccessTier::kHot;
       ++i;
       if (tier != AccessTier::kHot) {
-        ASSERT_TRUE(blobs_->SetTier(blob.name, tier).has_value());
+        ASSERT_TRUE(blobs().SetTier(blob.name, tier).has_value());
       }
       expected[tier] += blob.size;
       count[tier] += 1;
@@ -291,11 +265,9 @@ TEST_F(TierCommandsTest, CostEstimateProjectionPricesAndRefusals) {
   EXPECT_EQ(refused.error().reason, "bad_input");
 }
 
-// Operations and egress come from the metrics registry: the store counted through
-// InstrumentedBlobStore (as `serve` wires it), priced by Azure's operation classes.
+// Operations and egress come from the metrics registry: the App's store counts every operation
+// (InstrumentedBlobStore, as `serve` has it), priced by Azure's operation classes.
 TEST_F(TierCommandsTest, CostEstimatePricesTheOperationsTheStoreCounted) {
-  storage::InstrumentedBlobStore counted(*blobs_);
-  StartService({}, &counted);
   auto ops = [&](const nlohmann::json& estimate) {
     for (const nlohmann::json& row : estimate["measured"]["rows"]) {
       if (row["item"] == "Operations") return row["operations"];
@@ -306,7 +278,7 @@ TEST_F(TierCommandsTest, CostEstimatePricesTheOperationsTheStoreCounted) {
   const nlohmann::json before = ops(Admin("cost.estimate", nlohmann::json::object()));
   const std::string job = Upload("alice", 40);
   Upload("alice", 56);
-  storage::BlobStore& store = counted;
+  storage::BlobStore& store = blobs();
   ASSERT_TRUE(store.Get("generated/alice/" + job + "/metadata.json").has_value());
   ASSERT_TRUE(store.Delete("generated/alice/" + job + "/metadata.json").has_value());
   const nlohmann::json after = ops(Admin("cost.estimate", nlohmann::json::object()));

@@ -136,25 +136,5 @@ TEST(ParseStoreUrlTest, RefusesOtherSchemesAndEmptyPaths) {
   EXPECT_FALSE(ParseStoreUrl(std::string("file://a\0b", 10)));
 }
 
-TEST(LocalStoreConfigFromEnvTest, ReadsStoreUrlAndContainer) {
-  unsetenv("NOISETT_STORE");
-  unsetenv("AZURE_STORAGE_CONTAINER");
-  auto defaults = LocalStoreConfigFromEnv();
-  ASSERT_TRUE(defaults);
-  EXPECT_EQ(defaults->root, "./data/blobs");
-  EXPECT_EQ(defaults->container, "noisett-storage");
-  setenv("NOISETT_STORE", "file:///srv/blobs", 1);
-  setenv("AZURE_STORAGE_CONTAINER", "images-test", 1);
-  auto configured = LocalStoreConfigFromEnv();
-  setenv("NOISETT_STORE", "azure://acct/c", 1);
-  auto wrong_kind = LocalStoreConfigFromEnv();
-  unsetenv("NOISETT_STORE");
-  unsetenv("AZURE_STORAGE_CONTAINER");
-  ASSERT_TRUE(configured);
-  EXPECT_EQ(configured->root, "/srv/blobs");
-  EXPECT_EQ(configured->container, "images-test");
-  EXPECT_FALSE(wrong_kind);
-}
-
 }  // namespace
 }  // namespace noisett::storage

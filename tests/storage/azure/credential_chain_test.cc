@@ -157,32 +157,5 @@ TEST(CredentialChainTest, RefusedAndUnreachableTogetherIsUnauthenticated) {
   EXPECT_EQ(logs.All().find(kSecret), std::string::npos);
 }
 
-TEST(CredentialSettingsTest, ReadsTheEnvironment) {
-  const char* names[] = {"AZURE_TENANT_ID",      "AZURE_CLIENT_ID",
-                         "AZURE_CLIENT_SECRET",  "AZURE_FEDERATED_TOKEN_FILE",
-                         "AZURE_AUTHORITY_HOST", "IDENTITY_ENDPOINT",
-                         "IDENTITY_HEADER",      "NOISETT_IMDS_ENDPOINT",
-                         "NOISETT_AZURE_CA_FILE", "NOISETT_AZURE_IDENTITY_CLIENT_ID"};
-  for (const char* name : names) ::unsetenv(name);
-  CredentialSettings defaults = CredentialSettingsFromEnv();
-  EXPECT_EQ(defaults.authority_host, "https://login.microsoftonline.com");
-  EXPECT_EQ(defaults.imds_endpoint, "http://169.254.169.254");
-  EXPECT_TRUE(defaults.client_id.empty());
-
-  for (const char* name : names) ::setenv(name, (std::string("v-") + name).c_str(), 1);
-  const CredentialSettings s = CredentialSettingsFromEnv();
-  for (const char* name : names) ::unsetenv(name);
-  EXPECT_EQ(s.tenant_id, "v-AZURE_TENANT_ID");
-  EXPECT_EQ(s.client_id, "v-AZURE_CLIENT_ID");
-  EXPECT_EQ(s.identity_client_id, "v-NOISETT_AZURE_IDENTITY_CLIENT_ID");
-  EXPECT_EQ(s.client_secret, "v-AZURE_CLIENT_SECRET");
-  EXPECT_EQ(s.federated_token_file, "v-AZURE_FEDERATED_TOKEN_FILE");
-  EXPECT_EQ(s.authority_host, "v-AZURE_AUTHORITY_HOST");
-  EXPECT_EQ(s.identity_endpoint, "v-IDENTITY_ENDPOINT");
-  EXPECT_EQ(s.identity_header, "v-IDENTITY_HEADER");
-  EXPECT_EQ(s.imds_endpoint, "v-NOISETT_IMDS_ENDPOINT");
-  EXPECT_EQ(s.ca_file, "v-NOISETT_AZURE_CA_FILE");
-}
-
 }  // namespace
 }  // namespace noisett::storage::azure
