@@ -6,6 +6,7 @@
 #include <limits>
 #include <optional>
 
+#include "core/text.h"
 #include "http/request_metrics.h"
 
 namespace noisett::http {
@@ -192,7 +193,7 @@ HttpResponse ServeBlob(const BlobHandlerDeps& deps, const HttpRequest& request,
 RangeDecision DecideRange(std::string_view header, uint64_t size) {
   using Kind = RangeDecision::Kind;
   header = Trim(header);
-  if (header.size() < 6 || !EqualsIgnoreCase(header.substr(0, 6), "bytes=")) return {};
+  if (!StartsWithIgnoreCase(header, "bytes=")) return {};
   std::string_view spec = Trim(header.substr(6));
   if (spec.find(',') != std::string_view::npos) return {};  // several ranges: send it whole
   size_t dash = spec.find('-');

@@ -9,6 +9,7 @@
 #include <cctype>
 #include <vector>
 
+#include "core/text.h"
 #include "net/address_policy.h"
 
 namespace noisett::net {
@@ -26,13 +27,6 @@ std::string_view Trim(std::string_view s) {
   while (!s.empty() && space(s.front())) s.remove_prefix(1);
   while (!s.empty() && space(s.back())) s.remove_suffix(1);
   return s;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return char(std::tolower(c)); });
-  return out;
 }
 
 // The length of a leading "scheme:" (without the colon), or 0 when there is none.
@@ -127,7 +121,7 @@ Status ParseAuthority(std::string_view url, std::string_view authority, FetchUrl
     if (colon != std::string_view::npos) port = authority.substr(colon + 1);
     if (!host.empty() && host.back() == '.') host.remove_suffix(1);
     if (!ValidHostName(host)) return BadUrl(url, "bad or empty host");
-    out.host = Lower(host);
+    out.host = AsciiLowercase(host);
     // Whatever the resolver would read as a number ("2130706433", "0x7f.1", "017700000001",
     // "127.1") is an IPv4 address: canonicalize it here so it is checked and sent as such.
     in_addr numeric{};
@@ -181,7 +175,7 @@ Result<FetchUrl> ParseFetchUrl(std::string_view raw) {
   const size_t scheme_len = SchemeLength(url);
   if (scheme_len == 0) return BadUrl(url, "not an absolute URL");
   FetchUrl out;
-  out.scheme = Lower(url.substr(0, scheme_len));
+  out.scheme = AsciiLowercase(url.substr(0, scheme_len));
   if (out.scheme != "http" && out.scheme != "https") {
     return Unexpected(MakeError(ErrorCode::kInvalidArgument, "scheme_not_allowed",
                                 std::string("'").append(ShortForMessage(url)) + "': only http and https"));

@@ -14,6 +14,8 @@
 #include <mutex>
 #include <string_view>
 
+#include "core/text.h"
+
 namespace noisett::net {
 namespace {
 
@@ -63,9 +65,7 @@ size_t WriteHeader(char* data, size_t size, size_t count, void* user) {
   }
   const size_t colon = line.find(':');
   if (colon == std::string_view::npos) return n;
-  std::string name(line.substr(0, colon));
-  std::transform(name.begin(), name.end(), name.begin(),
-                 [](unsigned char c) { return char(std::tolower(c)); });
+  std::string name = AsciiLowercase(line.substr(0, colon));
   std::string_view value = line.substr(colon + 1);
   while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
   while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
@@ -116,9 +116,8 @@ Error BadUrl(const std::string& url, const std::string& why) {
   return MakeError(ErrorCode::kInvalidArgument, "bad_url", "'" + url + "': " + why);
 }
 
-bool IsLoopbackHost(std::string host) {
-  std::transform(host.begin(), host.end(), host.begin(),
-                 [](unsigned char c) { return char(std::tolower(c)); });
+bool IsLoopbackHost(std::string_view raw_host) {
+  const std::string host = AsciiLowercase(raw_host);
   if (host == "localhost" || host == "[::1]" || host == "::1") return true;
   // 127.0.0.0/8 written as a dotted quad (curl has already normalized the host).
   int a = 0, b = 0, c = 0, d = 0;

@@ -2,8 +2,7 @@
 // CDNs: anything that could move the host, add a query or smuggle "..", is refused up front.
 #include "storage/cdn.h"
 
-#include <cctype>
-
+#include "core/text.h"
 #include "storage/query_params.h"
 
 namespace noisett::storage {
@@ -17,14 +16,6 @@ Error BadBase(std::string_view what, std::string_view why) {
   return MakeError(
       ErrorCode::kInvalidArgument, "bad_base_url",
       std::string(what) + " must be an http(s) URL without query: " + std::string(why));
-}
-
-bool StartsWithNoCase(std::string_view text, std::string_view prefix) {
-  if (text.size() < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(text[i])) != prefix[i]) return false;
-  }
-  return true;
 }
 
 bool IsLowerAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
@@ -65,9 +56,9 @@ Status CheckPath(std::string_view path) {
 
 Result<std::string> NormalizeBaseUrl(std::string_view base, std::string_view what) {
   size_t scheme_len = 0;
-  if (StartsWithNoCase(base, "https://")) {
+  if (StartsWithIgnoreCase(base, "https://")) {
     scheme_len = 8;
-  } else if (StartsWithNoCase(base, "http://")) {
+  } else if (StartsWithIgnoreCase(base, "http://")) {
     scheme_len = 7;
   } else {
     return Unexpected(BadBase(what, "scheme is not http or https"));

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <sstream>
 
+#include "core/text.h"
 #include "storage/hmac.h"
 #include "support/subprocess.h"
 
@@ -113,7 +114,7 @@ std::string UniqueContainerName(std::string_view hint) {
   static std::atomic<int> counter{0};
   std::string clean;
   for (char c : hint) {
-    const char lower = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const char lower = AsciiLower(c);
     if (std::isalnum(static_cast<unsigned char>(lower))) {
       clean += lower;
     } else if (!clean.empty() && clean.back() != '-') {

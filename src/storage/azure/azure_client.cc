@@ -5,13 +5,13 @@
 #include "storage/azure/azure_client.h"
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <optional>
 #include <random>
 #include <thread>
 
 #include "core/log.h"
+#include "core/text.h"
 #include "net/http_client.h"
 #include "storage/azure/azure_error.h"
 #include "storage/azure/request_parts.h"
@@ -22,12 +22,9 @@
 namespace noisett::storage::azure {
 namespace {
 
-bool HasHeader(const HeaderList& headers, std::string_view lower_name) {
-  return std::any_of(headers.begin(), headers.end(), [&](const auto& h) {
-    return h.first.size() == lower_name.size() &&
-           std::equal(h.first.begin(), h.first.end(), lower_name.begin(),
-                      [](char a, char b) { return std::tolower((unsigned char)a) == b; });
-  });
+bool HasHeader(const HeaderList& headers, std::string_view name) {
+  return std::any_of(headers.begin(), headers.end(),
+                     [&](const auto& h) { return EqualsIgnoreCase(h.first, name); });
 }
 
 // The endpoint's own path: "/devstoreaccount1" for path-style endpoints, "" otherwise.

@@ -25,8 +25,8 @@ std::string HttpDate(int64_t unix_seconds);
 // A random RFC 4122 version 4 UUID, "0f8fad5b-d9cb-469f-a165-70867728950e".
 std::string NewRequestId();
 
-// ASCII lower case (header and query names), and `text` without leading/trailing whitespace.
-std::string Lower(std::string_view text);
+// `text` without leading/trailing whitespace. (Lower case for header and query names is
+// core/text.h's AsciiLowercase.)
 std::string_view Trim(std::string_view text);
 
 }  // namespace noisett::storage::azure

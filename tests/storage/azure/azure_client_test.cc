@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/log.h"
+#include "core/text.h"
 #include "storage/hmac.h"
 #include "support/recording_http_server.h"
 
@@ -116,14 +117,9 @@ std::string PercentDecode(std::string_view text) {
   return out;
 }
 
-std::string Lowered(std::string text) {
-  for (char& c : text) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
 std::string ExpectedAuthorization(const RecordedRequest& r, const std::string& account) {
   std::map<std::string, std::string> headers;  // lowercased; one value each in these tests
-  for (const auto& [name, value] : r.headers) headers[Lowered(name)] = value;
+  for (const auto& [name, value] : r.headers) headers[AsciiLowercase(name)] = value;
   auto get = [&](const char* name) { return headers.count(name) ? headers[name] : ""; };
   std::string length = get("content-length");
   if (length == "0") length = "";
@@ -142,7 +138,8 @@ std::string ExpectedAuthorization(const RecordedRequest& r, const std::string& a
     const size_t end = std::min(q.find('&', start), q.size());
     const std::string item = q.substr(start, end - start);
     const size_t eq = item.find('=');
-    query[Lowered(PercentDecode(item.substr(0, eq)))].push_back(PercentDecode(item.substr(eq + 1)));
+    query[AsciiLowercase(PercentDecode(item.substr(0, eq)))].push_back(
+        PercentDecode(item.substr(eq + 1)));
     start = end + 1;
   }
   for (auto& [name, values] : query) {
