@@ -10,6 +10,7 @@
 #include <random>
 #include <thread>
 
+#include "core/http_date.h"
 #include "core/log.h"
 #include "core/text.h"
 #include "net/http_client.h"
@@ -163,7 +164,7 @@ Status AzureClient::Impl::Prepare(const AzureConfig& config, const AzureRequest&
   spec.url = config.endpoint + path + (query.empty() ? "" : "?" + query);
   spec.headers = request.headers;
   spec.headers.emplace_back("x-ms-version", kRestVersion);
-  spec.headers.emplace_back("x-ms-date", HttpDate(NowSeconds()));
+  spec.headers.emplace_back("x-ms-date", FormatHttpDate(NowSeconds()));
   spec.headers.emplace_back("x-ms-client-request-id", request_id);
   const bool sends_body =
       !request.body.empty() || request.method == "PUT" || request.method == "POST";
