@@ -9,6 +9,7 @@
 #include <cctype>
 #include <vector>
 
+#include "core/percent_encoding.h"
 #include "core/text.h"
 #include "net/address_policy.h"
 
@@ -63,23 +64,6 @@ std::string RemoveDotSegments(std::string_view path) {
   }
   if (trailing_slash || result.empty()) result += '/';
   return result;
-}
-
-// Percent-encodes what may not appear raw in a request line; leaves existing escapes alone.
-std::string EncodeTarget(std::string_view target) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  static constexpr std::string_view kUnsafe = " \"<>\\^`{|}";
-  std::string out;
-  for (unsigned char c : target) {
-    if (c >= 0x80 || kUnsafe.find(char(c)) != std::string_view::npos) {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    } else {
-      out += char(c);
-    }
-  }
-  return out;
 }
 
 bool ValidHostName(std::string_view host) {
@@ -192,7 +176,8 @@ Result<FetchUrl> ParseFetchUrl(std::string_view raw) {
   const size_t query_at = std::min(target.find('?'), target.size());
   std::string_view path = target.substr(0, query_at);
   out.target = RemoveDotSegments(path.empty() ? "/" : path) + std::string(target.substr(query_at));
-  out.target = EncodeTarget(out.target);
+  // What may not appear raw in a request line is escaped; existing escapes stay.
+  out.target = PercentEncode(out.target, PercentKeep::kRequestTarget);
   return out;
 }
 

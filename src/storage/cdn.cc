@@ -2,8 +2,8 @@
 // CDNs: anything that could move the host, add a query or smuggle "..", is refused up front.
 #include "storage/cdn.h"
 
+#include "core/percent_encoding.h"
 #include "core/text.h"
-#include "storage/query_params.h"
 
 namespace noisett::storage {
 namespace {
@@ -90,7 +90,7 @@ std::string JoinBlobUrl(std::string_view base, std::string_view container,
   std::string url;
   url.reserve(base.size() + container.size() + blob_path.size() + 200);  // room for a query
   url.append(base).append("/").append(container).append("/");
-  AppendPercentEncodedPath(url, blob_path);
+  AppendPercentEncoded(url, blob_path, PercentKeep::kLinkPath);
   return url;
 }
 

@@ -7,6 +7,7 @@
 #include <array>
 #include <vector>
 
+#include "core/percent_encoding.h"
 #include "storage/azure/azure_config.h"
 #include "storage/hmac.h"
 #include "storage/link_signer.h"
@@ -113,34 +114,15 @@ std::string JoinLines(const std::vector<std::string_view>& lines) {
   return out;
 }
 
-// JavaScript's encodeURIComponent over UTF-8 bytes: everything but A-Z a-z 0-9 - _ . ! ~ * ' ( )
-// becomes %XX with upper-case hex.
-std::string EncodeUriComponent(std::string_view value) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  static constexpr std::string_view kKeep = "-_.!~*'()";
-  std::string out;
-  out.reserve(value.size() * 3);
-  for (char ch : value) {
-    const auto c = static_cast<unsigned char>(ch);
-    const bool alnum = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || IsDigit(ch);
-    if (alnum || kKeep.find(ch) != std::string_view::npos) {
-      out += ch;
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    }
-  }
-  return out;
-}
-
 // The query in the SDK's order; empty values are left out, as the SDK does.
 class QueryBuilder {
  public:
   void Add(std::string_view name, std::string_view value) {
     if (value.empty()) return;
     if (!out_.empty()) out_ += '&';
-    out_.append(name).append("=").append(EncodeUriComponent(value));
+    out_.append(name).append("=");
+    // Spelled as the Azure SDK spells it (encodeURIComponent).
+    AppendPercentEncoded(out_, value, PercentKeep::kUriComponent);
   }
   std::string Take() { return std::move(out_); }
 

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "net/http_client.h"
+#include "core/percent_encoding.h"
 #include "storage/hmac.h"
 
 namespace noisett::storage::azure {
@@ -15,7 +15,7 @@ std::string EncodePath(std::string_view path) {
   size_t start = 0;
   while (start <= path.size()) {
     const size_t slash = std::min(path.find('/', start), path.size());
-    out += net::UrlEncode(path.substr(start, slash - start));
+    AppendPercentEncoded(out, path.substr(start, slash - start), PercentKeep::kUnreserved);
     if (slash < path.size()) out += '/';
     start = slash + 1;
   }
@@ -26,9 +26,9 @@ std::string EncodeQuery(const HeaderList& query) {
   std::string out;
   for (const auto& [name, value] : query) {
     if (!out.empty()) out += '&';
-    out += net::UrlEncode(name);
+    AppendPercentEncoded(out, name, PercentKeep::kUnreserved);
     out += '=';
-    out += net::UrlEncode(value);
+    AppendPercentEncoded(out, value, PercentKeep::kUnreserved);
   }
   return out;
 }

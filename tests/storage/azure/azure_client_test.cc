@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/log.h"
+#include "core/percent_encoding.h"
 #include "core/text.h"
 #include "storage/hmac.h"
 #include "support/recording_http_server.h"
@@ -104,17 +105,8 @@ class LogCapture {
 
 // ---- An independent Shared Key implementation, from the recorded request alone ----
 
-std::string PercentDecode(std::string_view text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size()) {
-      out += char(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
+std::string Decoded(std::string_view text) {
+  return PercentDecode(text).value_or("<bad %-escape>");
 }
 
 std::string ExpectedAuthorization(const RecordedRequest& r, const std::string& account) {
@@ -138,8 +130,7 @@ std::string ExpectedAuthorization(const RecordedRequest& r, const std::string& a
     const size_t end = std::min(q.find('&', start), q.size());
     const std::string item = q.substr(start, end - start);
     const size_t eq = item.find('=');
-    query[AsciiLowercase(PercentDecode(item.substr(0, eq)))].push_back(
-        PercentDecode(item.substr(eq + 1)));
+    query[AsciiLowercase(Decoded(item.substr(0, eq)))].push_back(Decoded(item.substr(eq + 1)));
     start = end + 1;
   }
   for (auto& [name, values] : query) {
