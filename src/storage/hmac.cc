@@ -1,4 +1,4 @@
-// OpenSSL 3 behind four small functions. Handles live in unique_ptrs with their free functions the
+// OpenSSL 3 behind three small functions. Handles live in unique_ptrs with their free functions the
 // moment they exist, so no early return leaks; errors say what failed, never which key or data.
 #include "storage/hmac.h"
 
@@ -37,16 +37,6 @@ EVP_MAC* HmacAlgorithm() {
 
 const unsigned char* Bytes(std::string_view s) {
   return reinterpret_cast<const unsigned char*>(s.data());
-}
-
-bool IsBase64Char(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
-         c == '/';
-}
-
-Error BadBase64(std::string_view why) {
-  return MakeError(ErrorCode::kInvalidArgument, "bad_base64",
-                   "not standard padded base64: " + std::string(why));
 }
 
 }  // namespace
@@ -120,41 +110,6 @@ Result<std::string> HmacSha256(std::string_view key, std::string_view data) {
       out_len != kHmacSha256Bytes) {
     return Unexpected(OpenSslError("computing HMAC-SHA256"));
   }
-  return out;
-}
-
-std::string Base64Encode(std::string_view bytes) {
-  if (bytes.empty()) return {};
-  // EVP_EncodeBlock takes an int length; everything we encode is a key or a MAC, far below that.
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');  // +1: it writes a NUL terminator
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), Bytes(bytes),
-                                static_cast<int>(bytes.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
-
-Result<std::string> Base64Decode(std::string_view text) {
-  if (text.empty()) return std::string();
-  if (text.size() % 4 != 0) return Unexpected(BadBase64("length is not a multiple of 4"));
-  if (text.size() > static_cast<size_t>(INT_MAX)) return Unexpected(BadBase64("too long"));
-  size_t padding = 0;
-  if (text.back() == '=') padding = text[text.size() - 2] == '=' ? 2 : 1;
-  for (size_t i = 0; i < text.size() - padding; ++i) {
-    if (!IsBase64Char(text[i])) return Unexpected(BadBase64("unexpected character"));
-  }
-  std::string out(text.size() / 4 * 3, '\0');
-  // EVP_DecodeBlock would also skip whitespace and ignores padding in its length; the loop above
-  // already refused anything but the alphabet, and the padding is subtracted here.
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()), Bytes(text),
-                                static_cast<int>(text.size()));
-  if (n < 0 || static_cast<size_t>(n) != out.size()) {
-    ERR_clear_error();
-    return Unexpected(BadBase64("undecodable"));
-  }
-  out.resize(out.size() - padding);
-  // Non-zero unused bits ("QR==" for "A") decode to the same bytes as the canonical spelling;
-  // re-encoding is the simplest exact test for them.
-  if (Base64Encode(out) != text) return Unexpected(BadBase64("non-canonical trailing bits"));
   return out;
 }
 

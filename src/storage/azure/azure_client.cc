@@ -10,6 +10,7 @@
 #include <random>
 #include <thread>
 
+#include "core/base64.h"
 #include "core/http_date.h"
 #include "core/log.h"
 #include "core/text.h"
@@ -18,7 +19,6 @@
 #include "storage/azure/request_parts.h"
 #include "storage/azure/retry_delay.h"
 #include "storage/azure/shared_key.h"
-#include "storage/hmac.h"
 
 namespace noisett::storage::azure {
 namespace {
@@ -125,7 +125,7 @@ Result<std::unique_ptr<AzureClient>> AzureClient::Create(
   (void)clock;
   auto impl = std::make_unique<Impl>();
   if (!config.account_key.empty()) {
-    auto key = crypto::Base64Decode(config.account_key);
+    auto key = Base64Decode(config.account_key);
     if (!key || key->empty()) {
       return Unexpected(MakeError(ErrorCode::kInvalidArgument, "bad_account_key",
                                   "the Azure storage account key is not base64"));

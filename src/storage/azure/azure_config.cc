@@ -9,9 +9,9 @@
 #include <map>
 #include <vector>
 
+#include "core/base64.h"
 #include "core/text.h"
 #include "storage/azure/request_parts.h"
-#include "storage/hmac.h"
 
 namespace noisett::storage::azure {
 namespace {
@@ -245,7 +245,7 @@ Result<AzureConfig> ParseConnectionString(std::string_view text) {
     config.endpoint = DefaultEndpoint(protocol, config.account,
                                       suffix.empty() ? std::string(kDefaultSuffix) : suffix);
   }
-  if (!config.account_key.empty() && !crypto::Base64Decode(config.account_key)) {
+  if (!config.account_key.empty() && !Base64Decode(config.account_key)) {
     return bad("AccountKey is not base64");
   }
   return config;
@@ -304,7 +304,7 @@ Result<AzureConfig> ResolveAzureConfig(const AzureSettings& settings) {
   if (config.endpoint.empty())
     config.endpoint = DefaultEndpoint("https", config.account, kDefaultSuffix);
   if (!settings.account_key.empty()) {
-    if (!crypto::Base64Decode(settings.account_key)) {
+    if (!Base64Decode(settings.account_key)) {
       return Invalid("bad_account_key", "AZURE_STORAGE_KEY is not base64");
     }
     config.account_key = settings.account_key;

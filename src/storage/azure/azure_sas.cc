@@ -7,6 +7,7 @@
 #include <array>
 #include <vector>
 
+#include "core/base64.h"
 #include "core/percent_encoding.h"
 #include "storage/azure/azure_config.h"
 #include "storage/hmac.h"
@@ -132,13 +133,13 @@ class QueryBuilder {
 
 Result<std::string> Sign(std::string_view key_base64, const std::string& string_to_sign,
                          const char* bad_key_reason) {
-  auto key = crypto::Base64Decode(key_base64);
+  auto key = Base64Decode(key_base64);
   if (!key || key->empty()) {
     return Unexpected(BadArgument(bad_key_reason, "the signing key is not base64"));
   }
   auto mac = crypto::HmacSha256(*key, string_to_sign);
   if (!mac) return Unexpected(mac.error());
-  return crypto::Base64Encode(*mac);
+  return Base64Encode(*mac);
 }
 
 }  // namespace

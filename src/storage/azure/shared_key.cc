@@ -8,6 +8,7 @@
 #include <map>
 #include <vector>
 
+#include "core/base64.h"
 #include "core/text.h"
 #include "storage/azure/request_parts.h"
 #include "storage/hmac.h"
@@ -82,7 +83,7 @@ Result<std::string> SharedKeyAuthorization(std::string_view account, std::string
   auto mac = crypto::HmacSha256(key, string_to_sign);
   if (!mac) return Unexpected(mac.error());
   std::string header = "SharedKey ";
-  header.append(account).append(":").append(crypto::Base64Encode(*mac));
+  header.append(account).append(":").append(Base64Encode(*mac));
   return header;
 }
 

@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/base64.h"
 #include "core/log.h"
 #include "core/percent_encoding.h"
 #include "core/text.h"
@@ -138,9 +139,9 @@ std::string ExpectedAuthorization(const RecordedRequest& r, const std::string& a
     s += "\n" + name + ":";
     for (size_t i = 0; i < values.size(); ++i) s += (i ? "," : "") + values[i];
   }
-  auto key = crypto::Base64Decode(kDevKey);
+  auto key = Base64Decode(kDevKey);
   auto mac = crypto::HmacSha256(*key, s);
-  return "SharedKey " + account + ":" + crypto::Base64Encode(*mac);
+  return "SharedKey " + account + ":" + Base64Encode(*mac);
 }
 
 Reply Ok200(std::string body = "") { return Reply{200, {}, std::move(body)}; }
