@@ -4,7 +4,6 @@
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
-#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
 #include <openssl/rand.h>
@@ -12,6 +11,8 @@
 #include <climits>
 #include <memory>
 #include <vector>
+
+#include "crypto/openssl_error.h"
 
 namespace noisett::storage::crypto {
 namespace {
@@ -21,11 +22,10 @@ struct MacCtxDeleter {
 };
 using MacCtxPtr = std::unique_ptr<EVP_MAC_CTX, MacCtxDeleter>;
 
-// The one translation of an OpenSSL failure: drain the per-thread queue so the next caller starts
-// clean, and say which step failed.
-Error OpenSslError(std::string_view what) {
-  ERR_clear_error();
-  return MakeError(ErrorCode::kInternal, "crypto_failure", "OpenSSL failed: " + std::string(what));
+// OpenSSL itself failed (allocation, an unseeded CSPRNG): kInternal, saying which step.
+Error CryptoFailure(std::string_view what) {
+  return noisett::crypto::OpenSslError(ErrorCode::kInternal, "crypto_failure",
+                                       "OpenSSL failed: " + std::string(what));
 }
 
 // Fetched once: an implicit fetch by name on every call costs a lock and a lookup. EVP_MAC objects
@@ -60,9 +60,9 @@ constexpr size_t kKeyedMacsPerThread = 4;
 
 Result<EVP_MAC_CTX*> NewKeyedContext(std::string_view key, MacCtxPtr* out) {
   EVP_MAC* mac = HmacAlgorithm();
-  if (mac == nullptr) return Unexpected(OpenSslError("fetching HMAC"));
+  if (mac == nullptr) return Unexpected(CryptoFailure("fetching HMAC"));
   MacCtxPtr ctx(EVP_MAC_CTX_new(mac));
-  if (!ctx) return Unexpected(OpenSslError("allocating an HMAC context"));
+  if (!ctx) return Unexpected(CryptoFailure("allocating an HMAC context"));
   char digest_name[] = "SHA256";  // OSSL_PARAM wants a mutable pointer it never writes through
   const OSSL_PARAM params[] = {
       OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
@@ -71,7 +71,7 @@ Result<EVP_MAC_CTX*> NewKeyedContext(std::string_view key, MacCtxPtr* out) {
   static const unsigned char kEmpty[1] = {0};
   const unsigned char* key_bytes = key.empty() ? kEmpty : Bytes(key);
   if (EVP_MAC_init(ctx.get(), key_bytes, key.size(), params) != 1) {
-    return Unexpected(OpenSslError("keying HMAC-SHA256"));
+    return Unexpected(CryptoFailure("keying HMAC-SHA256"));
   }
   *out = std::move(ctx);
   return out->get();
@@ -84,7 +84,7 @@ Result<EVP_MAC_CTX*> KeyedContext(std::string_view key) {
   for (KeyedMac& entry : cache) {
     if (entry.key.size() == key.size() && CRYPTO_memcmp(entry.key.data(), key.data(), key.size()) == 0) {
       if (EVP_MAC_init(entry.ctx.get(), nullptr, 0, nullptr) != 1) {
-        return Unexpected(OpenSslError("re-initialising HMAC-SHA256"));
+        return Unexpected(CryptoFailure("re-initialising HMAC-SHA256"));
       }
       return entry.ctx.get();
     }
@@ -108,7 +108,7 @@ Result<std::string> HmacSha256(std::string_view key, std::string_view data) {
   if (EVP_MAC_update(*ctx, Bytes(data), data.size()) != 1 ||
       EVP_MAC_final(*ctx, reinterpret_cast<unsigned char*>(out.data()), &out_len, out.size()) != 1 ||
       out_len != kHmacSha256Bytes) {
-    return Unexpected(OpenSslError("computing HMAC-SHA256"));
+    return Unexpected(CryptoFailure("computing HMAC-SHA256"));
   }
   return out;
 }
@@ -124,7 +124,7 @@ Result<std::string> RandomBytes(size_t n) {
   if (n == 0) return out;
   if (n > static_cast<size_t>(INT_MAX) ||
       RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1) {
-    return Unexpected(OpenSslError("drawing random bytes"));
+    return Unexpected(CryptoFailure("drawing random bytes"));
   }
   return out;
 }
