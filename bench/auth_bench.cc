@@ -46,7 +46,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "auth/base64url.h"
 #include "auth/claims.h"
 #include "auth/crypto.h"
 #include "auth/dev_issuer.h"
@@ -56,6 +55,7 @@
 #include "auth/jws.h"
 #include "auth/token_cache.h"
 #include "auth/validator.h"
+#include "core/base64.h"
 #include "core/clock.h"
 
 namespace {
@@ -91,7 +91,7 @@ std::string RandomGuid() {
   return out;
 }
 
-std::string B64(std::string_view bytes) { return auth::Base64UrlEncode(bytes); }
+std::string B64(std::string_view bytes) { return noisett::Base64UrlEncode(bytes); }
 
 // One Entra v2 access token for a delegated call: the claims Entra actually sends (aio, rh, sub,
 // uti are opaque base64url blobs of about their usual lengths), random ids so every token differs.

@@ -16,13 +16,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include "auth/base64url.h"
 #include "auth/claims.h"
 #include "auth/crypto.h"
 #include "auth/jwks.h"
 #include "auth/jwks_cache.h"
 #include "auth/token_claims.h"
 #include "auth/validator.h"
+#include "core/base64.h"
 #include "core/clock.h"
 #include "core/log.h"
 

@@ -1,25 +1,13 @@
 // Auth modes over request credentials.
 #include "auth/authenticator.h"
 
-#include <cctype>
-
 #include "auth/refusal.h"
 #include "core/metric_names.h"
 #include "core/metrics.h"
+#include "core/text.h"
 
 namespace noisett::auth {
 namespace {
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
 
 User AnonymousUser() {
   User user;

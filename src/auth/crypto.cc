@@ -17,6 +17,8 @@
 #include <cstring>
 #include <optional>
 
+#include "crypto/openssl_error.h"
+
 namespace noisett::auth::crypto {
 namespace {
 
@@ -35,9 +37,10 @@ using BioPtr = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
 constexpr size_t kP256FieldBytes = 32;
 constexpr int kMaxRsaBits = 8192;  // bigger moduli only make verification slow
 
+// Every failure of this adapter is kInvalidArgument; the reason names the step that failed.
 Error CryptoError(std::string reason, std::string message) {
-  ERR_clear_error();  // the queue is per thread; leave it clean for the next caller
-  return MakeError(ErrorCode::kInvalidArgument, std::move(reason), std::move(message));
+  return noisett::crypto::OpenSslError(ErrorCode::kInvalidArgument, std::move(reason),
+                                       std::move(message));
 }
 
 BnPtr ToBignum(std::string_view bytes) {

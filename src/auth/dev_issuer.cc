@@ -13,9 +13,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "auth/base64url.h"
 #include "auth/jwks.h"
 #include "auth/user.h"
+#include "core/base64.h"
 
 namespace noisett::auth {
 namespace {

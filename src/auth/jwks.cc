@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "auth/base64url.h"
+#include "core/base64.h"
 
 namespace noisett::auth {
 namespace {
@@ -19,7 +19,9 @@ std::optional<std::string> StringMember(const nlohmann::json& obj, const char* n
 std::optional<std::string> Base64Member(const nlohmann::json& obj, const char* name) {
   auto text = StringMember(obj, name);
   if (!text) return std::nullopt;
-  return Base64UrlDecode(*text);
+  auto bytes = Base64UrlDecode(*text);
+  if (!bytes) return std::nullopt;
+  return std::move(*bytes);
 }
 
 Result<crypto::Key> RsaFromJwk(const nlohmann::json& jwk) {

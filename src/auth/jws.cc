@@ -1,9 +1,9 @@
 // Compact JWS parsing: form only, strictly.
 #include "auth/jws.h"
 
-#include "auth/base64url.h"
 #include "auth/flat_json.h"
 #include "auth/refusal.h"
+#include "core/base64.h"
 
 namespace noisett::auth {
 namespace {

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <string>
 
+#include "core/text.h"
+
 namespace noisett::generate::noise {
 namespace {
 
@@ -91,7 +93,7 @@ const Mood* FindMood(std::string_view prompt) {
     while (i < prompt.size() && !std::isalpha(static_cast<unsigned char>(prompt[i]))) ++i;
     std::string word;
     while (i < prompt.size() && std::isalpha(static_cast<unsigned char>(prompt[i]))) {
-      word += char(std::tolower(static_cast<unsigned char>(prompt[i++])));
+      word += AsciiLower(prompt[i++]);
     }
     for (const Mood& m : kMoods) {
       if (word == m.word || word == std::string(m.word) + "s") return &m;

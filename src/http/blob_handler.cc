@@ -2,10 +2,11 @@
 #include "http/blob_handler.h"
 
 #include <algorithm>
-#include <ctime>
 #include <limits>
 #include <optional>
 
+#include "core/http_date.h"
+#include "core/text.h"
 #include "http/request_metrics.h"
 
 namespace noisett::http {
@@ -43,7 +44,7 @@ std::string_view WithoutWeak(std::string_view tag) {
 void AddCacheHeaders(HttpResponse* res, const storage::BlobProperties& props, int64_t expires_at,
                      int64_t now) {
   res->headers.Set("ETag", props.etag);
-  res->headers.Set("Last-Modified", HttpDate(props.last_modified));
+  res->headers.Set("Last-Modified", FormatHttpDate(props.last_modified));
   res->headers.Set("Cache-Control", storage::CacheControlFor(expires_at, now));
   res->headers.Set("Accept-Ranges", "bytes");
   res->headers.Set("X-Content-Type-Options", "nosniff");
@@ -192,7 +193,7 @@ HttpResponse ServeBlob(const BlobHandlerDeps& deps, const HttpRequest& request,
 RangeDecision DecideRange(std::string_view header, uint64_t size) {
   using Kind = RangeDecision::Kind;
   header = Trim(header);
-  if (header.size() < 6 || !EqualsIgnoreCase(header.substr(0, 6), "bytes=")) return {};
+  if (!StartsWithIgnoreCase(header, "bytes=")) return {};
   std::string_view spec = Trim(header.substr(6));
   if (spec.find(',') != std::string_view::npos) return {};  // several ranges: send it whole
   size_t dash = spec.find('-');
@@ -229,36 +230,6 @@ bool IfNoneMatchMatches(std::string_view value, std::string_view etag) {
     value.remove_prefix(comma + 1);
   }
   return false;
-}
-
-std::string HttpDate(int64_t unix_seconds) {
-  static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  std::time_t t = static_cast<std::time_t>(unix_seconds < 0 ? 0 : unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  // IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT", assembled by hand: it is on every blob answer.
-  auto two = [](std::string* out, int v) {
-    out->push_back(char('0' + v / 10 % 10));
-    out->push_back(char('0' + v % 10));
-  };
-  std::string out;
-  out.reserve(29);
-  out.append(kDays[tm.tm_wday]).append(", ");
-  two(&out, tm.tm_mday);
-  out.append(" ").append(kMonths[tm.tm_mon]).append(" ");
-  const int year = tm.tm_year + 1900;
-  two(&out, year / 100);
-  two(&out, year % 100);
-  out.push_back(' ');
-  two(&out, tm.tm_hour);
-  out.push_back(':');
-  two(&out, tm.tm_min);
-  out.push_back(':');
-  two(&out, tm.tm_sec);
-  out.append(" GMT");
-  return out;
 }
 
 }  // namespace noisett::http

@@ -46,7 +46,4 @@ RangeDecision DecideRange(std::string_view range_header, uint64_t size);
 // under the weak comparison RFC 9110 prescribes for If-None-Match.
 bool IfNoneMatchMatches(std::string_view if_none_match, std::string_view etag);
 
-// Unix seconds as an IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT".
-std::string HttpDate(int64_t unix_seconds);
-
 }  // namespace noisett::http

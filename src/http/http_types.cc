@@ -3,39 +3,10 @@
 
 #include <algorithm>
 
+#include "core/percent_encoding.h"
+
 namespace noisett::http {
 namespace {
-
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// %XX decoding; '+' becomes a space only when `plus_is_space` (queries, not paths).
-std::optional<std::string> Decode(std::string_view text, bool plus_is_space) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '%') {
-      if (i + 2 >= text.size()) return std::nullopt;
-      int hi = HexValue(text[i + 1]);
-      int lo = HexValue(text[i + 2]);
-      if (hi < 0 || lo < 0) return std::nullopt;
-      out.push_back(static_cast<char>(hi * 16 + lo));
-      i += 2;
-    } else if (c == '+' && plus_is_space) {
-      out.push_back(' ');
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
 
 bool IsSafeSegment(std::string_view segment) {
   if (segment.empty() || segment == "." || segment == "..") return false;
@@ -54,14 +25,6 @@ Error BadQuery(std::string message) {
 }
 
 }  // namespace
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (Lower(a[i]) != Lower(b[i])) return false;
-  }
-  return true;
-}
 
 void Headers::Add(std::string name, std::string value) {
   fields_.emplace_back(std::move(name), std::move(value));
@@ -111,7 +74,7 @@ Result<std::vector<std::string>> SplitPath(std::string_view path) {
   while (true) {
     size_t slash = rest.find('/');
     std::string_view raw = rest.substr(0, slash);
-    auto decoded = Decode(raw, /*plus_is_space=*/false);
+    auto decoded = PercentDecode(raw, PlusMeans::kPlus);
     if (!decoded) return Unexpected(BadPath("bad percent-encoding in the path"));
     if (!IsSafeSegment(*decoded)) {
       return Unexpected(
@@ -133,9 +96,10 @@ Result<std::map<std::string, std::string>> ParseQuery(std::string_view raw_query
     raw_query = amp == std::string_view::npos ? std::string_view() : raw_query.substr(amp + 1);
     if (piece.empty()) continue;
     size_t eq = piece.find('=');
-    auto name = Decode(piece.substr(0, eq), true);
+    auto name = PercentDecode(piece.substr(0, eq), PlusMeans::kSpace);
     auto value =
-        Decode(eq == std::string_view::npos ? std::string_view() : piece.substr(eq + 1), true);
+        PercentDecode(eq == std::string_view::npos ? std::string_view() : piece.substr(eq + 1),
+                      PlusMeans::kSpace);
     if (!name || !value) return Unexpected(BadQuery("bad percent-encoding in the query"));
     if (name->empty()) return Unexpected(BadQuery("empty query parameter name"));
     if (name->find('\0') != std::string::npos || value->find('\0') != std::string::npos) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "core/text.h"
 
 namespace noisett::http {
 
@@ -33,7 +34,8 @@ class Headers final {
   std::vector<std::pair<std::string, std::string>> fields_;
 };
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+// ASCII case-insensitive equality (core/text.h), named here too for the http code that uses it.
+using noisett::EqualsIgnoreCase;
 
 struct HttpRequest {
   std::string method;  // as sent: "GET", "POST", ...

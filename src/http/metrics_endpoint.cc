@@ -1,20 +1,18 @@
 // The /metrics answer, the plain metrics listener's handler and the capacity collector.
 #include "http/metrics_endpoint.h"
 
-#include <cctype>
 #include <string>
 
 #include "core/log.h"
 #include "core/metric_names.h"
+#include "core/text.h"
 #include "http/router.h"
 
 namespace noisett::http {
 namespace {
 
 std::string TierLabel(storage::AccessTier tier) {
-  std::string name(storage::AccessTierName(tier));
-  for (char& c : name) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return name;  // "hot", "cool", "cold", "archive"
+  return AsciiLowercase(storage::AccessTierName(tier));  // "hot", "cool", "cold", "archive"
 }
 
 }  // namespace

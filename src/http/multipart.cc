@@ -2,9 +2,9 @@
 // (no copies of the file), and refuses anything it would otherwise have to guess about.
 #include "http/multipart.h"
 
-#include <algorithm>
 #include <optional>
 
+#include "core/text.h"
 #include "http/http_types.h"
 
 namespace noisett::http {
@@ -20,14 +20,6 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-std::string Lowered(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
-    return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  });
-  return out;
-}
-
 // `type; a=1; b="x y"` -> the lower-cased type and the parameters (names lower-cased).
 struct HeaderValue {
   std::string type;
@@ -37,13 +29,13 @@ struct HeaderValue {
 std::optional<HeaderValue> ParseHeaderValue(std::string_view value) {
   HeaderValue out;
   size_t semi = value.find(';');
-  out.type = Lowered(Trim(value.substr(0, semi)));
+  out.type = AsciiLowercase(Trim(value.substr(0, semi)));
   std::string_view rest = semi == std::string_view::npos ? "" : value.substr(semi + 1);
   while (!Trim(rest).empty()) {
     rest = Trim(rest);
     size_t eq = rest.find('=');
     if (eq == std::string_view::npos) return std::nullopt;
-    std::string name = Lowered(Trim(rest.substr(0, eq)));
+    std::string name = AsciiLowercase(Trim(rest.substr(0, eq)));
     rest = Trim(rest.substr(eq + 1));
     std::string param;
     if (!rest.empty() && rest.front() == '"') {

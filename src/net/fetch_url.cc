@@ -9,6 +9,8 @@
 #include <cctype>
 #include <vector>
 
+#include "core/percent_encoding.h"
+#include "core/text.h"
 #include "net/address_policy.h"
 
 namespace noisett::net {
@@ -26,13 +28,6 @@ std::string_view Trim(std::string_view s) {
   while (!s.empty() && space(s.front())) s.remove_prefix(1);
   while (!s.empty() && space(s.back())) s.remove_suffix(1);
   return s;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return char(std::tolower(c)); });
-  return out;
 }
 
 // The length of a leading "scheme:" (without the colon), or 0 when there is none.
@@ -69,23 +64,6 @@ std::string RemoveDotSegments(std::string_view path) {
   }
   if (trailing_slash || result.empty()) result += '/';
   return result;
-}
-
-// Percent-encodes what may not appear raw in a request line; leaves existing escapes alone.
-std::string EncodeTarget(std::string_view target) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  static constexpr std::string_view kUnsafe = " \"<>\\^`{|}";
-  std::string out;
-  for (unsigned char c : target) {
-    if (c >= 0x80 || kUnsafe.find(char(c)) != std::string_view::npos) {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    } else {
-      out += char(c);
-    }
-  }
-  return out;
 }
 
 bool ValidHostName(std::string_view host) {
@@ -127,7 +105,7 @@ Status ParseAuthority(std::string_view url, std::string_view authority, FetchUrl
     if (colon != std::string_view::npos) port = authority.substr(colon + 1);
     if (!host.empty() && host.back() == '.') host.remove_suffix(1);
     if (!ValidHostName(host)) return BadUrl(url, "bad or empty host");
-    out.host = Lower(host);
+    out.host = AsciiLowercase(host);
     // Whatever the resolver would read as a number ("2130706433", "0x7f.1", "017700000001",
     // "127.1") is an IPv4 address: canonicalize it here so it is checked and sent as such.
     in_addr numeric{};
@@ -181,7 +159,7 @@ Result<FetchUrl> ParseFetchUrl(std::string_view raw) {
   const size_t scheme_len = SchemeLength(url);
   if (scheme_len == 0) return BadUrl(url, "not an absolute URL");
   FetchUrl out;
-  out.scheme = Lower(url.substr(0, scheme_len));
+  out.scheme = AsciiLowercase(url.substr(0, scheme_len));
   if (out.scheme != "http" && out.scheme != "https") {
     return Unexpected(MakeError(ErrorCode::kInvalidArgument, "scheme_not_allowed",
                                 std::string("'").append(ShortForMessage(url)) + "': only http and https"));
@@ -198,7 +176,8 @@ Result<FetchUrl> ParseFetchUrl(std::string_view raw) {
   const size_t query_at = std::min(target.find('?'), target.size());
   std::string_view path = target.substr(0, query_at);
   out.target = RemoveDotSegments(path.empty() ? "/" : path) + std::string(target.substr(query_at));
-  out.target = EncodeTarget(out.target);
+  // What may not appear raw in a request line is escaped; existing escapes stay.
+  out.target = PercentEncode(out.target, PercentKeep::kRequestTarget);
   return out;
 }
 

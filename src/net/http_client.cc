@@ -7,12 +7,12 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include <algorithm>
-#include <cctype>
 #include <cstdio>
 #include <memory>
 #include <mutex>
 #include <string_view>
+
+#include "core/text.h"
 
 namespace noisett::net {
 namespace {
@@ -63,9 +63,7 @@ size_t WriteHeader(char* data, size_t size, size_t count, void* user) {
   }
   const size_t colon = line.find(':');
   if (colon == std::string_view::npos) return n;
-  std::string name(line.substr(0, colon));
-  std::transform(name.begin(), name.end(), name.begin(),
-                 [](unsigned char c) { return char(std::tolower(c)); });
+  std::string name = AsciiLowercase(line.substr(0, colon));
   std::string_view value = line.substr(colon + 1);
   while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
   while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
@@ -116,9 +114,8 @@ Error BadUrl(const std::string& url, const std::string& why) {
   return MakeError(ErrorCode::kInvalidArgument, "bad_url", "'" + url + "': " + why);
 }
 
-bool IsLoopbackHost(std::string host) {
-  std::transform(host.begin(), host.end(), host.begin(),
-                 [](unsigned char c) { return char(std::tolower(c)); });
+bool IsLoopbackHost(std::string_view raw_host) {
+  const std::string host = AsciiLowercase(raw_host);
   if (host == "localhost" || host == "[::1]" || host == "::1") return true;
   // 127.0.0.0/8 written as a dotted quad (curl has already normalized the host).
   int a = 0, b = 0, c = 0, d = 0;
@@ -128,21 +125,6 @@ bool IsLoopbackHost(std::string host) {
 }
 
 }  // namespace
-
-std::string UrlEncode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out.push_back(char(c));
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 Status CheckKeyUrl(const std::string& url) {
   std::unique_ptr<CURLU, CurlUrlDeleter> parsed(curl_url());

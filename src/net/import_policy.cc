@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/text.h"
 #include "net/address_policy.h"
 #include "net/fetch_url.h"
 #include "net/import_policy.h"
@@ -43,9 +44,7 @@ bool PlainHostName(std::string_view s) {
 
 // The entry as FetchUrl would spell the host, "" when it is not a host pattern.
 std::string NormalizeHostEntry(std::string_view entry) {
-  std::string e(entry);
-  std::transform(e.begin(), e.end(), e.begin(),
-                 [](unsigned char c) { return char(std::tolower(c)); });
+  std::string e = AsciiLowercase(entry);
   if (e.size() > 2 && e.front() == '[' && e.back() == ']') e = e.substr(1, e.size() - 2);
   if (const auto ip = ParseIpLiteral(e)) return FormatIp(*ip);
   if (!e.empty() && e.back() == '.') e.pop_back();

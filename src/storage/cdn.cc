@@ -2,9 +2,8 @@
 // CDNs: anything that could move the host, add a query or smuggle "..", is refused up front.
 #include "storage/cdn.h"
 
-#include <cctype>
-
-#include "storage/query_params.h"
+#include "core/percent_encoding.h"
+#include "core/text.h"
 
 namespace noisett::storage {
 namespace {
@@ -17,14 +16,6 @@ Error BadBase(std::string_view what, std::string_view why) {
   return MakeError(
       ErrorCode::kInvalidArgument, "bad_base_url",
       std::string(what) + " must be an http(s) URL without query: " + std::string(why));
-}
-
-bool StartsWithNoCase(std::string_view text, std::string_view prefix) {
-  if (text.size() < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(text[i])) != prefix[i]) return false;
-  }
-  return true;
 }
 
 bool IsLowerAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
@@ -65,9 +56,9 @@ Status CheckPath(std::string_view path) {
 
 Result<std::string> NormalizeBaseUrl(std::string_view base, std::string_view what) {
   size_t scheme_len = 0;
-  if (StartsWithNoCase(base, "https://")) {
+  if (StartsWithIgnoreCase(base, "https://")) {
     scheme_len = 8;
-  } else if (StartsWithNoCase(base, "http://")) {
+  } else if (StartsWithIgnoreCase(base, "http://")) {
     scheme_len = 7;
   } else {
     return Unexpected(BadBase(what, "scheme is not http or https"));
@@ -99,7 +90,7 @@ std::string JoinBlobUrl(std::string_view base, std::string_view container,
   std::string url;
   url.reserve(base.size() + container.size() + blob_path.size() + 200);  // room for a query
   url.append(base).append("/").append(container).append("/");
-  AppendPercentEncodedPath(url, blob_path);
+  AppendPercentEncoded(url, blob_path, PercentKeep::kLinkPath);
   return url;
 }
 

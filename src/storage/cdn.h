@@ -25,7 +25,7 @@ Result<std::string> NormalizeBaseUrl(std::string_view base, std::string_view wha
 // and no '\'. Errors: kInvalidArgument "link_bad_container" or "link_bad_path".
 Status ValidateLinkTarget(std::string_view container, std::string_view blob_path);
 
-// "{base}/{container}/{PercentEncodePath(blob_path)}".
+// "{base}/{container}/{blob_path}", the path percent-encoded with PercentKeep::kLinkPath.
 // REQUIRES: base came from NormalizeBaseUrl and the target passes ValidateLinkTarget.
 std::string JoinBlobUrl(std::string_view base, std::string_view container,
                         std::string_view blob_path);

@@ -1,10 +1,9 @@
-// OpenSSL 3 behind four small functions. Handles live in unique_ptrs with their free functions the
+// OpenSSL 3 behind three small functions. Handles live in unique_ptrs with their free functions the
 // moment they exist, so no early return leaks; errors say what failed, never which key or data.
 #include "storage/hmac.h"
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
-#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
 #include <openssl/rand.h>
@@ -12,6 +11,8 @@
 #include <climits>
 #include <memory>
 #include <vector>
+
+#include "crypto/openssl_error.h"
 
 namespace noisett::storage::crypto {
 namespace {
@@ -21,11 +22,10 @@ struct MacCtxDeleter {
 };
 using MacCtxPtr = std::unique_ptr<EVP_MAC_CTX, MacCtxDeleter>;
 
-// The one translation of an OpenSSL failure: drain the per-thread queue so the next caller starts
-// clean, and say which step failed.
-Error OpenSslError(std::string_view what) {
-  ERR_clear_error();
-  return MakeError(ErrorCode::kInternal, "crypto_failure", "OpenSSL failed: " + std::string(what));
+// OpenSSL itself failed (allocation, an unseeded CSPRNG): kInternal, saying which step.
+Error CryptoFailure(std::string_view what) {
+  return noisett::crypto::OpenSslError(ErrorCode::kInternal, "crypto_failure",
+                                       "OpenSSL failed: " + std::string(what));
 }
 
 // Fetched once: an implicit fetch by name on every call costs a lock and a lookup. EVP_MAC objects
@@ -37,16 +37,6 @@ EVP_MAC* HmacAlgorithm() {
 
 const unsigned char* Bytes(std::string_view s) {
   return reinterpret_cast<const unsigned char*>(s.data());
-}
-
-bool IsBase64Char(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
-         c == '/';
-}
-
-Error BadBase64(std::string_view why) {
-  return MakeError(ErrorCode::kInvalidArgument, "bad_base64",
-                   "not standard padded base64: " + std::string(why));
 }
 
 }  // namespace
@@ -70,9 +60,9 @@ constexpr size_t kKeyedMacsPerThread = 4;
 
 Result<EVP_MAC_CTX*> NewKeyedContext(std::string_view key, MacCtxPtr* out) {
   EVP_MAC* mac = HmacAlgorithm();
-  if (mac == nullptr) return Unexpected(OpenSslError("fetching HMAC"));
+  if (mac == nullptr) return Unexpected(CryptoFailure("fetching HMAC"));
   MacCtxPtr ctx(EVP_MAC_CTX_new(mac));
-  if (!ctx) return Unexpected(OpenSslError("allocating an HMAC context"));
+  if (!ctx) return Unexpected(CryptoFailure("allocating an HMAC context"));
   char digest_name[] = "SHA256";  // OSSL_PARAM wants a mutable pointer it never writes through
   const OSSL_PARAM params[] = {
       OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
@@ -81,7 +71,7 @@ Result<EVP_MAC_CTX*> NewKeyedContext(std::string_view key, MacCtxPtr* out) {
   static const unsigned char kEmpty[1] = {0};
   const unsigned char* key_bytes = key.empty() ? kEmpty : Bytes(key);
   if (EVP_MAC_init(ctx.get(), key_bytes, key.size(), params) != 1) {
-    return Unexpected(OpenSslError("keying HMAC-SHA256"));
+    return Unexpected(CryptoFailure("keying HMAC-SHA256"));
   }
   *out = std::move(ctx);
   return out->get();
@@ -94,7 +84,7 @@ Result<EVP_MAC_CTX*> KeyedContext(std::string_view key) {
   for (KeyedMac& entry : cache) {
     if (entry.key.size() == key.size() && CRYPTO_memcmp(entry.key.data(), key.data(), key.size()) == 0) {
       if (EVP_MAC_init(entry.ctx.get(), nullptr, 0, nullptr) != 1) {
-        return Unexpected(OpenSslError("re-initialising HMAC-SHA256"));
+        return Unexpected(CryptoFailure("re-initialising HMAC-SHA256"));
       }
       return entry.ctx.get();
     }
@@ -118,43 +108,8 @@ Result<std::string> HmacSha256(std::string_view key, std::string_view data) {
   if (EVP_MAC_update(*ctx, Bytes(data), data.size()) != 1 ||
       EVP_MAC_final(*ctx, reinterpret_cast<unsigned char*>(out.data()), &out_len, out.size()) != 1 ||
       out_len != kHmacSha256Bytes) {
-    return Unexpected(OpenSslError("computing HMAC-SHA256"));
+    return Unexpected(CryptoFailure("computing HMAC-SHA256"));
   }
-  return out;
-}
-
-std::string Base64Encode(std::string_view bytes) {
-  if (bytes.empty()) return {};
-  // EVP_EncodeBlock takes an int length; everything we encode is a key or a MAC, far below that.
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');  // +1: it writes a NUL terminator
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), Bytes(bytes),
-                                static_cast<int>(bytes.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
-
-Result<std::string> Base64Decode(std::string_view text) {
-  if (text.empty()) return std::string();
-  if (text.size() % 4 != 0) return Unexpected(BadBase64("length is not a multiple of 4"));
-  if (text.size() > static_cast<size_t>(INT_MAX)) return Unexpected(BadBase64("too long"));
-  size_t padding = 0;
-  if (text.back() == '=') padding = text[text.size() - 2] == '=' ? 2 : 1;
-  for (size_t i = 0; i < text.size() - padding; ++i) {
-    if (!IsBase64Char(text[i])) return Unexpected(BadBase64("unexpected character"));
-  }
-  std::string out(text.size() / 4 * 3, '\0');
-  // EVP_DecodeBlock would also skip whitespace and ignores padding in its length; the loop above
-  // already refused anything but the alphabet, and the padding is subtracted here.
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()), Bytes(text),
-                                static_cast<int>(text.size()));
-  if (n < 0 || static_cast<size_t>(n) != out.size()) {
-    ERR_clear_error();
-    return Unexpected(BadBase64("undecodable"));
-  }
-  out.resize(out.size() - padding);
-  // Non-zero unused bits ("QR==" for "A") decode to the same bytes as the canonical spelling;
-  // re-encoding is the simplest exact test for them.
-  if (Base64Encode(out) != text) return Unexpected(BadBase64("non-canonical trailing bits"));
   return out;
 }
 
@@ -169,7 +124,7 @@ Result<std::string> RandomBytes(size_t n) {
   if (n == 0) return out;
   if (n > static_cast<size_t>(INT_MAX) ||
       RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1) {
-    return Unexpected(OpenSslError("drawing random bytes"));
+    return Unexpected(CryptoFailure("drawing random bytes"));
   }
   return out;
 }

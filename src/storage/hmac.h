@@ -1,7 +1,7 @@
 // The storage module's OpenSSL adapter, and the only storage file that includes OpenSSL:
-// HMAC-SHA256 for signed links, standard base64 (RFC 4648 §4, padded: what Azure uses for SAS `sig`
-// and key material), constant-time comparison and CSPRNG bytes. Knows nothing about links, URLs or
-// keys; link_signer.cc and link_keys.cc build on it. Every function is safe from many threads.
+// HMAC-SHA256 for signed links and Azure signatures, constant-time comparison and CSPRNG bytes.
+// Knows nothing about links, URLs or keys; link_signer.cc and link_keys.cc build on it. Base64 is
+// core/base64.h. Every function is safe from many threads.
 #pragma once
 
 #include <cstddef>
@@ -17,15 +17,6 @@ inline constexpr size_t kHmacSha256Bytes = 32;
 // The 32-byte raw HMAC-SHA256 of `data` under `key`. Errors: kInternal "crypto_failure" only when
 // OpenSSL itself fails (allocation); the OpenSSL error queue is drained either way.
 Result<std::string> HmacSha256(std::string_view key, std::string_view data);
-
-// Standard alphabet (+ /), '=' padded to a multiple of 4.
-std::string Base64Encode(std::string_view bytes);
-
-// Strict inverse of Base64Encode: the standard alphabet only, length a multiple of 4, '=' only as
-// the last one or two characters, unused trailing bits zero, no whitespace. Strictness means each
-// byte string has exactly one accepted encoding, so a signature cannot be re-spelled.
-// Errors: kInvalidArgument "bad_base64".
-Result<std::string> Base64Decode(std::string_view text);
 
 // True when a and b are equal. The time taken depends only on the lengths (CRYPTO_memcmp), never
 // on where the first difference is; lengths are public (an HMAC is always 32 bytes).

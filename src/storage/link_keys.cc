@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/base64.h"
 #include "storage/hmac.h"
 
 namespace noisett::storage {
@@ -149,7 +150,7 @@ Status CreateKeyFile(int dir, const std::string& dir_path) {
   if (!secret) return Unexpected(secret.error());
   auto tag = crypto::RandomBytes(8);  // names the temporary file; unique per attempt
   if (!tag) return Unexpected(tag.error());
-  const std::string content = "local-" + Hex(*id) + ":" + crypto::Base64Encode(*secret) + "\n";
+  const std::string content = "local-" + Hex(*id) + ":" + Base64Encode(*secret) + "\n";
   const std::string tmp = ".tmp-" + Hex(*tag);
   const std::string tmp_path = dir_path + "/" + tmp;
   Status written = Ok();
@@ -194,7 +195,7 @@ Result<LinkKeySet> ParseKeys(std::string_view spec, const std::string& source) {
         return Unexpected(KeyError("link_key_duplicate_id", named + ": the id appears twice"));
       }
     }
-    auto secret = crypto::Base64Decode(entry.substr(colon + 1));
+    auto secret = Base64Decode(entry.substr(colon + 1));
     if (!secret) {
       return Unexpected(
           KeyError("link_key_bad_base64", named + ": the secret is not standard padded base64"));

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "core/base64.h"
 #include "storage/cdn.h"
 #include "storage/hmac.h"
 
@@ -157,8 +158,9 @@ Result<SignedLink> LocalLinkSigner::Sign(std::string_view container, std::string
   if (!sig) return Unexpected(sig.error());
   std::string url = JoinBlobUrl(blobs_base_, container, blob_path);
   url.push_back('?');
-  const QueryParams query = {{"sv", kLocalLinkVersion}, {"se", se},       {"sr", kBlobResource},
-                             {"sp", kReadPermission},   {"skid", key.id}, {"sig", crypto::Base64Encode(*sig)}};
+  const QueryParams query = {{"sv", kLocalLinkVersion}, {"se", se},
+                             {"sr", kBlobResource},     {"sp", kReadPermission},
+                             {"skid", key.id},          {"sig", Base64Encode(*sig)}};
   query.AppendEncoded(url);
   return SignedLink{std::move(url), expires_at};
 }
@@ -179,7 +181,7 @@ Status LocalLinkSigner::Verify(std::string_view container, std::string_view blob
   if (!ValidateLinkTarget(container, blob_path) || HasControlByte(f.se) || HasControlByte(f.st)) {
     return Unexpected(Refuse("link_bad_signature", "not a link this server signs"));
   }
-  auto given = crypto::Base64Decode(f.sig);
+  auto given = Base64Decode(f.sig);
   auto expected = crypto::HmacSha256(
       key->secret,
       LocalLinkStringToSign(f.sp, f.st, f.se, container, blob_path, f.skid, f.sv, f.sr));

@@ -10,4 +10,4 @@ add_library(noisett_links STATIC
   ${CMAKE_CURRENT_LIST_DIR}/link_signer.cc)
 target_link_libraries(noisett_links
   PUBLIC noisett_core
-  PRIVATE OpenSSL::Crypto noisett_warnings)
+  PRIVATE noisett_crypto OpenSSL::Crypto noisett_warnings)

@@ -1,11 +1,12 @@
-// Percent-encoding and the query strings of signed links. Owns the byte-level URL rules shared by
-// the link signer, its verifier and the CDN URL builder; which parameters a link carries and what
-// they mean belong to link_signer.h.
+// The query strings of signed links, for the link signer and its verifier. The byte-level rules are
+// core/percent_encoding.h's (links use PercentKeep::kLinkComponent and kLinkPath); which
+// parameters a link carries and what they mean belong to link_signer.h.
 //
 // Two deliberate choices:
-//  - `+` is NOT a space. Form encoding (application/x-www-form-urlencoded) turns '+' into ' ', but
-//    RFC 3986 query strings do not, and a base64 signature is full of '+'. We always emit %2B, and
-//    a raw '+' that a client or proxy left unencoded still means '+', so the link keeps working.
+//  - `+` is NOT a space (PlusMeans::kPlus). Form encoding (application/x-www-form-urlencoded)
+//    turns '+' into ' ', but RFC 3986 query strings do not, and a base64 signature is full of '+'.
+//    We always emit %2B, and a raw '+' that a client or proxy left unencoded still means '+', so
+//    the link keeps working.
 //  - Parsing is strict: a '%' not followed by two hex digits, an empty name or a repeated name is
 //    refused, never guessed at. A repeated name matters: "sp=r&sp=rw" must not let the verifier and
 //    some other reader of the URL see different values.
@@ -21,22 +22,6 @@
 #include "core/result.h"
 
 namespace noisett::storage {
-
-// Encodes every byte except [A-Za-z0-9._-] and '/' as %XX (upper-case hex): a blob path in a URL.
-// Path separators stay, everything a browser, proxy or CDN might reinterpret ('%', '?', '#', '+',
-// ' ', ';', non-ASCII UTF-8 bytes) is escaped.
-std::string PercentEncodePath(std::string_view path);
-
-// As PercentEncodePath but '/' is escaped too: one query value or one path segment.
-std::string PercentEncodeComponent(std::string_view value);
-
-// The same two, appended to `out` (links are built in one string, hundreds per history page).
-void AppendPercentEncodedPath(std::string& out, std::string_view path);
-void AppendPercentEncodedComponent(std::string& out, std::string_view value);
-
-// Decodes every %XX (either hex case); every other byte, '+' included, stands for itself.
-// Errors: kInvalidArgument "bad_percent_encoding" for a '%' without two hex digits after it.
-Result<std::string> PercentDecode(std::string_view text);
 
 // The decoded name=value pairs of a query string, in order.
 class QueryParams final {
@@ -63,7 +48,7 @@ class QueryParams final {
 
   const std::vector<Entry>& entries() const { return entries_; }
 
-  // "name=value&..." in insertion order, both sides PercentEncodeComponent'ed.
+  // "name=value&..." in insertion order, both sides encoded with PercentKeep::kLinkComponent.
   std::string Encode() const;
   // Encode()'s text appended to `out`.
   void AppendEncoded(std::string& out) const;

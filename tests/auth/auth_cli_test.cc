@@ -8,9 +8,9 @@
 #include <fstream>
 #include <thread>
 
-#include "auth/base64url.h"
 #include "auth/dev_issuer.h"
 #include "auth/e2e_fixture.h"
+#include "core/base64.h"
 #include "support/loopback_http_server.h"
 #include "support/subprocess.h"
 

@@ -8,9 +8,9 @@
 #include <random>
 #include <thread>
 
-#include "auth/base64url.h"
 #include "auth/e2e_fixture.h"
 #include "auth/jwks_source.h"
+#include "core/base64.h"
 
 namespace noisett::auth::e2e {
 namespace {

@@ -4,7 +4,6 @@
 noisett_add_test_binary(noisett_auth_unit_test
   auth/unit/test_tokens.cc
   auth/unit/temp_jwks_file.cc
-  auth/unit/base64url_test.cc
   auth/unit/flat_json_test.cc
   auth/unit/jws_test.cc
   auth/unit/algorithms_test.cc

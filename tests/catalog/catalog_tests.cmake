@@ -24,7 +24,7 @@ target_include_directories(noisett_test_postgres PUBLIC ${CMAKE_CURRENT_SOURCE_D
 target_compile_definitions(noisett_test_postgres PRIVATE NOISETT_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 target_link_libraries(noisett_test_postgres
   PUBLIC PkgConfig::PQXX noisett_test_http_support  # subprocess.h, for scripts/postgres.sh
-  PRIVATE noisett_warnings)
+  PRIVATE noisett_core noisett_warnings)
 
 # PostgresCatalog: the same contract on the test server (a fresh schema per test), and what only
 # PostgreSQL has: concurrent migrations, schema_too_new, the pool bound, statement timeouts,

@@ -16,6 +16,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "core/text.h"
+
 namespace noisett::testing {
 
 struct FakeReplicate::Request {
@@ -46,11 +48,6 @@ constexpr size_t kMaxRequestBytes = 1 << 20;
   std::abort();
 }
 
-std::string Lower(std::string s) {
-  for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 void SendAll(int fd, std::string_view data) {
   while (!data.empty()) {
     const ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
@@ -67,7 +64,7 @@ bool ReadRequest(int fd, std::string& raw, size_t& head_end, size_t& body_size) 
     if (head_end == std::string::npos) {
       head_end = raw.find("\r\n\r\n");
       if (head_end != std::string::npos) {
-        const std::string head = Lower(raw.substr(0, head_end));
+        const std::string head = AsciiLowercase(raw.substr(0, head_end));
         const size_t cl = head.find("\r\ncontent-length:");
         body_size = cl == std::string::npos ? 0 : std::strtoul(head.c_str() + cl + 17, nullptr, 10);
       }
@@ -147,7 +144,7 @@ void FakeReplicate::HandleConnection(int fd) {
     if (const size_t colon = h.find(':'); colon != std::string::npos) {
       size_t v = colon + 1;
       while (v < h.size() && h[v] == ' ') ++v;
-      request.headers[Lower(h.substr(0, colon))] = h.substr(v);
+      request.headers[AsciiLowercase(h.substr(0, colon))] = h.substr(v);
     }
     line_end = next;
   }

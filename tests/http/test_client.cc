@@ -13,13 +13,10 @@
 #include <cerrno>
 #include <chrono>
 
+#include "core/text.h"
+
 namespace noisett::http::testing {
 namespace {
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::optional<ParsedResponse> ParseHead(std::string_view head) {
   ParsedResponse r;
@@ -36,7 +33,7 @@ std::optional<ParsedResponse> ParseHead(std::string_view head) {
     if (colon == std::string_view::npos) continue;
     std::string value(line.substr(colon + 1));
     while (!value.empty() && value.front() == ' ') value.erase(0, 1);
-    r.headers[Lower(std::string(line.substr(0, colon)))] = value;
+    r.headers[AsciiLowercase(line.substr(0, colon))] = value;
   }
   return r;
 }

@@ -6,8 +6,8 @@
 #include <cmath>
 #include <set>
 
+#include "core/percent_encoding.h"
 #include "service/e2e_fixture.h"
-#include "storage/query_params.h"
 
 namespace noisett::service_e2e {
 namespace {
@@ -53,7 +53,9 @@ class CommandsTest : public E2eTest {
     std::string cursor;
     for (out.pages = 1; out.pages <= 100; ++out.pages) {
       std::string target = path + "?limit=2" + query;
-      if (!cursor.empty()) target += "&cursor=" + storage::PercentEncodeComponent(cursor);
+      if (!cursor.empty()) {
+        target += "&cursor=" + PercentEncode(cursor, PercentKeep::kLinkComponent);
+      }
       const Json body = GetPrinted(target);
       EXPECT_TRUE(body[list].is_array()) << body.dump();
       for (const Json& item : body[list]) {
@@ -267,7 +269,7 @@ TEST_F(CommandsTest, CommandRouteHistoryListMatchesGetHistory) {
 TEST_F(CommandsTest, HistoryListTextIsWhatTheTreeWouldPrint) {
   const std::string prompt = "say \"hi\" \\ caf\xC3\xA9 \xF0\x9F\x98\x80";
   const std::string job =
-      Upload(alice_, Png(40, 40), "prompt=" + storage::PercentEncodeComponent(prompt))
+      Upload(alice_, Png(40, 40), "prompt=" + PercentEncode(prompt, PercentKeep::kLinkComponent))
           .value("job_id", "");
   const RawResponse list = Call("GET", "/api/history?limit=200", alice_);
   ASSERT_EQ(list.status, 200) << list.body;
@@ -329,8 +331,9 @@ TEST_F(CommandsTest, FavoritesListTextIsWhatTheTreeWouldPrint) {
   const std::string prompt = "say \"hi\" \\ caf\xC3\xA9 \xF0\x9F\x98\x80\nline two\tand\x01";
   std::vector<std::string> jobs;
   for (const std::string& p : {prompt, std::string("plain"), std::string("third")}) {
-    jobs.push_back(Upload(alice_, Png(48, 32), "prompt=" + storage::PercentEncodeComponent(p))
-                       .value("job_id", ""));
+    jobs.push_back(
+        Upload(alice_, Png(48, 32), "prompt=" + PercentEncode(p, PercentKeep::kLinkComponent))
+            .value("job_id", ""));
   }
   Upload(alice_, Png(32, 48), "job_id=" + jobs[0]);
   std::set<std::string> favorited;  // "JOB/INDEX"
@@ -382,7 +385,9 @@ TEST_F(CommandsTest, HistoryPagesWithTheCursor) {
   std::string cursor;
   for (int page = 0; page < 100; ++page) {
     std::string target = "/api/history?limit=2";
-    if (!cursor.empty()) target += "&cursor=" + storage::PercentEncodeComponent(cursor);
+    if (!cursor.empty()) {
+      target += "&cursor=" + PercentEncode(cursor, PercentKeep::kLinkComponent);
+    }
     const RawResponse r = Call("GET", target, alice_);
     ASSERT_EQ(r.status, 200) << r.body;
     const Json body = BodyJson(r);

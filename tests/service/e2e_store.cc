@@ -9,6 +9,7 @@
 
 #ifdef NOISETT_E2E_AZURE
 #include "core/clock.h"
+#include "core/text.h"
 #include "storage/azure/azure_blob_store.h"
 #include "storage/azure/azure_client.h"
 #include "support/azurite.h"
@@ -53,8 +54,7 @@ RawResponse ParseCurlOutput(const std::string& out) {
     const std::string line = head.substr(start, line_end - start);
     const size_t colon = line.find(':');
     if (colon == std::string::npos) continue;
-    std::string name = line.substr(0, colon);
-    for (char& c : name) c = char(std::tolower(static_cast<unsigned char>(c)));
+    const std::string name = AsciiLowercase(line.substr(0, colon));
     size_t value_start = line.find_first_not_of(' ', colon + 1);
     r.headers[name] = value_start == std::string::npos ? "" : line.substr(value_start);
   }

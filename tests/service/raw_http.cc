@@ -10,15 +10,12 @@
 #include <cctype>
 #include <chrono>
 
+#include "core/text.h"
+
 namespace noisett::service_e2e {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 // A connected socket, closed when it goes out of scope.
 class Socket {
@@ -77,7 +74,7 @@ std::string Head(const RawRequest& r, bool with_length) {
   for (const auto& [name, value] : r.headers) {
     head += name + ": " + value + "\r\n";
     // A chunked body carries its own framing; a Content-Length beside it is a smuggling attempt.
-    if (Lower(name) == "transfer-encoding") with_length = false;
+    if (AsciiLowercase(name) == "transfer-encoding") with_length = false;
   }
   const uint64_t length = r.content_length.value_or(r.body.size());
   if (with_length && (length > 0 || r.content_length || r.method == "POST" || r.method == "PUT")) {
@@ -102,7 +99,7 @@ RawResponse Parse(const std::string& raw, bool head_request) {
     if (colon == std::string::npos) continue;
     std::string value = line.substr(colon + 1);
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.erase(0, 1);
-    r.headers[Lower(line.substr(0, colon))] = value;
+    r.headers[AsciiLowercase(line.substr(0, colon))] = value;
   }
   r.body = raw.substr(end + 4);
   // A HEAD answer keeps whatever followed its head (there should be nothing), so a test can see

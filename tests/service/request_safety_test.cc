@@ -5,6 +5,7 @@
 #include <ctime>
 #include <fstream>
 
+#include "core/base64.h"
 #include "service/e2e_fixture.h"
 #include "storage/hmac.h"
 #include "storage/link_keys.h"
@@ -61,7 +62,7 @@ class RequestSafetyTest : public E2eTest {
     q.Add("sr", "b");
     q.Add("sp", "r");
     q.Add("skid", skid);
-    q.Add("sig", storage::crypto::Base64Encode(mac ? *mac : ""));
+    q.Add("sig", Base64Encode(mac ? *mac : ""));
     return "/blobs/" + container + "/" + path_on_wire + "?" + q.Encode();
   }
 };

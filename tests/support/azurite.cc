@@ -14,7 +14,8 @@
 #include <mutex>
 #include <sstream>
 
-#include "storage/hmac.h"
+#include "core/base64.h"
+#include "core/text.h"
 #include "support/subprocess.h"
 
 #ifndef NOISETT_SOURCE_DIR
@@ -83,16 +84,6 @@ AzuriteInfo FindAzurite() {
   return StartOwnAzurite();
 }
 
-std::string Base64Url(std::string_view bytes) {
-  std::string text = storage::crypto::Base64Encode(bytes);
-  while (!text.empty() && text.back() == '=') text.pop_back();
-  for (char& c : text) {
-    if (c == '+') c = '-';
-    if (c == '/') c = '_';
-  }
-  return text;
-}
-
 std::string JsonString(std::string_view value) {
   std::string out = "\"";
   for (char c : value) {
@@ -113,7 +104,7 @@ std::string UniqueContainerName(std::string_view hint) {
   static std::atomic<int> counter{0};
   std::string clean;
   for (char c : hint) {
-    const char lower = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const char lower = AsciiLower(c);
     if (std::isalnum(static_cast<unsigned char>(lower))) {
       clean += lower;
     } else if (!clean.empty() && clean.back() != '-') {
@@ -153,7 +144,7 @@ std::string UnsignedAzureToken(const AzureTokenClaims& claims) {
       ",\"iat\":" + std::to_string(nbf) + ",\"nbf\":" + std::to_string(nbf) +
       ",\"exp\":" + std::to_string(exp) + ",\"oid\":" + JsonString(claims.oid) +
       ",\"tid\":" + JsonString(claims.tid) + ",\"ver\":\"1.0\"}";
-  return Base64Url(header) + "." + Base64Url(payload) + ".";
+  return Base64UrlEncode(header) + "." + Base64UrlEncode(payload) + ".";
 }
 
 }  // namespace noisett::testing

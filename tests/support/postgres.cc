@@ -12,6 +12,7 @@
 #include <random>
 #include <sstream>
 
+#include "core/percent_encoding.h"
 #include "support/subprocess.h"
 
 #ifndef NOISETT_SOURCE_DIR
@@ -43,20 +44,10 @@ std::string UniquePgName(std::string_view prefix) {
          "_" + std::to_string(random() % 1000000);
 }
 
-std::string WithQueryParam(const std::string& url, std::string_view key,
-                           std::string_view value) {
-  std::string encoded;
-  for (unsigned char c : value) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
-      encoded += static_cast<char>(c);
-    } else {
-      char hex[4];
-      std::snprintf(hex, sizeof hex, "%%%02X", c);
-      encoded += hex;
-    }
-  }
+std::string WithQueryParam(const std::string& url, std::string_view key, std::string_view value) {
   const char separator = url.find('?') == std::string::npos ? '?' : '&';
-  return url + separator + std::string(key) + "=" + encoded;
+  return url + separator + std::string(key) + "=" +
+         PercentEncode(value, PercentKeep::kLinkComponent);
 }
 
 std::string WithDatabase(const std::string& url, const std::string& db) {

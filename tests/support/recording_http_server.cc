@@ -18,6 +18,8 @@
 #include <cstring>
 #include <optional>
 
+#include "core/text.h"
+
 namespace noisett::testing {
 namespace {
 
@@ -27,13 +29,6 @@ constexpr size_t kMaxBodyBytes = 64 * 1024 * 1024;
 [[noreturn]] void Die(const char* what) {
   std::fprintf(stderr, "RecordingHttpServer: %s: %s\n", what, std::strerror(errno));
   std::abort();
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
-           return std::tolower(x) == std::tolower(y);
-         });
 }
 
 std::string_view Trim(std::string_view s) {

@@ -2,10 +2,10 @@
 // Element names follow the List Blobs, Find Blobs by Tags and Get/Set Blob Tags REST references.
 #include "storage/azure/azure_blob_xml.h"
 
-#include <array>
 #include <charconv>
-#include <ctime>
 #include <pugixml.hpp>
+
+#include "core/http_date.h"
 
 namespace noisett::storage::azure {
 namespace {
@@ -19,17 +19,6 @@ bool ParseUint(std::string_view text, uint64_t& out) {
   const char* end = text.data() + text.size();
   auto [ptr, ec] = std::from_chars(text.data(), end, out);
   return ec == std::errc() && ptr == end && !text.empty();
-}
-
-// `digits` decimal digits at text[at...]; -1 when they are not all digits.
-int Digits(std::string_view text, size_t at, size_t digits) {
-  if (at + digits > text.size()) return -1;
-  int value = 0;
-  for (size_t i = at; i < at + digits; ++i) {
-    if (text[i] < '0' || text[i] > '9') return -1;
-    value = value * 10 + (text[i] - '0');
-  }
-  return value;
 }
 
 int64_t DateOr(std::string_view text, int64_t fallback) {
@@ -95,34 +84,6 @@ BlobProperties ItemOf(const pugi::xml_node& blob) {
 }
 
 }  // namespace
-
-std::optional<int64_t> ParseHttpDate(std::string_view text) {
-  // "Tue, 24 Nov 2026 00:25:27 GMT": fixed columns after the weekday.
-  static constexpr std::array<std::string_view, 12> kMonths = {
-      "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  const size_t comma = text.find(", ");
-  if (comma == std::string_view::npos) return std::nullopt;
-  const std::string_view rest = text.substr(comma + 2);
-  if (rest.size() != 24 || rest.substr(20) != " GMT") return std::nullopt;
-  std::tm tm{};
-  tm.tm_mday = Digits(rest, 0, 2);
-  const std::string_view month = rest.substr(3, 3);
-  tm.tm_mon = -1;
-  for (size_t m = 0; m < kMonths.size(); ++m) {
-    if (kMonths[m] == month) tm.tm_mon = static_cast<int>(m);
-  }
-  const int year = Digits(rest, 7, 4);
-  tm.tm_hour = Digits(rest, 12, 2);
-  tm.tm_min = Digits(rest, 15, 2);
-  tm.tm_sec = Digits(rest, 18, 2);
-  if (tm.tm_mday < 1 || tm.tm_mon < 0 || year < 1970 || tm.tm_hour < 0 || tm.tm_min < 0 ||
-      tm.tm_sec < 0 || rest[2] != ' ' || rest[6] != ' ' || rest[11] != ' ' || rest[14] != ':' ||
-      rest[17] != ':') {
-    return std::nullopt;
-  }
-  tm.tm_year = year - 1900;
-  return static_cast<int64_t>(::timegm(&tm));
-}
 
 std::string QuotedEtag(std::string_view etag) {
   if (etag.empty() || etag.front() == '"') return std::string(etag);

@@ -1,7 +1,8 @@
 // The XML and header text of the Blob REST calls AzureBlobStore makes, turned into BlobStore values
 // and back: List Blobs and Find Blobs by Tags results, the Tags document of Set/Get Blob Tags,
-// blob properties from response headers, RFC 1123 dates. Pure (pugixml, no I/O, no logging);
-// which request to send and what an error means is azure_blob_store.cc's business.
+// blob properties from response headers (their dates read with core/http_date.h). Pure (pugixml,
+// no I/O, no logging); which request to send and what an error means is azure_blob_store.cc's
+// business.
 #pragma once
 
 #include <cstdint>
@@ -15,9 +16,6 @@
 #include "storage/blob_store.h"
 
 namespace noisett::storage::azure {
-
-// "Tue, 24 Nov 2026 00:25:27 GMT" → Unix seconds; nullopt for anything else.
-std::optional<int64_t> ParseHttpDate(std::string_view text);
 
 // Azure's ETag spelling varies (quoted in headers, bare in list XML); BlobProperties wants it
 // quoted: "0x8DC..." → "\"0x8DC...\"". "" stays "".

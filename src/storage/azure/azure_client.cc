@@ -5,29 +5,27 @@
 #include "storage/azure/azure_client.h"
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <optional>
 #include <random>
 #include <thread>
 
+#include "core/base64.h"
+#include "core/http_date.h"
 #include "core/log.h"
+#include "core/text.h"
 #include "net/http_client.h"
 #include "storage/azure/azure_error.h"
 #include "storage/azure/request_parts.h"
 #include "storage/azure/retry_delay.h"
 #include "storage/azure/shared_key.h"
-#include "storage/hmac.h"
 
 namespace noisett::storage::azure {
 namespace {
 
-bool HasHeader(const HeaderList& headers, std::string_view lower_name) {
-  return std::any_of(headers.begin(), headers.end(), [&](const auto& h) {
-    return h.first.size() == lower_name.size() &&
-           std::equal(h.first.begin(), h.first.end(), lower_name.begin(),
-                      [](char a, char b) { return std::tolower((unsigned char)a) == b; });
-  });
+bool HasHeader(const HeaderList& headers, std::string_view name) {
+  return std::any_of(headers.begin(), headers.end(),
+                     [&](const auto& h) { return EqualsIgnoreCase(h.first, name); });
 }
 
 // The endpoint's own path: "/devstoreaccount1" for path-style endpoints, "" otherwise.
@@ -127,7 +125,7 @@ Result<std::unique_ptr<AzureClient>> AzureClient::Create(
   (void)clock;
   auto impl = std::make_unique<Impl>();
   if (!config.account_key.empty()) {
-    auto key = crypto::Base64Decode(config.account_key);
+    auto key = Base64Decode(config.account_key);
     if (!key || key->empty()) {
       return Unexpected(MakeError(ErrorCode::kInvalidArgument, "bad_account_key",
                                   "the Azure storage account key is not base64"));
@@ -166,7 +164,7 @@ Status AzureClient::Impl::Prepare(const AzureConfig& config, const AzureRequest&
   spec.url = config.endpoint + path + (query.empty() ? "" : "?" + query);
   spec.headers = request.headers;
   spec.headers.emplace_back("x-ms-version", kRestVersion);
-  spec.headers.emplace_back("x-ms-date", HttpDate(NowSeconds()));
+  spec.headers.emplace_back("x-ms-date", FormatHttpDate(NowSeconds()));
   spec.headers.emplace_back("x-ms-client-request-id", request_id);
   const bool sends_body =
       !request.body.empty() || request.method == "PUT" || request.method == "POST";

@@ -9,8 +9,9 @@
 #include <map>
 #include <vector>
 
+#include "core/base64.h"
+#include "core/text.h"
 #include "storage/azure/request_parts.h"
-#include "storage/hmac.h"
 
 namespace noisett::storage::azure {
 namespace {
@@ -57,7 +58,7 @@ std::optional<EndpointParts> ParseEndpoint(std::string_view url) {
   const size_t sep = url.find("://");
   if (sep == std::string_view::npos) return std::nullopt;
   EndpointParts parts;
-  parts.scheme = Lower(url.substr(0, sep));
+  parts.scheme = AsciiLowercase(url.substr(0, sep));
   if (parts.scheme != "http" && parts.scheme != "https") return std::nullopt;
   std::string_view rest = url.substr(sep + 3);
   if (rest.find_first_of("?#@ ") != std::string_view::npos) return std::nullopt;
@@ -85,7 +86,7 @@ std::optional<EndpointParts> ParseEndpoint(std::string_view url) {
     }
   }
   if (host.empty()) return std::nullopt;
-  parts.host = Lower(host);
+  parts.host = AsciiLowercase(host);
   parts.path = std::string(path);
   return parts;
 }
@@ -209,7 +210,7 @@ Result<AzureConfig> ParseConnectionString(std::string_view text) {
     if (item.empty()) continue;
     const size_t eq = item.find('=');  // values (base64 keys) may contain '=' themselves
     if (eq == std::string_view::npos || eq == 0) return bad("each part must be Name=Value");
-    const std::string name = Lower(Trim(item.substr(0, eq)));
+    const std::string name = AsciiLowercase(Trim(item.substr(0, eq)));
     if (!fields.emplace(name, std::string(Trim(item.substr(eq + 1)))).second) {
       return bad("'" + name + "' is given twice");
     }
@@ -222,7 +223,7 @@ Result<AzureConfig> ParseConnectionString(std::string_view text) {
     return bad("SharedAccessSignature connection strings are not supported; give a key");
   }
   AzureConfig config;
-  if (Lower(get("usedevelopmentstorage")) == "true") {
+  if (AsciiLowercase(get("usedevelopmentstorage")) == "true") {
     config.account = kDevAccount;
     config.account_key = kDevKey;
     config.endpoint = kDevEndpoint;
@@ -237,14 +238,14 @@ Result<AzureConfig> ParseConnectionString(std::string_view text) {
   if (config.account.empty()) return bad("no AccountName (or UseDevelopmentStorage=true)");
   if (!ValidAccount(config.account)) return bad("AccountName must be 3-24 of a-z and 0-9");
   if (config.endpoint.empty()) {
-    std::string protocol = Lower(get("defaultendpointsprotocol"));
+    std::string protocol = AsciiLowercase(get("defaultendpointsprotocol"));
     if (protocol.empty()) protocol = "https";
     if (protocol != "https") return bad("DefaultEndpointsProtocol must be https");
     const std::string suffix = get("endpointsuffix");
     config.endpoint = DefaultEndpoint(protocol, config.account,
                                       suffix.empty() ? std::string(kDefaultSuffix) : suffix);
   }
-  if (!config.account_key.empty() && !crypto::Base64Decode(config.account_key)) {
+  if (!config.account_key.empty() && !Base64Decode(config.account_key)) {
     return bad("AccountKey is not base64");
   }
   return config;
@@ -303,7 +304,7 @@ Result<AzureConfig> ResolveAzureConfig(const AzureSettings& settings) {
   if (config.endpoint.empty())
     config.endpoint = DefaultEndpoint("https", config.account, kDefaultSuffix);
   if (!settings.account_key.empty()) {
-    if (!crypto::Base64Decode(settings.account_key)) {
+    if (!Base64Decode(settings.account_key)) {
       return Invalid("bad_account_key", "AZURE_STORAGE_KEY is not base64");
     }
     config.account_key = settings.account_key;

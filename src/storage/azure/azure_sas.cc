@@ -7,6 +7,8 @@
 #include <array>
 #include <vector>
 
+#include "core/base64.h"
+#include "core/percent_encoding.h"
 #include "storage/azure/azure_config.h"
 #include "storage/hmac.h"
 #include "storage/link_signer.h"
@@ -113,34 +115,15 @@ std::string JoinLines(const std::vector<std::string_view>& lines) {
   return out;
 }
 
-// JavaScript's encodeURIComponent over UTF-8 bytes: everything but A-Z a-z 0-9 - _ . ! ~ * ' ( )
-// becomes %XX with upper-case hex.
-std::string EncodeUriComponent(std::string_view value) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  static constexpr std::string_view kKeep = "-_.!~*'()";
-  std::string out;
-  out.reserve(value.size() * 3);
-  for (char ch : value) {
-    const auto c = static_cast<unsigned char>(ch);
-    const bool alnum = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || IsDigit(ch);
-    if (alnum || kKeep.find(ch) != std::string_view::npos) {
-      out += ch;
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    }
-  }
-  return out;
-}
-
 // The query in the SDK's order; empty values are left out, as the SDK does.
 class QueryBuilder {
  public:
   void Add(std::string_view name, std::string_view value) {
     if (value.empty()) return;
     if (!out_.empty()) out_ += '&';
-    out_.append(name).append("=").append(EncodeUriComponent(value));
+    out_.append(name).append("=");
+    // Spelled as the Azure SDK spells it (encodeURIComponent).
+    AppendPercentEncoded(out_, value, PercentKeep::kUriComponent);
   }
   std::string Take() { return std::move(out_); }
 
@@ -150,13 +133,13 @@ class QueryBuilder {
 
 Result<std::string> Sign(std::string_view key_base64, const std::string& string_to_sign,
                          const char* bad_key_reason) {
-  auto key = crypto::Base64Decode(key_base64);
+  auto key = Base64Decode(key_base64);
   if (!key || key->empty()) {
     return Unexpected(BadArgument(bad_key_reason, "the signing key is not base64"));
   }
   auto mac = crypto::HmacSha256(*key, string_to_sign);
   if (!mac) return Unexpected(mac.error());
-  return crypto::Base64Encode(*mac);
+  return Base64Encode(*mac);
 }
 
 }  // namespace

@@ -1,8 +1,8 @@
 // The Get User Delegation Key request body and response (REFERENCE.md §1.4), with pugixml. Pure.
 #include <pugixml.hpp>
 
+#include "core/base64.h"
 #include "storage/azure/delegation_key_cache.h"
-#include "storage/hmac.h"
 
 namespace noisett::storage::azure {
 namespace {
@@ -42,7 +42,7 @@ Result<UserDelegationKey> ParseDelegationKeyResponse(std::string_view xml) {
   if (!start || !expiry || *expiry <= *start) {
     return Unexpected(Unreadable("unreadable SignedStart/SignedExpiry"));
   }
-  auto value = crypto::Base64Decode(key.value);
+  auto value = Base64Decode(key.value);
   if (!value || value->empty()) return Unexpected(Unreadable("Value is not base64"));
   key.expiry_unix = *expiry;
   return key;

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "core/percent_encoding.h"
 #include "net/http_client.h"
 #include "storage/azure/token_request.h"
 
@@ -13,7 +14,8 @@ namespace {
 constexpr long kImdsConnectTimeoutMs = 1000;
 
 std::string UserAssigned(const std::string& client_id) {
-  return client_id.empty() ? "" : "&client_id=" + net::UrlEncode(client_id);
+  return client_id.empty() ? ""
+                           : "&client_id=" + PercentEncode(client_id, PercentKeep::kUnreserved);
 }
 
 std::string ForClient(const std::string& client_id) {
@@ -34,7 +36,8 @@ class AppServiceIdentityCredential final : public TokenCredential {
     net::HttpRequestSpec request;
     // IDENTITY_ENDPOINT is a full URL such as http://localhost:42356/msi/token.
     const char separator = endpoint_.find('?') == std::string::npos ? '?' : '&';
-    request.url = endpoint_ + separator + "resource=" + net::UrlEncode(kStorageResource) +
+    request.url = endpoint_ + separator +
+                  "resource=" + PercentEncode(kStorageResource, PercentKeep::kUnreserved) +
                   "&api-version=2019-08-01" + UserAssigned(client_id_);
     request.headers = {{"X-IDENTITY-HEADER", header_}, {"Accept", "application/json"}};
     return RequestToken(request, options_, clock_, {header_});
@@ -64,7 +67,8 @@ class ImdsCredential final : public TokenCredential {
   Result<AccessToken> GetToken() override {
     net::HttpRequestSpec request;
     request.url = base_ + "/metadata/identity/oauth2/token?api-version=2018-02-01&resource=" +
-                  net::UrlEncode(kStorageResource) + UserAssigned(client_id_);
+                  PercentEncode(kStorageResource, PercentKeep::kUnreserved) +
+                  UserAssigned(client_id_);
     request.headers = {{"Metadata", "true"}, {"Accept", "application/json"}};
     return RequestToken(request, options_, clock_, {});
   }

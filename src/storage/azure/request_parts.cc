@@ -3,10 +3,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdio>
-#include <ctime>
 
-#include "net/http_client.h"
+#include "core/percent_encoding.h"
 #include "storage/hmac.h"
 
 namespace noisett::storage::azure {
@@ -17,7 +15,7 @@ std::string EncodePath(std::string_view path) {
   size_t start = 0;
   while (start <= path.size()) {
     const size_t slash = std::min(path.find('/', start), path.size());
-    out += net::UrlEncode(path.substr(start, slash - start));
+    AppendPercentEncoded(out, path.substr(start, slash - start), PercentKeep::kUnreserved);
     if (slash < path.size()) out += '/';
     start = slash + 1;
   }
@@ -28,26 +26,11 @@ std::string EncodeQuery(const HeaderList& query) {
   std::string out;
   for (const auto& [name, value] : query) {
     if (!out.empty()) out += '&';
-    out += net::UrlEncode(name);
+    AppendPercentEncoded(out, name, PercentKeep::kUnreserved);
     out += '=';
-    out += net::UrlEncode(value);
+    AppendPercentEncoded(out, value, PercentKeep::kUnreserved);
   }
   return out;
-}
-
-std::string HttpDate(int64_t unix_seconds) {
-  // Spelled out rather than strftime("%a"), whose names follow the process locale.
-  static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  const std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[tm.tm_wday],
-                tm.tm_mday, kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
-                tm.tm_sec);
-  return buffer;
 }
 
 std::string NewRequestId() {
@@ -62,13 +45,6 @@ std::string NewRequestId() {
     out += kHex[(static_cast<unsigned char>(b[i]) >> 4) & 15];
     out += kHex[static_cast<unsigned char>(b[i]) & 15];
   }
-  return out;
-}
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return char(std::tolower(c)); });
   return out;
 }
 

@@ -1,9 +1,8 @@
 // The pieces of an Azure request that are plain text work: percent-encoded paths and query
-// strings, the RFC 1123 x-ms-date, and client request ids. Pure apart from the clock and random
-// bytes; AzureClient assembles them.
+// strings, and client request ids. Pure apart from random bytes; AzureClient assembles them (the
+// x-ms-date is core/http_date.h's FormatHttpDate).
 #pragma once
 
-#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -19,14 +18,11 @@ std::string EncodePath(std::string_view path);
 // none.
 std::string EncodeQuery(const HeaderList& query);
 
-// "Tue, 05 Nov 2024 08:09:10 GMT" (RFC 1123, always English, always GMT).
-std::string HttpDate(int64_t unix_seconds);
-
 // A random RFC 4122 version 4 UUID, "0f8fad5b-d9cb-469f-a165-70867728950e".
 std::string NewRequestId();
 
-// ASCII lower case (header and query names), and `text` without leading/trailing whitespace.
-std::string Lower(std::string_view text);
+// `text` without leading/trailing whitespace. (Lower case for header and query names is
+// core/text.h's AsciiLowercase.)
 std::string_view Trim(std::string_view text);
 
 }  // namespace noisett::storage::azure

@@ -8,6 +8,8 @@
 #include <map>
 #include <vector>
 
+#include "core/base64.h"
+#include "core/text.h"
 #include "storage/azure/request_parts.h"
 #include "storage/hmac.h"
 
@@ -17,7 +19,7 @@ namespace {
 // The first header named `lower_name` (any case in `headers`), "" when absent.
 std::string Find(const HeaderList& headers, std::string_view lower_name) {
   for (const auto& [name, value] : headers) {
-    if (Lower(name) == lower_name) return std::string(Trim(value));
+    if (EqualsIgnoreCase(name, lower_name)) return std::string(Trim(value));
   }
   return "";
 }
@@ -26,7 +28,7 @@ std::string Find(const HeaderList& headers, std::string_view lower_name) {
 std::string CanonicalizedHeaders(const HeaderList& headers) {
   std::vector<std::pair<std::string, std::string>> ms;
   for (const auto& [name, value] : headers) {
-    std::string lower = Lower(Trim(name));
+    std::string lower = AsciiLowercase(Trim(name));
     if (lower.rfind("x-ms-", 0) == 0) ms.emplace_back(std::move(lower), std::string(Trim(value)));
   }
   std::stable_sort(ms.begin(), ms.end(),
@@ -43,7 +45,7 @@ std::string CanonicalizedResource(std::string_view account, std::string_view can
   std::string out = "/";
   out.append(account).append(canonical_path);
   std::map<std::string, std::vector<std::string>> params;
-  for (const auto& [name, value] : query) params[Lower(name)].push_back(value);
+  for (const auto& [name, value] : query) params[AsciiLowercase(name)].push_back(value);
   for (auto& [name, values] : params) {
     std::sort(values.begin(), values.end());
     out += "\n" + name + ":";
@@ -81,7 +83,7 @@ Result<std::string> SharedKeyAuthorization(std::string_view account, std::string
   auto mac = crypto::HmacSha256(key, string_to_sign);
   if (!mac) return Unexpected(mac.error());
   std::string header = "SharedKey ";
-  header.append(account).append(":").append(crypto::Base64Encode(*mac));
+  header.append(account).append(":").append(Base64Encode(*mac));
   return header;
 }
 

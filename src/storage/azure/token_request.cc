@@ -3,6 +3,7 @@
 
 #include <cctype>
 
+#include "core/percent_encoding.h"
 #include "storage/azure/token_response.h"
 
 namespace noisett::storage::azure {
@@ -66,7 +67,8 @@ std::string FormEncode(const std::vector<std::pair<std::string, std::string>>& f
   std::string out;
   for (const auto& [name, value] : fields) {
     if (!out.empty()) out += '&';
-    out += net::UrlEncode(name) + "=" + net::UrlEncode(value);
+    out += PercentEncode(name, PercentKeep::kUnreserved) + "=" +
+           PercentEncode(value, PercentKeep::kUnreserved);
   }
   return out;
 }

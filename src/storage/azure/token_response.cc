@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "net/http_client.h"
+#include "core/percent_encoding.h"
 
 namespace noisett::storage::azure {
 namespace {
@@ -79,7 +79,7 @@ void Redact(std::string& text, const std::string& secret) {
 std::string RedactSecrets(std::string text, const std::vector<std::string>& secrets) {
   for (const std::string& secret : secrets) {
     Redact(text, secret);
-    Redact(text, net::UrlEncode(secret));
+    Redact(text, PercentEncode(secret, PercentKeep::kUnreserved));
   }
   return text;
 }

@@ -7,8 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "auth/base64url.h"
 #include "auth/unit/test_tokens.h"
+#include "core/base64.h"
 
 namespace noisett::auth {
 namespace {

@@ -9,9 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "auth/base64url.h"
 #include "auth/refusal.h"
 #include "auth/unit/test_tokens.h"
+#include "core/base64.h"
 
 namespace noisett::auth {
 namespace {

@@ -3,8 +3,8 @@
 
 #include <stdexcept>
 
-#include "auth/base64url.h"
 #include "auth/unit/test_key_pems.h"
+#include "core/base64.h"
 
 namespace noisett::auth::unit {
 namespace {

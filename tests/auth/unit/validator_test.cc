@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "auth/base64url.h"
 #include "auth/jws.h"
 #include "auth/refusal.h"
 #include "auth/unit/temp_jwks_file.h"
 #include "auth/unit/test_tokens.h"
+#include "core/base64.h"
 #include "core/log.h"
 
 namespace noisett::auth {

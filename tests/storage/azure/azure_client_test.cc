@@ -16,7 +16,10 @@
 #include <thread>
 #include <vector>
 
+#include "core/base64.h"
 #include "core/log.h"
+#include "core/percent_encoding.h"
+#include "core/text.h"
 #include "storage/hmac.h"
 #include "support/recording_http_server.h"
 
@@ -103,27 +106,13 @@ class LogCapture {
 
 // ---- An independent Shared Key implementation, from the recorded request alone ----
 
-std::string PercentDecode(std::string_view text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size()) {
-      out += char(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
-}
-
-std::string Lowered(std::string text) {
-  for (char& c : text) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return text;
+std::string Decoded(std::string_view text) {
+  return PercentDecode(text).value_or("<bad %-escape>");
 }
 
 std::string ExpectedAuthorization(const RecordedRequest& r, const std::string& account) {
   std::map<std::string, std::string> headers;  // lowercased; one value each in these tests
-  for (const auto& [name, value] : r.headers) headers[Lowered(name)] = value;
+  for (const auto& [name, value] : r.headers) headers[AsciiLowercase(name)] = value;
   auto get = [&](const char* name) { return headers.count(name) ? headers[name] : ""; };
   std::string length = get("content-length");
   if (length == "0") length = "";
@@ -142,7 +131,7 @@ std::string ExpectedAuthorization(const RecordedRequest& r, const std::string& a
     const size_t end = std::min(q.find('&', start), q.size());
     const std::string item = q.substr(start, end - start);
     const size_t eq = item.find('=');
-    query[Lowered(PercentDecode(item.substr(0, eq)))].push_back(PercentDecode(item.substr(eq + 1)));
+    query[AsciiLowercase(Decoded(item.substr(0, eq)))].push_back(Decoded(item.substr(eq + 1)));
     start = end + 1;
   }
   for (auto& [name, values] : query) {
@@ -150,9 +139,9 @@ std::string ExpectedAuthorization(const RecordedRequest& r, const std::string& a
     s += "\n" + name + ":";
     for (size_t i = 0; i < values.size(); ++i) s += (i ? "," : "") + values[i];
   }
-  auto key = crypto::Base64Decode(kDevKey);
+  auto key = Base64Decode(kDevKey);
   auto mac = crypto::HmacSha256(*key, s);
-  return "SharedKey " + account + ":" + crypto::Base64Encode(*mac);
+  return "SharedKey " + account + ":" + Base64Encode(*mac);
 }
 
 Reply Ok200(std::string body = "") { return Reply{200, {}, std::move(body)}; }

@@ -16,25 +16,16 @@
 #include <vector>
 
 #include "core/log.h"
+#include "core/percent_encoding.h"
 #include "support/recording_http_server.h"
 
 namespace noisett::storage::azure::testing {
 
 inline constexpr int64_t kT0 = 1'700'000'000;  // a fixed "now" for ManualClock
 
-inline std::string PercentDecode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size()) {
-      out += char(std::strtol(std::string(s.substr(i + 1, 2)).c_str(), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
+// A form field, decoded ('+' is a space); a marker that fails any comparison when malformed.
+inline std::string FormDecode(std::string_view s) {
+  return PercentDecode(s, PlusMeans::kSpace).value_or("<bad %-escape>");
 }
 
 // "a=1&b=x%20y" -> {a: 1, b: x y}. A repeated name keeps its first value; `count` sees repeats.
@@ -45,9 +36,8 @@ inline std::map<std::string, std::string> DecodeForm(std::string_view text,
     const size_t amp = text.find('&');
     const std::string_view pair = text.substr(0, amp);
     const size_t eq = pair.find('=');
-    const std::string name = PercentDecode(pair.substr(0, eq));
-    const std::string value =
-        eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1));
+    const std::string name = FormDecode(pair.substr(0, eq));
+    const std::string value = eq == std::string_view::npos ? "" : FormDecode(pair.substr(eq + 1));
     out.emplace(name, value);
     if (count) ++(*count)[name];
     if (amp == std::string_view::npos) break;

@@ -8,8 +8,8 @@
 
 #include <string>
 
+#include "core/base64.h"
 #include "storage/azure/azure_client.h"
-#include "storage/hmac.h"
 #include "support/subprocess.h"
 
 namespace noisett::storage::azure {
@@ -19,7 +19,7 @@ constexpr char kDevKey[] =
     "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
 std::string DevKeyBytes() {
-  auto key = crypto::Base64Decode(kDevKey);
+  auto key = Base64Decode(kDevKey);
   EXPECT_TRUE(key);
   return key ? *key : "";
 }
@@ -112,7 +112,7 @@ TEST(SharedKeyTest, SignatureMatchesOpenssl) {
 
     auto header = SharedKeyAuthorization("acct", key, to_sign);
     ASSERT_TRUE(header);
-    auto mac = crypto::Base64Decode(header->substr(std::string("SharedKey acct:").size()));
+    auto mac = Base64Decode(header->substr(std::string("SharedKey acct:").size()));
     ASSERT_TRUE(mac);
     std::string actual_hex;
     for (unsigned char c : *mac) {

@@ -7,8 +7,9 @@
 
 #include <string>
 
+#include "core/base64.h"
 #include "core/clock.h"
-#include "storage/hmac.h"
+#include "core/percent_encoding.h"
 #include "storage/links/link_test_support.h"
 
 namespace noisett::storage {
@@ -114,14 +115,15 @@ TEST_F(LinkSignerTest, SignatureChangedByOneCharacter) {
   for (size_t i : {size_t{0}, sig.size() / 2, sig.size() - 2}) {
     std::string changed = sig;
     changed[i] = changed[i] == 'A' ? 'B' : 'A';
-    ExpectRefused(VerifyUrl(WithParam(url, "sig", PercentEncodeComponent(changed).c_str())),
+    ExpectRefused(VerifyUrl(WithParam(url, "sig",
+                                      PercentEncode(changed, PercentKeep::kLinkComponent).c_str())),
                   "link_bad_signature");
   }
 }
 
 TEST_F(LinkSignerTest, SignatureOfTheWrongLengthOrNotBase64) {
   const std::string url = SignUrl();
-  const std::string long_sig = crypto::Base64Encode(std::string(1000, 'x'));
+  const std::string long_sig = Base64Encode(std::string(1000, 'x'));
   for (const char* sig :
        {"", "AAAA", "uJuI", "%21%21%21%21", "uJuIAMM6xb4Z82RiC79Ie", "=", long_sig.c_str()}) {
     ExpectRefused(VerifyUrl(WithParam(url, "sig", sig)), "link_bad_signature");

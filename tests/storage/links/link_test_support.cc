@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "core/percent_encoding.h"
+
 namespace noisett::storage::testing {
 
 LinkKeySet Keys(std::string_view spec) {
