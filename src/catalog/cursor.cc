@@ -1,4 +1,4 @@
-// Cursor encoding: a tiny strict base64url codec, an FNV-1a checksum and a dotted text form; and
+// Cursor encoding: base64url (core/base64.h), an FNV-1a checksum and a dotted text form; and
 // reading a list call's PageRequest (its limit, then its cursor) into the key to continue after.
 #include "catalog/cursor.h"
 
@@ -7,56 +7,10 @@
 #include <cstdio>
 
 #include "catalog/catalog_validation.h"
+#include "core/base64.h"
 
 namespace noisett::catalog {
 namespace {
-
-constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-std::string Base64UrlEncode(std::string_view in) {
-  std::string out;
-  out.reserve((in.size() * 4 + 2) / 3);
-  uint32_t acc = 0;
-  int bits = 0;
-  for (unsigned char c : in) {
-    acc = (acc << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out.push_back(kAlphabet[(acc >> bits) & 0x3f]);
-    }
-  }
-  if (bits > 0) out.push_back(kAlphabet[(acc << (6 - bits)) & 0x3f]);
-  return out;
-}
-
-int Base64UrlValue(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '-') return 62;
-  if (c == '_') return 63;
-  return -1;
-}
-
-// Strict: no padding, no stray characters, and the unused low bits of the last character must be
-// zero, so each byte string has exactly one accepted spelling.
-bool Base64UrlDecode(std::string_view in, std::string& out) {
-  if (in.size() % 4 == 1) return false;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char c : in) {
-    int v = Base64UrlValue(c);
-    if (v < 0) return false;
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((acc >> bits) & 0xff));
-    }
-  }
-  return (acc & ((1u << bits) - 1)) == 0;
-}
 
 uint32_t Fnv1a(std::string_view data) {
   uint32_t hash = 2166136261u;
@@ -102,8 +56,9 @@ std::string EncodeCursor(CursorKind kind, const CursorKey& key) {
 Result<CursorKey> DecodeCursor(CursorKind kind, std::string_view cursor) {
   if (cursor.empty() || cursor.size() > kMaxCursorLength)
     return Unexpected(BadCursor("bad length"));
-  std::string text;
-  if (!Base64UrlDecode(cursor, text)) return Unexpected(BadCursor("not base64url"));
+  auto decoded = Base64UrlDecode(cursor);
+  if (!decoded) return Unexpected(BadCursor("not base64url"));
+  const std::string text = std::move(*decoded);
   std::string_view rest(text);
   const std::string_view prefix = Prefix(kind);
   if (rest.substr(0, prefix.size()) != prefix)

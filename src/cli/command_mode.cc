@@ -7,6 +7,7 @@
 #include "app/file_io.h"
 #include "cli/exit_codes.h"
 #include "core/ids.h"
+#include "core/percent_encoding.h"
 #include "net/http_client.h"
 
 namespace noisett::cli {
@@ -57,15 +58,16 @@ net::HttpRequestSpec RemoteRequest(const CommandModeArgs& args, const std::strin
   request.method = "POST";
   std::string base = args.server;
   while (!base.empty() && base.back() == '/') base.pop_back();
-  request.url = base + "/api/commands/" + net::UrlEncode(args.name);
+  request.url = base + "/api/commands/" + PercentEncode(args.name, PercentKeep::kUnreserved);
   request.headers.push_back({"Authorization", "Bearer " + token});
   if (!args.file.empty()) {
     std::string query;
     for (const auto& [key, value] : input.items()) {
       query += query.empty() ? '?' : '&';
-      query += net::UrlEncode(key);
+      query += PercentEncode(key, PercentKeep::kUnreserved);
       query += '=';
-      query += net::UrlEncode(value.is_string() ? value.get<std::string>() : value.dump());
+      query += PercentEncode(value.is_string() ? value.get<std::string>() : value.dump(),
+                             PercentKeep::kUnreserved);
     }
     request.url += query;
     request.headers.push_back({"Content-Type", "application/octet-stream"});

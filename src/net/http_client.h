@@ -84,12 +84,6 @@ class HttpClient final {
 // timeout) and kTooLarge "too_large" (body over the cap); any HTTP status is a success here.
 Result<HttpResponse> HttpGet(const std::string& url, const HttpGetOptions& options = {});
 
-// Kept only for src/cli/command_mode.cc, which is to call PercentEncode(text,
-// PercentKeep::kUnreserved) itself; then this goes.
-inline std::string UrlEncode(std::string_view text) {
-  return PercentEncode(text, PercentKeep::kUnreserved);
-}
-
 // Key material must travel over TLS: `url` must be https://, or http:// to a loopback host
 // (127.0.0.0/8, [::1], localhost) for tests and local issuers. Errors: kInvalidArgument "bad_url".
 Status CheckKeyUrl(const std::string& url);

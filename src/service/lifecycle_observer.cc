@@ -2,12 +2,12 @@
 #include "service/lifecycle_observer.h"
 
 #include <algorithm>
-#include <cctype>
 #include <map>
 #include <utility>
 
 #include "core/blob_paths.h"
 #include "core/ids.h"
+#include "core/text.h"
 #include "lifecycle/retention.h"
 #include "service/job_blobs.h"
 #include "service/job_metadata.h"
@@ -49,10 +49,7 @@ std::optional<JobBlobName> ParseJobBlobName(std::string_view name) {
 }
 
 std::string CatalogTierName(storage::AccessTier tier) {
-  std::string name(storage::AccessTierName(tier));
-  std::transform(name.begin(), name.end(), name.begin(),
-                 [](unsigned char c) { return char(std::tolower(c)); });
-  return name;
+  return AsciiLowercase(storage::AccessTierName(tier));
 }
 
 void CatalogSweepObserver::Fail(const std::string& user, const std::string& job,

@@ -5,6 +5,7 @@
 
 #include "core/metric_names.h"
 #include "core/metrics.h"
+#include "core/text.h"
 #include "service/lifecycle_observer.h"
 
 namespace noisett::service {
@@ -22,7 +23,7 @@ std::string SnakeCase(std::string_view camel) {
   for (char c : camel) {
     if (c >= 'A' && c <= 'Z') {
       out += '_';
-      out += char(c - 'A' + 'a');
+      out += AsciiLower(c);
     } else {
       out += c;
     }

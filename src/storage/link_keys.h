@@ -64,7 +64,8 @@ Result<LinkKeySet> ParseLinkKeys(std::string_view spec);
 Result<LinkKeySet> LoadOrCreateDataDirLinkKey(const std::string& data_dir);
 
 // The keys a server uses: ParseLinkKeys(*env_value) when set, else LoadOrCreateDataDirLinkKey.
-// `env_value` is NOISETT_LINK_KEYS as read by the caller (GetEnv), so tests need no environment.
+// `env_value` is NOISETT_LINK_KEYS as the configuration gave it (app::Config), so tests need no
+// environment.
 Result<LinkKeySet> LoadLinkKeys(const std::optional<std::string>& env_value,
                                 const std::string& data_dir);
 
