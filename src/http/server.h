@@ -1,6 +1,7 @@
 // The HTTP/1.1 server behind `noisett serve`: accepts connections, reads requests within limits,
 // hands each one to a Handler and writes the answer, with keep-alive. Beast and Asio stay inside
-// server.cc; everything it exchanges with the rest of the program is http_types.h values.
+// listener.cc (accepting), session.cc (one connection) and server.cc (threads and pools);
+// everything it exchanges with the rest of the program is http_types.h values.
 //
 // Limits and what the client sees when it breaks one:
 //   header bigger than max_header_bytes                         431, connection closed
@@ -12,11 +13,11 @@
 //                                                               to make room (see below)
 //   ... and none of them idle                                   503, connection closed
 // Idle means no complete request header yet: a new connection may be closed for that at once, a
-// keep-alive one after 2 s of waiting (kEvictGraceMs in server.cc). So thousands of held idle or
-// slow-loris connections cannot lock real clients out; only requests being read past their
-// header, handled or answered hold their place. max_connections is also kept below the process's
-// open-file limit (raised to its hard limit at Create), so accept never runs out of descriptors
-// first.
+// keep-alive one after 2 s of waiting (kEvictGraceMs in server_internal.h). So thousands of held
+// idle or slow-loris connections cannot lock real clients out; only requests being read past
+// their header, handled or answered hold their place. max_connections is also kept below the
+// process's open-file limit (raised to its hard limit at Create), so accept never runs out of
+// descriptors first.
 // Large request bodies (over 64 KiB, or chunked) are read only while their Content-Length fits in
 // max_held_body_bytes together with the bodies already read and not yet handled; a request past
 // that waits after its header, unread (and before any 100 Continue), first come first served, so
