@@ -75,13 +75,7 @@ int RunServe(ServeArgs args, std::FILE* err) {
   // The upload limit is the body limit: a larger Content-Length gets 413 before it is read.
   options.max_body_bytes = args.backend.optimize.limits.max_bytes;
   auto api = std::make_shared<http::Handler>();
-  http::Handler forward{
-      [api](const http::HttpRequest& r) { return api->handle(r); },
-      [api](const http::HttpRequest& r) { return api->lane ? api->lane(r) : http::Lane::kWorkers; },
-      [api](const http::HttpRequest& head) -> std::optional<http::HttpResponse> {
-        if (!api->admit_body) return std::nullopt;
-        return api->admit_body(head);
-      }};
+  http::Handler forward{[api](const http::HttpRequest& head) { return api->open(head); }};
   auto server = http::Server::Create(options, forward);
   if (!server) return CannotStart(err, server.error());
   const std::string bound =

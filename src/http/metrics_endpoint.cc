@@ -31,14 +31,12 @@ HttpResponse MetricsResponse(metrics::Registry& registry) {
 Handler MakeMetricsHandler(metrics::Registry& registry) {
   auto router = std::make_shared<Router>();
   for (const char* method : {"GET", "HEAD"}) {
-    router->Add(method, "/metrics", [&registry](const HttpRequest&, const RouteParams&) {
-      return MetricsResponse(registry);
-    });
+    router->Add(
+        method, "/metrics",
+        [&registry](const HttpRequest&, const RouteParams&) { return MetricsResponse(registry); },
+        Lane::kWorkers);  // collectors may list the store
   }
-  return Handler{[router](const HttpRequest& q) { return router->Handle(q); },
-                 // Collectors may list the store.
-                 [](const HttpRequest&) { return Lane::kWorkers; },
-                 {}};
+  return RouterHandler(router);
 }
 
 Result<std::unique_ptr<MetricsListener>> MetricsListener::Start(const std::string& listen,

@@ -103,7 +103,8 @@ class Server::Impl final : public SessionHost {
   }
 
   // Declared before the contexts, so they outlive them: a handler a context destroys may end a
-  // session, which gives its body bytes back and leaves the table.
+  // session, which gives its body bytes back, leaves the table, and drops its exchange (which may
+  // point into the handler).
   std::atomic<bool> tearing_down_{false};
   ServerOptions options_;
   BodyGate body_gate_;
@@ -111,7 +112,7 @@ class Server::Impl final : public SessionHost {
   ConnectionTable table_;
   std::vector<std::unique_ptr<net::io_context>> contexts_;
   net::thread_pool workers_;
-  net::thread_pool body_checks_;  // Handler::admit_body, off the I/O threads and the workers
+  net::thread_pool body_checks_;  // Exchange::AdmitBody, off the I/O threads and the workers
   net::thread_pool readers_;      // Lane::kReads
   // After the contexts, so it goes first: its acceptor and timers live on contexts_[0].
   Listener listener_;
@@ -120,7 +121,7 @@ class Server::Impl final : public SessionHost {
 };
 
 Result<std::unique_ptr<Server>> Server::Create(ServerOptions options, Handler handler) {
-  if (!handler.handle) {
+  if (!handler.open) {
     return Unexpected(MakeError(ErrorCode::kInvalidArgument, "bad_handler", "no handler"));
   }
   options.max_connections = FitConnectionsToOpenFiles(options.max_connections);

@@ -1,7 +1,7 @@
 // The HTTP/1.1 server behind `noisett serve`: accepts connections, reads requests within limits,
-// hands each one to a Handler and writes the answer, with keep-alive. Beast and Asio stay inside
-// listener.cc (accepting), session.cc (one connection) and server.cc (threads and pools);
-// everything it exchanges with the rest of the program is http_types.h values.
+// hands each one to a Handler (handler.h) and writes the answer, with keep-alive. Beast and Asio
+// stay inside listener.cc (accepting), session.cc (one connection) and server.cc (threads and
+// pools); everything it exchanges with the rest of the program is http_types.h values.
 //
 // Limits and what the client sees when it breaks one:
 //   header bigger than max_header_bytes                         431, connection closed
@@ -21,12 +21,12 @@
 // Large request bodies (over 64 KiB, or chunked) are read only while their Content-Length fits in
 // max_held_body_bytes together with the bodies already read and not yet handled; a request past
 // that waits after its header, unread (and before any 100 Continue), first come first served, so
-// memory stays bounded however many clients upload together. Before that wait, Handler::admit_body
-// may refuse the request from its head alone (the API: no valid token, 401), so only clients
-// allowed to upload can take a place in that budget.
-// Handlers run where Handler::lane says: on an I/O thread when cheap, on the worker pool for
-// store and image work, or on a pool of their own for quick catalog reads (so a gallery page
-// never queues behind uploads); slow work never stalls other connections.
+// memory stays bounded however many clients upload together. Before that wait, the request's
+// Exchange::AdmitBody may refuse it from its head alone (the API: no valid token, 401), so only
+// clients allowed to upload can take a place in that budget.
+// Each request is handled where its Exchange::lane says: on an I/O thread when cheap, on the
+// worker pool for store and image work, or on a pool of their own for quick catalog reads (so a
+// gallery page never queues behind uploads); slow work never stalls other connections.
 //
 // Stop() is graceful: the listener closes, idle connections close, requests being handled finish
 // and get their response (with Connection: close), then Run() returns. After drain_timeout_s
@@ -35,23 +35,14 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <functional>
 #include <memory>
-#include <optional>
 #include <string>
 #include <thread>
 
 #include "core/result.h"
-#include "http/http_types.h"
+#include "http/handler.h"
 
 namespace noisett::http {
-
-// Where a handler runs (Handler::lane).
-enum class Lane {
-  kIo,       // the connection's I/O thread: cheap and never blocking (health, signed links)
-  kWorkers,  // the worker pool: store writes, image work, anything slow
-  kReads,    // the read pool: quick catalog reads, kept out of the workers' queue
-};
 
 struct ServerOptions {
   std::string listen = "127.0.0.1:8080";  // "host:port"; port 0 picks a free port (see Port())
@@ -70,17 +61,6 @@ struct ServerOptions {
   uint64_t max_held_body_bytes = 32ull << 20;
   bool handle_signals = false;  // SIGTERM / SIGINT call Stop() (noisett serve sets this)
   bool access_log = true;
-};
-
-struct Handler {
-  // Must not throw (the server still catches anything and answers 500).
-  std::function<HttpResponse(const HttpRequest&)> handle;
-  // Where `handle` runs for this request. Empty: everything runs on the workers.
-  std::function<Lane(const HttpRequest&)> lane;
-  // Called on a thread of its own with a request's head (empty body) before a large body is read
-  // or waits for room in max_held_body_bytes: an answer refuses the request (the body is never
-  // read and the connection closes after the answer). Empty: every large body is read.
-  std::function<std::optional<HttpResponse>(const HttpRequest&)> admit_body;
 };
 
 class Server final {

@@ -27,6 +27,7 @@
 
 #include "core/result.h"
 #include "http/body_gate.h"
+#include "http/handler.h"
 #include "http/server.h"
 
 namespace noisett::http {
@@ -54,7 +55,7 @@ class SessionHost {
   virtual const Handler& handler() const = 0;
   virtual bool stopping() const = 0;
   virtual net::thread_pool& workers() = 0;      // Lane::kWorkers
-  virtual net::thread_pool& body_checks() = 0;  // Handler::admit_body
+  virtual net::thread_pool& body_checks() = 0;  // Exchange::AdmitBody
   virtual net::thread_pool& readers() = 0;      // Lane::kReads
   virtual BodyGate& body_gate() = 0;
   virtual std::string NextRequestId() = 0;

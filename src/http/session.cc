@@ -1,6 +1,6 @@
-// One connection: reads each request within the limits and timeouts (server.h), admits a large
-// body (the handler's check, then room in the body gate), runs the handler on its lane, writes
-// the answer, then keep-alive or linger and close.
+// One connection: reads each request within the limits and timeouts (server.h), opens its
+// Exchange from the head, admits a large body (the exchange's check, then room in the body
+// gate), runs the exchange on its lane, writes the answer, then keep-alive or linger and close.
 // Shaped after Beast's async server example's session; the only file with Beast's HTTP parser.
 // Accepting, the connection cap and the stop are listener.cc's; threads and pools server.cc's.
 #include <array>
@@ -42,15 +42,12 @@ auto Guarded(std::string_view what, Call&& call, Fallback&& fallback) -> decltyp
 
 HttpResponse InternalError() { return ErrorResponse(500, "internal", "internal error"); }
 
-HttpResponse Guarded(const Handler& handler, const HttpRequest& request) {
-  return Guarded(
-      "handler", [&] { return handler.handle(request); }, InternalError);
-}
-
-// The handler's verdict on a large body from its request's head; a throwing check refuses.
-std::optional<HttpResponse> GuardedAdmit(const Handler& handler, const HttpRequest& head) {
-  return Guarded(
-      "body check", [&] { return handler.admit_body(head); }, InternalError);
+// The request's exchange (handler.h); a throwing or null one answers 500.
+std::unique_ptr<Exchange> Open(const Handler& handler, const HttpRequest& head) {
+  auto exchange = Guarded(
+      "opening a request", [&] { return handler.open(head); },
+      [] { return std::unique_ptr<Exchange>(); });
+  return exchange ? std::move(exchange) : AnswerExchange(InternalError());
 }
 
 class Session final : public Connection, public std::enable_shared_from_this<Session> {
@@ -147,10 +144,12 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
       // Refused from the declared length alone: not one body byte is read.
       return Refuse(413, "too_large", "request body too large");
     }
+    // The route is chosen once, from the head: its exchange decides the rest.
+    FillRequestHead();
+    exchange_ = Open(host_.handler(), request_);
     if (parser_->is_done()) return Dispatch();
     if (length && *length <= kLargeBodyBytes) return StartBody();
-    if (host_.handler().admit_body) return CheckBeforeBody();
-    WaitForBodyRoom();
+    CheckBeforeBody();
   }
 
   // A large body may be refused from its request's head alone (no valid token: 401) before it
@@ -158,9 +157,12 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   // cannot hold the budget by sending slowly. The check may fetch keys, so it leaves the I/O
   // thread, for one of its own: queued behind uploads on the workers it would double their wait.
   void CheckBeforeBody() {
-    FillRequestHead();
     RunOffIo(
-        host_.body_checks(), [](Session& s) { return GuardedAdmit(s.host_.handler(), s.request_); },
+        host_.body_checks(),
+        [](Session& s) {
+          return Guarded(
+              "body check", [&] { return s.exchange_->AdmitBody(s.request_); }, InternalError);
+        },
         [](Session& s, std::optional<HttpResponse> refusal) {
           s.OnBodyChecked(std::move(refusal));
         });
@@ -264,7 +266,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     Write(std::move(answer));
   }
 
-  // Once per request: the body check may have filled it before the body was read.
+  // Once per request: from OnHeader, or from Refuse when the header broke a limit.
   void FillRequestHead() {
     if (head_filled_) return;
     const auto& req = parser_->get();
@@ -282,25 +284,21 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
   void Dispatch() {
     state_ = State::kHandling;
-    FillRequestHead();
     keep_alive_ = parser_->get().keep_alive();
     request_.body = std::move(parser_->get().body());
     bytes_in_ = request_.body.size();
     stream_.expires_never();
-    const Handler& handler = host_.handler();
-    Lane lane = Lane::kWorkers;
-    if (handler.lane) {
-      try {
-        lane = handler.lane(request_);
-      } catch (...) {
-        lane = Lane::kWorkers;
-      }
-    }
-    if (lane == Lane::kIo) return Write(Guarded(handler, request_));
+    const Lane lane = exchange_->lane();
+    if (lane == Lane::kIo) return Write(Handled());
     RunOffIo(
         lane == Lane::kReads ? host_.readers() : host_.workers(),
-        [](Session& s) { return Guarded(s.host_.handler(), s.request_); },
+        [](Session& s) { return s.Handled(); },
         [](Session& s, HttpResponse res) { s.Write(std::move(res)); });
+  }
+
+  HttpResponse Handled() {
+    return Guarded(
+        "handler", [&] { return exchange_->Handle(request_); }, InternalError);
   }
 
   // The bytes of one response, alive until its write completes.
@@ -313,6 +311,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     state_ = State::kWriting;
     FreeBody();            // handled: an upload's bytes need not wait for its answer to be written
     body_ticket_.Reset();  // ... and the next large body may be read
+    exchange_.reset();
     if (res.close || host_.stopping()) keep_alive_ = false;
     status_ = res.status;
     route_ = std::move(res.route);
@@ -357,6 +356,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   void FreeBody() { std::string().swap(request_.body); }
   void ResetRequest() {
     FreeBody();
+    exchange_.reset();
     request_ = HttpRequest{};
     bytes_in_ = 0;
     head_filled_ = false;
@@ -425,6 +425,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   HttpRequest request_;
+  std::unique_ptr<Exchange> exchange_;  // this request's, from its head until it is answered
   unsigned version_ = 11;
   State state_ = State::kReading;
   bool between_requests_ = true;  // waiting for the first byte of a request

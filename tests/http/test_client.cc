@@ -136,6 +136,41 @@ void RunningServer::StopAndJoin() {
   if (thread_.joinable()) thread_.join();
 }
 
+namespace {
+
+struct Functions {
+  std::function<HttpResponse(const HttpRequest&)> handle;
+  std::function<std::optional<HttpResponse>(const HttpRequest&)> admit_body;
+};
+
+class FunctionExchange final : public Exchange {
+ public:
+  FunctionExchange(std::shared_ptr<const Functions> functions, Lane lane)
+      : functions_(std::move(functions)), lane_(lane) {}
+  Lane lane() const noexcept override { return lane_; }
+  std::optional<HttpResponse> AdmitBody(const HttpRequest& head) override {
+    if (!functions_->admit_body) return std::nullopt;
+    return functions_->admit_body(head);
+  }
+  HttpResponse Handle(const HttpRequest& request) override { return functions_->handle(request); }
+
+ private:
+  std::shared_ptr<const Functions> functions_;
+  Lane lane_;
+};
+
+}  // namespace
+
+Handler FunctionHandler(std::function<HttpResponse(const HttpRequest&)> handle,
+                        std::function<Lane(const HttpRequest&)> lane,
+                        std::function<std::optional<HttpResponse>(const HttpRequest&)> admit_body) {
+  auto functions =
+      std::make_shared<const Functions>(Functions{std::move(handle), std::move(admit_body)});
+  return Handler{[functions, lane = std::move(lane)](const HttpRequest& head) {
+    return std::make_unique<FunctionExchange>(functions, lane ? lane(head) : Lane::kWorkers);
+  }};
+}
+
 std::string Get(std::string_view target, std::string_view extra) {
   return "GET " + std::string(target) + " HTTP/1.1\r\nHost: t\r\n" + std::string(extra) + "\r\n";
 }
