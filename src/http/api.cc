@@ -113,7 +113,7 @@ class Api final {
   }
   bool serves_blobs() const { return blob_deps_.has_value(); }
 
-  // The request's caller, from its bearer token (or X-Auth-Optional).
+  // The request's caller, from its bearer token (or X-Auth-Optional); once per request (ApiCall).
   Result<auth::User> Authenticate(const HttpRequest& request) const {
     if (request.headers.Count("Authorization") > 1) {
       return Unexpected(auth::Refusal(auth::reason::kMalformed, "more than one Authorization"));
@@ -182,9 +182,9 @@ class Api final {
 using ApiAction = std::function<HttpResponse(const Api&, const auth::User&, const HttpRequest&,
                                              const RouteParams&)>;
 
-// One API request. A large body is read only from a caller the route would serve (AdmitBody,
-// from the head): a client without a valid token cannot hold the server's body budget. Handle
-// authenticates the caller for the action.
+// One API request, authenticated once: by AdmitBody, from the head, when its body is large (so a
+// client without a valid token cannot hold the server's body budget), else by Handle. Either way
+// the action gets that caller; the token is not checked again after the body is read.
 class ApiCall final : public RouteCall {
  public:
   ApiCall(const Api& api, const ApiAction& action) : api_(api), action_(action) {}
@@ -192,18 +192,23 @@ class ApiCall final : public RouteCall {
   std::optional<HttpResponse> AdmitBody(const HttpRequest& head) override {
     auto user = api_.Authenticate(head);
     if (!user) return Failure(user.error());
+    caller_ = std::move(*user);
     return std::nullopt;
   }
 
   HttpResponse Handle(const HttpRequest& request, const RouteParams& params) override {
-    auto user = api_.Authenticate(request);
-    if (!user) return Failure(user.error());
-    return action_(api_, *user, request, params);
+    if (!caller_) {
+      auto user = api_.Authenticate(request);
+      if (!user) return Failure(user.error());
+      caller_ = std::move(*user);
+    }
+    return action_(api_, *caller_, request, params);
   }
 
  private:
   const Api& api_;
   const ApiAction& action_;  // the route's, which outlives its requests
+  std::optional<auth::User> caller_;
 };
 
 // The route's opener: an ApiCall of `action` per request.
