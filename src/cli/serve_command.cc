@@ -69,14 +69,12 @@ int RunServe(ServeArgs args, std::FILE* err) {
   args.backend.data_dir = args.auth.data_dir;  // one --data-dir for keys, blobs and catalog
 
   // Bind first, so links made by default point at the port really bound (--listen HOST:0).
-  // No request is read before Run(), by which time `api` is set.
+  // Connections wait in the backlog until Run() gets the API's handler.
   options.listen = args.listen;
   options.handle_signals = true;
   // The upload limit is the body limit: a larger Content-Length gets 413 before it is read.
   options.max_body_bytes = args.backend.optimize.limits.max_bytes;
-  auto api = std::make_shared<http::Handler>();
-  http::Handler forward{[api](const http::HttpRequest& head) { return api->open(head); }};
-  auto server = http::Server::Create(options, forward);
+  auto server = http::Server::Create(options);
   if (!server) return CannotStart(err, server.error());
   const std::string bound =
       args.listen.substr(0, args.listen.rfind(':') + 1) + std::to_string((*server)->Port());
@@ -97,7 +95,6 @@ int RunServe(ServeArgs args, std::FILE* err) {
   http::ApiDeps deps{(*backend)->service(), authenticator, (*backend)->local_links(),
                      (*backend)->blobs(), (*backend)->container(), clock};
   deps.web = &*web;
-  *api = http::MakeApiHandler(deps);
   http::CapacityCollector capacity((*backend)->blobs(), clock, args.metrics_capacity_ttl_s);
   if (metrics_listener) {
     LogInfo("noisett metrics on http://" +
@@ -115,7 +112,7 @@ int RunServe(ServeArgs args, std::FILE* err) {
   if ((*backend)->applies_lifecycle() && *interval > 0) {
     sweeps = std::make_unique<LifecycleLoop>((*backend)->service(), *interval);
   }
-  (*server)->Run();
+  (*server)->Run(http::MakeApiHandler(deps));
   metrics_listener.reset();  // no scrape may run the capacity collector once it goes
   sweeps.reset();  // before the back end it sweeps goes
   LogInfo("noisett stopped");

@@ -3,6 +3,8 @@
 // Accepting is listener.cc's, one connection session.cc's (server_internal.h). Asio only.
 #include "http/server.h"
 
+#include <cstdio>
+#include <cstdlib>
 #include <random>
 #include <thread>
 
@@ -13,10 +15,9 @@ namespace noisett::http {
 
 class Server::Impl final : public SessionHost {
  public:
-  Impl(ServerOptions options, Handler handler)
+  explicit Impl(ServerOptions options)
       : options_(std::move(options)),
         body_gate_(options_.max_held_body_bytes),
-        handler_(std::move(handler)),
         contexts_(MakeContexts(options_.threads)),
         workers_(std::max(1u, options_.worker_threads)),
         body_checks_(1),
@@ -41,7 +42,12 @@ class Server::Impl final : public SessionHost {
   Status Listen() { return listener_.Listen(); }
   uint16_t port() const { return listener_.port(); }
 
-  void Run() {
+  void Run(Handler handler) {
+    if (!handler.open) {
+      std::fputs("noisett: http::Server::Run without a handler\n", stderr);
+      std::abort();
+    }
+    handler_ = std::move(handler);
     listener_.Start();
     std::vector<std::thread> threads;
     for (size_t i = 1; i < contexts_.size(); ++i) {
@@ -108,7 +114,7 @@ class Server::Impl final : public SessionHost {
   std::atomic<bool> tearing_down_{false};
   ServerOptions options_;
   BodyGate body_gate_;
-  Handler handler_;
+  Handler handler_;  // set by Run, before any connection is accepted
   ConnectionTable table_;
   std::vector<std::unique_ptr<net::io_context>> contexts_;
   net::thread_pool workers_;
@@ -120,12 +126,9 @@ class Server::Impl final : public SessionHost {
   std::atomic<uint64_t> next_request_{1};
 };
 
-Result<std::unique_ptr<Server>> Server::Create(ServerOptions options, Handler handler) {
-  if (!handler.open) {
-    return Unexpected(MakeError(ErrorCode::kInvalidArgument, "bad_handler", "no handler"));
-  }
+Result<std::unique_ptr<Server>> Server::Create(ServerOptions options) {
   options.max_connections = FitConnectionsToOpenFiles(options.max_connections);
-  auto impl = std::make_unique<Impl>(std::move(options), std::move(handler));
+  auto impl = std::make_unique<Impl>(std::move(options));
   if (auto ok = impl->Listen(); !ok) return Unexpected(ok.error());
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
@@ -134,7 +137,7 @@ Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Server::~Server() = default;
 uint16_t Server::Port() const { return impl_->port(); }
 const ServerOptions& Server::options() const { return impl_->options(); }
-void Server::Run() { impl_->Run(); }
+void Server::Run(Handler handler) { impl_->Run(std::move(handler)); }
 void Server::Stop() { impl_->Stop(); }
 
 }  // namespace noisett::http

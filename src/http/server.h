@@ -65,9 +65,10 @@ struct ServerOptions {
 
 class Server final {
  public:
-  // Binds and listens. Errors: kInvalidArgument "bad_listen" for a malformed address,
-  // kUnavailable "listen_failed" when the address cannot be bound.
-  static Result<std::unique_ptr<Server>> Create(ServerOptions options, Handler handler);
+  // Binds and listens; connections wait in the listen backlog until Run, so the application can
+  // be built knowing the port really bound. Errors: kInvalidArgument "bad_listen" for a
+  // malformed address, kUnavailable "listen_failed" when the address cannot be bound.
+  static Result<std::unique_ptr<Server>> Create(ServerOptions options);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -77,9 +78,9 @@ class Server final {
   // The options in force (max_connections as fitted to the open-file limit).
   const ServerOptions& options() const;
 
-  // Serves on options.threads threads (the caller's included) until Stop() and the drain are
-  // done. Call once.
-  void Run();
+  // Serves `handler` on options.threads threads (the caller's included) until Stop() and the
+  // drain are done. REQUIRES: called once; handler.open is set (aborts otherwise).
+  void Run(Handler handler);
 
   // Graceful stop; thread-safe, callable before, during or after Run(), any number of times.
   void Stop();

@@ -325,10 +325,29 @@ TEST(ServerTest, EachRequestIsOpenedOnceFromItsHead) {
   EXPECT_EQ(handled.load(), 4);
 }
 
+// Create binds and Run takes the handler: a client that connects in between waits in the backlog
+// and is served once Run starts (noisett serve builds its application knowing the bound port).
+TEST(ServerTest, AClientConnectingBeforeRunIsServedByRunsHandler) {
+  ServerOptions o;
+  o.listen = "127.0.0.1:0";
+  o.access_log = false;
+  auto server = Server::Create(o);
+  ASSERT_TRUE(server) << server.error().ToString();
+  Conn early((*server)->Port());
+  ASSERT_TRUE(early.Send(Get("/early")));
+  std::this_thread::sleep_for(100ms);
+  std::thread runner([&] { (*server)->Run(Echo()); });
+  auto r = early.Read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "GET /early 0");
+  (*server)->Stop();
+  runner.join();
+}
+
 TEST(ServerTest, BadListenAddressIsAnError) {
   ServerOptions o;
   o.listen = "nonsense";
-  auto s = Server::Create(o, Echo());
+  auto s = Server::Create(o);
   ASSERT_FALSE(s);
   EXPECT_EQ(s.error().reason, "bad_listen");
 }

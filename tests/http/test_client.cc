@@ -118,14 +118,15 @@ bool Conn::WaitClosed(int timeout_ms) {
 RunningServer::RunningServer(ServerOptions options, Handler handler) {
   options.listen = "127.0.0.1:0";
   options.access_log = false;
-  auto server = Server::Create(std::move(options), std::move(handler));
+  auto server = Server::Create(std::move(options));
   if (!server) {
     ADD_FAILURE() << server.error().ToString();
     return;
   }
   server_ = std::move(*server);
   port_ = server_->Port();
-  thread_ = std::thread([this] { server_->Run(); });
+  thread_ = std::thread(
+      [this, handler = std::move(handler)]() mutable { server_->Run(std::move(handler)); });
 }
 
 RunningServer::~RunningServer() { StopAndJoin(); }
