@@ -21,9 +21,9 @@ enum class Lane {
 };
 
 // One request's route, chosen once from its head. The server calls, in this order and never
-// concurrently: lane() and AdmitBody at most once each, then Handle once, unless the request is
-// refused or the connection ends first. Each call may run on a different thread; the server
-// orders them, so an Exchange needs no lock for what it keeps between them.
+// concurrently: AdmitBody (only for a large body), then lane() and Handle once each, unless the
+// request is refused or the connection ends first. Each call may run on a different thread; the
+// server orders them, so an Exchange needs no lock for what it keeps between them.
 class Exchange {
  public:
   virtual ~Exchange();

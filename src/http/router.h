@@ -55,12 +55,14 @@ class Router final {
   // A route whose requests each get a RouteCall from `open`, which decides on large bodies.
   void Add(std::string method, std::string_view pattern, RouteOpener open, Lane lane);
 
-  // The request's Exchange, from its head; never null. A refusal is an Exchange that answers it
-  // on the I/O thread (to the body check too): 400 "bad_path" for a path SplitPath refuses, 404
-  // "not_found" for no pattern, 405 "method_not_allowed" (with Allow) when the path matches under
-  // other methods. Otherwise the route's: its lane; its RouteCall's body check, or 413 for a
-  // route added without one; its handler's answer, with `route` set to its pattern (on the body
-  // check's refusal too), and an exception from the handler answered 500.
+  // The request's Exchange, from its head; never null. It points into the table: add every route
+  // before the first Open, and keep the router alive while its exchanges are (RouterHandler does).
+  // A refusal is an Exchange that answers it on the I/O thread (to the body check too): 400
+  // "bad_path" for a path SplitPath refuses, 404 "not_found" for no pattern, 405
+  // "method_not_allowed" (with Allow) when the path matches under other methods. Otherwise the
+  // route's: its lane; its RouteCall's body check, or 413 for a route added without one; its
+  // handler's answer, with `route` set to its pattern (on the body check's refusal too), and an
+  // exception from the handler answered 500.
   std::unique_ptr<Exchange> Open(const HttpRequest& head) const;
 
   // Open(request)->Handle(request): the answer to a whole request (tests, in-process callers).
