@@ -55,16 +55,8 @@ std::string DescribeCapacity(const http::ServerOptions& o) {
 int RunServe(app::Config config, std::FILE* err) {
   image::InitPipeline();  // before any thread: it sets up libvips once
   // Bind first, so links made by default point at the port really bound (--listen HOST:0).
-  // No request is read before Run(), by which time `api` is set.
-  auto api = std::make_shared<http::Handler>();
-  http::Handler forward{
-      [api](const http::HttpRequest& r) { return api->handle(r); },
-      [api](const http::HttpRequest& r) { return api->lane ? api->lane(r) : http::Lane::kWorkers; },
-      [api](const http::HttpRequest& head) -> std::optional<http::HttpResponse> {
-        if (!api->admit_body) return std::nullopt;
-        return api->admit_body(head);
-      }};
-  auto server = http::Server::Create(ServerOptionsFor(config), forward);
+  // Connections wait in the backlog until Run() gets the API's handler.
+  auto server = http::Server::Create(ServerOptionsFor(config));
   if (!server) return CannotStart(err, server.error());
   const std::string& listen = config.serve.listen;
   const std::string bound =
@@ -89,7 +81,6 @@ int RunServe(app::Config config, std::FILE* err) {
                      app.blobs(),   app.container(),     app.clock()};
   deps.metrics = &app.metrics();
   deps.web = &*web;
-  *api = http::MakeApiHandler(deps);
   http::CapacityCollector capacity(app.blobs(), app.clock(), config.serve.metrics_capacity_ttl_s);
   if (metrics_listener) {
     const std::string& addr = config.serve.metrics_addr;
@@ -107,7 +98,7 @@ int RunServe(app::Config config, std::FILE* err) {
     sweeps = std::make_unique<LifecycleLoop>(app.service().lifecycle(),
                                              config.serve.lifecycle_interval_s);
   }
-  (*server)->Run();
+  (*server)->Run(http::MakeApiHandler(deps));
   metrics_listener.reset();  // no scrape may run the capacity collector once it goes
   sweeps.reset();  // before the App it sweeps goes
   LogInfo("noisett stopped");

@@ -95,43 +95,52 @@ InputMaker JsonBody(const HttpRequest& request) {
   };
 }
 
+// A 401 (and the admin 403) carries the identity module's RFC 6750 challenge.
+HttpResponse Failure(const Error& error) {
+  HttpResponse res = ErrorResponse(error);
+  if (error.code == ErrorCode::kUnauthenticated || error.reason == auth::reason::kNotAdmin) {
+    res.headers.Set("WWW-Authenticate", auth::BearerChallenge(error));
+  }
+  return res;
+}
+
 class Api final {
  public:
-  explicit Api(const ApiDeps& deps)
-      : deps_(deps) {
+  explicit Api(const ApiDeps& deps) : deps_(deps) {
     if (deps.local_links) {
       blob_deps_.emplace(BlobHandlerDeps{*deps.local_links, deps.blobs, deps.container, deps.clock});
     }
   }
   bool serves_blobs() const { return blob_deps_.has_value(); }
 
-  // Authenticates, builds the input, runs `command`, answers `ok_status` with its JSON.
-  HttpResponse Call(const HttpRequest& request, std::string_view command, const InputMaker& make,
+  // The request's caller, from its bearer token (or X-Auth-Optional); once per request (ApiCall).
+  Result<auth::User> Authenticate(const HttpRequest& request) const {
+    if (request.headers.Count("Authorization") > 1) {
+      return Unexpected(auth::Refusal(auth::reason::kMalformed, "more than one Authorization"));
+    }
+    auth::Credentials credentials{request.headers.Get("Authorization"),
+                                  request.headers.Get("X-Auth-Optional")};
+    return deps_.auth.Authenticate(credentials);
+  }
+
+  // Builds the input, runs `command` for `user`, answers `ok_status` with its JSON.
+  HttpResponse Call(const auth::User& user, std::string_view command, const InputMaker& make,
                     int ok_status = 200) const {
-    auto user = Authenticate(request);
-    if (!user) return Failure(user.error());
-    HttpResponse res = Run(*user, command, make, ok_status);
-    res.user = user->user_id;
+    HttpResponse res = Run(user, command, make, ok_status);
+    res.user = user.user_id;
     // Answers carry fresh signed links and personal data: no shared cache may keep them.
     res.headers.Set("Cache-Control", "no-store");
     return res;
   }
 
-  HttpResponse Commands(const HttpRequest& request, const std::string& name) const {
+  HttpResponse Commands(const auth::User& user, const HttpRequest& request,
+                        const std::string& name) const {
     const service::CommandSpec* spec = deps_.service.registry().Find(name);
     if (spec != nullptr && spec->takes_body) {
       return Call(
-          request, name, [&] { return UploadInput(request); }, 201);
+          user, name, [&] { return UploadInput(request); }, 201);
     }
-    return Call(request, name, JsonBody(request));
-  }
-
-  // A large body is read only from a caller the route would serve (Handler::admit_body): a
-  // client without a valid token cannot hold the server's body budget.
-  std::optional<HttpResponse> AdmitBody(const HttpRequest& head) const {
-    auto user = Authenticate(head);
-    if (!user) return Failure(user.error());
-    return std::nullopt;
+    return Call(user, name, JsonBody(request));
   }
 
   HttpResponse Ready() const {
@@ -143,12 +152,10 @@ class Api final {
 
   // The same text as the plain metrics listener, but only for an admin: counts of other
   // people's activity are not every user's business.
-  HttpResponse Metrics(const HttpRequest& request) const {
-    auto user = Authenticate(request);
-    if (!user) return Failure(user.error());
-    if (auto admin = auth::RequireAdmin(*user); !admin) return Failure(admin.error());
+  HttpResponse Metrics(const auth::User& user) const {
+    if (auto admin = auth::RequireAdmin(user); !admin) return Failure(admin.error());
     HttpResponse res = MetricsResponse(*deps_.metrics);
-    res.user = user->user_id;
+    res.user = user.user_id;
     return res;
   }
 
@@ -157,15 +164,6 @@ class Api final {
   }
 
  private:
-  Result<auth::User> Authenticate(const HttpRequest& request) const {
-    if (request.headers.Count("Authorization") > 1) {
-      return Unexpected(auth::Refusal(auth::reason::kMalformed, "more than one Authorization"));
-    }
-    auth::Credentials credentials{request.headers.Get("Authorization"),
-                                  request.headers.Get("X-Auth-Optional")};
-    return deps_.auth.Authenticate(credentials);
-  }
-
   HttpResponse Run(const auth::User& user, std::string_view command, const InputMaker& make,
                    int ok_status) const {
     auto input = make();
@@ -176,18 +174,49 @@ class Api final {
     return JsonResponse(ok_status, std::move(*out));
   }
 
-  // A 401 (and the admin 403) carries the identity module's RFC 6750 challenge.
-  static HttpResponse Failure(const Error& error) {
-    HttpResponse res = ErrorResponse(error);
-    if (error.code == ErrorCode::kUnauthenticated || error.reason == auth::reason::kNotAdmin) {
-      res.headers.Set("WWW-Authenticate", auth::BearerChallenge(error));
-    }
-    return res;
-  }
-
   ApiDeps deps_;
   std::optional<BlobHandlerDeps> blob_deps_;  // only with local links
 };
+
+// What an API route does for the caller its request was authenticated as.
+using ApiAction = std::function<HttpResponse(const Api&, const auth::User&, const HttpRequest&,
+                                             const RouteParams&)>;
+
+// One API request, authenticated once: by AdmitBody, from the head, when its body is large (so a
+// client without a valid token cannot hold the server's body budget), else by Handle. Either way
+// the action gets that caller; the token is not checked again after the body is read.
+class ApiCall final : public RouteCall {
+ public:
+  ApiCall(const Api& api, const ApiAction& action) : api_(api), action_(action) {}
+
+  std::optional<HttpResponse> AdmitBody(const HttpRequest& head) override {
+    auto user = api_.Authenticate(head);
+    if (!user) return Failure(user.error());
+    caller_ = std::move(*user);
+    return std::nullopt;
+  }
+
+  HttpResponse Handle(const HttpRequest& request, const RouteParams& params) override {
+    if (!caller_) {
+      auto user = api_.Authenticate(request);
+      if (!user) return Failure(user.error());
+      caller_ = std::move(*user);
+    }
+    return action_(api_, *caller_, request, params);
+  }
+
+ private:
+  const Api& api_;
+  const ApiAction& action_;  // the route's, which outlives its requests
+  std::optional<auth::User> caller_;
+};
+
+// The route's opener: an ApiCall of `action` per request.
+RouteOpener Calls(std::shared_ptr<const Api> api, ApiAction action) {
+  return [api = std::move(api), action = std::move(action)] {
+    return std::make_unique<ApiCall>(*api, action);
+  };
+}
 
 // Path parameters become args; the query adds the rest.
 InputMaker JobArgs(const HttpRequest& request, const RouteParams& params) {
@@ -218,45 +247,46 @@ InputMaker QueryOnly(const HttpRequest& request, const ArgTypes& types) {
   };
 }
 
-void AddApiRoutes(Router& r, const std::shared_ptr<Api>& api) {
-  using P = const RouteParams&;
+void AddApiRoutes(Router& r, const std::shared_ptr<const Api>& api) {
+  using A = const Api&;
+  using U = const auth::User&;
   using R = const HttpRequest&;
-  const BodyCheck check = [api](R head) { return api->AdmitBody(head); };
+  using P = const RouteParams&;
   // Catalog reads run on the read pool: a gallery page must not queue behind uploads.
-  auto add = [&r, &check](const char* method, std::string_view pattern, RouteHandler handler) {
-    r.Add(method, pattern, std::move(handler),
-          std::string_view(method) == "GET" ? Lane::kReads : Lane::kWorkers, check);
+  auto add = [&r, &api](const char* method, std::string_view pattern, ApiAction action) {
+    r.Add(method, pattern, Calls(api, std::move(action)),
+          std::string_view(method) == "GET" ? Lane::kReads : Lane::kWorkers);
   };
-  add("POST", "/api/images", [api](R q, P) {
-    return api->Call(
-        q, "images.upload", [&] { return UploadInput(q); }, 201);
+  add("POST", "/api/images", [](A a, U u, R q, P) {
+    return a.Call(
+        u, "images.upload", [&] { return UploadInput(q); }, 201);
   });
   add("POST", "/api/generate",
-        [api](R q, P) { return api->Call(q, "generate", JsonBody(q), 201); });
+      [](A a, U u, R q, P) { return a.Call(u, "generate", JsonBody(q), 201); });
   add("POST", "/api/images/import",
-        [api](R q, P) { return api->Call(q, "images.import", JsonBody(q), 201); });
+      [](A a, U u, R q, P) { return a.Call(u, "images.import", JsonBody(q), 201); });
   add("GET", "/api/images",
-        [api](R q, P) { return api->Call(q, "images.list", QueryOnly(q, kImageListArgs)); });
+      [](A a, U u, R q, P) { return a.Call(u, "images.list", QueryOnly(q, kImageListArgs)); });
   add("GET", "/api/images/{job}/{index}/url",
-        [api](R q, P p) { return api->Call(q, "images.url", JobIndexArgs(q, p, kUrlArgs)); });
+      [](A a, U u, R q, P p) { return a.Call(u, "images.url", JobIndexArgs(q, p, kUrlArgs)); });
   add("GET", "/api/history",
-        [api](R q, P) { return api->Call(q, "history.list", QueryOnly(q, kListArgs)); });
+      [](A a, U u, R q, P) { return a.Call(u, "history.list", QueryOnly(q, kListArgs)); });
   add("GET", "/api/history/{job}",
-        [api](R q, P p) { return api->Call(q, "history.get", JobArgs(q, p)); });
+      [](A a, U u, R q, P p) { return a.Call(u, "history.get", JobArgs(q, p)); });
   add("DELETE", "/api/history/{job}",
-        [api](R q, P p) { return api->Call(q, "history.delete", JobArgs(q, p)); });
+      [](A a, U u, R q, P p) { return a.Call(u, "history.delete", JobArgs(q, p)); });
   add("POST", "/api/history/{job}/restore",
-        [api](R q, P p) { return api->Call(q, "history.restore", JobArgs(q, p)); });
+      [](A a, U u, R q, P p) { return a.Call(u, "history.restore", JobArgs(q, p)); });
   add("PUT", "/api/favorites/{job}/{index}",
-        [api](R q, P p) { return api->Call(q, "history.favorite", JobIndexArgs(q, p, {})); });
+      [](A a, U u, R q, P p) { return a.Call(u, "history.favorite", JobIndexArgs(q, p, {})); });
   add("DELETE", "/api/favorites/{job}/{index}",
-        [api](R q, P p) { return api->Call(q, "history.unfavorite", JobIndexArgs(q, p, {})); });
+      [](A a, U u, R q, P p) { return a.Call(u, "history.unfavorite", JobIndexArgs(q, p, {})); });
   add("GET", "/api/favorites",
-        [api](R q, P) { return api->Call(q, "favorites.list", QueryOnly(q, kListArgs)); });
+      [](A a, U u, R q, P) { return a.Call(u, "favorites.list", QueryOnly(q, kListArgs)); });
   add("GET", "/api/me/storage",
-        [api](R q, P) { return api->Call(q, "storage.metrics", QueryOnly(q, {})); });
+      [](A a, U u, R q, P) { return a.Call(u, "storage.metrics", QueryOnly(q, {})); });
   add("POST", "/api/commands/{name}",
-        [api](R q, P p) { return api->Commands(q, p.Get("name")); });
+      [](A a, U u, R q, P p) { return a.Commands(u, q, p.Get("name")); });
 }
 
 }  // namespace
@@ -279,7 +309,7 @@ Result<nlohmann::json> ConvertArg(std::string_view name, std::string_view value,
 
 std::shared_ptr<Router> MakeApiRouter(const ApiDeps& deps) {
   auto router = std::make_shared<Router>();
-  auto api = std::make_shared<Api>(deps);
+  auto api = std::make_shared<const Api>(deps);
   AddApiRoutes(*router, api);
   router->Add(
       "GET", "/healthz",
@@ -290,10 +320,10 @@ std::shared_ptr<Router> MakeApiRouter(const ApiDeps& deps) {
   router->Add(
       "GET", "/readyz", [api](const HttpRequest&, const RouteParams&) { return api->Ready(); },
       Lane::kReads);
-  router->Add(
-      "GET", "/metrics",
-      [api](const HttpRequest& q, const RouteParams&) { return api->Metrics(q); },
-      Lane::kWorkers, [api](const HttpRequest& head) { return api->AdmitBody(head); });
+  router->Add("GET", "/metrics",
+              Calls(api, [](const Api& a, const auth::User& u, const HttpRequest&,
+                            const RouteParams&) { return a.Metrics(u); }),
+              Lane::kWorkers);
   if (deps.web != nullptr) AddWebRoutes(*router, *deps.web, deps.clock);
   InitServerMetrics(*deps.metrics);
   // Blob reads run on the I/O thread: the local store answers from the page cache in a few
@@ -308,11 +338,6 @@ std::shared_ptr<Router> MakeApiRouter(const ApiDeps& deps) {
   return router;
 }
 
-Handler MakeApiHandler(const ApiDeps& deps) {
-  std::shared_ptr<Router> router = MakeApiRouter(deps);
-  return Handler{[router](const HttpRequest& q) { return router->Handle(q); },
-                 [router](const HttpRequest& q) { return router->LaneOf(q); },
-                 [router](const HttpRequest& head) { return router->AdmitBody(head); }};
-}
+Handler MakeApiHandler(const ApiDeps& deps) { return RouterHandler(MakeApiRouter(deps)); }
 
 }  // namespace noisett::http

@@ -33,8 +33,8 @@
 #include "auth/authenticator.h"
 #include "core/clock.h"
 #include "core/metrics.h"
+#include "http/handler.h"
 #include "http/router.h"
-#include "http/server.h"
 #include "http/web_routes.h"
 #include "service/service.h"
 #include "storage/blob_store.h"
@@ -56,7 +56,11 @@ struct ApiDeps {
 // The routes above. `deps` references must outlive the router.
 std::shared_ptr<Router> MakeApiRouter(const ApiDeps& deps);
 
-// The server Handler for MakeApiRouter: everything but /healthz runs on the worker pool.
+// The server's Handler over MakeApiRouter (RouterHandler). Lanes: the API's GETs and /readyz on
+// the read pool; its other routes, /api/dev/token and /metrics on the workers; /healthz,
+// /api/config, the gallery's files, /blobs and every refusal (400, 404, 405) on the I/O threads.
+// An API request is authenticated once: from its head when its body is large, else when it is
+// handled.
 Handler MakeApiHandler(const ApiDeps& deps);
 
 // How a query (or form) value becomes a JSON arg: "limit=5" -> 5. A kInt value must be a decimal

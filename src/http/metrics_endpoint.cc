@@ -29,14 +29,12 @@ HttpResponse MetricsResponse(metrics::Registry& registry) {
 Handler MakeMetricsHandler(metrics::Registry& registry) {
   auto router = std::make_shared<Router>();
   for (const char* method : {"GET", "HEAD"}) {
-    router->Add(method, "/metrics", [&registry](const HttpRequest&, const RouteParams&) {
-      return MetricsResponse(registry);
-    });
+    router->Add(
+        method, "/metrics",
+        [&registry](const HttpRequest&, const RouteParams&) { return MetricsResponse(registry); },
+        Lane::kWorkers);  // collectors may list the store
   }
-  return Handler{[router](const HttpRequest& q) { return router->Handle(q); },
-                 // Collectors may list the store.
-                 [](const HttpRequest&) { return Lane::kWorkers; },
-                 {}};
+  return RouterHandler(router);
 }
 
 Result<std::unique_ptr<MetricsListener>> MetricsListener::Start(const std::string& listen,
@@ -48,13 +46,16 @@ Result<std::unique_ptr<MetricsListener>> MetricsListener::Start(const std::strin
   options.max_body_bytes = 1024;  // GET only: nothing to upload here
   options.max_connections = 64;
   options.access_log = false;
-  auto server = Server::Create(options, MakeMetricsHandler(registry));
+  auto server = Server::Create(options);
   if (!server) return Unexpected(server.error());
-  return std::unique_ptr<MetricsListener>(new MetricsListener(std::move(*server)));
+  return std::unique_ptr<MetricsListener>(
+      new MetricsListener(std::move(*server), MakeMetricsHandler(registry)));
 }
 
-MetricsListener::MetricsListener(std::unique_ptr<Server> server)
-    : server_(std::move(server)), thread_([this] { server_->Run(); }) {}
+MetricsListener::MetricsListener(std::unique_ptr<Server> server, Handler handler)
+    : server_(std::move(server)), thread_([this, handler = std::move(handler)]() mutable {
+        server_->Run(std::move(handler));
+      }) {}
 
 MetricsListener::~MetricsListener() {
   server_->Stop();

@@ -50,7 +50,7 @@ class MetricsListener final {
   uint16_t port() const { return server_->Port(); }
 
  private:
-  explicit MetricsListener(std::unique_ptr<Server> server);
+  MetricsListener(std::unique_ptr<Server> server, Handler handler);
   std::unique_ptr<Server> server_;
   std::thread thread_;
 };

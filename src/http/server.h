@@ -1,6 +1,7 @@
 // The HTTP/1.1 server behind `noisett serve`: accepts connections, reads requests within limits,
-// hands each one to a Handler and writes the answer, with keep-alive. Beast and Asio stay inside
-// server.cc; everything it exchanges with the rest of the program is http_types.h values.
+// hands each one to a Handler (handler.h) and writes the answer, with keep-alive. Beast and Asio
+// stay inside listener.cc (accepting), session.cc (one connection) and server.cc (threads and
+// pools); everything it exchanges with the rest of the program is http_types.h values.
 //
 // Limits and what the client sees when it breaks one:
 //   header bigger than max_header_bytes                         431, connection closed
@@ -12,20 +13,20 @@
 //                                                               to make room (see below)
 //   ... and none of them idle                                   503, connection closed
 // Idle means no complete request header yet: a new connection may be closed for that at once, a
-// keep-alive one after 2 s of waiting (kEvictGraceMs in server.cc). So thousands of held idle or
-// slow-loris connections cannot lock real clients out; only requests being read past their
-// header, handled or answered hold their place. max_connections is also kept below the process's
-// open-file limit (raised to its hard limit at Create), so accept never runs out of descriptors
-// first.
+// keep-alive one after 2 s of waiting (kEvictGraceMs in server_internal.h). So thousands of held
+// idle or slow-loris connections cannot lock real clients out; only requests being read past
+// their header, handled or answered hold their place. max_connections is also kept below the
+// process's open-file limit (raised to its hard limit at Create), so accept never runs out of
+// descriptors first.
 // Large request bodies (over 64 KiB, or chunked) are read only while their Content-Length fits in
 // max_held_body_bytes together with the bodies already read and not yet handled; a request past
 // that waits after its header, unread (and before any 100 Continue), first come first served, so
-// memory stays bounded however many clients upload together. Before that wait, Handler::admit_body
-// may refuse the request from its head alone (the API: no valid token, 401), so only clients
-// allowed to upload can take a place in that budget.
-// Handlers run where Handler::lane says: on an I/O thread when cheap, on the worker pool for
-// store and image work, or on a pool of their own for quick catalog reads (so a gallery page
-// never queues behind uploads); slow work never stalls other connections.
+// memory stays bounded however many clients upload together. Before that wait, the request's
+// Exchange::AdmitBody may refuse it from its head alone (the API: no valid token, 401), so only
+// clients allowed to upload can take a place in that budget.
+// Each request is handled where its Exchange::lane says: on an I/O thread when cheap, on the
+// worker pool for store and image work, or on a pool of their own for quick catalog reads (so a
+// gallery page never queues behind uploads); slow work never stalls other connections.
 //
 // Stop() is graceful: the listener closes, idle connections close, requests being handled finish
 // and get their response (with Connection: close), then Run() returns. After drain_timeout_s
@@ -34,23 +35,14 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <functional>
 #include <memory>
-#include <optional>
 #include <string>
 #include <thread>
 
 #include "core/result.h"
-#include "http/http_types.h"
+#include "http/handler.h"
 
 namespace noisett::http {
-
-// Where a handler runs (Handler::lane).
-enum class Lane {
-  kIo,       // the connection's I/O thread: cheap and never blocking (health, signed links)
-  kWorkers,  // the worker pool: store writes, image work, anything slow
-  kReads,    // the read pool: quick catalog reads, kept out of the workers' queue
-};
 
 struct ServerOptions {
   std::string listen = "127.0.0.1:8080";  // "host:port"; port 0 picks a free port (see Port())
@@ -71,22 +63,12 @@ struct ServerOptions {
   bool access_log = true;
 };
 
-struct Handler {
-  // Must not throw (the server still catches anything and answers 500).
-  std::function<HttpResponse(const HttpRequest&)> handle;
-  // Where `handle` runs for this request. Empty: everything runs on the workers.
-  std::function<Lane(const HttpRequest&)> lane;
-  // Called on a thread of its own with a request's head (empty body) before a large body is read
-  // or waits for room in max_held_body_bytes: an answer refuses the request (the body is never
-  // read and the connection closes after the answer). Empty: every large body is read.
-  std::function<std::optional<HttpResponse>(const HttpRequest&)> admit_body;
-};
-
 class Server final {
  public:
-  // Binds and listens. Errors: kInvalidArgument "bad_listen" for a malformed address,
-  // kUnavailable "listen_failed" when the address cannot be bound.
-  static Result<std::unique_ptr<Server>> Create(ServerOptions options, Handler handler);
+  // Binds and listens; connections wait in the listen backlog until Run, so the application can
+  // be built knowing the port really bound. Errors: kInvalidArgument "bad_listen" for a
+  // malformed address, kUnavailable "listen_failed" when the address cannot be bound.
+  static Result<std::unique_ptr<Server>> Create(ServerOptions options);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -96,9 +78,9 @@ class Server final {
   // The options in force (max_connections as fitted to the open-file limit).
   const ServerOptions& options() const;
 
-  // Serves on options.threads threads (the caller's included) until Stop() and the drain are
-  // done. Call once.
-  void Run();
+  // Serves `handler` on options.threads threads (the caller's included) until Stop() and the
+  // drain are done. REQUIRES: called once; handler.open is set (aborts otherwise).
+  void Run(Handler handler);
 
   // Graceful stop; thread-safe, callable before, during or after Run(), any number of times.
   void Stop();

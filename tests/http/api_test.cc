@@ -7,9 +7,13 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <atomic>
 #include <filesystem>
 
 #include "catalog/sqlite_catalog.h"
+#include "core/metric_names.h"
+#include "core/metrics.h"
+#include "http/test_client.h"
 #include "image/pipeline.h"
 #include "image/test_images.h"
 #include "storage/local_blob_store.h"
@@ -37,20 +41,35 @@ class ApiTest : public ::testing::Test {
     service_ = std::make_unique<service::Service>(service::ServiceDeps{
         *store_, *catalog_, *signer_, clock_, metrics::Global(), job_ids_, {}});
     auth_ = std::make_unique<auth::Authenticator>(auth::AuthMode::kOptional, nullptr);
-    router_ =
-        MakeApiRouter(ApiDeps{*service_, *auth_, signer_.get(), *store_, "noisett-storage", clock_});
+    router_ = MakeApiRouter(Deps());
   }
+  ApiDeps Deps() { return {*service_, *auth_, signer_.get(), *store_, "noisett-storage", clock_}; }
   ~ApiTest() override { std::filesystem::remove_all(dir_); }
 
-  HttpResponse Call(std::string method, std::string target, std::string body = "",
-                    std::string content_type = "", bool anonymous = true) {
+  // X-Auth-Optional: true (the anonymous user) unless `anonymous` is false.
+  static HttpRequest Request(std::string method, std::string target, std::string content_type = "",
+                             std::string body = "", bool anonymous = true) {
     HttpRequest q;
     q.method = std::move(method);
     q.target = std::move(target);
     q.body = std::move(body);
     if (anonymous) q.headers.Add("X-Auth-Optional", "true");
     if (!content_type.empty()) q.headers.Add("Content-Type", content_type);
-    return router_->Handle(q);
+    return q;
+  }
+
+  HttpResponse Call(std::string method, std::string target, std::string body = "",
+                    std::string content_type = "", bool anonymous = true) {
+    return router_->Handle(Request(std::move(method), std::move(target), std::move(content_type),
+                                   std::move(body), anonymous));
+  }
+
+  // Authenticator::Authenticate calls so far with this result (the auth module's own counter).
+  static double TokenChecks(const std::string& result) {
+    return metrics::Global()
+        .GetCounter(metrics::names::kTokenValidations, metrics::names::kTokenValidationsHelp,
+                    {{"result", result}})
+        .Value();
   }
 
   static std::string Code(const HttpResponse& r) {
@@ -169,6 +188,72 @@ TEST_F(ApiTest, CommandsDoor) {
   EXPECT_EQ(Call("POST", "/api/commands/no.such").status, 404);
   HttpResponse up = Call("POST", "/api/commands/images.upload?prompt=x", Png(), "image/png");
   EXPECT_EQ(up.status, 201) << up.body;
+}
+
+// The caller is authenticated once per request: from the head when the body is large (the body
+// check), else when the request is handled; the handler gets the caller the check found.
+TEST_F(ApiTest, ACallerIsAuthenticatedOncePerRequest) {
+  const double before = TokenChecks("anonymous");
+  EXPECT_EQ(Call("GET", "/api/history").status, 200);
+  EXPECT_EQ(TokenChecks("anonymous") - before, 1);
+
+  HttpRequest upload = Request("POST", "/api/images?prompt=big", "image/png");
+  auto exchange = router_->Open(upload);
+  EXPECT_EQ(exchange->lane(), Lane::kWorkers);
+  EXPECT_FALSE(exchange->AdmitBody(upload));
+  EXPECT_EQ(TokenChecks("anonymous") - before, 2);
+  upload.body = Png();
+  HttpResponse up = exchange->Handle(upload);
+  EXPECT_EQ(up.status, 201) << up.body;
+  EXPECT_EQ(up.user, "anonymous");
+  EXPECT_EQ(up.route, "/api/images");
+  EXPECT_EQ(TokenChecks("anonymous") - before, 2) << "the upload's caller was checked twice";
+
+  // /metrics: the head check finds the caller, the handler refuses it (not an admin).
+  const HttpRequest scrape = Request("GET", "/metrics");
+  auto metrics = router_->Open(scrape);
+  EXPECT_FALSE(metrics->AdmitBody(scrape));
+  EXPECT_EQ(metrics->Handle(scrape).status, 403);
+  EXPECT_EQ(TokenChecks("anonymous") - before, 3);
+
+  // A refusal from the head: 401 with its challenge, the body never read.
+  const double missing = TokenChecks("missing");
+  const HttpRequest no_token = Request("POST", "/api/images", "image/png", "", false);
+  auto refused = router_->Open(no_token)->AdmitBody(no_token);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 401);
+  EXPECT_EQ(refused->route, "/api/images");
+  EXPECT_TRUE(refused->headers.Get("WWW-Authenticate"));
+  EXPECT_EQ(TokenChecks("missing") - missing, 1);
+}
+
+// Over the real server: a large upload (read after its head check) and a small read each open
+// their route once (one walk of the table) and check their caller once.
+TEST_F(ApiTest, OverTheServerEachRequestIsRoutedAndAuthenticatedOnce) {
+  const std::string png = noisett::testing::ToPng(noisett::testing::Textured(500, 300));
+  ASSERT_GT(png.size(), 64u * 1024) << "the upload must take the large-body path";
+  std::atomic<int> opened{0};
+  Handler api = MakeApiHandler(Deps());
+  Handler counting{[&opened, api](const HttpRequest& head) {
+    ++opened;
+    return api.open(head);
+  }};
+  testing::RunningServer server({}, counting);
+  const double before = TokenChecks("anonymous");
+  testing::Conn c(server.port());
+  ASSERT_TRUE(
+      c.Send("POST /api/images?prompt=big HTTP/1.1\r\nHost: t\r\nX-Auth-Optional: true\r\n"
+             "Content-Type: image/png\r\nContent-Length: " +
+             std::to_string(png.size()) + "\r\n\r\n" + png));
+  auto up = c.Read();
+  ASSERT_TRUE(up);
+  EXPECT_EQ(up->status, 201) << up->body;
+  ASSERT_TRUE(c.Send(testing::Get("/api/history", "X-Auth-Optional: true\r\n")));
+  auto list = c.Read();
+  ASSERT_TRUE(list);
+  EXPECT_EQ(list->status, 200) << list->body;
+  EXPECT_EQ(opened.load(), 2);
+  EXPECT_EQ(TokenChecks("anonymous") - before, 2);
 }
 
 TEST_F(ApiTest, WrongMethodIs405) {

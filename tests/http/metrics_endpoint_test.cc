@@ -22,19 +22,23 @@ HttpRequest Get(std::string target, std::string method = "GET") {
   return r;
 }
 
+HttpResponse Answer(const Handler& handler, const HttpRequest& request) {
+  return handler.open(request)->Handle(request);
+}
+
 TEST(MetricsHandler, ServesTheTextFormatAtMetricsOnly) {
   metrics::Registry registry;
   registry.GetCounter("x_total", "X").Inc(2);
   Handler handler = MakeMetricsHandler(registry);
-  HttpResponse ok = handler.handle(Get("/metrics"));
+  HttpResponse ok = Answer(handler, Get("/metrics"));
   EXPECT_EQ(ok.status, 200);
   EXPECT_EQ(ok.headers.Get("Content-Type").value_or(""), kMetricsContentType);
   EXPECT_EQ(ok.body, "# HELP x_total X\n# TYPE x_total counter\nx_total 2\n");
   EXPECT_EQ(ok.route, "/metrics");
-  EXPECT_EQ(handler.handle(Get("/metrics", "HEAD")).status, 200);
-  EXPECT_EQ(handler.handle(Get("/api/history")).status, 404);
-  EXPECT_EQ(handler.handle(Get("/metrics", "POST")).status, 405);
-  EXPECT_EQ(handler.lane(Get("/metrics")), Lane::kWorkers);
+  EXPECT_EQ(Answer(handler, Get("/metrics", "HEAD")).status, 200);
+  EXPECT_EQ(Answer(handler, Get("/api/history")).status, 404);
+  EXPECT_EQ(Answer(handler, Get("/metrics", "POST")).status, 405);
+  EXPECT_EQ(handler.open(Get("/metrics"))->lane(), Lane::kWorkers);
 }
 
 TEST(RequestMetrics, StatusClassesAndEgressKinds) {

@@ -3,6 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <optional>
+#include <string>
+#include <tuple>
+
 namespace noisett::http {
 namespace {
 
@@ -100,49 +105,97 @@ TEST(RouterTest, HandlerExceptionsBecome500) {
   EXPECT_EQ(res.route, "/boom");
 }
 
+Lane LaneOf(const Router& r, const HttpRequest& head) { return r.Open(head)->lane(); }
+
 TEST(RouterTest, LaneFollowsTheRoute) {
   Router r = TestRouter();
-  EXPECT_EQ(r.LaneOf(Req("GET", "/api/history")), Lane::kIo);
-  EXPECT_EQ(r.LaneOf(Req("GET", "/api/history/X")), Lane::kWorkers);
-  EXPECT_EQ(r.LaneOf(Req("GET", "/api/images/J/0/url")), Lane::kReads);
-  EXPECT_EQ(r.LaneOf(Req("POST", "/api/history")), Lane::kWorkers);  // no POST route: the default
+  EXPECT_EQ(LaneOf(r, Req("GET", "/api/history")), Lane::kIo);
+  EXPECT_EQ(LaneOf(r, Req("GET", "/api/history?limit=5")), Lane::kIo);
+  EXPECT_EQ(LaneOf(r, Req("GET", "/api/history/X")), Lane::kWorkers);
+  EXPECT_EQ(LaneOf(r, Req("GET", "/api/images/J/0/url")), Lane::kReads);
+  // The lane is the decoded route's: a percent-encoded spelling of a route is that route.
+  EXPECT_EQ(LaneOf(r, Req("GET", "/api/%68istory")), Lane::kIo);
+  EXPECT_EQ(LaneOf(r, Req("GET", "/api/images/J/%30/url")), Lane::kReads);
 }
 
-// Only routes known to be cheap run on an I/O thread: whatever matches none by its raw shape,
-// including a percent-encoded spelling of a cheap route, goes to the workers.
-TEST(RouterTest, LaneDefaultsToTheWorkers) {
+// A refusal decided from the head is cheap: it is answered on the I/O thread, as it is.
+TEST(RouterTest, RefusalsAreAnsweredOnTheIoThread) {
   Router r = TestRouter();
-  EXPECT_EQ(r.LaneOf(Req("GET", "/nope")), Lane::kWorkers);
-  EXPECT_EQ(r.LaneOf(Req("GET", "/api/%68istory")), Lane::kWorkers);
-  EXPECT_EQ(r.LaneOf(Req("GET", "/api/history/%2e%2e")), Lane::kWorkers);
-  EXPECT_EQ(r.LaneOf(Req("GET", "/api/history/")), Lane::kWorkers);
-  EXPECT_EQ(r.LaneOf(Req("GET", "api/history")), Lane::kWorkers);
-  EXPECT_EQ(r.LaneOf(Req("GET", "/api/history?limit=5")), Lane::kIo);
+  for (const char* target : {"/nope", "/api/history/%2e%2e", "/api/history/", "api/history"}) {
+    auto exchange = r.Open(Req("GET", target));
+    EXPECT_EQ(exchange->lane(), Lane::kIo) << target;
+    EXPECT_EQ(exchange->Handle(Req("GET", target)).status, r.Handle(Req("GET", target)).status);
+  }
+  auto not_allowed = r.Open(Req("POST", "/api/history"));  // no POST route
+  EXPECT_EQ(not_allowed->lane(), Lane::kIo);
+  EXPECT_EQ(not_allowed->Handle(Req("POST", "/api/history")).status, 405);
 }
+
+// A route with a RouteCall: one call per request, made when the request is opened, asked for the
+// body check and then for the answer with the params the request was routed with.
+class CountingCall final : public RouteCall {
+ public:
+  explicit CountingCall(int* admitted) : admitted_(admitted) {}
+  std::optional<HttpResponse> AdmitBody(const HttpRequest& head) override {
+    ++*admitted_;
+    if (head.headers.Get("Authorization")) {
+      caller_ = "checked";
+      return std::nullopt;
+    }
+    return ErrorResponse(401, "missing", "no token");
+  }
+  HttpResponse Handle(const HttpRequest&, const RouteParams& params) override {
+    HttpResponse res;
+    res.body = (caller_.empty() ? "unchecked" : caller_) + " " + params.Get("job");
+    return res;
+  }
+
+ private:
+  int* admitted_;
+  std::string caller_;  // kept from the body check to the handling of the same request
+};
 
 // Before a large body is read: the routing error the request would get, else the route's check.
 TEST(RouterTest, AdmitBodyRefusesUnroutedRequestsAndAsksTheRoutesCheck) {
   Router r = TestRouter();
-  r.Add(
-      "POST", "/api/images", [](const HttpRequest&, const RouteParams&) { return HttpResponse{}; },
-      Lane::kWorkers, [](const HttpRequest& head) -> std::optional<HttpResponse> {
-        if (head.headers.Get("Authorization")) return std::nullopt;
-        return ErrorResponse(401, "missing", "no token");
-      });
-  auto refused = r.AdmitBody(Req("POST", "/api/images"));
-  ASSERT_TRUE(refused);
-  EXPECT_EQ(refused->status, 401);
-  EXPECT_EQ(refused->route, "/api/images");
-  HttpRequest with_token = Req("POST", "/api/images");
+  int admitted = 0;
+  int opened = 0;
+  RouteOpener open = [&]() -> std::unique_ptr<RouteCall> {
+    ++opened;
+    return std::make_unique<CountingCall>(&admitted);
+  };
+  r.Add("POST", "/api/images/{job}", open, Lane::kWorkers);
+  auto refused = r.Open(Req("POST", "/api/images/J"));
+  auto verdict = refused->AdmitBody(Req("POST", "/api/images/J"));
+  ASSERT_TRUE(verdict);
+  EXPECT_EQ(verdict->status, 401);
+  EXPECT_EQ(verdict->route, "/api/images/{job}");
+
+  HttpRequest with_token = Req("POST", "/api/images/J");
   with_token.headers.Add("Authorization", "Bearer t");
-  EXPECT_FALSE(r.AdmitBody(with_token));
-  auto unchecked = r.AdmitBody(Req("GET", "/blobs/c/a.jpg"));  // a route without a check
+  auto admitted_exchange = r.Open(with_token);
+  EXPECT_EQ(admitted_exchange->lane(), Lane::kWorkers);
+  EXPECT_FALSE(admitted_exchange->AdmitBody(with_token));
+  HttpResponse answer = admitted_exchange->Handle(with_token);
+  EXPECT_EQ(answer.body, "checked J");  // what the check found reaches the handling
+  EXPECT_EQ(answer.route, "/api/images/{job}");
+  EXPECT_EQ(r.Handle(Req("POST", "/api/images/K")).body, "unchecked K");  // a small body
+  EXPECT_EQ(opened, 3);
+  EXPECT_EQ(admitted, 2);
+
+  const HttpRequest blob = Req("GET", "/blobs/c/a.jpg");
+  auto unchecked = r.Open(blob)->AdmitBody(blob);  // a route without a RouteCall
   ASSERT_TRUE(unchecked);
   EXPECT_EQ(unchecked->status, 413);
   EXPECT_EQ(unchecked->route, "/blobs/*");
-  EXPECT_EQ(r.AdmitBody(Req("POST", "/nowhere"))->status, 404);
-  EXPECT_EQ(r.AdmitBody(Req("POST", "/api/history"))->status, 405);
-  EXPECT_EQ(r.AdmitBody(Req("POST", "/api/history/%2e%2e"))->status, 400);
+  for (auto [method, target, status] : {std::tuple{"POST", "/nowhere", 404},
+                                        {"POST", "/api/history", 405},
+                                        {"POST", "/api/history/%2e%2e", 400}}) {
+    const HttpRequest head = Req(method, target);
+    auto routing_error = r.Open(head)->AdmitBody(head);
+    ASSERT_TRUE(routing_error) << target;
+    EXPECT_EQ(routing_error->status, status) << target;
+  }
 }
 
 }  // namespace

@@ -20,16 +20,15 @@ namespace noisett::http {
 namespace {
 
 using testing::Conn;
+using testing::FunctionHandler;
 using testing::Get;
 using testing::RunningServer;
 using namespace std::chrono_literals;
 
 Handler Ok() {
-  return Handler{[](const HttpRequest& q) {
-                   return JsonResponse(200, {{"bytes", q.body.size()}});
-                 },
-                 {},
-                 {}};
+  return FunctionHandler([](const HttpRequest& q) {
+    return JsonResponse(200, {{"bytes", q.body.size()}});
+  });
 }
 
 TEST(ServerLimitsTest, ContentLengthOverTheLimitIs413WithoutSendingTheBody) {
@@ -176,14 +175,12 @@ TEST(ServerLimitsTest, LargeBodiesPastTheBudgetWaitUnreadUntilOneIsHandled) {
   std::promise<void> release_first;
   std::shared_future<void> first_may_finish = release_first.get_future().share();
   std::atomic<int> large_seen{0};
-  Handler h{[&](const HttpRequest& q) {
-              if (q.body.size() > 64 * 1024 && large_seen.fetch_add(1) == 0) {
-                first_may_finish.wait();
-              }
-              return JsonResponse(200, {{"bytes", q.body.size()}});
-            },
-            {},
-            {}};
+  Handler h = FunctionHandler([&](const HttpRequest& q) {
+    if (q.body.size() > 64 * 1024 && large_seen.fetch_add(1) == 0) {
+      first_may_finish.wait();
+    }
+    return JsonResponse(200, {{"bytes", q.body.size()}});
+  });
   ServerOptions o;
   o.max_held_body_bytes = 300 * 1024;  // one 200 KiB body fits, two do not
   o.worker_threads = 2;
@@ -242,22 +239,23 @@ TEST(ServerLimitsTest, ABodyLargerThanTheWholeBudgetIsStillServed) {
   }
 }
 
-// A large body its handler refuses from the head (Handler::admit_body, the API: no valid token)
+// A large body its exchange refuses from the head (Exchange::AdmitBody, the API: no valid token)
 // is answered without being read and takes no place in the budget: refused clients holding their
 // connections without sending a body byte delay nobody.
 TEST(ServerLimitsTest, LargeBodiesRefusedFromTheirHeadAreNeitherReadNorHeld) {
   std::atomic<int> handled{0};
   std::atomic<int> checked{0};
-  Handler h{[&](const HttpRequest& q) {
-              ++handled;
-              return JsonResponse(200, {{"bytes", q.body.size()}});
-            },
-            {},
-            [&](const HttpRequest& head) -> std::optional<HttpResponse> {
-              ++checked;
-              if (head.headers.Get("X-Allowed")) return std::nullopt;
-              return ErrorResponse(401, "missing", "no token");
-            }};
+  Handler h = FunctionHandler(
+      [&](const HttpRequest& q) {
+        ++handled;
+        return JsonResponse(200, {{"bytes", q.body.size()}});
+      },
+      {},
+      [&](const HttpRequest& head) -> std::optional<HttpResponse> {
+        ++checked;
+        if (head.headers.Get("X-Allowed")) return std::nullopt;
+        return ErrorResponse(401, "missing", "no token");
+      });
   ServerOptions o;
   o.max_held_body_bytes = 300 * 1024;  // one 200 KiB body fits, two do not
   RunningServer s(o, h);

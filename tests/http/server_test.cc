@@ -5,7 +5,9 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <iterator>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -15,20 +17,21 @@ namespace noisett::http {
 namespace {
 
 using testing::Conn;
+using testing::FunctionHandler;
 using testing::Get;
 using testing::RunningServer;
 using namespace std::chrono_literals;
 
 // Answers "METHOD TARGET BODYSIZE" as text.
 Handler Echo(std::function<Lane(const HttpRequest&)> lane = {}) {
-  return Handler{[](const HttpRequest& q) {
-                   HttpResponse r;
-                   r.headers.Set("Content-Type", "text/plain");
-                   r.body = q.method + " " + q.target + " " + std::to_string(q.body.size());
-                   return r;
-                 },
-                 std::move(lane),
-                 {}};
+  return FunctionHandler(
+      [](const HttpRequest& q) {
+        HttpResponse r;
+        r.headers.Set("Content-Type", "text/plain");
+        r.body = q.method + " " + q.target + " " + std::to_string(q.body.size());
+        return r;
+      },
+      std::move(lane));
 }
 
 TEST(ServerTest, AnswersAndSetsCommonHeaders) {
@@ -121,13 +124,11 @@ TEST(ServerTest, ExpectContinueGetsAnInterimResponse) {
 }
 
 TEST(ServerTest, HeadKeepsTheHandlersContentLengthAndSendsNoBody) {
-  Handler h{[](const HttpRequest&) {
-              HttpResponse r;
-              r.headers.Set("Content-Length", "12345");
-              return r;
-            },
-            {},
-            {}};
+  Handler h = FunctionHandler([](const HttpRequest&) {
+    HttpResponse r;
+    r.headers.Set("Content-Length", "12345");
+    return r;
+  });
   RunningServer s({}, h);
   Conn c(s.port());
   ASSERT_TRUE(c.Send("HEAD /b HTTP/1.1\r\nHost: t\r\n\r\n"));
@@ -161,17 +162,15 @@ TEST(ServerTest, ReadsAreAnsweredWhileEveryWorkerIsBusy) {
   std::promise<void> release;
   std::shared_future<void> may_finish = release.get_future().share();
   std::atomic<bool> working{false};
-  Handler h{[&](const HttpRequest& q) {
-              if (q.target == "/work") {
-                working = true;
-                may_finish.wait();
-              }
-              return JsonResponse(200, {{"target", q.target}});
-            },
-            [](const HttpRequest& q) {
-              return q.target == "/work" ? Lane::kWorkers : Lane::kReads;
-            },
-            {}};
+  Handler h = FunctionHandler(
+      [&](const HttpRequest& q) {
+        if (q.target == "/work") {
+          working = true;
+          may_finish.wait();
+        }
+        return JsonResponse(200, {{"target", q.target}});
+      },
+      [](const HttpRequest& q) { return q.target == "/work" ? Lane::kWorkers : Lane::kReads; });
   ServerOptions o;
   o.worker_threads = 1;
   o.read_threads = 1;
@@ -192,12 +191,10 @@ TEST(ServerTest, ReadsAreAnsweredWhileEveryWorkerIsBusy) {
 }
 
 TEST(ServerTest, AThrowingHandlerIsA500AndTheServerLives) {
-  Handler h{[](const HttpRequest& q) -> HttpResponse {
-              if (q.target == "/boom") throw std::runtime_error("boom");
-              return JsonResponse(200, {{"ok", true}});
-            },
-            {},
-            {}};
+  Handler h = FunctionHandler([](const HttpRequest& q) -> HttpResponse {
+    if (q.target == "/boom") throw std::runtime_error("boom");
+    return JsonResponse(200, {{"ok", true}});
+  });
   RunningServer s({}, h);
   Conn c(s.port());
   ASSERT_TRUE(c.Send(Get("/boom") + Get("/fine")));
@@ -222,13 +219,11 @@ TEST(ServerTest, MalformedRequestIs400) {
 
 TEST(ServerTest, GracefulStopFinishesTheRequestInFlight) {
   std::atomic<bool> started{false};
-  Handler slow{[&](const HttpRequest&) {
-                 started = true;
-                 std::this_thread::sleep_for(600ms);
-                 return JsonResponse(200, {{"done", true}});
-               },
-               {},
-               {}};
+  Handler slow = FunctionHandler([&](const HttpRequest&) {
+    started = true;
+    std::this_thread::sleep_for(600ms);
+    return JsonResponse(200, {{"done", true}});
+  });
   RunningServer s({}, slow);
   Conn busy(s.port());
   Conn idle(s.port());
@@ -288,10 +283,71 @@ TEST(ServerTest, StoppingAsClientsHangUpEndsCleanly) {
   }
 }
 
+// The server opens a request's exchange once, from its head, whatever the body: the handler's
+// route table is walked once per request, and only a large body is checked before it is read.
+TEST(ServerTest, EachRequestIsOpenedOnceFromItsHead) {
+  std::atomic<int> opened{0}, checked{0}, handled{0};
+  Handler inner = FunctionHandler(
+      [&](const HttpRequest& q) {
+        ++handled;
+        return JsonResponse(200, {{"bytes", q.body.size()}});
+      },
+      [&](const HttpRequest& head) {
+        EXPECT_TRUE(head.body.empty());
+        return Lane::kWorkers;
+      },
+      [&](const HttpRequest& head) -> std::optional<HttpResponse> {
+        EXPECT_TRUE(head.body.empty());
+        ++checked;
+        return std::nullopt;
+      });
+  Handler counting{[&opened, inner](const HttpRequest& head) {
+    ++opened;
+    return inner.open(head);
+  }};
+  RunningServer s({}, counting);
+  const std::string requests[] = {
+      Get("/a"), "POST /small HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello",
+      "POST /large HTTP/1.1\r\nHost: t\r\nContent-Length: 102400\r\n\r\n" +
+          std::string(100 * 1024, 'x'),
+      "POST /chunked HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "5\r\nhello\r\n0\r\n\r\n"};
+  const char* bodies[] = {"{\"bytes\":0}", "{\"bytes\":5}", "{\"bytes\":102400}", "{\"bytes\":5}"};
+  Conn c(s.port());
+  for (size_t i = 0; i < std::size(requests); ++i) {
+    ASSERT_TRUE(c.Send(requests[i]));
+    auto r = c.Read();
+    ASSERT_TRUE(r) << bodies[i];
+    EXPECT_EQ(r->body, bodies[i]);
+  }
+  EXPECT_EQ(opened.load(), 4);
+  EXPECT_EQ(checked.load(), 2);  // the large and the chunked body
+  EXPECT_EQ(handled.load(), 4);
+}
+
+// Create binds and Run takes the handler: a client that connects in between waits in the backlog
+// and is served once Run starts (noisett serve builds its application knowing the bound port).
+TEST(ServerTest, AClientConnectingBeforeRunIsServedByRunsHandler) {
+  ServerOptions o;
+  o.listen = "127.0.0.1:0";
+  o.access_log = false;
+  auto server = Server::Create(o);
+  ASSERT_TRUE(server) << server.error().ToString();
+  Conn early((*server)->Port());
+  ASSERT_TRUE(early.Send(Get("/early")));
+  std::this_thread::sleep_for(100ms);
+  std::thread runner([&] { (*server)->Run(Echo()); });
+  auto r = early.Read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "GET /early 0");
+  (*server)->Stop();
+  runner.join();
+}
+
 TEST(ServerTest, BadListenAddressIsAnError) {
   ServerOptions o;
   o.listen = "nonsense";
-  auto s = Server::Create(o, Echo());
+  auto s = Server::Create(o);
   ASSERT_FALSE(s);
   EXPECT_EQ(s.error().reason, "bad_listen");
 }

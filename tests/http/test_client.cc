@@ -115,14 +115,15 @@ bool Conn::WaitClosed(int timeout_ms) {
 RunningServer::RunningServer(ServerOptions options, Handler handler) {
   options.listen = "127.0.0.1:0";
   options.access_log = false;
-  auto server = Server::Create(std::move(options), std::move(handler));
+  auto server = Server::Create(std::move(options));
   if (!server) {
     ADD_FAILURE() << server.error().ToString();
     return;
   }
   server_ = std::move(*server);
   port_ = server_->Port();
-  thread_ = std::thread([this] { server_->Run(); });
+  thread_ = std::thread(
+      [this, handler = std::move(handler)]() mutable { server_->Run(std::move(handler)); });
 }
 
 RunningServer::~RunningServer() { StopAndJoin(); }
@@ -131,6 +132,41 @@ void RunningServer::StopAndJoin() {
   if (!server_) return;
   server_->Stop();
   if (thread_.joinable()) thread_.join();
+}
+
+namespace {
+
+struct Functions {
+  std::function<HttpResponse(const HttpRequest&)> handle;
+  std::function<std::optional<HttpResponse>(const HttpRequest&)> admit_body;
+};
+
+class FunctionExchange final : public Exchange {
+ public:
+  FunctionExchange(std::shared_ptr<const Functions> functions, Lane lane)
+      : functions_(std::move(functions)), lane_(lane) {}
+  Lane lane() const noexcept override { return lane_; }
+  std::optional<HttpResponse> AdmitBody(const HttpRequest& head) override {
+    if (!functions_->admit_body) return std::nullopt;
+    return functions_->admit_body(head);
+  }
+  HttpResponse Handle(const HttpRequest& request) override { return functions_->handle(request); }
+
+ private:
+  std::shared_ptr<const Functions> functions_;
+  Lane lane_;
+};
+
+}  // namespace
+
+Handler FunctionHandler(std::function<HttpResponse(const HttpRequest&)> handle,
+                        std::function<Lane(const HttpRequest&)> lane,
+                        std::function<std::optional<HttpResponse>(const HttpRequest&)> admit_body) {
+  auto functions =
+      std::make_shared<const Functions>(Functions{std::move(handle), std::move(admit_body)});
+  return Handler{[functions, lane = std::move(lane)](const HttpRequest& head) {
+    return std::make_unique<FunctionExchange>(functions, lane ? lane(head) : Lane::kWorkers);
+  }};
 }
 
 std::string Get(std::string_view target, std::string_view extra) {

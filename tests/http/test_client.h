@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -56,6 +57,14 @@ class RunningServer final {
   std::thread thread_;
   uint16_t port_ = 0;
 };
+
+// A Handler from plain functions, as the server tests write them: each request's exchange asks
+// `lane` (empty: kWorkers) once from the head, `admit_body` (empty: read every body) before a
+// large body, and `handle` for the answer.
+Handler FunctionHandler(
+    std::function<HttpResponse(const HttpRequest&)> handle,
+    std::function<Lane(const HttpRequest&)> lane = {},
+    std::function<std::optional<HttpResponse>(const HttpRequest&)> admit_body = {});
 
 // "GET /path HTTP/1.1\r\nHost: t\r\n<extra>\r\n" (extra: already \r\n-terminated lines).
 std::string Get(std::string_view target, std::string_view extra = "");

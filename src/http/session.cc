@@ -1,0 +1,453 @@
+// One connection: reads each request within the limits and timeouts (server.h), opens its
+// Exchange from the head, admits a large body (the exchange's check, then room in the body
+// gate), runs the exchange on its lane, writes the answer, then keep-alive or linger and close.
+// Shaped after Beast's async server example's session; the only file with Beast's HTTP parser.
+// Accepting, the connection cap and the stop are listener.cc's; threads and pools server.cc's.
+#include <array>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <exception>
+#include <string_view>
+
+#include "core/log.h"
+#include "http/access_log.h"
+#include "http/request_metrics.h"
+#include "http/response_head.h"
+#include "http/server_internal.h"
+
+namespace noisett::http {
+namespace {
+
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using SteadyClock = std::chrono::steady_clock;
+
+// What `call` returns, or `fallback()` when it throws (logged): a bug in a handler never ends
+// the server.
+template <typename Call, typename Fallback>
+auto Guarded(std::string_view what, Call&& call, Fallback&& fallback) -> decltype(call()) {
+  try {
+    return call();
+  } catch (const std::exception& e) {
+    LogError("http: " + std::string(what) + " threw: " + e.what());
+  } catch (...) {
+    LogError("http: " + std::string(what) + " threw a non-exception");
+  }
+  return fallback();
+}
+
+HttpResponse InternalError() { return ErrorResponse(500, "internal", "internal error"); }
+
+// The request's exchange (handler.h); a throwing or null one answers 500.
+std::unique_ptr<Exchange> Open(const Handler& handler, const HttpRequest& head) {
+  auto exchange = Guarded(
+      "opening a request", [&] { return handler.open(head); },
+      [] { return std::unique_ptr<Exchange>(); });
+  return exchange ? std::move(exchange) : AnswerExchange(InternalError());
+}
+
+class Session final : public Connection, public std::enable_shared_from_this<Session> {
+ public:
+  // `context` is the socket's own io_context, run by exactly one thread: the session's handlers
+  // never run concurrently, so it needs no strand.
+  Session(SessionHost& host, net::io_context& context, tcp::socket socket, uint64_t id)
+      : host_(host), context_(context), stream_(std::move(socket)), id_(id) {
+    error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
+  }
+  ~Session() override { host_.SessionEnded(id_); }
+
+  void Start() override {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->WaitForRequest(); });
+  }
+
+  void StopGracefully() override {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->state_ == State::kReading && self->between_requests_) self->Close();
+    });
+  }
+
+  void ForceClose() override {
+    net::post(stream_.get_executor(), [self = shared_from_this()] { self->Close(); });
+  }
+
+  bool ClaimForEviction(int64_t now_ms) override {
+    const int64_t since = idle_since_ms_.load();
+    if (since == kNotIdle) return false;
+    if (since != kNoRequestYet && now_ms - since < kEvictGraceMs) return false;
+    return !evicting_.exchange(true);
+  }
+
+  void Evict() override {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->idle_since_ms_.load() != kNotIdle) self->Close();
+    });
+  }
+
+ private:
+  static constexpr int64_t kNotIdle = 0;
+  static constexpr int64_t kNoRequestYet = 1;
+
+  enum class State { kReading, kHandling, kWriting, kClosed };
+
+  const ServerOptions& opts() const { return host_.options(); }
+
+  // Wait for the first byte of the next request under the idle timeout.
+  void WaitForRequest() {
+    state_ = State::kReading;
+    if (host_.stopping()) return Close();
+    if (buffer_.size() > 0) {  // a pipelined request is already here
+      between_requests_ = false;
+      return ReadHeader();
+    }
+    between_requests_ = true;
+    stream_.expires_after(std::chrono::seconds(opts().idle_timeout_s));
+    stream_.async_read_some(buffer_.prepare(4096),
+                            [self = shared_from_this()](error_code ec, size_t n) {
+                              self->buffer_.commit(n);
+                              self->between_requests_ = false;
+                              if (ec) return self->Close();
+                              self->ReadHeader();
+                            });
+  }
+
+  // The whole request (header and body) must arrive within read_timeout_s of its first byte.
+  void ReadHeader() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<uint32_t>(opts().max_header_bytes));
+    parser_->body_limit(opts().max_body_bytes);
+    started_ = SteadyClock::now();
+    stream_.expires_after(std::chrono::seconds(opts().read_timeout_s));
+    bhttp::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](error_code ec, size_t) { self->OnHeader(ec); });
+  }
+
+  void OnHeader(error_code ec) {
+    if (ec == bhttp::error::header_limit) {
+      return Refuse(431, "header_too_large", "request header too large");
+    }
+    if (ec == bhttp::error::body_limit) {
+      // Beast checks a declared Content-Length against the limit with the header: no body byte
+      // has been read.
+      return Refuse(413, "too_large", "request body too large");
+    }
+    if (ec) return OnReadError(ec);
+    idle_since_ms_ = kNotIdle;  // a whole header: a real request, never evicted from here on
+    auto length = parser_->content_length();
+    if (length && *length > opts().max_body_bytes) {
+      // Refused from the declared length alone: not one body byte is read.
+      return Refuse(413, "too_large", "request body too large");
+    }
+    // The route is chosen once, from the head: its exchange decides the rest.
+    FillRequestHead();
+    exchange_ = Open(host_.handler(), request_);
+    if (parser_->is_done()) return Dispatch();
+    if (length && *length <= kLargeBodyBytes) return StartBody();
+    CheckBeforeBody();
+  }
+
+  // A large body may be refused from its request's head alone (no valid token: 401) before it
+  // waits for room in the body budget or a byte of it is read, so a client that may not upload
+  // cannot hold the budget by sending slowly. The check may fetch keys, so it leaves the I/O
+  // thread, for one of its own: queued behind uploads on the workers it would double their wait.
+  void CheckBeforeBody() {
+    RunOffIo(
+        host_.body_checks(),
+        [](Session& s) {
+          return Guarded(
+              "body check", [&] { return s.exchange_->AdmitBody(s.request_); }, InternalError);
+        },
+        [](Session& s, std::optional<HttpResponse> refusal) {
+          s.OnBodyChecked(std::move(refusal));
+        });
+  }
+
+  // `work(*this)` on `pool`, then `then(*this, its result)` back on this session's I/O thread.
+  // The work guard keeps Run() from returning while the pool holds this request.
+  template <typename Work, typename Then>
+  void RunOffIo(net::thread_pool& pool, Work work, Then then) {
+    net::post(pool, [self = shared_from_this(), guard = net::make_work_guard(context_), work,
+                     then]() mutable {
+      auto result = work(*self);
+      net::post(self->stream_.get_executor(), [self, then, result = std::move(result)]() mutable {
+        then(*self, std::move(result));
+      });
+      guard.reset();
+    });
+  }
+
+  void OnBodyChecked(std::optional<HttpResponse> refusal) {
+    if (state_ == State::kClosed) return;
+    if (refusal) return Refuse(std::move(*refusal));
+    WaitForBodyRoom();
+  }
+
+  void WaitForBodyRoom() {
+    const auto length = parser_->content_length();
+    // A chunked body's size is unknown until it is read: it counts as the largest allowed.
+    const uint64_t bytes = length ? *length : opts().max_body_bytes;
+    host_.body_gate().Acquire(bytes, [self = shared_from_this()](BodyGate::Ticket ticket) {
+      auto held = std::make_shared<BodyGate::Ticket>(std::move(ticket));
+      net::post(self->stream_.get_executor(), [self, held] { self->OnAdmitted(std::move(*held)); });
+    });
+  }
+
+  // Room in the server's BodyGate: the body may be read now, with the read timeout counted
+  // afresh (the wait was the server's, not the client's).
+  void OnAdmitted(BodyGate::Ticket ticket) {
+    if (state_ == State::kClosed) return;  // the ticket goes back at once
+    body_ticket_ = std::move(ticket);
+    stream_.expires_after(std::chrono::seconds(opts().read_timeout_s));
+    StartBody();
+  }
+
+  void StartBody() {
+    auto expect = parser_->get()[bhttp::field::expect];
+    if (beast::iequals(expect, "100-continue")) {
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                       [self = shared_from_this()](error_code wec, size_t) {
+                         if (wec) return self->Close();
+                         self->ReadBody();
+                       });
+      return;
+    }
+    ReadBody();
+  }
+
+  // Beast reads as much as the buffer has room for, and each read re-arms the timer: with the
+  // 4 KiB the header needed, a 1.5 MB upload took ~500 reads. Room for up to 256 KiB of a large
+  // body makes it a handful; the buffer shrinks back once the request is done.
+  void ReadBody() {
+    const auto length = parser_->content_length();
+    if (length && *length > kLargeBodyBytes) {
+      buffer_.reserve(static_cast<size_t>(std::min<uint64_t>(*length, kBodyReadBufferBytes)));
+    }
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = shared_from_this()](error_code ec, size_t) {
+                        if (ec == bhttp::error::body_limit) {
+                          return self->Refuse(413, "too_large", "request body too large");
+                        }
+                        if (ec) return self->OnReadError(ec);
+                        self->Dispatch();
+                      });
+  }
+
+  void OnReadError(error_code ec) {
+    // A client that went away or timed out gets no answer; a malformed request gets a 400.
+    if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
+        ec == beast::error::timeout || ec == net::error::operation_aborted ||
+        ec.category() == net::error::get_system_category() ||
+        ec.category() == net::error::get_misc_category()) {
+      return Close();
+    }
+    Refuse(400, "bad_request", "malformed HTTP request");
+  }
+
+  // Answers a request that cannot be read to the end, then closes.
+  void Refuse(int status, std::string_view reason, std::string_view message) {
+    Refuse(ErrorResponse(status, reason, message));
+  }
+
+  void Refuse(HttpResponse answer) {
+    idle_since_ms_ = kNotIdle;
+    if (!parser_ || !parser_->is_header_done())
+      ResetRequest();
+    else
+      FillRequestHead();
+    keep_alive_ = false;
+    linger_ = true;
+    Write(std::move(answer));
+  }
+
+  // Once per request: from OnHeader, or from Refuse when the header broke a limit.
+  void FillRequestHead() {
+    if (head_filled_) return;
+    const auto& req = parser_->get();
+    ResetRequest();
+    head_filled_ = true;
+    request_.method = std::string(req.method_string());
+    request_.target = std::string(req.target());
+    for (const auto& field : req) {
+      request_.headers.Add(std::string(field.name_string()), std::string(field.value()));
+    }
+    request_.remote = remote_;
+    request_.request_id = host_.NextRequestId();
+    version_ = req.version();
+  }
+
+  void Dispatch() {
+    state_ = State::kHandling;
+    keep_alive_ = parser_->get().keep_alive();
+    request_.body = std::move(parser_->get().body());
+    bytes_in_ = request_.body.size();
+    stream_.expires_never();
+    const Lane lane = exchange_->lane();
+    if (lane == Lane::kIo) return Write(Handled());
+    RunOffIo(
+        lane == Lane::kReads ? host_.readers() : host_.workers(),
+        [](Session& s) { return s.Handled(); },
+        [](Session& s, HttpResponse res) { s.Write(std::move(res)); });
+  }
+
+  HttpResponse Handled() {
+    return Guarded(
+        "handler", [&] { return exchange_->Handle(request_); }, InternalError);
+  }
+
+  // The bytes of one response, alive until its write completes.
+  struct Outgoing {
+    std::string head;
+    std::string body;
+  };
+
+  void Write(HttpResponse res) {
+    state_ = State::kWriting;
+    FreeBody();            // handled: an upload's bytes need not wait for its answer to be written
+    body_ticket_.Reset();  // ... and the next large body may be read
+    exchange_.reset();
+    if (res.close || host_.stopping()) keep_alive_ = false;
+    status_ = res.status;
+    route_ = std::move(res.route);
+    user_ = std::move(res.user);
+    error_ = std::move(res.error_reason);
+    egress_kind_ = std::move(res.egress_kind);
+    HeadOptions head;
+    head.version = version_ == 10 ? 10 : 11;
+    head.keep_alive = keep_alive_;
+    head.head_request = request_.method == "HEAD";
+    head.request_id = request_.request_id;
+    auto out = std::make_shared<Outgoing>();
+    out->head = ResponseHead(res, head);
+    if (!head.head_request && !NoBodyStatus(res.status)) out->body = std::move(res.body);
+    bytes_out_ = out->body.size();
+    stream_.expires_after(std::chrono::seconds(opts().read_timeout_s));
+    const std::array<net::const_buffer, 2> buffers = {net::buffer(out->head),
+                                                      net::buffer(out->body)};
+    net::async_write(stream_, buffers, [self = shared_from_this(), out](error_code ec, size_t) {
+      self->OnWrite(ec);
+    });
+  }
+
+  void OnWrite(error_code ec) {
+    RecordMetrics(ec);
+    LogRequest();
+    if (ec) return Close();
+    if (linger_) return LingerThenClose();
+    if (!keep_alive_ || host_.stopping()) return Close();
+    parser_.reset();
+    ResetRequest();
+    if (buffer_.capacity() > kLargeBodyBytes) buffer_.shrink_to_fit();
+    idle_since_ms_ = NowMs();
+    evicting_ = false;
+    WaitForRequest();
+  }
+
+  // Both give the request body's memory back. Assigning an empty string (`body = {}`, `request_ =
+  // HttpRequest{}`) does not: libstdc++ copies an empty in-place string into the target's existing
+  // buffer and keeps it, so every connection held on to the largest body it had ever read (a
+  // 0.8 MB upload), for as long as it stayed open: ~0.8 MiB per connection under bench/load.sh.
+  void FreeBody() { std::string().swap(request_.body); }
+  void ResetRequest() {
+    FreeBody();
+    exchange_.reset();
+    request_ = HttpRequest{};
+    bytes_in_ = 0;
+    head_filled_ = false;
+  }
+
+  void RecordMetrics(error_code ec) {
+    const double seconds = std::chrono::duration<double>(SteadyClock::now() - started_).count();
+    RecordRequest(request_.method, route_, status_, seconds);
+    // Egress is what reached the socket: a write that failed counts nothing.
+    if (!ec && !egress_kind_.empty()) RecordEgress(egress_kind_, bytes_out_);
+    egress_kind_.clear();
+  }
+
+  void LogRequest() {
+    if (!opts().access_log) return;
+    AccessEntry e;
+    e.request_id = request_.request_id;
+    e.method = request_.method.empty() ? "-" : request_.method;
+    e.path = request_.target.empty() ? "-" : std::string(PathOnly(request_.target));
+    e.route = route_;
+    e.status = status_;
+    e.bytes_in = bytes_in_;
+    e.bytes_out = bytes_out_;
+    e.latency_ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - started_).count();
+    e.remote = remote_;
+    e.user = user_;
+    e.error = error_;
+    LogAccess(e);
+  }
+
+  // After refusing a request whose body may still be arriving: stop sending, read and discard
+  // for a moment, then close, so the client sees our answer rather than a reset.
+  void LingerThenClose() {
+    error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return Close();
+    stream_.expires_after(std::chrono::seconds(2));
+    Discard();
+  }
+
+  void Discard() {
+    stream_.async_read_some(net::buffer(discard_),
+                            [self = shared_from_this()](error_code ec, size_t) {
+                              if (ec) return self->Close();
+                              self->Discard();
+                            });
+  }
+
+  void Close() {
+    body_ticket_.Reset();
+    if (state_ == State::kClosed) return;
+    state_ = State::kClosed;
+    error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream_.close();
+  }
+
+  SessionHost& host_;
+  net::io_context& context_;
+  beast::tcp_stream stream_;
+  BodyGate::Ticket body_ticket_;  // held from admission of a large body until it is handled
+  uint64_t id_;
+  std::string remote_;
+  static constexpr uint64_t kLargeBodyBytes = 64 * 1024;
+  static constexpr uint64_t kBodyReadBufferBytes = 256 * 1024;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  HttpRequest request_;
+  std::unique_ptr<Exchange> exchange_;  // this request's, from its head until it is answered
+  unsigned version_ = 11;
+  State state_ = State::kReading;
+  bool between_requests_ = true;  // waiting for the first byte of a request
+  bool head_filled_ = false;      // request_ holds this request's head (FillRequestHead)
+  bool keep_alive_ = true;
+  bool linger_ = false;
+  SteadyClock::time_point started_ = SteadyClock::now();
+  int status_ = 0;
+  uint64_t bytes_in_ = 0;  // the request body's size, for the access log once it is freed
+  uint64_t bytes_out_ = 0;
+  std::string route_, user_, error_, egress_kind_;
+  std::array<char, 16 * 1024> discard_{};
+  // Written on the session's thread, read by the acceptor (see ClaimForEviction).
+  std::atomic<int64_t> idle_since_ms_{kNoRequestYet};
+  std::atomic<bool> evicting_{false};
+};
+
+}  // namespace
+
+std::shared_ptr<Connection> MakeSession(SessionHost& host, net::io_context& context,
+                                        tcp::socket socket, uint64_t id) {
+  return std::make_shared<Session>(host, context, std::move(socket), id);
+}
+
+}  // namespace noisett::http
