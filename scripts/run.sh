@@ -7,8 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/setup.sh
-bash scripts/build.sh release
+bash scripts/setup.sh run
+bash scripts/build.sh release --main
 
 bin=build/release/bin/noisett
 listen=${NOISETT_LISTEN:-127.0.0.1:8080}

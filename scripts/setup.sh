@@ -1,28 +1,48 @@
 #!/usr/bin/env bash
-# Installs every Debian package that the build, the tests and the benchmarks need. Idempotent and
-# quiet: when everything is already installed it does nothing (not even apt-get update), so it is
-# cheap to call from run.sh and test.sh. Run as root on Debian 12.
+# Installs the Debian packages a job needs. Idempotent and quiet: when everything is already
+# installed it does nothing (not even apt-get update), so it is cheap to call every time.
+# Run as root on Debian 12.
+#
+#   scripts/setup.sh run    what scripts/run.sh needs: the toolchain and libraries to build
+#                           `noisett`, and what makes its sample images (no tests, no npm)
+#   scripts/setup.sh        everything: also the tests', the benchmarks' and the npm packages
 set -euo pipefail
 
-PACKAGES=(
+job=${1:-all}
+case "$job" in
+  run | all) ;;
+  *) echo "setup: unknown job '$job' (run, or nothing for all)" >&2; exit 2 ;;
+esac
+
+# The build of `noisett` and the main job (scripts/run.sh).
+RUN_PACKAGES=(
   # toolchain
-  g++ cmake ninja-build ccache pkg-config git
+  g++ cmake ninja-build ccache pkg-config
   # libraries (DESIGN.md "Dependencies")
   libvips-dev libwebp-dev libpng-dev libjpeg-dev nlohmann-json3-dev libcli11-dev
   libssl-dev libcurl4-openssl-dev libsqlite3-dev libboost-dev libpugixml-dev libpqxx-dev libpq-dev
+  # the walkthrough: sample images, curl, jq
+  python3-pil curl jq
+)
+
+TEST_PACKAGES=(
+  git
   # the PostgreSQL server the catalog and scale-out suites start on loopback
   postgresql
   # tests, fuzzing (clang's libFuzzer runtime) and benchmarks
-  libgtest-dev libbenchmark-dev clang-14 libclang-rt-14-dev libvips-tools python3-pil time openssl curl
+  libgtest-dev libbenchmark-dev clang-14 libclang-rt-14-dev libvips-tools time openssl
   # the reference app bench/reference/ runs (FastAPI + PyJWT + sqlite3, served by uvicorn)
   python3-fastapi python3-jwt uvicorn
   wrk nginx shellcheck
   # promtool, for the alert rules' tests (deploy/prometheus); faketime moves the lifecycle CLI
-  # tests' noisett processes days ahead; jq for the README's walkthrough
-  prometheus faketime jq
+  # tests' noisett processes days ahead
+  prometheus faketime
   # the browser the gallery's test drives with playwright-core (tests/web; never a downloaded one)
   chromium
 )
+
+PACKAGES=("${RUN_PACKAGES[@]}")
+[[ $job == all ]] && PACKAGES+=("${TEST_PACKAGES[@]}")
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -53,6 +73,9 @@ if ((${#missing[@]} > 0)); then
   ((install_status == 0)) || { echo "setup: apt-get install failed" >&2; exit "$install_status"; }
   echo "setup: done"
 fi
+
+# The main job needs nothing from npm: its gallery signs in with the dev issuer.
+[[ $job == run ]] && exit 0
 
 # Node.js runs the test-only npm packages (jose mints the tokens the auth tests check). Machines
 # with NodeSource's nodejs already have npm; Debian's own packages otherwise.

@@ -36,10 +36,11 @@ Result<uint64_t> ParseUintWithSuffix(const std::string& text, const std::string&
 }
 
 Result<int64_t> ParseDuration(std::string_view text) {
+  const std::string given(text.substr(0, 64));  // `text` loses its unit below
   auto bad = [&] {
     return Unexpected(MakeError(ErrorCode::kInvalidArgument, "bad_duration",
-                                "duration must look like 90s, 30m, 1h or 7d, got '" +
-                                    std::string(text) + "'"));
+                                "duration must look like 90s, 30m, 1h or 7d, got '" + given +
+                                    "'"));
   };
   if (text.empty() || text.size() > 12) return bad();
   int64_t unit = 1;

@@ -31,7 +31,7 @@ int64_t Client::RemainingMs() const {
 Error Client::TimeoutError() const {
   return MakeError(ErrorCode::kUnavailable, "generator_timeout",
                    "Replicate gave no result within " + std::to_string(options_.timeout_ms) +
-                       " ms (NOISETT_REPLICATE_TIMEOUT)");
+                       " ms (NOISETT_REPLICATE_TIMEOUT_MS)");
 }
 
 bool Client::Wait(int64_t ms) {

@@ -19,7 +19,7 @@ struct ReplicateOptions {
   std::string token;                                  // REPLICATE_API_TOKEN
   // NOISETT_REPLICATE_MODEL: "owner/name" (the model's latest version) or "owner/name:VERSION"
   std::string model = "black-forest-labs/flux-schnell";
-  int64_t timeout_ms = 120000;       // NOISETT_REPLICATE_TIMEOUT: create to last output
+  int64_t timeout_ms = 120000;       // NOISETT_REPLICATE_TIMEOUT_MS: create to last output
   int64_t poll_initial_ms = 250;     // first wait between polls, doubled up to poll_max_ms
   int64_t poll_max_ms = 4000;
   std::string ca_file;               // trust for a test's TLS server; empty: the system's
