@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Which of our source files one upload runs: `noisett serve` under valgrind's callgrind, with
+# collection switched on just for one POST /api/images of a 1 MB PNG (after a warm-up upload, so
+# start-up, first-use caches and the token's first validation are not counted), then the files of
+# src/ whose functions ran, counted and listed. A measure of how many files a reader follows for
+# one upload (docs/architecture.md). Slow (valgrind): about a minute.
+#   scripts/upload_path.sh [BIN]     BIN: a noisett binary (default build/release/bin/noisett)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=$(realpath "${1:-build/release/bin/noisett}")
+command -v valgrind >/dev/null || { echo "upload_path: valgrind is missing" >&2; exit 2; }
+work=$(mktemp -d)
+trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+/usr/bin/python3 scripts/make_samples.py "$work/in" >/dev/null
+valgrind --tool=callgrind --collect-atstart=no --callgrind-out-file="$work/cg.out" \
+  "$bin" serve --auth dev --data-dir "$work/data" --listen 127.0.0.1:0 --lifecycle-interval off \
+  >"$work/serve.log" 2>&1 &
+server=$!
+port=
+for _ in $(seq 1 600); do
+  port=$(grep -o 'serving on http://127.0.0.1:[0-9]*' "$work/serve.log" | grep -o '[0-9]*$' || true)
+  [[ -n $port ]] && break
+  sleep 0.2
+done
+[[ -n $port ]] || { echo "upload_path: the server did not start" >&2; cat "$work/serve.log" >&2; exit 1; }
+token=$("$bin" token --user alice --data-dir "$work/data")
+upload() {
+  curl -fsS -o /dev/null -X POST --data-binary @"$work/in/landscape.png" -H 'Content-Type: image/png' \
+    -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/images?prompt=$1"
+}
+upload warm-up
+callgrind_control -i on "$server" >/dev/null
+upload measured
+callgrind_control -i off "$server" >/dev/null
+callgrind_control -d "$server" >/dev/null
+sleep 1
+kill -TERM "$server"; wait "$server" 2>/dev/null || true
+# Every function that ran names its file; keep ours.
+files=$(cat "$work"/cg.out* | grep -o '^fl=([0-9]*) .*' | sed 's/^fl=([0-9]*) //' |
+  grep -o 'src/[a-z_/]*\.\(cc\|h\)$' | sort -u)
+echo "$files"
+echo "source files of src/ one upload runs: $(grep -c '\.cc$' <<<"$files") .cc, $(grep -c '\.h$' <<<"$files") .h"
