@@ -6,11 +6,6 @@
 # recovers without a restart, and that nothing is lost or half-written (fsck, store listing).
 find_program(NOISETT_NODE_EXECUTABLE node)  # jose mints the JWKS test's tokens
 noisett_add_test_binary(noisett_faults_test
-  service/e2e_store.cc
-  service/raw_http.cc
-  service/server_process.cc
-  service/e2e_fixture.cc
-  auth/jose_tokens.cc
   faults/fault_fixture.cc
   faults/private_azurite.cc
   faults/disk_full_test.cc
@@ -18,13 +13,9 @@ noisett_add_test_binary(noisett_faults_test
   faults/jwks_down_test.cc
   faults/sigterm_test.cc)
 target_link_libraries(noisett_faults_test PRIVATE
-  noisett_test_images noisett_test_loopback noisett_test_postgres noisett_core
-  nlohmann_json::nlohmann_json)
+  noisett_test_e2e noisett_test_jose noisett_test_images noisett_test_loopback
+  noisett_test_postgres noisett_core nlohmann_json::nlohmann_json)
 target_compile_definitions(noisett_faults_test PRIVATE
   NOISETT_BIN="$<TARGET_FILE:noisett>"
-  NOISETT_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
-  NOISETT_NODE="${NOISETT_NODE_EXECUTABLE}"
-  NOISETT_MINT_SCRIPT="${CMAKE_CURRENT_SOURCE_DIR}/auth/mint.mjs"
-  NOISETT_REPO_ROOT="${PROJECT_SOURCE_DIR}"
-  NOISETT_TEST_CACHE_DIR="${CMAKE_CURRENT_BINARY_DIR}")
+  NOISETT_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 add_dependencies(noisett_faults_test noisett)

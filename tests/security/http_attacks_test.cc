@@ -92,7 +92,7 @@ class HttpAttackTest : public E2eTest {
     RawRequest request;
     request.target = "/api/history?limit=1";
     request.headers = {{"Authorization", "Bearer " + alice_}};
-    return Send(port(), request, /*timeout_ms=*/5000);
+    return Send(request, /*timeout_ms=*/5000);
   }
 };
 
@@ -150,7 +150,7 @@ TEST_F(HttpAttackTest, OversizedHeaderIs431AndTheServerCarriesOn) {
   RawRequest request;
   request.target = "/api/history";
   request.headers = {{"Authorization", "Bearer " + alice_}, {"X-Pad", std::string(20000, 'p')}};
-  RawResponse r = Send(port(), request);
+  RawResponse r = Send(request);
   EXPECT_EQ(r.status, 431) << r.body;
   EXPECT_EQ(ErrorCode(r), "header_too_large");
   // Many small headers adding up past the limit, and one huge request line.
@@ -158,7 +158,7 @@ TEST_F(HttpAttackTest, OversizedHeaderIs431AndTheServerCarriesOn) {
   for (int i = 0; i < 400; ++i)
     request.headers.push_back(
         {"X-H" + std::to_string(i), "vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv"});
-  r = Send(port(), request);
+  r = Send(request);
   EXPECT_EQ(r.status, 431) << r.body;
   EXPECT_EQ(ErrorCode(r), "header_too_large");
   r = Call("GET", "/api/history/" + std::string(64 * 1024, 'A'), alice_);

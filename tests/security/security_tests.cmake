@@ -5,11 +5,6 @@
 # and `npm ci`, as the auth integration suite does). Each test asserts the refusal, the HTTP
 # status and the JSON error code, and that nothing was stored, served or leaked.
 noisett_add_test_binary(noisett_security_test
-  service/e2e_store.cc
-  service/raw_http.cc
-  service/server_process.cc
-  service/e2e_fixture.cc
-  auth/jose_tokens.cc
   net/scripted_http_server.cc
   security/token_attacks_test.cc
   security/upload_attacks_test.cc
@@ -17,11 +12,7 @@ noisett_add_test_binary(noisett_security_test
   security/import_ssrf_test.cc
   security/idor_test.cc)
 target_link_libraries(noisett_security_test PRIVATE
-  noisett_test_images noisett_test_loopback noisett_links nlohmann_json::nlohmann_json)
-target_compile_definitions(noisett_security_test PRIVATE
-  NOISETT_BIN="$<TARGET_FILE:noisett>"
-  NOISETT_NODE="${NOISETT_NODE_EXECUTABLE}"
-  NOISETT_MINT_SCRIPT="${CMAKE_CURRENT_SOURCE_DIR}/auth/mint.mjs"
-  NOISETT_REPO_ROOT="${PROJECT_SOURCE_DIR}"
-  NOISETT_TEST_CACHE_DIR="${CMAKE_CURRENT_BINARY_DIR}")
+  noisett_test_e2e noisett_test_jose noisett_test_images noisett_test_loopback noisett_links
+  nlohmann_json::nlohmann_json)
+target_compile_definitions(noisett_security_test PRIVATE NOISETT_BIN="$<TARGET_FILE:noisett>")
 add_dependencies(noisett_security_test noisett)

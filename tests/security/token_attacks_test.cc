@@ -99,7 +99,7 @@ class TokenAttackTest : public E2eTest {
     RawRequest request;
     request.target = "/api/history";
     request.headers = {{"Authorization", "Bearer " + token}};
-    return Send(noisett_->port(), request);
+    return service_e2e::Send(noisett_->port(), request);
   }
 
   // 401 with `reason` as the error code and in the challenge, and nothing of the token echoed.
@@ -150,7 +150,7 @@ TEST_F(TokenAttackTest, EveryForgedOrMisdirectedTokenIs401WithItsReason) {
   // No token at all: 401 with the bare challenge.
   RawRequest none;
   none.target = "/api/history";
-  const RawResponse r = Send(noisett_->port(), none);
+  const RawResponse r = service_e2e::Send(noisett_->port(), none);
   EXPECT_EQ(r.status, 401);
   EXPECT_EQ(ErrorCode(r), "missing") << r.body;
   EXPECT_EQ(r.Header("www-authenticate").rfind("Bearer realm=\"noisett\"", 0), 0u);

@@ -12,7 +12,7 @@
 namespace noisett::service_e2e {
 namespace {
 
-class CommandsTest : public E2eTest {
+class CommandsTest : public InProcessE2eTest {
  protected:
   static bool Contains(const std::vector<std::string>& ids, const std::string& id) {
     return std::find(ids.begin(), ids.end(), id) != ids.end();
@@ -136,7 +136,7 @@ TEST_F(CommandsTest, DeleteHidesTheJobAndRestoreBringsItBack) {
   // Deleting again: the job is already gone.
   EXPECT_EQ(Call("DELETE", "/api/history/" + job, alice_).status, 404);
 
-  if (kOnAzure) {
+  if (OnAzure()) {
     // Azurite has no soft delete: Undelete answers 501 APINotImplemented, which the restore
     // passes on as a clear error. On Azure with soft delete on (deploy/azure/setup.sh) it is one
     // Undelete per blob, checked request by request in azure_blob_store_requests_test.cc.

@@ -165,7 +165,7 @@ TEST(ConcurrencyShutdownTest, EveryUploadAnswered201SurvivesSigtermAndRestart) {
         request.target = "/api/images";
         request.headers = {{"Authorization", "Bearer " + token}, {"Content-Type", "image/png"}};
         request.body = png;
-        const RawResponse r = Send(port, request);
+        const RawResponse r = service_e2e::Send(port, request);
         if (r.status == 201) {
           std::lock_guard<std::mutex> lock(mu);
           acknowledged.push_back(Json::parse(r.body, nullptr, false).value("job_id", ""));
@@ -191,7 +191,7 @@ TEST(ConcurrencyShutdownTest, EveryUploadAnswered201SurvivesSigtermAndRestart) {
   RawRequest list;
   list.target = "/api/history?limit=200";
   list.headers = {{"Authorization", "Bearer " + token}};
-  const RawResponse r = Send(noisett.port(), list);
+  const RawResponse r = service_e2e::Send(noisett.port(), list);
   ASSERT_EQ(r.status, 200) << r.body;
   const Json body = Json::parse(r.body, nullptr, false);
   std::map<std::string, std::string> listed;  // job id -> image link
@@ -202,13 +202,13 @@ TEST(ConcurrencyShutdownTest, EveryUploadAnswered201SurvivesSigtermAndRestart) {
   ::testing::Test::RecordProperty("acknowledged_uploads", static_cast<int>(acknowledged.size()));
   for (const std::string& job : acknowledged) {
     ASSERT_TRUE(listed.count(job)) << "job " << job << " was answered 201 but is gone";
-    if (kOnAzure) {
+    if (OnAzure()) {
       EXPECT_EQ(FetchFromAzurite(listed[job], {}, "GET").status, 200) << "image of job " << job;
       continue;
     }
     RawRequest get;
     get.target = PathAndQuery(listed[job]);
-    EXPECT_EQ(Send(noisett.port(), get).status, 200) << "the image of job " << job;
+    EXPECT_EQ(service_e2e::Send(noisett.port(), get).status, 200) << "the image of job " << job;
   }
   EXPECT_EQ(noisett.Stop(), 0) << noisett.process().Log();
 }

@@ -48,6 +48,22 @@ std::string Noisett::Start(const std::vector<std::string>& extra,
   return server_.Start(args, log, env);
 }
 
+std::string Noisett::StartInProcess() {
+  api_ = std::make_unique<InProcessApi>();
+  return api_->Start(data_dir(), StoreFlags(), base_url());
+}
+
+std::string Noisett::base_url() const {
+  // The in-process App's links point where a default `serve` would listen.
+  if (!server_.running()) return "http://127.0.0.1:8080";
+  return "http://127.0.0.1:" + std::to_string(port());
+}
+
+RawResponse Noisett::Send(const RawRequest& request, int timeout_ms) {
+  if (api_) return api_->Send(request);
+  return service_e2e::Send(port(), request, timeout_ms);
+}
+
 int Noisett::Stop() { return server_.Stop(); }
 
 noisett::testing::ProcessResult Noisett::Cli(const std::vector<std::string>& args) {
@@ -60,6 +76,7 @@ noisett::testing::ProcessResult Noisett::Cli(const std::vector<std::string>& arg
 }
 
 std::string Noisett::Token(const std::string& user) {
+  if (api_) return api_->Token(user);
   const auto r = Cli({"token", "--user", user, "--data-dir", data_dir()});
   EXPECT_EQ(r.status, 0) << r.err;
   std::string token = r.out;
@@ -78,6 +95,15 @@ void E2eTest::SetUpTestSuite() {
   bob_ = noisett_->Token("bob");
 }
 
+void E2eTest::SetUpInProcessSuite() {
+  noisett::testing::InitVips();
+  noisett_ = std::make_unique<Noisett>();
+  start_error = noisett_->StartInProcess();
+  if (!start_error.empty()) return;
+  alice_ = noisett_->Token("alice");
+  bob_ = noisett_->Token("bob");
+}
+
 void E2eTest::TearDownTestSuite() {
   if (noisett_ && noisett_->process().running()) {
     const std::string log = noisett_->process().Log();
@@ -91,8 +117,8 @@ void E2eTest::SetUp() {
   ASSERT_TRUE(start_error.empty()) << start_error;
   ASSERT_FALSE(alice_.empty());
   ASSERT_FALSE(bob_.empty());
-  ASSERT_TRUE(noisett_->process().running()) << "the server is gone; log:\n"
-                                             << noisett_->process().Log();
+  ASSERT_TRUE(noisett_->in_process() || noisett_->process().running())
+      << "the server is gone; log:\n" << noisett_->process().Log();
 }
 
 RawResponse E2eTest::Call(const std::string& method, const std::string& target,
@@ -104,19 +130,19 @@ RawResponse E2eTest::Call(const std::string& method, const std::string& target,
   request.body = body;
   if (!token.empty()) request.headers.push_back({"Authorization", "Bearer " + token});
   if (!content_type.empty()) request.headers.push_back({"Content-Type", content_type});
-  return Send(port(), request);
+  return Send(request);
 }
 
 RawResponse E2eTest::FetchLink(const std::string& url,
                                const std::vector<std::pair<std::string, std::string>>& headers,
                                const std::string& method) {
   // On Azurite, links are Azurite's URLs; a bare path still goes to noisett's own port.
-  if (kOnAzure && url.rfind("https://", 0) == 0) return FetchFromAzurite(url, headers, method);
+  if (OnAzure() && url.rfind("https://", 0) == 0) return FetchFromAzurite(url, headers, method);
   RawRequest request;
   request.method = method;
   request.target = PathAndQuery(url);
   request.headers = headers;
-  return Send(port(), request);
+  return Send(request);
 }
 
 Json E2eTest::Upload(const std::string& token, const std::string& bytes, const std::string& query,
@@ -158,7 +184,7 @@ std::vector<std::string> E2eTest::HistoryIds(const std::string& token) {
 }
 
 std::map<std::string, uint64_t> E2eTest::BlobDataFiles(const std::string& name_prefix) {
-  if (kOnAzure) return AzuriteBlobSizes(name_prefix);
+  if (OnAzure()) return AzuriteBlobSizes(name_prefix);
   std::map<std::string, uint64_t> files;
   std::error_code ec;
   const fs::path root = noisett_->blob_root();
@@ -176,7 +202,7 @@ std::map<std::string, uint64_t> E2eTest::BlobDataFiles(const std::string& name_p
 }
 
 std::string E2eTest::StoredBlob(const std::string& blob_path) {
-  if (kOnAzure) return AzuriteBlob(blob_path);
+  if (OnAzure()) return AzuriteBlob(blob_path);
   const fs::path dir = noisett_->blob_root() / (blob_path + "@");
   std::vector<fs::path> data;
   std::error_code ec;
@@ -190,7 +216,7 @@ std::string E2eTest::StoredBlob(const std::string& blob_path) {
 
 std::string E2eTest::BlobPathOfLink(const std::string& url) {
   const std::string prefix =
-      kOnAzure ? AzuriteContainerPath() : std::string("/blobs/") + kContainer + "/";
+      OnAzure() ? AzuriteContainerPath() : std::string("/blobs/") + kContainer + "/";
   std::string path = PathAndQuery(url);
   path = path.substr(0, path.find('?'));
   if (path.rfind(prefix, 0) != 0) return "";

@@ -1,10 +1,17 @@
-// The end-to-end fixture: a real `noisett serve --auth dev` on 127.0.0.1:0 over a fresh temporary
-// data dir (local blob store, SQLite catalog, signed links), tokens for alice and bob minted by
-// `noisett token`, and helpers that talk HTTP to it and look at what it wrote on disk.
-//
-// One server per test suite (SetUpTestSuite): ctest runs every test in its own process, so that is
-// one start per test, and tests that share a suite within one gtest run never depend on each
-// other's data (each uploads its own jobs and counts only those). TearDownTestSuite stops the
+// The end-to-end fixture: `noisett serve --auth dev` over a fresh temporary data dir (local blob
+// store or Azurite, SQLite catalog, signed links), tokens for alice and bob, and helpers that send
+// it requests and look at what it wrote on disk. Two ways to reach it, chosen by the suite's base:
+//   E2eTest           a real `noisett serve` on 127.0.0.1:0, over loopback HTTP (a raw-socket
+//                     client), tokens from `noisett token`: for suites about the transport and the
+//                     program (framing, limits, signals, logs, the CLI) and the hostile-client
+//                     suites of tests/security;
+//   InProcessE2eTest  the same App and routes in this process (in_process_api.h): every request
+//                     takes the server's steps (route from the head, the large-body check, the
+//                     handler, the response head) without a socket: for suites about commands
+//                     and their answers.
+// One server (or App) per test suite (SetUpTestSuite): ctest runs every test in its own process,
+// so that is one start per test, and tests that share a suite within one gtest run never depend on
+// each other's data (each uploads its own jobs and counts only those). TearDownTestSuite stops a
 // server with SIGTERM and requires exit status 0.
 #pragma once
 
@@ -19,6 +26,7 @@
 #include <nlohmann/json.hpp>
 
 #include "service/e2e_store.h"
+#include "service/in_process_api.h"
 #include "service/raw_http.h"
 #include "service/server_process.h"
 #include "support/subprocess.h"
@@ -43,6 +51,11 @@ class Noisett {
   // the server takes its tokens from the credential chain `env` configures.
   std::string Start(const std::vector<std::string>& extra = {},
                     const std::vector<std::string>& env = {}, bool bearer = false);
+  // Opens the App `Start` would serve, in this process (in_process_api.h); "" or what went wrong.
+  std::string StartInProcess();
+  bool in_process() const { return api_ != nullptr; }
+  // `request` to the server, or to the in-process App.
+  RawResponse Send(const RawRequest& request, int timeout_ms = 30000);
   // SIGTERM and wait: the exit status (0 for a graceful stop).
   int Stop();
   ServerProcess& process() { return server_; }
@@ -53,7 +66,8 @@ class Noisett {
   static noisett::testing::ProcessResult Cli(const std::vector<std::string>& args);
 
   uint16_t port() const { return server_.port(); }
-  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port()); }
+  // Where links point: the server's address, or the in-process App's public URL.
+  std::string base_url() const;
   const fs::path& root() const { return root_; }
   std::string data_dir() const { return (root_ / "data").string(); }
   // Where the local store keeps the container's blobs: DATA/blobs/CONTAINER/blobs.
@@ -65,6 +79,7 @@ class Noisett {
  private:
   fs::path root_;
   ServerProcess server_;
+  std::unique_ptr<InProcessApi> api_;
   int log_count_ = 0;
 };
 
@@ -73,12 +88,19 @@ class E2eTest : public ::testing::Test {
  public:
   static void SetUpTestSuite();
   static void TearDownTestSuite();
+  // SetUpTestSuite's work, with the App in this process instead of a server.
+  static void SetUpInProcessSuite();
 
  protected:
   void SetUp() override;
 
   static Noisett& noisett() { return *noisett_; }
   static uint16_t port() { return noisett_->port(); }
+
+  // `request` to the suite's server (or App).
+  static RawResponse Send(const RawRequest& request, int timeout_ms = 30000) {
+    return noisett_->Send(request, timeout_ms);
+  }
 
   // One API request with `token` ("" sends no Authorization header).
   static RawResponse Call(const std::string& method, const std::string& target,
@@ -122,6 +144,12 @@ class E2eTest : public ::testing::Test {
 
  private:
   static std::unique_ptr<Noisett> noisett_;
+};
+
+// E2eTest with the App in this process: see the top of this file.
+class InProcessE2eTest : public E2eTest {
+ public:
+  static void SetUpTestSuite() { SetUpInProcessSuite(); }
 };
 
 }  // namespace noisett::service_e2e

@@ -3,37 +3,26 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <memory>
+#include <string_view>
 
-#include "support/subprocess.h"
-
-#ifdef NOISETT_E2E_AZURE
 #include "core/clock.h"
 #include "core/text.h"
 #include "storage/azure/azure_blob_store.h"
 #include "storage/azure/azure_client.h"
 #include "support/azurite.h"
-#endif
+#include "support/subprocess.h"
 
 namespace noisett::service_e2e {
-#ifndef NOISETT_E2E_AZURE
 
-const std::string& E2eContainer() {
-  static const std::string container = "noisett-storage";
-  return container;
+bool OnAzure() {
+  static const bool on_azure = [] {
+    const char* store = std::getenv("NOISETT_TEST_E2E_STORE");
+    return store != nullptr && std::string_view(store) == "azure";
+  }();
+  return on_azure;
 }
-std::vector<std::string> StoreFlags(bool) { return {}; }
-RawResponse FetchFromAzurite(const std::string&,
-                             const std::vector<std::pair<std::string, std::string>>&,
-                             const std::string&) {
-  ADD_FAILURE() << "not on Azurite";
-  return {};
-}
-std::string AzuriteBlob(const std::string&) { return ""; }
-std::map<std::string, uint64_t> AzuriteBlobSizes(const std::string&) { return {}; }
-std::string AzuriteContainerPath() { return ""; }
-
-#else
 
 namespace {
 
@@ -86,11 +75,13 @@ storage::azure::AzureBlobStore& Store() {
 }  // namespace
 
 const std::string& E2eContainer() {
-  static const std::string container = noisett::testing::UniqueContainerName("e2e");
+  static const std::string container =
+      OnAzure() ? noisett::testing::UniqueContainerName("e2e") : std::string("noisett-storage");
   return container;
 }
 
 std::vector<std::string> StoreFlags(bool with_key) {
+  if (!OnAzure()) return {};
   const auto& azurite = noisett::testing::Azurite();
   EXPECT_TRUE(azurite.ok()) << azurite.error;
   std::vector<std::string> flags = {"--store", "azure://" + azurite.account + "/" + E2eContainer(),
@@ -143,7 +134,5 @@ std::map<std::string, uint64_t> AzuriteBlobSizes(const std::string& name_prefix)
 std::string AzuriteContainerPath() {
   return "/" + noisett::testing::Azurite().account + "/" + E2eContainer() + "/";
 }
-
-#endif
 
 }  // namespace noisett::service_e2e

@@ -1,7 +1,7 @@
-// What differs when the end-to-end suite runs on Azurite instead of the local store. The same test
-// sources build twice: noisett_service_e2e_test (local store, signed links served by noisett) and
-// noisett_service_e2e_azure_test (compiled with NOISETT_E2E_AZURE: `serve` on Azurite through
-// Shared Key over HTTPS, links are SAS URLs fetched from Azurite with curl).
+// What differs when the end-to-end suite runs on Azurite instead of the local store. One binary,
+// noisett_service_e2e_test, is registered twice with ctest: on the local store (signed links served
+// by noisett) and, with NOISETT_TEST_E2E_STORE=azure, on Azurite through Shared Key over HTTPS
+// (links are SAS URLs fetched from Azurite with curl).
 #pragma once
 
 #include <cstdint>
@@ -14,11 +14,9 @@
 
 namespace noisett::service_e2e {
 
-#ifdef NOISETT_E2E_AZURE
-inline constexpr bool kOnAzure = true;
-#else
-inline constexpr bool kOnAzure = false;
-#endif
+// True when this run of the suite is on Azurite: NOISETT_TEST_E2E_STORE=azure, which ctest sets
+// for the Azure registration of the same binary (service_tests.cmake).
+bool OnAzure();
 
 // The container this test process uses: "noisett-storage" locally; on Azurite one of its own
 // (made by the server at start), so runs never see each other's blobs.

@@ -8,7 +8,7 @@
 namespace noisett::service_e2e {
 namespace {
 
-class GenerateE2eTest : public E2eTest {};
+class GenerateE2eTest : public InProcessE2eTest {};
 
 TEST_F(GenerateE2eTest, GeneratesStoresAndLinksEveryImage) {
   const Json request = {{"prompt", "a quiet harbour"}, {"count", 2}, {"seed", 5}};

@@ -12,7 +12,7 @@
 namespace noisett::service_e2e {
 namespace {
 
-class LinkRefusalTest : public E2eTest {
+class LinkRefusalTest : public InProcessE2eTest {
  protected:
   static std::string QueryOf(const std::string& url) {
     const size_t q = url.find('?');

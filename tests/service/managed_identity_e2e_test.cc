@@ -40,7 +40,7 @@ TEST(ManagedIdentityServeTest, UploadsWithTokensFromImdsAndHandsOutUserDelegatio
   upload.target = "/api/images?prompt=identity";
   upload.headers = {{"Authorization", "Bearer " + token}, {"Content-Type", "image/png"}};
   upload.body = noisett::testing::ToPng(noisett::testing::Textured(120, 90));
-  const RawResponse up = Send(noisett.port(), upload);
+  const RawResponse up = service_e2e::Send(noisett.port(), upload);
   ASSERT_EQ(up.status, 201) << up.body << "\n" << noisett.process().Log();
   const nlohmann::json body = nlohmann::json::parse(up.body);
   const std::string url = body["image"].value("url", "");

@@ -142,7 +142,7 @@ constexpr char kUploadSeries[] =
     "status_class=\"2xx\"}";
 
 TEST_F(MetricsE2eTest, NumbersMatchTheStoreAfterUploadsAndReads) {
-  if (kOnAzure) GTEST_SKIP() << "the local store's files are counted here";
+  if (OnAzure()) GTEST_SKIP() << "the local store's files are counted here";
   const Samples before = AdminScrape();
   // Three uploads: three pipeline runs, three 201s, three token checks: one per upload, whether
   // its body is over 64 KiB (checked from its head before it is read, the handler gets that

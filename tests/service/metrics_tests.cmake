@@ -2,13 +2,9 @@
 # signed-link reads, the capacity, egress, operation, request, token and pipeline numbers must
 # match the local store's files and what the test did; the API listener's /metrics wants an admin
 # token, the NOISETT_METRICS_ADDR listener none. Local store only (the file sizes are the truth).
-noisett_add_test_binary(noisett_metrics_e2e_test
-  service/e2e_store.cc
-  service/raw_http.cc
-  service/server_process.cc
-  service/e2e_fixture.cc
-  service/metrics_e2e_test.cc)
+noisett_add_test_binary(noisett_metrics_e2e_test service/metrics_e2e_test.cc)
 target_link_libraries(noisett_metrics_e2e_test PRIVATE
-  noisett_test_images noisett_test_loopback noisett_links nlohmann_json::nlohmann_json)
+  noisett_test_e2e noisett_test_images noisett_test_loopback noisett_links
+  nlohmann_json::nlohmann_json)
 target_compile_definitions(noisett_metrics_e2e_test PRIVATE NOISETT_BIN="$<TARGET_FILE:noisett>")
 add_dependencies(noisett_metrics_e2e_test noisett)

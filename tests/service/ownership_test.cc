@@ -7,7 +7,7 @@
 namespace noisett::service_e2e {
 namespace {
 
-class OwnershipTest : public E2eTest {
+class OwnershipTest : public InProcessE2eTest {
  protected:
   void SetUp() override {
     E2eTest::SetUp();

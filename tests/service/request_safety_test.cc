@@ -140,10 +140,11 @@ TEST_F(RequestSafetyTest, PathTricksInTheBlobPathAreRefused) {
   }
 }
 
-#ifndef NOISETT_E2E_AZURE  // local links only: on Azure, links are Azure's to check
 // The link check is not the only guard: links for traversal paths signed with the server's own
 // key (as a leaked key or a signer bug would make them) still read nothing outside the store.
+// Local links only (not registered on Azure: service_tests.cmake): Azure's links are Azure's.
 TEST_F(RequestSafetyTest, CorrectlySignedTraversalLinksReadNothingOutsideTheStore) {
+  if (OnAzure()) GTEST_SKIP() << "local links only";
   struct Case {
     std::string container, signed_path, wire_path;
   };
@@ -167,7 +168,6 @@ TEST_F(RequestSafetyTest, CorrectlySignedTraversalLinksReadNothingOutsideTheStor
   const std::string path = BlobPathOfLink(up["image"].value("url", ""));
   EXPECT_EQ(FetchLink(ForgedButSignedLink(kContainer, path, path)).status, 200);
 }
-#endif
 
 TEST_F(RequestSafetyTest, OversizedBodyGets413BeforeItIsSent) {
   const size_t before = HistoryIds(alice_).size();
@@ -258,7 +258,7 @@ TEST_F(RequestSafetyTest, OversizedChunkedBodyGets413) {
                      {"Transfer-Encoding", "chunked"}};
   for (int i = 0; i < 11; ++i) request.body += "100000\r\n" + chunk + "\r\n";
   request.body += "0\r\n\r\n";
-  const RawResponse r = Send(port(), request);
+  const RawResponse r = Send(request);
   EXPECT_EQ(r.status, 413) << r.body;
   EXPECT_EQ(HistoryIds(alice_).size(), before);
 }
@@ -290,7 +290,7 @@ TEST_F(RequestSafetyTest, MissingOrBadTokensGet401WithAChallenge) {
         request.headers.push_back({"Content-Type", "image/png"});
         request.body = Png(8, 8);
       }
-      const RawResponse r = Send(port(), request);
+      const RawResponse r = Send(request);
       SCOPED_TRACE(method + " " + target + " with '" + value.substr(0, 20) + "'");
       EXPECT_EQ(r.status, 401) << r.body;
       EXPECT_EQ(r.Header("www-authenticate").rfind("Bearer", 0), 0u)
@@ -303,7 +303,7 @@ TEST_F(RequestSafetyTest, MissingOrBadTokensGet401WithAChallenge) {
   RawRequest twice;
   twice.target = "/api/history";
   twice.headers = {{"Authorization", "Bearer " + alice_}, {"Authorization", "Bearer " + bob_}};
-  EXPECT_EQ(Send(port(), twice).status, 401);
+  EXPECT_EQ(Send(twice).status, 401);
 }
 
 }  // namespace

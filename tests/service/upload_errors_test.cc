@@ -13,7 +13,7 @@ const std::string kGif(
     ",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02\x44\x01\x00;",
     43);
 
-class UploadErrorsTest : public E2eTest {
+class UploadErrorsTest : public InProcessE2eTest {
  protected:
   void SetUp() override {
     E2eTest::SetUp();
