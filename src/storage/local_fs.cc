@@ -17,6 +17,8 @@
 #include <optional>
 #include <random>
 
+#include "storage/blob_store.h"
+
 namespace noisett::storage::local_fs {
 namespace {
 
@@ -83,7 +85,7 @@ Error ErrnoError(std::string_view op, int err) {
   std::string message = std::string(op) + ": " + std::strerror(err);
   switch (err) {
     case ENOENT:
-      return MakeError(ErrorCode::kNotFound, "BlobNotFound", std::move(message));
+      return MakeError(ErrorCode::kNotFound, std::string(reason::kBlobNotFound), std::move(message));
     case ELOOP:
     case EXDEV:  // openat2's RESOLVE_BENEATH: the path would leave the store
     case ENOTDIR:

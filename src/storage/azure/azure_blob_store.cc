@@ -21,13 +21,13 @@ Error StoreError(const Error& error) {
   switch (error.code) {
     case ErrorCode::kNotFound:
       // ContainerNotFound too: for a blob operation the blob is not there either way.
-      out.reason = "BlobNotFound";
+      out.reason = reason::kBlobNotFound;
       break;
     case ErrorCode::kConflict:
       // If-None-Match: * on an existing blob is 409 BlobAlreadyExists (412 elsewhere).
       if (error.reason == "BlobAlreadyExists" || error.reason == "ConditionNotMet" ||
           error.reason == "TargetConditionNotMet") {
-        out.reason = "ConditionNotMet";
+        out.reason = reason::kConditionNotMet;
       }
       break;
     case ErrorCode::kInvalidArgument:
@@ -259,7 +259,7 @@ Result<Tags> AzureBlobStore::GetTags(std::string_view name) {
 Status AzureBlobStore::RestoreVersion(std::string_view name, std::string_view version_id) {
   if (auto valid = ValidateBlobName(name); !valid) return valid;
   if (!PlausibleVersionId(version_id)) {
-    return Unexpected(MakeError(ErrorCode::kNotFound, "BlobNotFound", "no such version"));
+    return Unexpected(MakeError(ErrorCode::kNotFound, std::string(reason::kBlobNotFound), "no such version"));
   }
   // Copy Blob from the version onto the base blob: Azure's way to make it current again.
   const std::string source = client_.BlobUrl(client_.config().container, name) +
@@ -276,7 +276,7 @@ Status AzureBlobStore::RestoreVersion(std::string_view name, std::string_view ve
 Status AzureBlobStore::DeleteVersion(std::string_view name, std::string_view version_id) {
   if (auto valid = ValidateBlobName(name); !valid) return valid;
   if (!PlausibleVersionId(version_id)) {
-    return Unexpected(MakeError(ErrorCode::kNotFound, "BlobNotFound", "no such version"));
+    return Unexpected(MakeError(ErrorCode::kNotFound, std::string(reason::kBlobNotFound), "no such version"));
   }
   AzureRequest request;
   request.method = "DELETE";
