@@ -190,8 +190,8 @@ Status App::OpenService() {
   service_config.cdn_base = backend.cdn_url;
   service_config.soft_delete_days = backend.soft_delete_days;
   service_config.optimize = backend.optimize;
-  service::ServiceDeps deps{*blobs_,   *catalog_, *links_, *clock_,
-                            *metrics_, job_ids_,  std::move(service_config)};
+  service::ServiceDeps deps{
+      *blobs_, *catalog_, *links_, *clock_, *metrics_, job_ids_, std::move(service_config)};
   // Noisett applies the lifecycle policy itself only to its own store; Azure applies it there.
   if (storage::LocalBlobStore* local = local_store_) {
     deps.purge_expired = [local](bool dry_run) { return local->PurgeExpired(dry_run); };

@@ -12,8 +12,7 @@ namespace {
 
 // `error` with the name the value came from in front of its message.
 Unexpected Named(std::string_view name, const Error& error) {
-  return Unexpected(
-      MakeError(error.code, error.reason, std::string(name) + ": " + error.message));
+  return Unexpected(MakeError(error.code, error.reason, std::string(name) + ": " + error.message));
 }
 
 // The checks that need more than one setting.
@@ -53,10 +52,12 @@ Result<Config> LoadConfig(uint32_t command, const Flags& flags, const Environmen
     if ((s.commands & command) == 0) continue;
     std::string_view name = s.env;
     const std::string* value = nullptr;
-    if (auto it = flags.find(s.flag); !s.flag.empty() && it != flags.end() && s.offers_flag(command)) {
+    if (auto it = flags.find(s.flag);
+        !s.flag.empty() && it != flags.end() && s.offers_flag(command)) {
       name = s.flag;
       value = &it->second;
-    } else if (auto env = environment.find(s.env); env != environment.end() && !env->second.empty()) {
+    } else if (auto env = environment.find(s.env);
+               env != environment.end() && !env->second.empty()) {
       value = &env->second;
     }
     if (value == nullptr) continue;

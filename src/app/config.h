@@ -26,17 +26,17 @@ namespace noisett::app {
 
 // Where blobs, the catalog and links live, and how the service behaves on them: what App opens.
 struct BackendConfig {
-  std::string store;    // NOISETT_STORE; "": file://DATA_DIR/blobs
-  storage::azure::AzureSettings azure;              // AZURE_STORAGE_*, NOISETT_AZURE_CA_FILE
-  storage::azure::CredentialSettings credentials;   // the Entra credential chain for Azure
-  std::string container = "noisett-storage";        // AZURE_STORAGE_CONTAINER
+  std::string store;                               // NOISETT_STORE; "": file://DATA_DIR/blobs
+  storage::azure::AzureSettings azure;             // AZURE_STORAGE_*, NOISETT_AZURE_CA_FILE
+  storage::azure::CredentialSettings credentials;  // the Entra credential chain for Azure
+  std::string container = "noisett-storage";       // AZURE_STORAGE_CONTAINER
   std::string catalog;  // NOISETT_CATALOG; "": sqlite://DATA_DIR/noisett.db
   int pg_pool = 8;
   int pg_statement_timeout_ms = 5000;
   std::string pg_password;  // PGPASSWORD (libpq reads it itself); kept out of messages
   std::string public_url;   // NOISETT_PUBLIC_URL; "": http://LISTEN
   std::string cdn_url;
-  std::string link_keys;    // "": a key made once in DATA_DIR/link-keys
+  std::string link_keys;  // "": a key made once in DATA_DIR/link-keys
   int soft_delete_days = 7;
   std::string default_tier = "free";
   std::string retention_days;  // as given (the policy is made from it)

@@ -17,7 +17,8 @@ Result<std::string> ReadFileCapped(const std::filesystem::path& path, uint64_t m
 
 // Writes to a temporary file in the same directory, fsyncs it and renames it over `path`, so a
 // reader never sees half a file; on failure the temporary file is removed. Errors:
-// kInsufficientStorage "insufficient_storage" (ENOSPC, EDQUOT), else kUnavailable with the OS reason.
+// kInsufficientStorage "insufficient_storage" (ENOSPC, EDQUOT), else kUnavailable with the OS
+// reason.
 Status WriteFileAtomic(const std::filesystem::path& path, std::string_view data);
 
 }  // namespace noisett::app

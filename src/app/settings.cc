@@ -73,7 +73,9 @@ Status ClientId(Config& c, std::string_view v) {
 
 Status AuthMode(Config& c, std::string_view v) {
   auto mode = auth::ParseAuthMode(v);
-  if (!mode) return Bad("must be required, optional or dev, not '" + std::string(v.substr(0, 64)) + "'");
+  if (!mode) {
+    return Bad("must be required, optional or dev, not '" + std::string(v.substr(0, 64)) + "'");
+  }
   c.auth.mode = *mode;
   return Ok();
 }
@@ -114,12 +116,13 @@ Status HeldBody(Config& c, std::string_view v) {
 }
 
 Status Level(Config& c, std::string_view v) {
-  if (v == "debug") c.log_level = LogLevel::kDebug;
-  else if (v == "info") c.log_level = LogLevel::kInfo;
-  else if (v == "warn") c.log_level = LogLevel::kWarn;
-  else if (v == "error") c.log_level = LogLevel::kError;
-  else return Bad("must be debug, info, warn or error, not '" + std::string(v.substr(0, 64)) + "'");
-  return Ok();
+  static constexpr std::pair<std::string_view, LogLevel> kLevels[] = {
+      {"debug", LogLevel::kDebug}, {"info", LogLevel::kInfo},
+      {"warn", LogLevel::kWarn},   {"error", LogLevel::kError}};
+  for (const auto& [name, level] : kLevels) {
+    if (v == name) return (c.log_level = level, Ok());
+  }
+  return Bad("must be debug, info, warn or error, not '" + std::string(v.substr(0, 64)) + "'");
 }
 
 constexpr uint32_t kIdentity = kServe | kWhoami;

@@ -1,8 +1,9 @@
 // The errors of the Catalog contract (catalog.h's "Error reasons") that SqliteCatalog and
 // PostgresCatalog both answer with, made in one place so the two give the same code, reason and
-// message (the service gives JobFull too, for an upload into a full job) (postgres_errors.cc gives them too, when a constraint catches what a
-// check did not). Errors about a call's inputs are catalog_validation.h's; errors of a database
-// itself (busy, unreachable) are each adapter's (sqlite_db.cc, postgres_errors.cc).
+// message (the service gives JobFull too, for an upload into a full job) (postgres_errors.cc gives
+// them too, when a constraint catches what a check did not). Errors about a call's inputs are
+// catalog_validation.h's; errors of a database itself (busy, unreachable) are each adapter's
+// (sqlite_db.cc, postgres_errors.cc).
 #pragma once
 
 #include "catalog/reasons.h"
@@ -17,7 +18,8 @@ inline Error JobNotFound() {
 
 // kNotFound "image_not_found": the job holds no image at that index.
 inline Error ImageNotFound() {
-  return MakeError(ErrorCode::kNotFound, std::string(reason::kImageNotFound), "no such image in this job");
+  return MakeError(ErrorCode::kNotFound, std::string(reason::kImageNotFound),
+                   "no such image in this job");
 }
 
 inline Error UserNotFound() {
@@ -26,11 +28,14 @@ inline Error UserNotFound() {
 
 // kConflict "job_exists": job ids are server-made and globally unique, so saying the id is taken
 // reveals nothing about other users.
-inline Error JobExists() { return MakeError(ErrorCode::kConflict, std::string(reason::kJobExists), "job id in use"); }
+inline Error JobExists() {
+  return MakeError(ErrorCode::kConflict, std::string(reason::kJobExists), "job id in use");
+}
 
 // kConflict "job_full": a job holds kMaxImagesPerJob images at most.
 inline Error JobFull() {
-  return MakeError(ErrorCode::kConflict, std::string(reason::kJobFull), "a job holds at most 8 images");
+  return MakeError(ErrorCode::kConflict, std::string(reason::kJobFull),
+                   "a job holds at most 8 images");
 }
 
 // kConflict "image_exists" from AddImage: the job already holds an image at that index.

@@ -89,8 +89,8 @@ Result<FavoritePage> SqliteCatalog::ListFavorites(std::string_view user_id,
       auto row = stmt->Step();
       if (!row) return Unexpected(row.error());
       if (!*row) break;
-      out.items.push_back(Favorite{stmt->Text(0), static_cast<int>(stmt->Int64(1)),
-                                   stmt->Int64(2), stmt->Text(3), ReadImage(*stmt, 4)});
+      out.items.push_back(Favorite{stmt->Text(0), static_cast<int>(stmt->Int64(1)), stmt->Int64(2),
+                                   stmt->Text(3), ReadImage(*stmt, 4)});
     }
     out.next_cursor = EndFavoritesPage(out.items, page.limit);
     return out;

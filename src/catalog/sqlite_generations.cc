@@ -48,21 +48,22 @@ const char* const kHistoryAfterSql =
 namespace {
 
 Status InsertImage(Db& db, std::string_view job_id, const ImageRecord& image) {
-  return Execute(db,
-                 "INSERT INTO images (job_id, image_index, seed, blob_path, thumbnail_path, bytes,"
-                 " thumbnail_bytes, width, height, content_type, access_tier)"
-                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                 {job_id, int64_t{image.index}, image.seed, image.blob_path, image.thumbnail_path,
-                  static_cast<int64_t>(image.bytes), static_cast<int64_t>(image.thumbnail_bytes),
-                  int64_t{image.width}, int64_t{image.height}, image.content_type,
-                  image.access_tier});
+  return Execute(
+      db,
+      "INSERT INTO images (job_id, image_index, seed, blob_path, thumbnail_path, bytes,"
+      " thumbnail_bytes, width, height, content_type, access_tier)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+      {job_id, int64_t{image.index}, image.seed, image.blob_path, image.thumbnail_path,
+       static_cast<int64_t>(image.bytes), static_cast<int64_t>(image.thumbnail_bytes),
+       int64_t{image.width}, int64_t{image.height}, image.content_type, image.access_tier});
 }
 
 Result<std::vector<ImageRecord>> LoadImages(Db& db, std::string_view job_id) {
-  auto stmt = db.Prepare(
-      "SELECT " NOISETT_IMAGE_COLUMNS ", EXISTS (SELECT 1 FROM favorites AS f WHERE f.job_id ="
-      " i.job_id AND f.image_index = i.image_index) FROM images AS i WHERE i.job_id = ?1"
-      " ORDER BY i.image_index");
+  auto stmt =
+      db.Prepare("SELECT " NOISETT_IMAGE_COLUMNS
+                 ", EXISTS (SELECT 1 FROM favorites AS f WHERE f.job_id ="
+                 " i.job_id AND f.image_index = i.image_index) FROM images AS i WHERE i.job_id = ?1"
+                 " ORDER BY i.image_index");
   if (!stmt) return Unexpected(stmt.error());
   if (Status s = stmt->Bind({job_id}); !s) return Unexpected(s.error());
   std::vector<ImageRecord> images;
@@ -258,8 +259,7 @@ Status SqliteCatalog::SetImageTier(std::string_view user_id, std::string_view jo
     auto job = FindJob(db, user_id, job_id);
     if (!job) return Unexpected(job.error());
     if (Status s = RequireImage(db, job_id, image_index); !s) return s;
-    return Execute(db,
-                   "UPDATE images SET access_tier = ?3 WHERE job_id = ?1 AND image_index = ?2",
+    return Execute(db, "UPDATE images SET access_tier = ?3 WHERE job_id = ?1 AND image_index = ?2",
                    {job_id, int64_t{image_index}, access_tier});
   });
 }

@@ -11,7 +11,7 @@
 #include "core/result.h"
 
 // An images row aliased i, as ReadImage reads it; the favorite flag follows it.
-#define NOISETT_IMAGE_COLUMNS \
+#define NOISETT_IMAGE_COLUMNS                                                                  \
   "i.image_index, i.seed, i.blob_path, i.thumbnail_path, i.bytes, i.thumbnail_bytes, i.width," \
   " i.height, i.content_type, i.access_tier"
 

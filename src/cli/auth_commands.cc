@@ -27,8 +27,9 @@ int RunToken(const TokenArgs& args, const app::Config& config, std::FILE* out, s
   }
   auto issuer = auth::DevIssuer::Open(config.data_dir);
   if (!issuer) return Fail(err, "token", issuer.error());
-  auth::DevTokenRequest request{args.user,  args.name, args.email,
-                               args.admin, *ttl,      args.scope.value_or(config.auth.required_scope)};
+  auth::DevTokenRequest request{args.user,  args.name,
+                                args.email, args.admin,
+                                *ttl,       args.scope.value_or(config.auth.required_scope)};
   auto token = issuer->Mint(request, SystemClock::Instance().NowSeconds());
   if (!token) return Fail(err, "token", token.error());
   std::fprintf(out, "%s\n", token->c_str());

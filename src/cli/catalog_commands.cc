@@ -133,8 +133,8 @@ int RunFsck(const MaintenanceArgs& args, const app::Config& config, std::FILE* o
   options.grace_s = *grace;
   options.soft_delete_days = config.backend.soft_delete_days;
   options.progress = progress.Callbacks();
-  auto report = service::RunFsck((*backend)->blobs(), (*backend)->catalog(),
-                                 (*backend)->clock(), options);
+  auto report =
+      service::RunFsck((*backend)->blobs(), (*backend)->catalog(), (*backend)->clock(), options);
   progress.Finish();
   if (!report) return SetupError(err, "fsck", report.error());
   std::fprintf(err, "fsck: listed %zu blobs\n", report->blobs_listed);

@@ -25,7 +25,6 @@ int RunCatalogRebuild(const MaintenanceArgs& args, const app::Config& config, st
 
 // Exit status: 0 no findings (or, with --repair, every finding repaired); 1 findings remain (each
 // listed with what --repair did or why not); 2 usage or set-up error.
-int RunFsck(const MaintenanceArgs& args, const app::Config& config, std::FILE* out,
-            std::FILE* err);
+int RunFsck(const MaintenanceArgs& args, const app::Config& config, std::FILE* out, std::FILE* err);
 
 }  // namespace noisett::cli

@@ -267,15 +267,15 @@ int main(int argc, char** argv) {
 
   // Each subcommand's settings, by the command set it belongs to.
   std::map<std::string, std::pair<uint32_t, std::unique_ptr<SettingFlags>>> settings;
-  for (const auto& [name, command] : std::vector<std::pair<std::string, uint32_t>>{
-           {"optimize", app::kOptimize},
-           {"token", app::kToken},
-           {"whoami", app::kWhoami},
-           {"serve", app::kServe},
-           {"catalog.rebuild", app::kMaintenance},
-           {"fsck", app::kMaintenance},
-           {"lifecycle.run", app::kMaintenance},
-           {"lifecycle.export", app::kMaintenance}}) {
+  for (const auto& [name, command] :
+       std::vector<std::pair<std::string, uint32_t>>{{"optimize", app::kOptimize},
+                                                     {"token", app::kToken},
+                                                     {"whoami", app::kWhoami},
+                                                     {"serve", app::kServe},
+                                                     {"catalog.rebuild", app::kMaintenance},
+                                                     {"fsck", app::kMaintenance},
+                                                     {"lifecycle.run", app::kMaintenance},
+                                                     {"lifecycle.export", app::kMaintenance}}) {
     settings[name] = {command, std::make_unique<SettingFlags>(cli.get_subcommand(name), command)};
   }
 

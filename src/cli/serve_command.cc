@@ -78,7 +78,7 @@ int RunServe(app::Config config, std::FILE* err) {
                                    {app.public_url(), config.backend.cdn_url, app.store_url()});
   if (!web) return CannotStart(err, web.error());
   http::ApiDeps deps{app.service(), *app.authenticator(), app.local_links(),
-                     app.blobs(),   app.container(),     app.clock()};
+                     app.blobs(),   app.container(),      app.clock()};
   deps.metrics = &app.metrics();
   deps.web = &*web;
   http::CapacityCollector capacity(app.blobs(), app.clock(), config.serve.metrics_capacity_ttl_s);
@@ -100,7 +100,7 @@ int RunServe(app::Config config, std::FILE* err) {
   }
   (*server)->Run(http::MakeApiHandler(deps));
   metrics_listener.reset();  // no scrape may run the capacity collector once it goes
-  sweeps.reset();  // before the App it sweeps goes
+  sweeps.reset();            // before the App it sweeps goes
   LogInfo("noisett stopped");
   return 0;
 }

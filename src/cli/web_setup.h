@@ -22,8 +22,7 @@ struct WebOrigins {
 // NOISETT_WEB_SCOPE (what the page asks tokens for; default api://CLIENT/.default) and the
 // identity settings. Errors: "web_dir_missing" for a --web-dir that does not exist, the dev
 // issuer's key errors, the static site's load errors.
-Result<http::WebConfig> WebConfigFromSettings(const app::Config& config,
-                                              std::string_view generator,
+Result<http::WebConfig> WebConfigFromSettings(const app::Config& config, std::string_view generator,
                                               const WebOrigins& origins);
 
 // "https://host:port" of a URL ("" when it has none).

@@ -6,7 +6,6 @@
 #include <mutex>
 #include <string>
 
-
 namespace noisett {
 namespace {
 

@@ -9,8 +9,10 @@ namespace noisett {
 Result<uint64_t> ParseUintWithSuffix(const std::string& text, const std::string& what) {
   auto bad = [&] {
     return Unexpected(MakeError(ErrorCode::kInvalidArgument, "bad_config",
-                                what + " must be a non-negative integer (optionally with K, M or G "
-                                       "suffix), got '" + text + "'"));
+                                what +
+                                    " must be a non-negative integer (optionally with K, M or G "
+                                    "suffix), got '" +
+                                    text + "'"));
   };
   if (text.empty()) return bad();
   uint64_t value = 0;
@@ -25,10 +27,17 @@ Result<uint64_t> ParseUintWithSuffix(const std::string& text, const std::string&
   if (i < text.size()) {
     if (i + 1 != text.size()) return bad();
     switch (std::toupper(static_cast<unsigned char>(text[i]))) {
-      case 'K': scale = 1ull << 10; break;
-      case 'M': scale = 1ull << 20; break;
-      case 'G': scale = 1ull << 30; break;
-      default: return bad();
+      case 'K':
+        scale = 1ull << 10;
+        break;
+      case 'M':
+        scale = 1ull << 20;
+        break;
+      case 'G':
+        scale = 1ull << 30;
+        break;
+      default:
+        return bad();
     }
   }
   if (value > std::numeric_limits<uint64_t>::max() / scale) return bad();
@@ -39,17 +48,29 @@ Result<int64_t> ParseDuration(std::string_view text) {
   const std::string given(text.substr(0, 64));  // `text` loses its unit below
   auto bad = [&] {
     return Unexpected(MakeError(ErrorCode::kInvalidArgument, "bad_duration",
-                                "duration must look like 90s, 30m, 1h or 7d, got '" + given +
-                                    "'"));
+                                "duration must look like 90s, 30m, 1h or 7d, got '" + given + "'"));
   };
   if (text.empty() || text.size() > 12) return bad();
   int64_t unit = 1;
   switch (text.back()) {
-    case 's': unit = 1; text.remove_suffix(1); break;
-    case 'm': unit = 60; text.remove_suffix(1); break;
-    case 'h': unit = 3600; text.remove_suffix(1); break;
-    case 'd': unit = 86400; text.remove_suffix(1); break;
-    default: break;
+    case 's':
+      unit = 1;
+      text.remove_suffix(1);
+      break;
+    case 'm':
+      unit = 60;
+      text.remove_suffix(1);
+      break;
+    case 'h':
+      unit = 3600;
+      text.remove_suffix(1);
+      break;
+    case 'd':
+      unit = 86400;
+      text.remove_suffix(1);
+      break;
+    default:
+      break;
   }
   if (text.empty()) return bad();
   int64_t value = 0;

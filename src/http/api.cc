@@ -169,7 +169,7 @@ class Api final {
     auto input = make();
     if (!input) return Failure(input.error());
     auto out = deps_.service.Run(command, user,
-                                     service::CommandInput{std::move(input->args), input->body});
+                                 service::CommandInput{std::move(input->args), input->body});
     if (!out) return Failure(out.error());
     return JsonResponse(ok_status, std::move(*out));
   }

@@ -1,7 +1,6 @@
 // Names, parsers and presets for the image value types.
 #include "image/image_types.h"
 
-
 namespace noisett::image {
 
 std::string_view FormatName(Format f) {

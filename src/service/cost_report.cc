@@ -26,10 +26,18 @@ Activity ReadActivity(metrics::Registry& registry) {
       if (key == "op") op = value;
     }
     switch (lifecycle::ClassifyOperation(op)) {
-      case OperationClass::kWrite: activity.operations.write += count; break;
-      case OperationClass::kRead: activity.operations.read += count; break;
-      case OperationClass::kOther: activity.operations.other += count; break;
-      case OperationClass::kFree: activity.operations.free += count; break;
+      case OperationClass::kWrite:
+        activity.operations.write += count;
+        break;
+      case OperationClass::kRead:
+        activity.operations.read += count;
+        break;
+      case OperationClass::kOther:
+        activity.operations.other += count;
+        break;
+      case OperationClass::kFree:
+        activity.operations.free += count;
+        break;
     }
   }
   return activity;

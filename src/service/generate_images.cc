@@ -51,16 +51,16 @@ Result<std::vector<image::WebImage>> OptimizeAll(const std::vector<generate::Gen
   metrics.GetHistogram(metrics::names::kPipelineDuration, metrics::names::kPipelineDurationHelp)
       .ObserveSince(start);
   if (failure) {
-    return Unexpected(MakeError(ErrorCode::kInternal, "generator_failed",
-                                "the generator's image was refused by the pipeline: " +
-                                    failure->ToString()));
+    return Unexpected(
+        MakeError(ErrorCode::kInternal, "generator_failed",
+                  "the generator's image was refused by the pipeline: " + failure->ToString()));
   }
   return out;
 }
 
 // The generator's images for `request`, exactly one per seed.
-Result<std::vector<generate::GeneratedImage>> RunGenerator(const GenerateDeps& deps,
-                                                           const generate::GenerateRequest& request) {
+Result<std::vector<generate::GeneratedImage>> RunGenerator(
+    const GenerateDeps& deps, const generate::GenerateRequest& request) {
   const auto start = std::chrono::steady_clock::now();
   auto generated = deps.generator->Generate(request);
   deps.store.metrics
@@ -102,9 +102,9 @@ Result<GeneratedJob> GenerateImages(const GenerateDeps& deps, const auth::User& 
   auto webs = OptimizeAll(*generated, options, store.metrics);
   if (!webs) return Unexpected(webs.error());
 
-  catalog::Generation job = NewGeneration(
-      store.job_ids, store.clock,
-      {caller.user_id, what.prompt, what.asset_type, what.quality, what.model});
+  catalog::Generation job =
+      NewGeneration(store.job_ids, store.clock,
+                    {caller.user_id, what.prompt, what.asset_type, what.quality, what.model});
   std::vector<const image::WebImage*> pointers;
   for (size_t i = 0; i < webs->size(); ++i) {
     job.images.push_back(MakeImageRecord(job, int(i), (*generated)[i].seed, (*webs)[i]));

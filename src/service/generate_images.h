@@ -24,12 +24,12 @@ struct GenerateDeps {
 };
 
 struct GenerateImagesRequest {
-  std::string prompt;              // 1..kMaxPromptChars characters, not only blanks
+  std::string prompt;  // 1..kMaxPromptChars characters, not only blanks
   std::string asset_type = "standard";
   image::Quality quality = image::Quality::kMedium;
   std::optional<std::string> model;  // none: the generator's default
-  int count = 2;                   // 1..8
-  std::optional<int64_t> seed;     // the first image's; the others count up. None: random each
+  int count = 2;                     // 1..8
+  std::optional<int64_t> seed;       // the first image's; the others count up. None: random each
 };
 
 struct GeneratedJob {

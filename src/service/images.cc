@@ -15,9 +15,9 @@ Error ImageNotFound() {
 
 // The tier `path` is in now; what the store says about the image itself is recorded. If the
 // store cannot say, the catalog's last view stands.
-std::string SeenTier(catalog::Catalog& catalog, storage::BlobStore& blobs,
-                     const auth::User& caller, const std::string& job_id,
-                     const catalog::ImageRecord& image, const std::string& path) {
+std::string SeenTier(catalog::Catalog& catalog, storage::BlobStore& blobs, const auth::User& caller,
+                     const std::string& job_id, const catalog::ImageRecord& image,
+                     const std::string& path) {
   auto props = blobs.GetProperties(path);
   if (!props) return image.access_tier;
   const std::string tier = CatalogTierName(props->tier);
@@ -54,8 +54,7 @@ Result<ImageUrl> GetImageUrl(catalog::Catalog& catalog, storage::BlobStore& blob
   const std::string& path = request.thumbnail ? image->thumbnail_path : image->blob_path;
   auto signed_links = links.Issue(path, request.expiry_hours * 3600);
   if (!signed_links) return Unexpected(signed_links.error());
-  return ImageUrl{std::move(*signed_links), request.job_id, request.image_index,
-                  request.thumbnail,
+  return ImageUrl{std::move(*signed_links), request.job_id, request.image_index, request.thumbnail,
                   SeenTier(catalog, blobs, caller, request.job_id, *image, path)};
 }
 

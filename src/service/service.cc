@@ -10,13 +10,18 @@ Service::Service(ServiceDeps deps)
       links_(deps_.links, deps_.config.container, deps_.config.cdn_base, deps_.clock,
              deps_.config.list_link_ttl_s),
       tiers_(deps_.catalog, deps_.blobs, deps_.clock, deps_.config.default_tier),
-      upload_{deps_.blobs,   deps_.catalog, links_,          deps_.clock,
+      upload_{deps_.blobs,   deps_.catalog, links_,        deps_.clock,
               deps_.job_ids, tiers_,        deps_.metrics, deps_.config.optimize},
       generate_{upload_, deps_.generator},
       jobs_{deps_.catalog, deps_.blobs, deps_.clock, deps_.config.soft_delete_days},
-      lifecycle_{deps_.blobs,          deps_.catalog,          deps_.clock,
-                 deps_.metrics,        deps_.config.policy,    deps_.config.container,
-                 deps_.config.soft_delete_days, deps_.purge_expired},
+      lifecycle_{deps_.blobs,
+                 deps_.catalog,
+                 deps_.clock,
+                 deps_.metrics,
+                 deps_.config.policy,
+                 deps_.config.container,
+                 deps_.config.soft_delete_days,
+                 deps_.purge_expired},
       // Metrics count per process; the service starts with it, so this is when counting began.
       cost_{deps_.blobs, deps_.metrics, deps_.config.retention, deps_.clock.NowSeconds()} {
   RegisterHistoryCommands(registry_, links_, jobs_);

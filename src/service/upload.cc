@@ -22,12 +22,13 @@ Result<catalog::Generation> TargetJob(const UploadDeps& deps, const auth::User& 
   if (request.job_id) {
     auto job = deps.catalog.GetGeneration(caller.user_id, *request.job_id);
     if (!job) return Unexpected(job.error());
-    if (job->images.size() >= size_t(catalog::kMaxImagesPerJob)) return Unexpected(catalog::JobFull());
+    if (job->images.size() >= size_t(catalog::kMaxImagesPerJob))
+      return Unexpected(catalog::JobFull());
     return job;
   }
-  return NewGeneration(deps.job_ids, deps.clock,
-                       {caller.user_id, request.prompt, request.asset_type, std::move(quality),
-                        request.model});
+  return NewGeneration(
+      deps.job_ids, deps.clock,
+      {caller.user_id, request.prompt, request.asset_type, std::move(quality), request.model});
 }
 
 // Rewrites metadata.json from the catalog row until a re-read of the row matches what was

@@ -29,7 +29,7 @@ struct UploadDeps {
   const Clock& clock;
   JobIdSource& job_ids;
   TierResolver& tiers;
-  metrics::Registry& metrics;          // the pipeline's duration histogram
+  metrics::Registry& metrics;              // the pipeline's duration histogram
   const image::OptimizeOptions& optimize;  // quality, sizes, upload limits
 };
 

@@ -50,8 +50,8 @@ Result<RetagReport> RetagUserBlobs(storage::BlobStore& blobs, const std::string&
   return report;
 }
 
-TierResolver::TierResolver(catalog::Catalog& catalog, storage::BlobStore& blobs,
-                           const Clock& clock, std::string default_tier)
+TierResolver::TierResolver(catalog::Catalog& catalog, storage::BlobStore& blobs, const Clock& clock,
+                           std::string default_tier)
     : catalog_(catalog), blobs_(blobs), clock_(clock), default_tier_(std::move(default_tier)) {}
 
 std::string TierResolver::RecordCallerAndResolveTier(const auth::User& caller) {

@@ -14,7 +14,8 @@ namespace noisett::storage {
 namespace {
 
 Unexpected NotFound(std::string_view what = "no such blob") {
-  return Unexpected(MakeError(ErrorCode::kNotFound, std::string(reason::kBlobNotFound), std::string(what)));
+  return Unexpected(
+      MakeError(ErrorCode::kNotFound, std::string(reason::kBlobNotFound), std::string(what)));
 }
 
 Unexpected Archived() {
@@ -170,7 +171,8 @@ Result<BlobProperties> LocalBlobStore::CommitPut(int dir, std::string_view name,
   if (!record) return Unexpected(record.error());
   const bool live = *record && !(*record)->deleted && !Expired(**record);
   if (live && options.if_none_match_any) {
-    return Unexpected(MakeError(ErrorCode::kConflict, std::string(reason::kConditionNotMet), "the blob exists"));
+    return Unexpected(
+        MakeError(ErrorCode::kConflict, std::string(reason::kConditionNotMet), "the blob exists"));
   }
   if (live && (*record)->current().tier == AccessTier::kArchive) return Archived();
   VersionRecord version;

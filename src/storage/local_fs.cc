@@ -85,7 +85,8 @@ Error ErrnoError(std::string_view op, int err) {
   std::string message = std::string(op) + ": " + std::strerror(err);
   switch (err) {
     case ENOENT:
-      return MakeError(ErrorCode::kNotFound, std::string(reason::kBlobNotFound), std::move(message));
+      return MakeError(ErrorCode::kNotFound, std::string(reason::kBlobNotFound),
+                       std::move(message));
     case ELOOP:
     case EXDEV:  // openat2's RESOLVE_BENEATH: the path would leave the store
     case ENOTDIR:

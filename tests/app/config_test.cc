@@ -48,8 +48,7 @@ TEST(LoadConfigTest, DefaultsWithNothingGiven) {
 TEST(LoadConfigTest, AFlagWinsOverItsVariableAndAVariableOverTheDefault) {
   const Config from_env = MustLoad(kServe, {}, {{"NOISETT_PG_POOL", "16"}});
   EXPECT_EQ(from_env.backend.pg_pool, 16);
-  const Config from_flag =
-      MustLoad(kServe, {{"--pg-pool", "32"}}, {{"NOISETT_PG_POOL", "16"}});
+  const Config from_flag = MustLoad(kServe, {{"--pg-pool", "32"}}, {{"NOISETT_PG_POOL", "16"}});
   EXPECT_EQ(from_flag.backend.pg_pool, 32);
   // An empty variable is unset, as a shell's `X= cmd` means.
   EXPECT_EQ(MustLoad(kServe, {}, {{"NOISETT_PG_POOL", ""}}).backend.pg_pool, 8);

@@ -35,7 +35,8 @@ TEST(LifecycleIntervalTest, OffOrADurationOfAtLeastAMinute) {
 TEST(SweepSummaryLineTest, NamesEveryActionThatHappenedWithItsBytes) {
   lifecycle::SweepSummary summary;
   summary.scanned = 12;
-  summary.actions = {{"delete", {3, 2500000}}, {"tierToCool", {0, 0}}, {"tierToArchive", {2, 1500}}};
+  summary.actions = {
+      {"delete", {3, 2500000}}, {"tierToCool", {0, 0}}, {"tierToArchive", {2, 1500}}};
   summary.errors = {"a: x"};
   EXPECT_EQ(SweepSummaryLine(summary),
             "scanned 12; delete 3 (2.5 MB); tierToArchive 2 (1.5 kB); errors 1");

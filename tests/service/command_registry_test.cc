@@ -13,13 +13,13 @@ namespace {
 class CommandRegistryTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    registry_.Register({.name = "echo",
-                        .summary = "answers its input",
-                        .run = [this](const CommandContext& c, const CommandInput& in) {
-                          ++runs_;
-                          return Result<std::string>(
-                              DumpJson({{"args", in.args}, {"user", c.user.user_id}}));
-                        }});
+    registry_.Register(
+        {.name = "echo",
+         .summary = "answers its input",
+         .run = [this](const CommandContext& c, const CommandInput& in) {
+           ++runs_;
+           return Result<std::string>(DumpJson({{"args", in.args}, {"user", c.user.user_id}}));
+         }});
     registry_.Register({.name = "admin.only",
                         .summary = "admins only",
                         .admin_only = true,
@@ -80,8 +80,11 @@ TEST_F(CommandRegistryTest, RefusalsComeBeforeTheCommandRuns) {
 }
 
 TEST(DumpJsonTest, ReplacesBytesThatAreNotUtf8InsteadOfThrowing) {
-  const std::string text = DumpJson({{"prompt", std::string("a\xFF" "b")}});
-  EXPECT_EQ(text, "{\"prompt\":\"a\xEF\xBF\xBD" "b\"}");
+  const std::string text = DumpJson({{"prompt", std::string("a\xFF"
+                                                            "b")}});
+  EXPECT_EQ(text,
+            "{\"prompt\":\"a\xEF\xBF\xBD"
+            "b\"}");
   EXPECT_EQ(DumpJson({{"b", 1}, {"a", 2}}), "{\"a\":2,\"b\":1}");
 }
 

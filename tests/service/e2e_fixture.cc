@@ -118,7 +118,8 @@ void E2eTest::SetUp() {
   ASSERT_FALSE(alice_.empty());
   ASSERT_FALSE(bob_.empty());
   ASSERT_TRUE(noisett_->in_process() || noisett_->process().running())
-      << "the server is gone; log:\n" << noisett_->process().Log();
+      << "the server is gone; log:\n"
+      << noisett_->process().Log();
 }
 
 RawResponse E2eTest::Call(const std::string& method, const std::string& target,

@@ -36,8 +36,7 @@ void ParseHead(const std::string& head, RawResponse* out) {
 
 }  // namespace
 
-std::string InProcessApi::Start(const std::string& data_dir,
-                                const std::vector<std::string>& flags,
+std::string InProcessApi::Start(const std::string& data_dir, const std::vector<std::string>& flags,
                                 const std::string& public_url) {
   image::InitPipeline();
   data_dir_ = data_dir;
@@ -52,13 +51,13 @@ std::string InProcessApi::Start(const std::string& data_dir,
   auto opened = app::App::Open(*config, options);
   if (!opened) return opened.error().ToString();
   app_ = std::move(*opened);
-  auto web = cli::WebConfigFromSettings(
-      *config, app_->generator().name(),
-      {app_->public_url(), config->backend.cdn_url, app_->store_url()});
+  auto web =
+      cli::WebConfigFromSettings(*config, app_->generator().name(),
+                                 {app_->public_url(), config->backend.cdn_url, app_->store_url()});
   if (!web) return web.error().ToString();
   web_ = std::move(*web);
   http::ApiDeps deps{app_->service(), *app_->authenticator(), app_->local_links(),
-                     app_->blobs(),   app_->container(),     app_->clock()};
+                     app_->blobs(),   app_->container(),      app_->clock()};
   deps.metrics = &app_->metrics();
   deps.web = &web_;
   handler_ = http::MakeApiHandler(deps);

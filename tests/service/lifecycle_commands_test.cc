@@ -1,7 +1,8 @@
 // lifecycle.run, lifecycle.export and images.rehydrate through the real App in-process
 // (testing::TestApp: the local store in a temporary directory, a SQLite catalog file, the local
-// link signer) and the blob route, with a ManualClock standing at each age. Real images are uploaded by users of each
-// subscription tier; the sweeps must leave the catalog telling the truth about the blobs.
+// link signer) and the blob route, with a ManualClock standing at each age. Real images are
+// uploaded by users of each subscription tier; the sweeps must leave the catalog telling the truth
+// about the blobs.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -45,10 +46,8 @@ class LifecycleCommandsTest : public ::testing::Test {
  protected:
   LifecycleCommandsTest() {
     noisett::testing::InitVips();
-    app_ = std::make_unique<noisett::testing::TestApp>(
-        noisett::testing::TestAppOptions{.clock = &clock_,
-                                         .settings = {{"--public-url", kBase},
-                                                      {"--soft-delete-days", "7"}}});
+    app_ = std::make_unique<noisett::testing::TestApp>(noisett::testing::TestAppOptions{
+        .clock = &clock_, .settings = {{"--public-url", kBase}, {"--soft-delete-days", "7"}}});
     EXPECT_TRUE(app_->ok()) << app_->error();
     for (const auto& [user, tier] : std::vector<std::pair<std::string, std::string>>{
              {"alice", "free"}, {"bob", "basic"}, {"carol", "pro"}, {"dave", "enterprise"}}) {
@@ -416,7 +415,8 @@ TEST_F(LifecycleCommandsTest, RehydrateLeavesOnlineImagesAloneAndOthersImagesUns
   const Json same = Run("images.rehydrate", "carol", {{"job_id", job}, {"image_index", 0}});
   EXPECT_EQ(same["access_tier"], "cool");
   EXPECT_EQ(same["rehydrating"], false);
-  EXPECT_EQ(store().GetProperties(ImageBlobPath("carol", job, 0))->tier, storage::AccessTier::kCool);
+  EXPECT_EQ(store().GetProperties(ImageBlobPath("carol", job, 0))->tier,
+            storage::AccessTier::kCool);
   auto other = Try("images.rehydrate", Person("dave"), {{"job_id", job}, {"image_index", 0}});
   ASSERT_FALSE(other.has_value());
   EXPECT_EQ(other.error().reason, "job_not_found");

@@ -27,12 +27,12 @@ namespace noisett::testing {
 class ScratchSchema;
 
 struct TestAppOptions {
-  bool azurite = false;   // the run's Azurite, a fresh container (skip when it is not there)
-  bool postgres = false;  // the run's PostgreSQL, a fresh schema (skip when it is not there)
-  const Clock* clock = nullptr;               // null: the system clock
-  generate::Generator* generator = nullptr;   // null: the configured one (noise)
-  metrics::Registry* metrics = nullptr;       // null: metrics::Global()
-  bool authenticator = true;                  // dev mode, keys in the data dir
+  bool azurite = false;          // the run's Azurite, a fresh container (skip when it is not there)
+  bool postgres = false;         // the run's PostgreSQL, a fresh schema (skip when it is not there)
+  const Clock* clock = nullptr;  // null: the system clock
+  generate::Generator* generator = nullptr;  // null: the configured one (noise)
+  metrics::Registry* metrics = nullptr;      // null: metrics::Global()
+  bool authenticator = true;                 // dev mode, keys in the data dir
   app::Flags settings;  // more settings, as their flags: {{"--soft-delete-days", "3"}}
 };
 

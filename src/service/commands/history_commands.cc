@@ -32,8 +32,8 @@ Result<std::string> JobIdOnly(const CommandInput& in) {
   return JobIdArg(in.args);
 }
 
-Result<std::string> Get(const LinkIssuer& links, const JobLifeDeps& jobs,
-                        const CommandContext& ctx, const CommandInput& in) {
+Result<std::string> Get(const LinkIssuer& links, const JobLifeDeps& jobs, const CommandContext& ctx,
+                        const CommandInput& in) {
   auto job_id = JobIdOnly(in);
   if (!job_id) return job_id;
   auto view = GetHistory(jobs.catalog, links, ctx.user, *job_id);
@@ -75,11 +75,10 @@ void RegisterHistoryCommands(CommandRegistry& registry, const LinkIssuer& links,
                      .run = [&](const CommandContext& c, const CommandInput& i) {
                        return Get(links, jobs, c, i);
                      }});
-  registry.Register({.name = "history.delete",
-                     .summary = "soft-delete a generation (restorable): {job_id}",
-                     .run = [&](const CommandContext& c, const CommandInput& i) {
-                       return Delete(jobs, c, i);
-                     }});
+  registry.Register(
+      {.name = "history.delete",
+       .summary = "soft-delete a generation (restorable): {job_id}",
+       .run = [&](const CommandContext& c, const CommandInput& i) { return Delete(jobs, c, i); }});
   registry.Register({.name = "history.restore",
                      .summary = "undo a delete inside the window: {job_id}",
                      .run = [&](const CommandContext& c, const CommandInput& i) {

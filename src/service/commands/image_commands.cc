@@ -102,9 +102,8 @@ Result<std::string> StorageMetrics(catalog::Catalog& catalog, const CommandConte
   if (auto ok = OnlyFields(in.args, {}); !ok) return Unexpected(ok.error());
   auto totals = StorageUse(catalog, ctx.user);
   if (!totals) return Unexpected(totals.error());
-  const double avg = totals->total_images > 0
-                         ? double(totals->total_bytes) / double(totals->total_images)
-                         : 0.0;
+  const double avg =
+      totals->total_images > 0 ? double(totals->total_bytes) / double(totals->total_images) : 0.0;
   return DumpJson({{"total_images", totals->total_images},
                    {"total_size_mb", Mb2(double(totals->total_bytes))},
                    {"avg_image_size_mb", Mb2(avg)},
@@ -118,13 +117,13 @@ Result<std::string> StorageMetrics(catalog::Catalog& catalog, const CommandConte
 
 void RegisterImageCommands(CommandRegistry& registry, catalog::Catalog& catalog,
                            storage::BlobStore& blobs, const LinkIssuer& links) {
-  registry.Register({.name = "images.url",
-                     .summary = "a signed read-only link and a CDN link: {job_id, image_index, "
-                                "thumbnail?, expiry_hours 1..168 (default 168)}",
-                     .run = [&catalog, &blobs, &links](const CommandContext& c,
-                                                       const CommandInput& i) {
-                       return Url(catalog, blobs, links, c, i);
-                     }});
+  registry.Register(
+      {.name = "images.url",
+       .summary = "a signed read-only link and a CDN link: {job_id, image_index, "
+                  "thumbnail?, expiry_hours 1..168 (default 168)}",
+       .run = [&catalog, &blobs, &links](const CommandContext& c, const CommandInput& i) {
+         return Url(catalog, blobs, links, c, i);
+       }});
   registry.Register({.name = "images.list",
                      .summary = "your images with links: {include_thumbnails?, limit?, cursor?}",
                      .run = [&catalog, &links](const CommandContext& c, const CommandInput& i) {

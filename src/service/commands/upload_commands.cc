@@ -68,8 +68,8 @@ Result<std::string> Upload(const UploadDeps& deps, const CommandContext& ctx,
 
 Result<std::string> Import(const UploadDeps& deps, const net::ImportPolicy& policy,
                            const CommandContext& ctx, const CommandInput& in) {
-  if (auto ok = OnlyFields(in.args, {"url", "job_id", "prompt", "asset_type", "quality", "model",
-                                     "seed"});
+  if (auto ok = OnlyFields(in.args,
+                           {"url", "job_id", "prompt", "asset_type", "quality", "model", "seed"});
       !ok) {
     return Unexpected(ok.error());
   }
@@ -95,8 +95,9 @@ Result<std::string> Import(const UploadDeps& deps, const net::ImportPolicy& poli
 void RegisterUploadCommands(CommandRegistry& registry, const UploadDeps& upload,
                             const net::ImportPolicy& import) {
   registry.Register({.name = "images.upload",
-                     .summary = "store an image (body: PNG, JPEG or WebP bytes) optimized with a "
-                                "thumbnail: {job_id?, prompt?, asset_type?, quality?, model?, seed?}",
+                     .summary =
+                         "store an image (body: PNG, JPEG or WebP bytes) optimized with a "
+                         "thumbnail: {job_id?, prompt?, asset_type?, quality?, model?, seed?}",
                      .takes_body = true,
                      .run = [&upload](const CommandContext& c, const CommandInput& i) {
                        return Upload(upload, c, i);

@@ -259,7 +259,8 @@ Result<Tags> AzureBlobStore::GetTags(std::string_view name) {
 Status AzureBlobStore::RestoreVersion(std::string_view name, std::string_view version_id) {
   if (auto valid = ValidateBlobName(name); !valid) return valid;
   if (!PlausibleVersionId(version_id)) {
-    return Unexpected(MakeError(ErrorCode::kNotFound, std::string(reason::kBlobNotFound), "no such version"));
+    return Unexpected(
+        MakeError(ErrorCode::kNotFound, std::string(reason::kBlobNotFound), "no such version"));
   }
   // Copy Blob from the version onto the base blob: Azure's way to make it current again.
   const std::string source = client_.BlobUrl(client_.config().container, name) +
@@ -276,7 +277,8 @@ Status AzureBlobStore::RestoreVersion(std::string_view name, std::string_view ve
 Status AzureBlobStore::DeleteVersion(std::string_view name, std::string_view version_id) {
   if (auto valid = ValidateBlobName(name); !valid) return valid;
   if (!PlausibleVersionId(version_id)) {
-    return Unexpected(MakeError(ErrorCode::kNotFound, std::string(reason::kBlobNotFound), "no such version"));
+    return Unexpected(
+        MakeError(ErrorCode::kNotFound, std::string(reason::kBlobNotFound), "no such version"));
   }
   AzureRequest request;
   request.method = "DELETE";

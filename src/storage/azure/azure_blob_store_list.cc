@@ -82,7 +82,8 @@ Result<std::vector<BlobProperties>> AzureBlobStore::ListVersions(std::string_vie
                    });
   // As LocalBlobStore: a deleted blob (only previous versions left) has no versions to show.
   if (versions.empty() || !versions.back().is_current_version) {
-    return Unexpected(MakeError(ErrorCode::kNotFound, std::string(reason::kBlobNotFound), "no such blob"));
+    return Unexpected(
+        MakeError(ErrorCode::kNotFound, std::string(reason::kBlobNotFound), "no such blob"));
   }
   return versions;
 }
