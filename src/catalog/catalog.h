@@ -72,6 +72,14 @@ struct Generation {
   std::vector<ImageRecord> images;    // by index
 };
 
+// The image of `job` at `index`, or null.
+inline const ImageRecord* FindImage(const Generation& job, int index) {
+  for (const ImageRecord& image : job.images) {
+    if (image.index == index) return &image;
+  }
+  return nullptr;
+}
+
 // Keyset pagination: `cursor` is opaque (from the previous page's next_cursor), newest first.
 struct PageRequest {
   int limit = 50;  // 1..200

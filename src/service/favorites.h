@@ -8,7 +8,7 @@
 #include "auth/user.h"
 #include "catalog/catalog.h"
 #include "core/clock.h"
-#include "service/views.h"
+#include "service/links.h"
 
 namespace noisett::service {
 

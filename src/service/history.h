@@ -10,7 +10,7 @@
 #include "auth/user.h"
 #include "catalog/catalog.h"
 #include "core/clock.h"
-#include "service/views.h"
+#include "service/links.h"
 #include "storage/blob_store.h"
 
 namespace noisett::service {

@@ -3,7 +3,7 @@
 
 #include "catalog/reasons.h"
 #include "service/lifecycle_observer.h"
-#include "service/views.h"
+#include "service/links.h"
 
 namespace noisett::service {
 namespace {
@@ -49,7 +49,7 @@ Result<ImageUrl> GetImageUrl(catalog::Catalog& catalog, storage::BlobStore& blob
                              const ImageUrlRequest& request) {
   auto job = catalog.GetGeneration(caller.user_id, request.job_id);
   if (!job) return Unexpected(job.error());
-  const catalog::ImageRecord* image = FindImage(*job, request.image_index);
+  const catalog::ImageRecord* image = catalog::FindImage(*job, request.image_index);
   if (image == nullptr) return Unexpected(ImageNotFound());
   const std::string& path = request.thumbnail ? image->thumbnail_path : image->blob_path;
   auto signed_links = links.Issue(path, request.expiry_hours * 3600);
@@ -82,7 +82,7 @@ Result<Rehydration> RehydrateImage(catalog::Catalog& catalog, storage::BlobStore
                                    const auth::User& caller, const RehydrateRequest& request) {
   auto job = catalog.GetGeneration(caller.user_id, request.job_id);
   if (!job) return Unexpected(job.error());
-  const catalog::ImageRecord* image = FindImage(*job, request.image_index);
+  const catalog::ImageRecord* image = catalog::FindImage(*job, request.image_index);
   if (image == nullptr) return Unexpected(ImageNotFound());
   auto props = BringOnline(blobs, image->blob_path);
   if (!props) return Unexpected(props.error());

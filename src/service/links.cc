@@ -1,4 +1,4 @@
-// Signed and CDN links for one blob.
+// Signed and CDN links for one blob, and records with their links.
 #include "service/links.h"
 
 #include "storage/cdn.h"
@@ -25,6 +25,26 @@ Result<SignedLinks> LinkIssuer::Issue(const std::string& blob_path, int64_t ttl_
   if (!cdn) return Unexpected(cdn.error());
   out.cdn = std::move(*cdn);
   return out;
+}
+
+Result<ImageLinks> LinksForImage(const LinkIssuer& links, const catalog::ImageRecord& image) {
+  auto full = links.ForListing(image.blob_path);
+  if (!full) return Unexpected(full.error());
+  auto thumb = links.ForListing(image.thumbnail_path);
+  if (!thumb) return Unexpected(thumb.error());
+  return ImageLinks{std::move(*full), std::move(*thumb)};
+}
+
+Result<GenerationView> ViewWithLinks(const LinkIssuer& links, catalog::Generation job) {
+  GenerationView view;
+  view.links.reserve(job.images.size());
+  for (const catalog::ImageRecord& image : job.images) {
+    auto signed_links = LinksForImage(links, image);
+    if (!signed_links) return Unexpected(signed_links.error());
+    view.links.push_back(std::move(*signed_links));
+  }
+  view.job = std::move(job);
+  return view;
 }
 
 }  // namespace noisett::service

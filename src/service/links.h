@@ -1,13 +1,17 @@
 // The links a command hands out for one blob: the signed read-only link (the local HMAC link or an
 // Azure SAS, whichever LinkSigner the App built) and the CDN link beside it, valid for a lifetime
-// counted from the injected clock's now. What the links look like is storage's business
-// (link_signer.h, cdn.h); which lifetime an answer uses is the command's.
+// counted from the injected clock's now; and what answers carry about jobs and images, the
+// catalog's records with their links (typed values: the JSON doors in commands/ write them).
+// What the links look like is storage's business (link_signer.h, cdn.h); which lifetime an answer
+// uses is the command's.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "catalog/catalog.h"
 #include "core/clock.h"
 #include "core/result.h"
 #include "storage/link_signer.h"
@@ -51,5 +55,22 @@ class LinkIssuer {
 
 // "2026-11-23T18:00:00Z"
 std::string IsoTime(int64_t seconds);
+
+// The links of one image and of its thumbnail.
+struct ImageLinks {
+  SignedLinks full;
+  SignedLinks thumbnail;
+};
+
+// A job with links for every image: links[i] belongs to job.images[i].
+struct GenerationView {
+  catalog::Generation job;
+  std::vector<ImageLinks> links;
+};
+
+// One image's links with the listing lifetime.
+Result<ImageLinks> LinksForImage(const LinkIssuer& links, const catalog::ImageRecord& image);
+// `job` with listing links for each of its images.
+Result<GenerationView> ViewWithLinks(const LinkIssuer& links, catalog::Generation job);
 
 }  // namespace noisett::service

@@ -64,7 +64,7 @@ Result<catalog::ImageRecord> StoreIntoJob(const UploadDeps& deps, const catalog:
   claim.if_none_match_any = true;
   const std::string metadata_path = MetadataBlobPath(job.user_id, job.job_id);
   for (int index = 0; index < catalog::kMaxImagesPerJob; ++index) {
-    if (FindImage(job, index) != nullptr) continue;
+    if (catalog::FindImage(job, index) != nullptr) continue;
     catalog::ImageRecord record = MakeImageRecord(job, index, seed, web);
     auto claimed = deps.blobs.Put(record.blob_path, web.optimized.bytes, claim);
     if (!claimed && storage::IsConditionNotMet(claimed.error())) continue;

@@ -16,7 +16,7 @@
 #include "core/metrics.h"
 #include "image/image_types.h"
 #include "service/user_tiers.h"
-#include "service/views.h"
+#include "service/links.h"
 #include "storage/blob_store.h"
 
 namespace noisett::service {

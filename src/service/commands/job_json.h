@@ -8,7 +8,7 @@
 
 #include "catalog/catalog.h"
 #include "core/json_writer.h"
-#include "service/views.h"
+#include "service/links.h"
 
 namespace noisett::service {
 
