@@ -36,8 +36,25 @@ callgrind_control -i off "$server" >/dev/null
 callgrind_control -d "$server" >/dev/null
 sleep 1
 kill -TERM "$server"; wait "$server" 2>/dev/null || true
-# Every function that ran names its file; keep ours.
-files=$(cat "$work"/cg.out* | grep -o '^fl=([0-9]*) .*' | sed 's/^fl=([0-9]*) //' |
-  grep -o 'src/[a-z_/]*\.\(cc\|h\)$' | sort -u)
+# Callgrind names each file once, "(id) name", on whichever line first mentions it (fl=, fi=, fe=,
+# cfi=, cfl=) and by "(id)" alone after that; code that ran is under fl= (the function's file) or
+# fi=/fe= (code inlined from another file, most of a release build's headers and small functions).
+# Keep the files of src/ that had code run.
+files=$(cat "$work"/cg.out* | /usr/bin/python3 -c '
+import re, sys
+names, ran = {}, set()
+for line in sys.stdin:
+    m = re.match(r"^(c?f[lie])=\((\d+)\)(?: (.*))?$", line.rstrip("\n"))
+    if not m:
+        continue
+    if m.group(3):
+        names[m.group(2)] = m.group(3)
+    if m.group(1) in ("fl", "fi", "fe"):
+        ran.add(m.group(2))
+for n in sorted({names.get(i, "") for i in ran}):
+    m = re.search(r"(?:^|/)(src/[a-z_/]*\.(?:cc|h))$", n)
+    if m:
+        print(m.group(1))
+' | sort -u)
 echo "$files"
 echo "source files of src/ one upload runs: $(grep -c '\.cc$' <<<"$files") .cc, $(grep -c '\.h$' <<<"$files") .h"
