@@ -3,6 +3,7 @@
 // reason ("too_many_pixels") and a human message. Mapping to transport lives at the edges, not here.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,7 @@ enum class ErrorCode {
   kUnsupported,
   kUnavailable,
   kInsufficientStorage,  // the store is out of space (ENOSPC, EDQUOT); retry once freed
+  kResourceExhausted,    // a quota or a queue limit: retry after Error::retry_after_s
   kInternal,
 };
 
@@ -28,6 +30,9 @@ struct Error {
   ErrorCode code = ErrorCode::kInternal;
   std::string reason;   // stable, machine-readable: "empty", "too_large", "corrupt", ...
   std::string message;  // for people; never contains secrets
+  // When to try again, in seconds (0: not said): a quota or a full queue. HTTP sends it as
+  // Retry-After.
+  int64_t retry_after_s = 0;
 
   // "reason: message", the form logs and the CLI print.
   std::string ToString() const;

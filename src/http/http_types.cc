@@ -127,6 +127,8 @@ int HttpStatusFor(ErrorCode code) {
       return 409;
     case ErrorCode::kTooLarge:
       return 413;
+    case ErrorCode::kResourceExhausted:
+      return 429;
     case ErrorCode::kUnsupported:
       return 415;
     case ErrorCode::kUnavailable:
@@ -212,7 +214,10 @@ HttpResponse ErrorResponse(int status, std::string_view reason, std::string_view
 }
 
 HttpResponse ErrorResponse(const Error& error) {
-  return ErrorResponse(HttpStatusFor(error.code), error.reason, error.message);
+  HttpResponse res = ErrorResponse(HttpStatusFor(error.code), error.reason, error.message);
+  // A quota or a full queue says when it frees up (RFC 6585 §4, RFC 9110 §10.2.3).
+  if (error.retry_after_s > 0) res.headers.Set("Retry-After", std::to_string(error.retry_after_s));
+  return res;
 }
 
 }  // namespace noisett::http
