@@ -58,7 +58,7 @@ App::App(const Config& config, const AppOptions& options)
                                                     : config.backend.public_url),
       generator_(options.generator) {}
 
-App::~App() = default;
+App::~App() { StopJobRunner(); }
 
 storage::BlobStore& App::blobs() { return *blobs_; }
 
@@ -190,6 +190,7 @@ Status App::OpenService() {
   service_config.cdn_base = backend.cdn_url;
   service_config.soft_delete_days = backend.soft_delete_days;
   service_config.optimize = backend.optimize;
+  service_config.jobs = backend.jobs;
   service::ServiceDeps deps{
       *blobs_, *catalog_, *links_, *clock_, *metrics_, job_ids_, std::move(service_config)};
   // Noisett applies the lifecycle policy itself only to its own store; Azure applies it there.
@@ -199,6 +200,30 @@ Status App::OpenService() {
   deps.generator = generator_;
   service_ = std::make_unique<service::Service>(std::move(deps));
   return Ok();
+}
+
+service::JobRunner& App::StartJobRunner() {
+  if (!runner_) {
+    service::JobRunnerOptions options;
+    options.instance_id = config_.backend.instance_id;
+    options.concurrency = config_.backend.generate_concurrency;
+    options.lease_ms = config_.backend.generate_lease_ms;
+    runner_ = std::make_unique<service::JobRunner>(service_->generate(), catalog_->jobs(),
+                                                   service_->job_events(), std::move(options));
+    service::JobRunner* runner = runner_.get();
+    service_->SetJobWaker([runner] { runner->Wake(); });
+    runner_->Start();
+    LogInfo("generation jobs: instance " + runner_->options().instance_id + ", " +
+            std::to_string(runner_->options().concurrency) + " at once (" +
+            std::string(generator_->name()) + ")");
+  }
+  return *runner_;
+}
+
+void App::StopJobRunner() {
+  if (!runner_) return;
+  service_->SetJobWaker({});
+  runner_->Stop();
 }
 
 }  // namespace noisett::app

@@ -17,6 +17,7 @@
 #include "core/metrics.h"
 #include "generate/generator.h"
 #include "lifecycle/policy.h"
+#include "service/job_runner.h"
 #include "service/service.h"
 #include "storage/blob_store.h"
 #include "storage/link_signer.h"
@@ -63,6 +64,11 @@ class App {
   // Null unless AppOptions::authenticator.
   auth::Authenticator* authenticator() { return authenticator_.get(); }
   generate::Generator& generator() { return *generator_; }
+  // Starts running generation jobs from the catalog on this instance (serve; command mode for
+  // `generate`); idempotent. StopJobRunner (and the destructor) gives their leases up, leaving
+  // running jobs to be resumed (docs/generate.md).
+  service::JobRunner& StartJobRunner();
+  void StopJobRunner();
   // True when Noisett applies the lifecycle policy itself (the local store), so `serve` sweeps.
   bool applies_lifecycle() const { return local_store_ != nullptr; }
   const std::string& container() const { return container_; }
@@ -98,6 +104,7 @@ class App {
   generate::Generator* generator_ = nullptr;
   UlidSource job_ids_;
   std::unique_ptr<service::Service> service_;
+  std::unique_ptr<service::JobRunner> runner_;  // stopped before the service goes
   std::string container_;
   std::string store_url_;
   std::string description_;

@@ -19,6 +19,7 @@
 #include "image/image_types.h"
 #include "lifecycle/retention.h"
 #include "net/safe_fetch.h"
+#include "service/generation_jobs.h"
 #include "storage/azure/azure_config.h"
 #include "storage/azure/credential.h"
 
@@ -47,6 +48,11 @@ struct BackendConfig {
   std::string import_allow;  // as given, for the log
   std::string import_hosts;
   net::ImportPolicy import;
+  // Generation jobs (docs/generate.md): quotas, the queue limit, and the runner's settings.
+  service::JobsConfig jobs;
+  int generate_concurrency = 0;  // 0: the generator's default
+  int64_t generate_lease_ms = 30000;
+  std::string instance_id;  // "": host-pid-random
 };
 
 // What `noisett serve` adds: where it listens, how much it takes on at once, the gallery.

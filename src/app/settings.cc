@@ -7,6 +7,7 @@
 
 #include "auth/algorithms.h"
 #include "core/units.h"
+#include "service/generate_quotas.h"
 
 namespace noisett::app {
 namespace {
@@ -113,6 +114,29 @@ Status HeldBody(Config& c, std::string_view v) {
   if (auto ok = Size(c.serve.max_held_body_bytes, v); !ok) return ok;
   if (c.serve.max_held_body_bytes == 0) return Bad("must be above 0", "bad_capacity");
   return Ok();
+}
+
+Status Quotas(Config& c, std::string_view v) {
+  auto quotas = service::ParseGenerateQuotas(v);
+  if (!quotas) return Bad(quotas.error().message);
+  c.backend.jobs.quotas = std::move(*quotas);
+  return Ok();
+}
+
+Status Lease(Config& c, std::string_view v) {
+  auto seconds = ParseDuration(v);
+  if (!seconds) return Bad(seconds.error().message, seconds.error().reason);
+  if (*seconds < 3 || *seconds > 3600) return Bad("must be between 3s and 1h");
+  c.backend.generate_lease_ms = *seconds * 1000;
+  return Ok();
+}
+
+Status Concurrency(Config& c, std::string_view v) {
+  if (v == "auto") {
+    c.backend.generate_concurrency = 0;
+    return Ok();
+  }
+  return IntIn(c.backend.generate_concurrency, v, 1, 1024);
 }
 
 Status Level(Config& c, std::string_view v) {
@@ -351,6 +375,31 @@ const std::array kSettings = {
             [](Config& c, std::string_view v) {
               return IntIn(c.backend.generator.replicate.timeout_ms, v, 1000, 900000);
             }},
+    Setting{"NOISETT_GENERATE_CONCURRENCY", "--generate-concurrency", "", "auto",
+            "generation jobs this instance runs at once (1..1024); auto: one per core for noise "
+            "(its images take CPU), 32 for replicate (they wait on the provider)",
+            kBackend, 0, false, Concurrency},
+    Setting{"NOISETT_GENERATE_QUOTAS", "--generate-quotas", "",
+            "free=2/100,basic=4/500,pro=8/2000,enterprise=16/unlimited",
+            "per subscription tier, TIER=CONCURRENT_JOBS/IMAGES_PER_DAY (or unlimited); tiers "
+            "left out keep their default; admins are never limited",
+            kBackend, 0, false, Quotas},
+    Setting{"NOISETT_GENERATE_QUEUE_LIMIT", "--generate-queue-limit", "", "64",
+            "generation jobs waiting for a runner (all users) past which generate answers 503 "
+            "with Retry-After (1..100000)",
+            kBackend, 0, false,
+            [](Config& c, std::string_view v) {
+              return IntIn(c.backend.jobs.queue_limit, v, 1, 100000);
+            }},
+    Setting{"NOISETT_GENERATE_LEASE", "--generate-lease", "", "30s",
+            "how long a running job stays with an instance that stopped renewing it before "
+            "another instance (or a restart) resumes it (3s..1h)",
+            kBackend, 0, false, Lease},
+    Setting{"NOISETT_INSTANCE_ID", "--instance-id", "", "",
+            "this instance's name on the jobs it runs (default: host name, process id and random "
+            "bits; must differ between instances)",
+            kBackend, 0, false,
+            [](Config& c, std::string_view v) { return Text(c.backend.instance_id, v); }},
     Setting{"NOISETT_IMPORT_ALLOW", "--import-allow", "", "",
             "internal addresses images.import (and Replicate downloads) may reach, IPs or CIDRs, "
             "comma-separated (default none: loopback, private, link-local, multicast and "

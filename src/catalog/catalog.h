@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "catalog/job_queue.h"
 #include "core/result.h"
 
 namespace noisett::catalog {
@@ -196,6 +197,9 @@ class Catalog {
 
   // Reachable (for /readyz).
   virtual Status CheckReady() = 0;
+
+  // The durable queue of generation jobs in the same database (job_queue.h).
+  virtual JobQueue& jobs() = 0;
 };
 
 }  // namespace noisett::catalog

@@ -1,11 +1,14 @@
 // Command mode: direct (in-process service) or remote (HTTP).
 #include "cli/command_mode.h"
 
+#include <optional>
+
 #include <nlohmann/json.hpp>
 
 #include "app/app.h"
 #include "app/file_io.h"
 #include "cli/exit_codes.h"
+#include "cli/generate_follow.h"
 #include "core/ids.h"
 #include "core/percent_encoding.h"
 #include "net/http_client.h"
@@ -45,10 +48,22 @@ int Direct(const CommandModeArgs& args, const app::Config& config, const nlohman
     if (total > 0) std::fprintf(err, " of %lld", static_cast<long long>(total));
     std::fprintf(err, " done\n");
   };
-  auto result = (*backend)->service().Run(args.name, user, command);
-  if (!result) return Failed(err, args.name, result.error());
-  std::fprintf(out, "%s\n", result->c_str());
-  return 0;
+  app::App& app = **backend;
+  if (args.name == "generate") app.StartJobRunner();  // this process makes the images
+  auto run = [&](const std::string& name, const nlohmann::json& in) {
+    service::CommandInput one{in, body};
+    one.progress = command.progress;
+    auto result = app.service().Run(name, user, one);
+    if (!result) {
+      const Error& e = result.error();
+      return Answer{false, "noisett " + name + ": " + e.reason + ": " + e.message, ExitCodeFor(e)};
+    }
+    return Answer{true, std::move(*result), 0};
+  };
+  if (FollowsGeneration(args.name, input)) return FollowGeneration(run, input, out, err);
+  Answer answer = run(args.name, input);
+  std::fprintf(answer.ok ? out : err, "%s\n", answer.text.c_str());
+  return answer.ok ? 0 : answer.exit_code;
 }
 
 // Uploads carry their arguments in the query; other commands send them as the JSON body.
@@ -85,15 +100,34 @@ int Remote(const CommandModeArgs& args, const std::string& token, const nlohmann
   net::HttpGetOptions options;
   options.timeout_ms = 120000;
   options.max_body_bytes = 64 << 20;
-  auto response = net::HttpSend(RemoteRequest(args, token, input, body), options);
-  if (!response) return Usage(err, response.error().ToString());
-  if (response->status >= 200 && response->status < 300) {
-    std::fprintf(out, "%s\n", response->body.c_str());
-    return 0;
-  }
-  std::fprintf(err, "noisett %s: HTTP %ld: %s\n", args.name.c_str(), response->status,
-               response->body.c_str());
-  return ExitCodeForHttpStatus(response->status);
+  std::optional<Error> transport;
+  auto call = [&](const std::string& name, const nlohmann::json& in) {
+    CommandModeArgs one = args;
+    one.name = name;
+    auto response = net::HttpSend(RemoteRequest(one, token, in, body), options);
+    if (!response) {
+      transport = response.error();
+      return Answer{false, "", 2};
+    }
+    if (response->status >= 200 && response->status < 300) return Answer{true, response->body, 0};
+    return Answer{false,
+                  "noisett " + name + ": HTTP " + std::to_string(response->status) + ": " +
+                      response->body,
+                  ExitCodeForHttpStatus(response->status)};
+  };
+  const int status = FollowsGeneration(args.name, input)
+                         ? FollowGeneration(call, input, out, err)
+                         : [&] {
+                             Answer answer = call(args.name, input);
+                             if (answer.ok || transport) {
+                               if (answer.ok) std::fprintf(out, "%s\n", answer.text.c_str());
+                               return answer.exit_code;
+                             }
+                             std::fprintf(err, "%s\n", answer.text.c_str());
+                             return answer.exit_code;
+                           }();
+  if (transport) return Usage(err, transport->ToString());
+  return status;
 }
 
 }  // namespace

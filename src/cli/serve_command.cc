@@ -98,7 +98,11 @@ int RunServe(app::Config config, std::FILE* err) {
     sweeps = std::make_unique<LifecycleLoop>(app.service().lifecycle(),
                                              config.serve.lifecycle_interval_s);
   }
+  app.StartJobRunner();
   (*server)->Run(http::MakeApiHandler(deps));
+  // SIGTERM: jobs running here are left to be resumed (by this instance's next start or another
+  // instance), their images stored so far kept.
+  app.StopJobRunner();
   metrics_listener.reset();  // no scrape may run the capacity collector once it goes
   sweeps.reset();            // before the App it sweeps goes
   LogInfo("noisett stopped");

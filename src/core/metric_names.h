@@ -38,6 +38,17 @@ inline constexpr std::string_view kPipelineDurationHelp = "Image pipeline durati
 inline constexpr std::string_view kGeneratorDuration = "noisett_generator_duration_seconds";
 inline constexpr std::string_view kGeneratorDurationHelp =
     "Time the image generator took per generate request (all its images)";
+// Generation jobs (issue 22): gauges of jobs queued (all instances) and running on this one;
+// the duration of finished jobs {generator}; jobs finished {generator, outcome}.
+inline constexpr std::string_view kJobsQueued = "noisett_generate_jobs_queued";
+inline constexpr std::string_view kJobsQueuedHelp = "Generation jobs waiting for a runner";
+inline constexpr std::string_view kJobsRunning = "noisett_generate_jobs_running";
+inline constexpr std::string_view kJobsRunningHelp = "Generation jobs this instance runs now";
+inline constexpr std::string_view kJobDuration = "noisett_generate_job_duration_seconds";
+inline constexpr std::string_view kJobDurationHelp =
+    "Generation job duration on this instance, from its claim to its finish";
+inline constexpr std::string_view kJobsFinished = "noisett_generate_jobs_total";
+inline constexpr std::string_view kJobsFinishedHelp = "Generation jobs finished, by outcome";
 // Counters {action}: what the lifecycle sweep did (tier_to_cool, delete, ...), and the bytes.
 inline constexpr std::string_view kLifecycleActions = "noisett_lifecycle_actions_total";
 inline constexpr std::string_view kLifecycleActionsHelp = "Blobs the lifecycle sweep acted on";

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +42,23 @@ class Generator {
   virtual std::string default_model() const = 0;       // recorded when the request names none
   // All of request.seeds' images, in order, or an error and none.
   virtual Result<std::vector<GeneratedImage>> Generate(const GenerateRequest& request) = 0;
+
+  // A remote generator makes each image elsewhere, as a prediction with an id the job runner
+  // records, polls from one thread for all jobs (no thread waits on a model) and re-attaches to
+  // after a restart. A local one (false) is run image by image through Generate on the runner's
+  // threads.
+  virtual bool remote() const { return false; }
+  // The longest a job may run on this generator, from its first start (0: no limit).
+  virtual int64_t time_limit_ms() const { return 0; }
+  // Remote only: starts the image made with `seed`; answers the prediction's id. Errors as
+  // Generate's.
+  virtual Result<std::string> StartImage(const GenerateRequest& request, int64_t seed);
+  // Remote only: nullopt while the prediction runs; its image (downloaded, untrusted) once it
+  // succeeded; generator_failed when it failed or was canceled upstream.
+  virtual Result<std::optional<GeneratedImage>> PollImage(const std::string& prediction_id,
+                                                          int64_t seed);
+  // Remote only: asks the provider to stop a prediction, best effort.
+  virtual void CancelImage(const std::string& prediction_id);
 };
 
 }  // namespace noisett::generate

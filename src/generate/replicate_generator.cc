@@ -82,33 +82,39 @@ Status PollAll(Client& client, std::vector<Prediction>& predictions) {
   }
 }
 
+// Downloads a succeeded prediction's single output under the import policy, within `remaining_ms`.
+Result<GeneratedImage> DownloadOne(Client& client, const net::ImportPolicy& downloads,
+                                   const Prediction& p, int64_t seed) {
+  if (p.outputs.size() != 1) {
+    return Unexpected(MakeError(ErrorCode::kInternal, "generator_failed",
+                                "Replicate prediction " + p.id + " has " +
+                                    std::to_string(p.outputs.size()) + " outputs, expected 1"));
+  }
+  const int64_t remaining = client.RemainingMs();
+  if (remaining <= 0) return Unexpected(client.TimeoutError());
+  net::ImportPolicy policy = downloads;
+  policy.timeout_ms = std::min(policy.timeout_ms, remaining);
+  auto fetched = net::SafeFetch(p.outputs[0], policy);
+  if (!fetched) {
+    if (client.RemainingMs() <= 0) return Unexpected(client.TimeoutError());
+    const Error& e = fetched.error();
+    return Unexpected(MakeError(ErrorCode::kInternal, "generator_failed",
+                                "downloading the output of Replicate prediction " + p.id +
+                                    " was refused or failed: " + e.reason + ": " +
+                                    replicate::Shorten(e.message)));
+  }
+  return GeneratedImage{seed, std::move(fetched->body)};
+}
+
 // Downloads each prediction's single output under the import policy and the deadline's rest.
 Result<std::vector<GeneratedImage>> DownloadAll(Client& client, const net::ImportPolicy& downloads,
                                                 const std::vector<Prediction>& predictions,
                                                 const std::vector<int64_t>& seeds) {
   std::vector<GeneratedImage> images;
   for (size_t i = 0; i < predictions.size(); ++i) {
-    const Prediction& p = predictions[i];
-    if (p.outputs.size() != 1) {
-      return Unexpected(MakeError(ErrorCode::kInternal, "generator_failed",
-                                  "Replicate prediction " + p.id + " has " +
-                                      std::to_string(p.outputs.size()) +
-                                      " outputs, expected 1"));
-    }
-    const int64_t remaining = client.RemainingMs();
-    if (remaining <= 0) return Unexpected(client.TimeoutError());
-    net::ImportPolicy policy = downloads;
-    policy.timeout_ms = std::min(policy.timeout_ms, remaining);
-    auto fetched = net::SafeFetch(p.outputs[0], policy);
-    if (!fetched) {
-      if (client.RemainingMs() <= 0) return Unexpected(client.TimeoutError());
-      const Error& e = fetched.error();
-      return Unexpected(MakeError(ErrorCode::kInternal, "generator_failed",
-                                  "downloading the output of Replicate prediction " + p.id +
-                                      " was refused or failed: " + e.reason + ": " +
-                                      replicate::Shorten(e.message)));
-    }
-    images.push_back(GeneratedImage{seeds[i], std::move(fetched->body)});
+    auto image = DownloadOne(client, downloads, predictions[i], seeds[i]);
+    if (!image) return Unexpected(image.error());
+    images.push_back(std::move(*image));
   }
   return images;
 }
@@ -167,6 +173,38 @@ Result<std::vector<GeneratedImage>> ReplicateGenerator::Run(const GenerateReques
   if (!predictions) return Unexpected(predictions.error());
   if (Status s = PollAll(client, *predictions); !s) return Unexpected(s.error());
   return DownloadAll(client, options_.downloads, *predictions, request.seeds);
+}
+
+}  // namespace noisett::generate
+
+namespace noisett::generate {
+
+// The job runner's per-image calls: each its own short client (the job's time limit is the
+// runner's to keep, from the job's first start), every error without the token.
+Result<std::string> ReplicateGenerator::StartImage(const GenerateRequest& request, int64_t seed) {
+  auto model = ModelFor(options_, request);
+  if (!model) return Unexpected(WithoutToken(model.error(), options_.token));
+  Client client(options_);
+  auto p = client.Create(replicate::BuildCreateCall(*model, request, seed));
+  if (!p) return Unexpected(WithoutToken(p.error(), options_.token));
+  return p->id;
+}
+
+Result<std::optional<GeneratedImage>> ReplicateGenerator::PollImage(
+    const std::string& prediction_id, int64_t seed) {
+  Client client(options_);
+  auto p = client.Get(prediction_id);
+  if (!p) return Unexpected(WithoutToken(p.error(), options_.token));
+  if (Running(*p)) return std::optional<GeneratedImage>();
+  if (auto failure = Failure({*p})) return Unexpected(WithoutToken(*failure, options_.token));
+  auto image = DownloadOne(client, options_.downloads, *p, seed);
+  if (!image) return Unexpected(WithoutToken(image.error(), options_.token));
+  return std::optional<GeneratedImage>(std::move(*image));
+}
+
+void ReplicateGenerator::CancelImage(const std::string& prediction_id) {
+  Client client(options_);
+  client.Cancel(prediction_id);
 }
 
 }  // namespace noisett::generate

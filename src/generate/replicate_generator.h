@@ -33,6 +33,13 @@ class ReplicateGenerator final : public Generator {
   std::string default_model() const override { return options_.model; }
   Result<std::vector<GeneratedImage>> Generate(const GenerateRequest& request) override;
 
+  bool remote() const override { return true; }
+  int64_t time_limit_ms() const override { return options_.timeout_ms; }
+  Result<std::string> StartImage(const GenerateRequest& request, int64_t seed) override;
+  Result<std::optional<GeneratedImage>> PollImage(const std::string& prediction_id,
+                                                  int64_t seed) override;
+  void CancelImage(const std::string& prediction_id) override;
+
  private:
   // Generate without the token scrubbing of its error.
   Result<std::vector<GeneratedImage>> Run(const GenerateRequest& request);

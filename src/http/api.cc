@@ -95,6 +95,14 @@ InputMaker JsonBody(const HttpRequest& request) {
   };
 }
 
+// True for a generation job's answer whose status is queued or running (generate's 202).
+bool IsUnfinishedJob(const std::string& body) {
+  Json job = Json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!job.is_object() || !job.contains("links")) return false;
+  const Json& status = job["status"];
+  return status == "queued" || status == "running";
+}
+
 // A 401 (and the admin 403) carries the identity module's RFC 6750 challenge.
 HttpResponse Failure(const Error& error) {
   HttpResponse res = ErrorResponse(error);
@@ -261,8 +269,20 @@ void AddApiRoutes(Router& r, const std::shared_ptr<const Api>& api) {
     return a.Call(
         u, "images.upload", [&] { return UploadInput(q); }, 201);
   });
-  add("POST", "/api/generate",
-      [](A a, U u, R q, P) { return a.Call(u, "generate", JsonBody(q), 201); });
+  add("POST", "/api/generate", [](A a, U u, R q, P) {
+    HttpResponse res = a.Call(u, "generate", JsonBody(q), 201);
+    if (res.status == 201 && IsUnfinishedJob(res.body)) {
+      // Queued (or still running at the wait limit): accepted, the job's own links follow it.
+      res.status = 202;
+      auto self = Json::parse(res.body)["links"]["self"].get<std::string>();
+      res.headers.Set("Location", self);
+    }
+    return res;
+  });
+  add("GET", "/api/jobs/{job}",
+      [](A a, U u, R q, P p) { return a.Call(u, "jobs.get", JobArgs(q, p)); });
+  add("POST", "/api/jobs/{job}/cancel",
+      [](A a, U u, R q, P p) { return a.Call(u, "jobs.cancel", JobArgs(q, p)); });
   add("POST", "/api/images/import",
       [](A a, U u, R q, P) { return a.Call(u, "images.import", JsonBody(q), 201); });
   add("GET", "/api/images",

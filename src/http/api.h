@@ -3,7 +3,11 @@
 // probes, and the signed-link blob route. Transport (limits, threads, keep-alive) is server.h's;
 // what each command does is src/service's.
 //
-//   POST   /api/generate                        generate (JSON body; 201)
+//   POST   /api/generate                        generate (JSON body): 202 and the queued job
+//                                               (Location: its URL); "wait": true: 201 and
+//                                               the stored job once it finished
+//   GET    /api/jobs/{job}                      jobs.get
+//   POST   /api/jobs/{job}/cancel               jobs.cancel
 //   POST   /api/images                          images.upload (image body or multipart; 201)
 //   POST   /api/images/import                   images.import (JSON body {url, ...}; 201)
 //   GET    /api/images                          images.list      ?include_thumbnails&limit&cursor

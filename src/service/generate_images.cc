@@ -77,6 +77,14 @@ Result<std::vector<generate::GeneratedImage>> RunGenerator(
 
 }  // namespace
 
+image::OptimizeOptions GeneratedImageOptions(const image::OptimizeOptions& optimize,
+                                             image::Quality quality) {
+  image::OptimizeOptions options = optimize;
+  options.quality = quality;
+  options.limits.max_bytes = std::max<uint64_t>(options.limits.max_bytes, kGeneratedMaxBytes);
+  return options;
+}
+
 Status GeneratorReady(const GenerateDeps& deps) {
   if (deps.generator != nullptr) return Ok();
   return Unexpected(MakeError(ErrorCode::kUnavailable, "no_generator",
@@ -96,9 +104,7 @@ Result<GeneratedJob> GenerateImages(const GenerateDeps& deps, const auth::User& 
   if (!generated) return Unexpected(generated.error());
 
   const UploadDeps& store = deps.store;
-  image::OptimizeOptions options = store.optimize;
-  options.quality = request.quality;
-  options.limits.max_bytes = std::max<uint64_t>(options.limits.max_bytes, kGeneratedMaxBytes);
+  const image::OptimizeOptions options = GeneratedImageOptions(store.optimize, request.quality);
   auto webs = OptimizeAll(*generated, options, store.metrics);
   if (!webs) return Unexpected(webs.error());
 

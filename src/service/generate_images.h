@@ -37,6 +37,11 @@ struct GeneratedJob {
   std::string generator;  // its name ("noise", "replicate")
 };
 
+// The pipeline's options for a generator's image: `quality`, and a byte limit of its own (not
+// the upload limit: the noise generator hands over an uncompressed 3 MB PNG).
+image::OptimizeOptions GeneratedImageOptions(const image::OptimizeOptions& optimize,
+                                             image::Quality quality);
+
 // Ok when a generator is configured; else kUnavailable "no_generator".
 Status GeneratorReady(const GenerateDeps& deps);
 

@@ -10,11 +10,18 @@ Result<HistoryPage> ListHistory(catalog::Catalog& catalog, const LinkIssuer& lin
                                 const auth::User& caller, const catalog::PageRequest& page) {
   auto listed = catalog.ListGenerations(caller.user_id, page);
   if (!listed) return Unexpected(listed.error());
+  // Jobs still being generated are listed with their status, so a page reloaded mid-generation
+  // shows them (a handful at most: the quotas bound them).
+  auto unfinished = catalog.jobs().ListUnfinishedJobs(caller.user_id);
+  if (!unfinished) return Unexpected(unfinished.error());
   HistoryPage out;
   out.generations.reserve(listed->items.size());
   for (catalog::Generation& job : listed->items) {
     auto view = ViewWithLinks(links, std::move(job));
     if (!view) return Unexpected(view.error());
+    for (const catalog::JobRecord& running : *unfinished) {
+      if (running.job_id == view->job.job_id) view->status = catalog::JobStatusName(running.status);
+    }
     out.generations.push_back(std::move(*view));
   }
   out.next_cursor = std::move(listed->next_cursor);

@@ -66,6 +66,8 @@ struct ImageLinks {
 struct GenerationView {
   catalog::Generation job;
   std::vector<ImageLinks> links;
+  // A generation job's status while it is queued or running ("" otherwise: history lists it).
+  std::string status;
 };
 
 // One image's links with the listing lifetime.

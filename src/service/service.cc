@@ -13,6 +13,15 @@ Service::Service(ServiceDeps deps)
       upload_{deps_.blobs,   deps_.catalog, links_,        deps_.clock,
               deps_.job_ids, tiers_,        deps_.metrics, deps_.config.optimize},
       generate_{upload_, deps_.generator},
+      generation_jobs_{deps_.catalog.jobs(), generate_, job_events_, deps_.config.jobs,
+                       [this] {
+                         std::function<void()> wake;
+                         {
+                           std::lock_guard lock(waker_mu_);
+                           wake = waker_;
+                         }
+                         if (wake) wake();
+                       }},
       jobs_{deps_.catalog, deps_.blobs, deps_.clock, deps_.config.soft_delete_days},
       lifecycle_{deps_.blobs,
                  deps_.catalog,
@@ -28,7 +37,7 @@ Service::Service(ServiceDeps deps)
   RegisterFavoriteCommands(registry_, deps_.catalog, deps_.clock, links_);
   RegisterUploadCommands(registry_, upload_, deps_.config.import);
   RegisterImageCommands(registry_, deps_.catalog, deps_.blobs, links_);
-  RegisterGenerateCommands(registry_, generate_);
+  RegisterGenerateCommands(registry_, generation_jobs_);
   RegisterLifecycleCommands(registry_, lifecycle_);
   RegisterCostCommands(registry_, cost_);
   RegisterUserCommands(registry_, deps_.catalog, deps_.blobs);
@@ -37,6 +46,11 @@ Service::Service(ServiceDeps deps)
 Result<std::string> Service::Run(std::string_view command, const auth::User& user,
                                  const CommandInput& input) const {
   return registry_.Run(command, CommandContext{user}, input);
+}
+
+void Service::SetJobWaker(std::function<void()> wake) {
+  std::lock_guard lock(waker_mu_);
+  waker_ = std::move(wake);
 }
 
 Status Service::CheckReady() const {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,8 @@
 #include "service/command.h"
 #include "service/cost_report.h"
 #include "service/generate_images.h"
+#include "service/generation_jobs.h"
+#include "service/job_events.h"
 #include "service/history.h"
 #include "service/lifecycle_run.h"
 #include "service/links.h"
@@ -40,6 +43,7 @@ struct ServiceConfig {
   lifecycle::Policy policy;                   // lifecycle.run applies it, lifecycle.export prints it
   lifecycle::RetentionConfig retention;       // NOISETT_RETENTION_DAYS: cost.estimate's projection
   net::ImportPolicy import;                   // images.import: NOISETT_IMPORT_ALLOW / _HOSTS
+  JobsConfig jobs;                            // generate's quotas, queue limit and wait limit
 };
 
 // Everything the service's operations may use. References outlive the Service.
@@ -74,6 +78,13 @@ class Service {
   // The typed operations' dependencies, for callers inside the process that need no JSON (the
   // periodic lifecycle sweep, the operator's lifecycle.run).
   const LifecycleDeps& lifecycle() const { return lifecycle_; }
+  // Generation jobs: what the runner, the event streams and waiting callers use.
+  const GenerateDeps& generate() const { return generate_; }
+  const JobsDeps& jobs() const { return generation_jobs_; }
+  JobEvents& job_events() { return job_events_; }
+  // Who hears that a job was queued (the job runner, once started); empty: nobody, the runner
+  // finds it at its next tick.
+  void SetJobWaker(std::function<void()> wake);
 
  private:
   ServiceDeps deps_;
@@ -81,6 +92,10 @@ class Service {
   TierResolver tiers_;
   UploadDeps upload_;
   GenerateDeps generate_;
+  JobEvents job_events_;
+  std::mutex waker_mu_;
+  std::function<void()> waker_;
+  JobsDeps generation_jobs_;
   JobLifeDeps jobs_;
   LifecycleDeps lifecycle_;
   CostDeps cost_;

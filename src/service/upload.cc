@@ -133,4 +133,28 @@ Result<StoredImage> UploadImage(const UploadDeps& deps, const auth::User& caller
   return out;
 }
 
+Result<catalog::ImageRecord> StoreJobImage(const UploadDeps& deps, const catalog::Generation& job,
+                                           int index, int64_t seed, const image::WebImage& web,
+                                           const std::string& tier) {
+  if (const catalog::ImageRecord* stored = catalog::FindImage(job, index)) return *stored;
+  const JobBlobOptions options = BlobOptionsFor(tier, web.optimized.format);
+  catalog::ImageRecord record = MakeImageRecord(job, index, seed, web);
+  std::vector<WrittenBlob> written;
+  Status stored = PutAll(deps.blobs,
+                         {{record.blob_path, web.optimized.bytes, &options.image},
+                          {record.thumbnail_path, web.thumbnail.bytes, &options.image}},
+                         &written);
+  if (stored) stored = deps.catalog.AddImage(job.user_id, job.job_id, record);
+  if (!stored && catalog::reason::Is(stored.error(), catalog::reason::kImageExists)) {
+    auto row = deps.catalog.GetGeneration(job.user_id, job.job_id);
+    if (row && catalog::FindImage(*row, index)) return *catalog::FindImage(*row, index);
+  }
+  if (!stored) {
+    RollBack(deps.blobs, written);
+    return Unexpected(stored.error());
+  }
+  SyncMetadata(deps, job.user_id, job.job_id, options.metadata);
+  return record;
+}
+
 }  // namespace noisett::service

@@ -57,4 +57,13 @@ struct StoredImage {
 Result<StoredImage> UploadImage(const UploadDeps& deps, const auth::User& caller,
                                 const UploadRequest& request);
 
+// Image `index` of a generation job (whose generation row exists), written by the job runner
+// while it holds the job's lease: nothing else writes that index, so blobs an interrupted
+// attempt left there are overwritten. Image and thumbnail, then the catalog row, then
+// metadata.json; blobs tagged with `tier`. An index the catalog already holds is answered as it
+// is. Errors: the store's, the catalog's ("job_not_found" when the job was deleted meanwhile).
+Result<catalog::ImageRecord> StoreJobImage(const UploadDeps& deps, const catalog::Generation& job,
+                                           int index, int64_t seed, const image::WebImage& web,
+                                           const std::string& tier);
+
 }  // namespace noisett::service

@@ -81,4 +81,9 @@ Status OnlyFields(const nlohmann::json& args, std::initializer_list<const char*>
   return Ok();
 }
 
+Result<std::string> JobIdOnly(const nlohmann::json& args) {
+  if (auto ok = OnlyFields(args, {"job_id"}); !ok) return Unexpected(ok.error());
+  return JobIdArg(args);
+}
+
 }  // namespace noisett::service

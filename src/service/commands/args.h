@@ -24,6 +24,8 @@ Result<std::string> JobIdArg(const nlohmann::json& args, const char* name = "job
 // `limit` (1..200, default 50) and `cursor` (opaque, from the previous page) of a list command.
 Result<catalog::PageRequest> PageArgs(const nlohmann::json& args);
 // Refuses fields the command does not know, so a typo ("limt") is an error, not a default.
+// {job_id} alone: the argument of history.get, .delete, .restore, jobs.get and jobs.cancel.
+Result<std::string> JobIdOnly(const nlohmann::json& args);
 Status OnlyFields(const nlohmann::json& args, std::initializer_list<const char*> known);
 
 }  // namespace noisett::service

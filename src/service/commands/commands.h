@@ -9,6 +9,7 @@
 #include "service/command.h"
 #include "service/cost_report.h"
 #include "service/generate_images.h"
+#include "service/generation_jobs.h"
 #include "service/history.h"
 #include "service/lifecycle_run.h"
 #include "service/upload.h"
@@ -27,8 +28,8 @@ void RegisterUploadCommands(CommandRegistry& registry, const UploadDeps& upload,
 // images.url, images.list, images.rehydrate, storage.metrics.
 void RegisterImageCommands(CommandRegistry& registry, catalog::Catalog& catalog,
                            storage::BlobStore& blobs, const LinkIssuer& links);
-// generate.
-void RegisterGenerateCommands(CommandRegistry& registry, const GenerateDeps& generate);
+// generate, jobs.get, jobs.cancel.
+void RegisterGenerateCommands(CommandRegistry& registry, const JobsDeps& jobs);
 // lifecycle.run, lifecycle.export (administrators).
 void RegisterLifecycleCommands(CommandRegistry& registry, const LifecycleDeps& lifecycle);
 // cost.estimate (administrators).

@@ -32,7 +32,8 @@ Result<std::string> PromptArg(const nlohmann::json& args) {
 
 Result<GenerateImagesRequest> ReadGenerate(const image::OptimizeOptions& optimize,
                                            const nlohmann::json& args) {
-  if (auto ok = OnlyFields(args, {"prompt", "asset_type", "quality", "model", "count", "seed"});
+  if (auto ok = OnlyFields(args, {"prompt", "asset_type", "quality", "model", "count", "seed",
+                                  "wait"});
       !ok) {
     return Unexpected(ok.error());
   }
@@ -65,28 +66,117 @@ Result<GenerateImagesRequest> ReadGenerate(const image::OptimizeOptions& optimiz
   return request;
 }
 
-Result<std::string> Generate(const GenerateDeps& deps, const CommandContext& ctx,
+// The error a failed or canceled job answers a waiting caller with: the code its reason had
+// when generate answered synchronously.
+Error JobError(const catalog::JobRecord& job) {
+  if (job.status == catalog::JobStatus::kCanceled) {
+    return MakeError(ErrorCode::kConflict, "job_canceled",
+                     "the job was canceled" +
+                         (job.error_message.empty() ? "" : ": " + job.error_message));
+  }
+  const std::string& reason = job.error_code;
+  ErrorCode code = ErrorCode::kInternal;
+  if (reason == "generator_unavailable" || reason == "generator_timeout" ||
+      reason == "no_generator") {
+    code = ErrorCode::kUnavailable;
+  } else if (reason == "generator_refused") {
+    code = ErrorCode::kInvalidArgument;
+  }
+  return MakeError(code, reason.empty() ? "generator_failed" : reason, job.error_message);
+}
+
+// A finished job's answer as generate gave it before jobs existed: the stored job with its
+// links, the generator's name and metadata.json's content; a failed or canceled job's error.
+// A job still running answers its status (what the 202 says).
+Result<std::string> ResultAnswer(const JobsDeps& deps, const CommandContext& ctx,
+                                 const JobView& job) {
+  if (!catalog::IsFinished(job.job.status)) return JobText(job);
+  if (job.job.status != catalog::JobStatus::kSucceeded) return Unexpected(JobError(job.job));
+  const UploadDeps& store = deps.generate.store;
+  auto row = store.catalog.GetGeneration(ctx.user.user_id, job.job.job_id);
+  if (!row) return Unexpected(row.error());
+  auto view = ViewWithLinks(store.links, std::move(*row));
+  if (!view) return Unexpected(view.error());
+  nlohmann::json out = GenerationJson(*view);
+  out["generator"] = job.job.generator;
+  out["metadata"] = nlohmann::json::parse(MetadataJson(view->job));
+  return DumpJson(out);
+}
+
+// "wait": true: the answer above once the job has finished, or at the wait limit.
+Result<std::string> WaitedAnswer(const JobsDeps& deps, const CommandContext& ctx,
+                                 const JobView& queued) {
+  auto done = WaitForJob(deps, ctx.user, queued.job.job_id, deps.config.wait_limit_ms);
+  if (!done) return Unexpected(done.error());
+  return ResultAnswer(deps, ctx, *done);
+}
+
+Result<std::string> Generate(const JobsDeps& deps, const CommandContext& ctx,
                              const CommandInput& in) {
   // No generator is a set-up fact: said before anything about the input.
-  if (auto ok = GeneratorReady(deps); !ok) return Unexpected(ok.error());
-  auto request = ReadGenerate(deps.store.optimize, in.args);
+  if (auto ok = GeneratorReady(deps.generate); !ok) return Unexpected(ok.error());
+  auto request = ReadGenerate(deps.generate.store.optimize, in.args);
   if (!request) return Unexpected(request.error());
-  auto generated = GenerateImages(deps, ctx.user, *request);
-  if (!generated) return Unexpected(generated.error());
-  nlohmann::json out = GenerationJson(generated->view);
-  out["generator"] = generated->generator;
-  out["metadata"] = nlohmann::json::parse(MetadataJson(generated->view.job));
-  return DumpJson(out);
+  auto wait = BoolArg(in.args, "wait", false);
+  if (!wait) return Unexpected(wait.error());
+  auto queued = SubmitGenerationJob(deps, ctx.user, *request);
+  if (!queued) return Unexpected(queued.error());
+  if (*wait) return WaitedAnswer(deps, ctx, *queued);
+  return JobText(*queued);
+}
+
+Result<std::string> GetJob(const JobsDeps& deps, const CommandContext& ctx,
+                           const CommandInput& in) {
+  auto job_id = JobIdOnly(in.args);
+  if (!job_id) return job_id;
+  auto view = GetJobView(deps, ctx.user, *job_id);
+  if (!view) return Unexpected(view.error());
+  return JobText(*view);
+}
+
+Result<std::string> Cancel(const JobsDeps& deps, const CommandContext& ctx,
+                           const CommandInput& in) {
+  auto job_id = JobIdOnly(in.args);
+  if (!job_id) return job_id;
+  auto view = CancelJob(deps, ctx.user, *job_id);
+  if (!view) return Unexpected(view.error());
+  return JobText(*view);
+}
+
+Result<std::string> JobResult(const JobsDeps& deps, const CommandContext& ctx,
+                              const CommandInput& in) {
+  auto job_id = JobIdOnly(in.args);
+  if (!job_id) return job_id;
+  auto view = GetJobView(deps, ctx.user, *job_id);
+  if (!view) return Unexpected(view.error());
+  return ResultAnswer(deps, ctx, *view);
 }
 
 }  // namespace
 
-void RegisterGenerateCommands(CommandRegistry& registry, const GenerateDeps& generate) {
+void RegisterGenerateCommands(CommandRegistry& registry, const JobsDeps& jobs) {
   registry.Register({.name = "generate",
-                     .summary = "Generate images from a prompt (prompt, count 1..8, quality, "
-                                "asset_type, model, seed) and store them as one job",
-                     .run = [&generate](const CommandContext& c, const CommandInput& i) {
-                       return Generate(generate, c, i);
+                     .summary = "Queue a generation job (prompt, count 1..8, quality, asset_type, "
+                                "model, seed); \"wait\": true answers the stored job once done",
+                     .run = [&jobs](const CommandContext& c, const CommandInput& i) {
+                       return Generate(jobs, c, i);
+                     }});
+  registry.Register({.name = "jobs.get",
+                     .summary = "A generation job's status and stored images (job_id)",
+                     .run = [&jobs](const CommandContext& c, const CommandInput& i) {
+                       return GetJob(jobs, c, i);
+                     }});
+  registry.Register({.name = "jobs.result",
+                     .summary = "A finished generation job's answer as generate with \"wait\" "
+                                "gives it: the stored job, or the job's error (job_id)",
+                     .run = [&jobs](const CommandContext& c, const CommandInput& i) {
+                       return JobResult(jobs, c, i);
+                     }});
+  registry.Register({.name = "jobs.cancel",
+                     .summary = "Cancel a generation job, keeping the images already stored "
+                                "(job_id)",
+                     .run = [&jobs](const CommandContext& c, const CommandInput& i) {
+                       return Cancel(jobs, c, i);
                      }});
 }
 

@@ -26,15 +26,9 @@ Result<std::string> List(const LinkIssuer& links, const JobLifeDeps& jobs,
   return std::move(out).Take();
 }
 
-// {job_id} alone: the argument of get, delete and restore.
-Result<std::string> JobIdOnly(const CommandInput& in) {
-  if (auto ok = OnlyFields(in.args, {"job_id"}); !ok) return Unexpected(ok.error());
-  return JobIdArg(in.args);
-}
-
 Result<std::string> Get(const LinkIssuer& links, const JobLifeDeps& jobs, const CommandContext& ctx,
                         const CommandInput& in) {
-  auto job_id = JobIdOnly(in);
+  auto job_id = JobIdOnly(in.args);
   if (!job_id) return job_id;
   auto view = GetHistory(jobs.catalog, links, ctx.user, *job_id);
   if (!view) return Unexpected(view.error());
@@ -43,7 +37,7 @@ Result<std::string> Get(const LinkIssuer& links, const JobLifeDeps& jobs, const 
 
 Result<std::string> Delete(const JobLifeDeps& jobs, const CommandContext& ctx,
                            const CommandInput& in) {
-  auto job_id = JobIdOnly(in);
+  auto job_id = JobIdOnly(in.args);
   if (!job_id) return job_id;
   auto deleted = DeleteHistory(jobs, ctx.user, *job_id);
   if (!deleted) return Unexpected(deleted.error());
@@ -54,7 +48,7 @@ Result<std::string> Delete(const JobLifeDeps& jobs, const CommandContext& ctx,
 
 Result<std::string> Restore(const LinkIssuer& links, const JobLifeDeps& jobs,
                             const CommandContext& ctx, const CommandInput& in) {
-  auto job_id = JobIdOnly(in);
+  auto job_id = JobIdOnly(in.args);
   if (!job_id) return job_id;
   auto view = RestoreHistory(jobs, links, ctx.user, *job_id);
   if (!view) return Unexpected(view.error());

@@ -8,7 +8,8 @@ JsonWriter& WriteTierFields(JsonWriter& out, const catalog::ImageRecord& image) 
       .Member("archived", image.access_tier == "archive");
 }
 
-void WriteImage(JsonWriter& out, const catalog::ImageRecord& image, const ImageLinks& links) {
+void WriteImage(JsonWriter& out, const catalog::ImageRecord& image, const ImageLinks& links,
+                std::string_view status) {
   WriteTierFields(out.BeginObject(), image)
       .Member("bytes", image.bytes)
       .Member("cdn_url", links.full.cdn_url())
@@ -17,8 +18,9 @@ void WriteImage(JsonWriter& out, const catalog::ImageRecord& image, const ImageL
       .Member("favorite", image.favorite)
       .Member("height", image.height)
       .Member("index", image.index)
-      .Member("seed", image.seed)
-      .Member("thumbnail_bytes", image.thumbnail_bytes)
+      .Member("seed", image.seed);
+  if (!status.empty()) out.Member("status", status);
+  out.Member("thumbnail_bytes", image.thumbnail_bytes)
       .Member("thumbnail_cdn_url", links.thumbnail.cdn_url())
       .Member("thumbnail_url", links.thumbnail.url)
       .Member("url", links.full.url)
@@ -38,8 +40,9 @@ void WriteGeneration(JsonWriter& out, const GenerationView& view) {
       .Member("job_id", job.job_id)
       .Member("model", job.model)
       .Member("prompt", job.prompt)
-      .Member("quality", job.quality)
-      .EndObject();
+      .Member("quality", job.quality);
+  if (!view.status.empty()) out.Member("status", view.status);
+  out.EndObject();
 }
 
 std::string GenerationText(const GenerationView& view) {
@@ -57,6 +60,76 @@ nlohmann::json ImageJson(const catalog::ImageRecord& image, const ImageLinks& li
 
 nlohmann::json GenerationJson(const GenerationView& view) {
   return nlohmann::json::parse(GenerationText(view));
+}
+
+namespace {
+
+void WriteJobImage(JsonWriter& out, const JobImageView& image) {
+  if (!image.record || !image.links) {
+    out.BeginObject()
+        .Member("index", image.index)
+        .Member("seed", image.seed)
+        .Member("status", "pending")
+        .EndObject();
+    return;
+  }
+  WriteImage(out, *image.record, *image.links, "stored");
+}
+
+void OptionalTime(JsonWriter& out, std::string_view key, const std::optional<int64_t>& ms) {
+  out.Key(key);
+  if (ms) {
+    out.Value(IsoTime(*ms / 1000));
+  } else {
+    out.Value(nullptr);
+  }
+}
+
+}  // namespace
+
+void WriteJob(JsonWriter& out, const JobView& view) {
+  const catalog::JobRecord& job = view.job;
+  out.BeginObject()
+      .Member("asset_type", job.asset_type)
+      .Member("count", job.seeds.size())
+      .Member("created_at", IsoTime(job.created_at_ms / 1000))
+      .Key("error");
+  if (job.error_code.empty()) {
+    out.Value(nullptr);
+  } else {
+    out.BeginObject()
+        .Member("code", job.error_code)
+        .Member("message", job.error_message)
+        .EndObject();
+  }
+  OptionalTime(out, "finished_at", job.finished_at_ms);
+  out.Member("generator", job.generator).Key("images").BeginArray();
+  for (const JobImageView& image : view.images) WriteJobImage(out, image);
+  const std::string self = "/api/jobs/" + job.job_id;
+  out.EndArray()
+      .Member("job_id", job.job_id)
+      .Key("links")
+      .BeginObject()
+      .Member("events", self + "/events")
+      .Member("self", self)
+      .EndObject()
+      .Member("model", job.model)
+      .Member("prompt", job.prompt)
+      .Member("quality", job.quality);
+  OptionalTime(out, "started_at", job.started_at_ms);
+  out.Member("status", catalog::JobStatusName(job.status)).EndObject();
+}
+
+std::string JobText(const JobView& view) {
+  JsonWriter out;
+  WriteJob(out, view);
+  return std::move(out).Take();
+}
+
+std::string JobImageText(const JobImageView& image) {
+  JsonWriter out;
+  WriteJobImage(out, image);
+  return std::move(out).Take();
 }
 
 }  // namespace noisett::service

@@ -1,0 +1,69 @@
+#include "cli/generate_follow.h"
+
+#include <chrono>
+#include <thread>
+
+namespace noisett::cli {
+namespace {
+
+int Print(const Answer& answer, std::FILE* out, std::FILE* err) {
+  if (!answer.ok) {
+    std::fprintf(err, "%s\n", answer.text.c_str());
+    return answer.exit_code;
+  }
+  std::fprintf(out, "%s\n", answer.text.c_str());
+  return 0;
+}
+
+// "running, 1 of 4 images stored"
+std::string Progress(const nlohmann::json& job) {
+  int stored = 0;
+  int count = 0;
+  for (const auto& image : job.value("images", nlohmann::json::array())) {
+    ++count;
+    stored += image.value("status", "") == "stored";
+  }
+  return job.value("status", "?") + ", " + std::to_string(stored) + " of " +
+         std::to_string(count) + " images stored";
+}
+
+bool Finished(const nlohmann::json& job) {
+  const std::string status = job.value("status", "");
+  return status == "succeeded" || status == "failed" || status == "canceled";
+}
+
+}  // namespace
+
+bool FollowsGeneration(const std::string& name, const nlohmann::json& input) {
+  return name == "generate" && !input.contains("wait");
+}
+
+int FollowGeneration(const Call& call, nlohmann::json input, std::FILE* out, std::FILE* err,
+                     int poll_ms) {
+  input["wait"] = false;
+  Answer queued = call("generate", input);
+  if (!queued.ok) return Print(queued, out, err);
+  nlohmann::json job = nlohmann::json::parse(queued.text, nullptr, false);
+  if (!job.is_object() || !job.contains("job_id")) return Print(queued, out, err);
+  const nlohmann::json id{{"job_id", job["job_id"]}};
+  std::string said;
+  for (;;) {
+    const std::string now = Progress(job);
+    if (now != said) {
+      std::fprintf(err, "generate: %s %s\n", job["job_id"].get<std::string>().c_str(),
+                   now.c_str());
+      std::fflush(err);
+      said = now;
+    }
+    if (Finished(job)) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(poll_ms));
+    Answer polled = call("jobs.get", id);
+    if (!polled.ok) return Print(polled, out, err);
+    nlohmann::json next = nlohmann::json::parse(polled.text, nullptr, false);
+    if (!next.is_object()) return Print(polled, out, err);
+    job = std::move(next);
+  }
+  return Print(call("jobs.result", id), out, err);
+}
+
+}  // namespace noisett::cli

@@ -1,0 +1,31 @@
+// `noisett generate` waits by default (issue 22): it queues the job, reports each stored image on
+// stderr as it comes, and prints the finished job's answer (jobs.result: what generate with
+// "wait": true answers) on stdout. The same steps in direct and remote mode, over a Call.
+#pragma once
+
+#include <cstdio>
+#include <functional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace noisett::cli {
+
+// One command's answer: its JSON text, or (ok false) the line to print and the exit status.
+struct Answer {
+  bool ok = false;
+  std::string text;
+  int exit_code = 0;
+};
+using Call = std::function<Answer(const std::string& name, const nlohmann::json& input)>;
+
+// True for `generate` without a "wait" of its own: the CLI follows the job.
+bool FollowsGeneration(const std::string& name, const nlohmann::json& input);
+
+// Queues the job (generate with "wait": false), polls jobs.get every `poll_ms` until it finishes,
+// printing "generate: JOB STATUS, N of M images stored" on stderr at each change, then prints
+// jobs.result. Answers the exit status.
+int FollowGeneration(const Call& call, nlohmann::json input, std::FILE* out, std::FILE* err,
+                     int poll_ms = 500);
+
+}  // namespace noisett::cli
