@@ -1,6 +1,7 @@
-// generate as a typed operation: the configured generator makes the images, each goes through the
-// upload pipeline (validate -> optimize -> thumbnail), and all of them are stored as one new job
-// with the same steps as an upload. A failure at any step stores nothing.
+// What generation needs from the rest of the service: the store's dependencies and the
+// configured generator, the request a caller makes, and the pipeline options a generator's image
+// goes through (as untrusted as an upload's). The jobs themselves: generation_jobs.h (submit,
+// read, cancel, wait) and job_runner.h (making and storing the images).
 #pragma once
 
 #include <cstdint>
@@ -32,23 +33,13 @@ struct GenerateImagesRequest {
   std::optional<int64_t> seed;       // the first image's; the others count up. None: random each
 };
 
-struct GeneratedJob {
-  GenerationView view;
-  std::string generator;  // its name ("noise", "replicate")
-};
-
 // The pipeline's options for a generator's image: `quality`, and a byte limit of its own (not
-// the upload limit: the noise generator hands over an uncompressed 3 MB PNG).
+// the upload limit: the noise generator hands over an uncompressed 3 MB PNG, and an operator who
+// lowers the upload limit must not break generation). The pixel limit still applies.
 image::OptimizeOptions GeneratedImageOptions(const image::OptimizeOptions& optimize,
                                              image::Quality quality);
 
 // Ok when a generator is configured; else kUnavailable "no_generator".
 Status GeneratorReady(const GenerateDeps& deps);
-
-// Errors: "no_generator"; the generator's ("generator_unavailable", "generator_timeout",
-// "generator_refused", "generator_failed"); "generator_failed" when the pipeline refuses what it
-// made; the store's and the catalog's.
-Result<GeneratedJob> GenerateImages(const GenerateDeps& deps, const auth::User& caller,
-                                    const GenerateImagesRequest& request);
 
 }  // namespace noisett::service

@@ -23,7 +23,8 @@ struct JobRunner::Active {
   catalog::Generation generation;  // the images stored so far
   std::string tier;                // the owner's, for the blobs' retention tags
   std::set<int> busy;              // indexes with a task in flight
-  std::map<int, int64_t> next_poll_ms;
+  // When each prediction is polled next: steady time (scheduling, not a time anyone records).
+  std::map<int, std::chrono::steady_clock::time_point> next_poll;
   std::map<int, int64_t> poll_wait_ms;
   int64_t renewed_at_ms = 0;
   std::atomic<bool> refresh{false};  // something may have changed elsewhere (a cancel)
@@ -352,16 +353,16 @@ void JobRunner::ScheduleRemote(const std::shared_ptr<Active>& job) {
   const std::string& id = job->record.job_id;
   for (int i = 0; i < int(job->record.seeds.size()); ++i) {
     std::string prediction;
-    int64_t next_poll = 0;
+    std::chrono::steady_clock::time_point next_poll;
     {
       std::lock_guard lock(mu_);
       if (stopping_ || job->failure || job->cancel) return;
       if (job->Stored(i) || job->busy.contains(i)) continue;
       prediction = job->record.predictions[size_t(i)];
-      next_poll = job->next_poll_ms[i];
+      next_poll = job->next_poll[i];
     }
     const int64_t seed = job->record.seeds[size_t(i)];
-    const int64_t now = deps_.store.clock.NowMillis();
+    const auto now = std::chrono::steady_clock::now();
     if (prediction.empty()) {
       auto started = generator_.StartImage(RequestFor(job->record, seed), seed);
       if (!started) return Fail(job, started.error());
@@ -373,7 +374,7 @@ void JobRunner::ScheduleRemote(const std::shared_ptr<Active>& job) {
       std::lock_guard lock(mu_);
       job->record.predictions[size_t(i)] = *started;
       job->poll_wait_ms[i] = options_.poll_initial_ms;
-      job->next_poll_ms[i] = now + options_.poll_initial_ms;
+      job->next_poll[i] = now + std::chrono::milliseconds(options_.poll_initial_ms);
       continue;
     }
     if (now < next_poll) continue;
@@ -395,7 +396,7 @@ void JobRunner::PollPrediction(const std::shared_ptr<Active>& job, int index,
     std::lock_guard lock(mu_);
     int64_t& wait = job->poll_wait_ms[index];
     wait = std::min(std::max(wait * 2, options_.poll_initial_ms), options_.poll_max_ms);
-    job->next_poll_ms[index] = deps_.store.clock.NowMillis() + wait;
+    job->next_poll[index] = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait);
   } else {
     StoreImage(job, index, **polled);
   }

@@ -14,7 +14,7 @@
 #include "image/pipeline.h"
 #include "image/test_images.h"
 #include "service/fsck_fixture.h"
-#include "service/generate_images.h"
+#include "service/generation_jobs.h"
 #include "service/job_metadata.h"
 #include "support/loopback_http_server.h"
 
@@ -39,6 +39,18 @@ class GarbageGenerator final : public generate::Generator {
 class GenerateTest : public MaintenanceTest {
  protected:
   GenerateTest() { Use(&noise_); }
+
+  // generate as a script calls it, "wait": true: the stored job once it finished (the job's own
+  // life, 202 and events, is jobs_test.cc's).
+  Json Run(const std::string& command, const std::string& user, Json args) {
+    if (command == "generate") args["wait"] = true;
+    return MaintenanceTest::Run(command, user, args);
+  }
+  Result<Json> Try(const std::string& command, Json args, const std::string& user = "alice",
+                   std::string_view body = {}) {
+    if (command == "generate") args["wait"] = true;
+    return MaintenanceTest::Try(command, args, user, body);
+  }
 
   // The App again, with `generator` and `settings` (as flags).
   void Use(generate::Generator* generator, app::Flags settings = {}) {
@@ -185,13 +197,11 @@ TEST_F(GenerateTest, PromptLengthCountsCharactersNotBytes) {
 // The App always configures a generator; the typed operation still refuses to run without one.
 TEST_F(GenerateTest, WithoutAGeneratorItIsUnavailable) {
   app::App& app = app_->app();
-  const LinkIssuer links(app.links(), app.container(), "", clock_, 3600);
-  TierResolver tiers(catalog(), blobs(), clock_, "free");
-  UlidSource ids;
-  const image::OptimizeOptions optimize;
-  const UploadDeps store{blobs(), catalog(), links, clock_, ids, tiers, app.metrics(), optimize};
-  const GenerateDeps none{store, nullptr};
-  auto out = GenerateImages(none, noisett::testing::TestApp::User("alice"), {.prompt = "x"});
+  const GenerateDeps none{app.service().generate().store, nullptr};
+  const JobsConfig config;
+  JobEvents events;
+  const JobsDeps jobs{catalog().jobs(), none, events, config, {}};
+  auto out = SubmitGenerationJob(jobs, noisett::testing::TestApp::User("alice"), {.prompt = "x"});
   ASSERT_FALSE(out);
   EXPECT_EQ(out.error().code, ErrorCode::kUnavailable);
   EXPECT_EQ(out.error().reason, "no_generator");

@@ -90,3 +90,9 @@ include(${CMAKE_CURRENT_LIST_DIR}/metrics_tests.cmake OPTIONAL)
 # The command registry's tree and text doors (no server, no store).
 noisett_add_test_binary(noisett_command_registry_test service/command_registry_test.cc)
 target_link_libraries(noisett_command_registry_test PRIVATE noisett_service nlohmann_json::nlohmann_json)
+
+# Generation jobs on the real service: the runner, cancel, quotas, the queue limit, and jobs taken
+# over from a dead instance; SQLite, and PostgreSQL when the run has one.
+noisett_add_test_binary(noisett_jobs_test service/jobs_test.cc)
+target_link_libraries(noisett_jobs_test PRIVATE noisett_test_app noisett_service noisett_catalog
+  noisett_test_images nlohmann_json::nlohmann_json)

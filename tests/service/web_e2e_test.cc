@@ -91,6 +91,10 @@ TEST_F(WebE2eTest, GenerateRunsInDirectMode) {
   ASSERT_EQ(r.status, 0) << r.err;
   Json job = Json::parse(r.out);
   EXPECT_EQ(job["images"][0]["seed"], 3);
+  // It waited for the job, saying how it went on stderr.
+  EXPECT_NE(r.err.find(job["job_id"].get<std::string>() + " succeeded, 1 of 1 images stored"),
+            std::string::npos)
+      << r.err;
   const std::string token = Json::parse(Send("POST", "/api/dev/token", R"({"user":"dora"})").body)
                                 ["token"];
   RawResponse history = Send("GET", "/api/history", "", token);

@@ -85,6 +85,8 @@ void TestApp::Open() {
     return;
   }
   app_ = std::move(*opened);
+  // As serve does: generation jobs run in this process.
+  if (options_.job_runner) app_->StartJobRunner();
 }
 
 void TestApp::Reopen() {

@@ -34,6 +34,7 @@ struct TestAppOptions {
   metrics::Registry* metrics = nullptr;      // null: metrics::Global()
   bool authenticator = true;                 // dev mode, keys in the data dir
   app::Flags settings;  // more settings, as their flags: {{"--soft-delete-days", "3"}}
+  bool job_runner = true;  // run generation jobs here, as serve does (false: they stay queued)
 };
 
 class TestApp {

@@ -79,7 +79,8 @@ export function createApi(auth) {
   };
 
   return {
-    generate: (input) => call("POST", "/api/generate", input),
+    // Until the gallery follows a job by its events, it waits for the stored job (201).
+    generate: (input) => call("POST", "/api/generate", { ...input, wait: true }),
     history: (limit, cursor) => call("GET", `/api/history${query({ limit, cursor })}`),
     favorites: (limit, cursor) => call("GET", `/api/favorites${query({ limit, cursor })}`),
     favorite: (jobId, index) => call("PUT", `/api/favorites/${job(jobId)}/${index}`),
