@@ -7,6 +7,7 @@
 
 #include "auth/refusal.h"
 #include "http/blob_handler.h"
+#include "http/job_event_stream.h"
 #include "http/metrics_endpoint.h"
 #include "http/web_routes.h"
 #include "http/multipart.h"
@@ -167,6 +168,23 @@ class Api final {
     return res;
   }
 
+  // A job's events, streamed (job_event_stream.h): a missing or another user's job is the usual
+  // 404, decided before the stream starts.
+  HttpResponse Events(const auth::User& user, const HttpRequest& request,
+                      const std::string& job_id) const {
+    const service::JobsDeps& jobs = deps_.service.jobs();
+    auto job = service::GetJobView(jobs, user, job_id);
+    if (!job) return Failure(job.error());
+    HttpResponse res;
+    res.headers.Set("Content-Type", "text/event-stream");
+    res.headers.Set("Cache-Control", "no-store");
+    res.headers.Set("X-Accel-Buffering", "no");  // a proxy must pass each event on at once
+    res.stream = MakeJobEventStream(jobs, user, job_id,
+                                    request.headers.Get("Last-Event-ID").value_or(""));
+    res.user = user.user_id;
+    return res;
+  }
+
   HttpResponse Blob(const HttpRequest& request, const RouteParams& params) const {
     return ServeBlob(*blob_deps_, request, params);
   }
@@ -281,6 +299,8 @@ void AddApiRoutes(Router& r, const std::shared_ptr<const Api>& api) {
   });
   add("GET", "/api/jobs/{job}",
       [](A a, U u, R q, P p) { return a.Call(u, "jobs.get", JobArgs(q, p)); });
+  add("GET", "/api/jobs/{job}/events",
+      [](A a, U u, R q, P p) { return a.Events(u, q, p.Get("job")); });
   add("POST", "/api/jobs/{job}/cancel",
       [](A a, U u, R q, P p) { return a.Call(u, "jobs.cancel", JobArgs(q, p)); });
   add("POST", "/api/images/import",

@@ -7,6 +7,8 @@
 //                                               (Location: its URL); "wait": true: 201 and
 //                                               the stored job once it finished
 //   GET    /api/jobs/{job}                      jobs.get
+//   GET    /api/jobs/{job}/events               the job's progress, Server-Sent Events
+//                                               (job_event_stream.h)
 //   POST   /api/jobs/{job}/cancel               jobs.cancel
 //   POST   /api/images                          images.upload (image body or multipart; 201)
 //   POST   /api/images/import                   images.import (JSON body {url, ...}; 201)
