@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "catalog/job_queue.h"
 #include "core/result.h"
 
 namespace noisett::catalog {
@@ -196,6 +197,10 @@ class Catalog {
 
   // Reachable (for /readyz).
   virtual Status CheckReady() = 0;
+
+  // The durable queue of generation jobs, in this catalog's database beside the generations it
+  // fills (job_queue.h). Lives as long as the catalog; as thread-safe as it.
+  virtual JobQueue& jobs() = 0;
 };
 
 }  // namespace noisett::catalog

@@ -275,7 +275,7 @@ TEST(SqliteCatalogTest, MigratingAVersionTwoFileKeepsDataAndMakesImagesHot) {
   ASSERT_NE(catalog, nullptr);
   {
     Db db = MustOpenDb(path);
-    EXPECT_EQ(QueryInt(db, "SELECT MAX(version) FROM schema_migrations"), 3);
+    EXPECT_EQ(QueryInt(db, "SELECT MAX(version) FROM schema_migrations"), LatestSchemaVersion());
   }
   auto user = catalog->GetUser("alice");
   ASSERT_TRUE(user) << Describe(user);
