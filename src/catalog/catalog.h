@@ -198,7 +198,8 @@ class Catalog {
   // Reachable (for /readyz).
   virtual Status CheckReady() = 0;
 
-  // The durable queue of generation jobs in the same database (job_queue.h).
+  // The durable queue of generation jobs, in this catalog's database beside the generations it
+  // fills (job_queue.h). Lives as long as the catalog; as thread-safe as it.
   virtual JobQueue& jobs() = 0;
 };
 

@@ -1,10 +1,12 @@
-// The errors of the Catalog contract (catalog.h's "Error reasons") that SqliteCatalog and
-// PostgresCatalog both answer with, made in one place so the two give the same code, reason and
-// message (the service gives JobFull too, for an upload into a full job) (postgres_errors.cc gives
-// them too, when a constraint catches what a check did not). Errors about a call's inputs are
-// catalog_validation.h's; errors of a database itself (busy, unreachable) are each adapter's
-// (sqlite_db.cc, postgres_errors.cc).
+// The errors of the Catalog contract (catalog.h's "Error reasons") and of the job queue
+// (job_queue.h) that SqliteCatalog and PostgresCatalog both answer with, made in one place so the
+// two give the same code, reason and message (the service gives JobFull too, for an upload into a
+// full job) (postgres_errors.cc gives them too, when a constraint catches what a check did not).
+// Errors about a call's inputs are catalog_validation.h's; errors of a database itself (busy,
+// unreachable) are each adapter's (sqlite_db.cc, postgres_errors.cc).
 #pragma once
+
+#include <utility>
 
 #include "catalog/reasons.h"
 #include "core/error.h"
@@ -41,6 +43,19 @@ inline Error JobFull() {
 // kConflict "image_exists" from AddImage: the job already holds an image at that index.
 inline Error ImageIndexTaken() {
   return MakeError(ErrorCode::kConflict, std::string(reason::kImageExists), "image index taken");
+}
+
+// kConflict "lease_lost" from the job queue: the calling instance no longer holds the job's lease
+// (another instance took it over after it expired, or it was released or the job finished).
+inline Error LeaseLost() {
+  return MakeError(ErrorCode::kConflict, std::string(reason::kLeaseLost),
+                   "this instance no longer holds the job's lease");
+}
+
+// kInvalidArgument "bad_job" from the job queue: what was asked of a job cannot be (the message
+// says which rule).
+inline Error BadJob(std::string message) {
+  return MakeError(ErrorCode::kInvalidArgument, std::string(reason::kBadJob), std::move(message));
 }
 
 }  // namespace noisett::catalog

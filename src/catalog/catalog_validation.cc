@@ -68,4 +68,26 @@ Status ValidateNewImages(const std::vector<ImageRecord>& images, NulText nul) {
   return Ok();
 }
 
+Status ValidateNewJob(const JobRecord& job) {
+  if (!job.seeds.empty() && job.seeds.size() <= static_cast<size_t>(kMaxImagesPerJob)) return Ok();
+  return Unexpected(
+      BadJob("a job has 1..8 seeds, one per image; got " + std::to_string(job.seeds.size())));
+}
+
+Status ValidateInstance(std::string_view instance) {
+  if (!instance.empty()) return Ok();
+  return Unexpected(BadJob("the instance name is empty"));
+}
+
+Status ValidatePredictionIndex(int index) {
+  if (index >= 0 && index < kMaxImagesPerJob) return Ok();
+  return Unexpected(BadJob("image index " + std::to_string(index) + " is outside the job"));
+}
+
+Status ValidateFinishStatus(JobStatus status) {
+  if (IsFinished(status)) return Ok();
+  return Unexpected(BadJob("a job finishes as succeeded, failed or canceled, not " +
+                           std::string(JobStatusName(status))));
+}
+
 }  // namespace noisett::catalog

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "catalog/catalog.h"
+#include "catalog/job_queue.h"
 #include "core/result.h"
 
 namespace noisett::catalog {
@@ -43,5 +44,16 @@ enum class NulText { kAllowed, kRefused };
 // "bad_image_index", "bad_access_tier", kConflict "image_exists" (an index given twice), and with
 // NulText::kRefused "bad_value" (blob_path, thumbnail_path, content_type). The first failure wins.
 Status ValidateNewImages(const std::vector<ImageRecord>& images, NulText nul);
+
+// The job queue's (job_queue.h), each kInvalidArgument "bad_job":
+// CreateJob: 1..kMaxImagesPerJob seeds.
+Status ValidateNewJob(const JobRecord& job);
+// ClaimJob: an instance has a name (an empty lease_owner means "no lease").
+Status ValidateInstance(std::string_view instance);
+// RecordPrediction, before the job is read: an index no job can have (outside 0..7); the
+// catalog then checks it against the job's seeds.
+Status ValidatePredictionIndex(int index);
+// FinishJob: succeeded, failed or canceled.
+Status ValidateFinishStatus(JobStatus status);
 
 }  // namespace noisett::catalog

@@ -1,6 +1,7 @@
 // The SQLite schema, version by version, and the runner that applies what is missing.
-// Times are INTEGER seconds since the epoch. Jobs and images cascade: purging a generation removes
-// its images, and removing an image removes the favorites that point at it.
+// Times are INTEGER seconds since the epoch (milliseconds in the jobs table, version 4). Jobs and
+// images cascade: purging a generation removes its images, and removing an image removes the
+// favorites that point at it.
 #include "catalog/migrations.h"
 
 #include <string>
@@ -110,10 +111,51 @@ constexpr const char* kV3ImageAccessTier = R"sql(
 ALTER TABLE images ADD COLUMN access_tier TEXT NOT NULL DEFAULT 'hot';
 )sql";
 
+// Version 4: the durable queue of generation jobs (issue 22; job_queue.h, sqlite_jobs.cc). A job
+// and its generation share an id but no foreign key: the job outlives a generation that ended
+// empty. Times are milliseconds (leases are seconds long). seeds and predictions are text lists
+// (job_rows.h); requested_images is the seeds' count, so the quota's sum needs no parsing.
+// idx_jobs_claim holds only unfinished jobs, in claim order: a claim walks it oldest first and
+// stops at the first it may take, however many finished jobs pile up. idx_jobs_user_unfinished
+// does the same for one user's list and active count; idx_jobs_user_created is the quota window;
+// idx_jobs_status counts the jobs of one status (the instance's queue limit).
+constexpr const char* kV4GenerationJobs = R"sql(
+CREATE TABLE jobs (
+  job_id              TEXT NOT NULL PRIMARY KEY,
+  user_id             TEXT NOT NULL,
+  prompt              TEXT NOT NULL,
+  asset_type          TEXT NOT NULL,
+  quality             TEXT NOT NULL DEFAULT '',
+  model               TEXT NOT NULL DEFAULT '',
+  generator           TEXT NOT NULL,
+  seeds               TEXT NOT NULL,
+  requested_images    INTEGER NOT NULL CHECK (requested_images BETWEEN 1 AND 8),
+  status              TEXT NOT NULL DEFAULT 'queued'
+    CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'canceled')),
+  created_at_ms       INTEGER NOT NULL,
+  started_at_ms       INTEGER,
+  finished_at_ms      INTEGER,
+  lease_owner         TEXT NOT NULL DEFAULT '',
+  lease_expires_at_ms INTEGER NOT NULL DEFAULT 0,
+  attempts            INTEGER NOT NULL DEFAULT 0,
+  cancel_requested    INTEGER NOT NULL DEFAULT 0 CHECK (cancel_requested IN (0, 1)),
+  predictions         TEXT NOT NULL DEFAULT '',
+  error_code          TEXT NOT NULL DEFAULT '',
+  error_message       TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX idx_jobs_claim ON jobs (created_at_ms, job_id)
+  WHERE status IN ('queued', 'running');
+CREATE INDEX idx_jobs_user_unfinished ON jobs (user_id, created_at_ms, job_id)
+  WHERE status IN ('queued', 'running');
+CREATE INDEX idx_jobs_user_created ON jobs (user_id, created_at_ms);
+CREATE INDEX idx_jobs_status ON jobs (status);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "init", kV1Init},
     {2, "live_job_counts", kV2LiveJobCounts},
     {3, "image_access_tier", kV3ImageAccessTier},
+    {4, "generation_jobs", kV4GenerationJobs},
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(

@@ -5,9 +5,9 @@
 // change (FOR UPDATE for AddImage's 8-image limit, FOR SHARE for favorites, so a concurrent soft
 // delete or purge waits), and inserts use ON CONFLICT DO NOTHING, so the answers stay right with
 // many writers in many processes. Pooling, retries and error mapping are postgres_pool /
-// postgres_txn / postgres_errors; the SQL is postgres_statements.cc. The input checks are
-// catalog_validation.h, shared with SqliteCatalog; of those, only this catalog runs ValidateText
-// (no NUL in text sent to PostgreSQL).
+// postgres_txn / postgres_errors; the SQL is postgres_statements.cc; the job queue is
+// postgres_jobs.cc. The input checks are catalog_validation.h, shared with SqliteCatalog; of
+// those, only this catalog runs ValidateText (no NUL in text sent to PostgreSQL).
 #include "catalog/postgres_catalog.h"
 
 #include <pqxx/result>
@@ -19,6 +19,7 @@
 #include "catalog/catalog_errors.h"
 #include "catalog/catalog_validation.h"
 #include "catalog/cursor.h"
+#include "catalog/postgres_jobs.h"
 #include "catalog/postgres_migrations.h"
 #include "catalog/postgres_pool.h"
 #include "catalog/postgres_rows.h"
@@ -33,8 +34,9 @@ using pg::TxKind;
 using Tx = pqxx::transaction_base;
 
 struct PostgresCatalog::Impl {
-  explicit Impl(pg::PoolConfig config) : pool(std::move(config)) {}
+  explicit Impl(pg::PoolConfig config) : pool(std::move(config)), jobs(pool) {}
   pg::Pool pool;
+  PostgresJobQueue jobs;  // on pool, declared after it
 };
 
 std::string PostgresCatalog::Describe() const {
@@ -371,6 +373,8 @@ Result<ScanPage> PostgresCatalog::ScanGenerations(std::string_view after, int li
     return out;
   });
 }
+
+JobQueue& PostgresCatalog::jobs() { return impl_->jobs; }
 
 Status PostgresCatalog::CheckReady() {
   return RunTx(impl_->pool, TxKind::kRead, [](Tx& tx) -> Status {

@@ -69,6 +69,7 @@ class PostgresCatalog final : public Catalog {
   Result<StorageTotals> Totals(std::string_view user_id) override;
   Result<ScanPage> ScanGenerations(std::string_view after, int limit) override;
   Status CheckReady() override;
+  JobQueue& jobs() override;
 
   // "postgresql://HOST:PORT/DB" for logs: never the user's password.
   std::string Describe() const;

@@ -111,10 +111,46 @@ constexpr const char* kV3ImageAccessTier = R"sql(
 ALTER TABLE images ADD COLUMN access_tier TEXT NOT NULL DEFAULT 'hot';
 )sql";
 
+// Version 4: the durable queue of generation jobs (issue 22; postgres_jobs.cc), as SQLite's
+// version 4 (migrations.cc says why each index). ClaimJob walks idx_jobs_claim oldest first with
+// FOR UPDATE SKIP LOCKED: a job another instance is claiming is passed over, never waited on.
+constexpr const char* kV4GenerationJobs = R"sql(
+CREATE TABLE jobs (
+  job_id              TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+  user_id             TEXT COLLATE "C" NOT NULL,
+  prompt              TEXT NOT NULL,
+  asset_type          TEXT NOT NULL,
+  quality             TEXT NOT NULL DEFAULT '',
+  model               TEXT NOT NULL DEFAULT '',
+  generator           TEXT NOT NULL,
+  seeds               TEXT NOT NULL,
+  requested_images    INTEGER NOT NULL CHECK (requested_images BETWEEN 1 AND 8),
+  status              TEXT NOT NULL DEFAULT 'queued'
+    CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'canceled')),
+  created_at_ms       BIGINT NOT NULL,
+  started_at_ms       BIGINT,
+  finished_at_ms      BIGINT,
+  lease_owner         TEXT NOT NULL DEFAULT '',
+  lease_expires_at_ms BIGINT NOT NULL DEFAULT 0,
+  attempts            INTEGER NOT NULL DEFAULT 0,
+  cancel_requested    BOOLEAN NOT NULL DEFAULT FALSE,
+  predictions         TEXT NOT NULL DEFAULT '',
+  error_code          TEXT NOT NULL DEFAULT '',
+  error_message       TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX idx_jobs_claim ON jobs (created_at_ms, job_id)
+  WHERE status IN ('queued', 'running');
+CREATE INDEX idx_jobs_user_unfinished ON jobs (user_id, created_at_ms, job_id)
+  WHERE status IN ('queued', 'running');
+CREATE INDEX idx_jobs_user_created ON jobs (user_id, created_at_ms);
+CREATE INDEX idx_jobs_status ON jobs (status);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "init", kV1Init},
     {2, "live_job_counts", kV2LiveJobCounts},
     {3, "image_access_tier", kV3ImageAccessTier},
+    {4, "generation_jobs", kV4GenerationJobs},
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(
@@ -129,7 +165,7 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 std::span<const Migration> PostgresMigrations() { return kMigrations; }
 
 Status Migrate(pqxx::connection& connection, const ConnInfo& info, int64_t now) {
-  static_assert(std::size(kMigrations) == 3, "keep in step with SqliteMigrations()");
+  static_assert(std::size(kMigrations) == 4, "keep in step with SqliteMigrations()");
   try {
     pqxx::work tx(connection);
     // DDL on a large table, or waiting while another instance migrates, may take longer than a

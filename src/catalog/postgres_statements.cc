@@ -1,8 +1,9 @@
-// The catalog's SQL on PostgreSQL, one named statement per step. Reads are single statements (one
-// snapshot without a transaction): a list page comes back with its total count and its images in
-// one round trip, the count from user_job_counts (kept by triggers, postgres_migrations.cc). Rows
-// with images repeat their generation's columns, images by index; the LEFT JOINs keep a page row
-// with no images, and the leading `total` row keeps the count when the page is empty.
+// The catalog's SQL on PostgreSQL, one named statement per step (the job queue's are
+// postgres_job_statements.cc). Reads are single statements (one snapshot without a transaction): a
+// list page comes back with its total count and its images in one round trip, the count from
+// user_job_counts (kept by triggers, postgres_migrations.cc). Rows with images repeat their
+// generation's columns, images by index; the LEFT JOINs keep a page row with no images, and the
+// leading `total` row keeps the count when the page is empty.
 #include "catalog/postgres_statements.h"
 
 #include <cstring>
@@ -10,11 +11,6 @@
 
 namespace noisett::catalog::pg {
 namespace {
-
-struct Definition {
-  const char* name;
-  const char* sql;
-};
 
 // SQL is laid out by hand, one clause per line.
 // clang-format off
@@ -53,7 +49,7 @@ struct Definition {
   " FROM total LEFT JOIN page AS i ON TRUE"                                                   \
   " ORDER BY i.favorited_at DESC, i.job_id DESC, i.image_index DESC"
 
-constexpr Definition kDefinitions[] = {
+constexpr StatementDefinition kDefinitions[] = {
     {stmt::kUpsertUser,
      "INSERT INTO users (user_id, email, name, subscription_tier, created_at)"
      " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id) DO UPDATE"
@@ -128,14 +124,18 @@ constexpr Definition kDefinitions[] = {
 }  // namespace
 
 const char* StatementSql(const char* name) {
-  for (const Definition& d : kDefinitions) {
-    if (std::strcmp(d.name, name) == 0) return d.sql;
+  using All = std::span<const StatementDefinition>;
+  for (All all : {All(kDefinitions), JobStatements()}) {
+    for (const StatementDefinition& d : all) {
+      if (std::strcmp(d.name, name) == 0) return d.sql;
+    }
   }
   return nullptr;
 }
 
 void DefineStatements(pqxx::connection_base& connection) {
-  for (const Definition& d : kDefinitions) connection.prepare(d.name, d.sql);
+  for (const StatementDefinition& d : kDefinitions) connection.prepare(d.name, d.sql);
+  for (const StatementDefinition& d : JobStatements()) connection.prepare(d.name, d.sql);
 }
 
 }  // namespace noisett::catalog::pg

@@ -6,6 +6,8 @@
 
 #include <pqxx/connection_base>
 
+#include <span>
+
 namespace noisett::catalog::pg {
 
 // Statement names; their SQL is in postgres_statements.cc.
@@ -36,7 +38,33 @@ inline constexpr char kFavoritesAfter[] = "favorites_after";
 inline constexpr char kTotals[] = "totals";
 inline constexpr char kScan[] = "scan";
 inline constexpr char kReady[] = "ready";
+
+// The job queue's (postgres_jobs.cc); their SQL is in postgres_job_statements.cc.
+inline constexpr char kInsertJob[] = "insert_job";
+inline constexpr char kGetJob[] = "get_job";
+inline constexpr char kLockJobRow[] = "lock_job_row";           // FOR UPDATE: the lease calls
+inline constexpr char kLockUserJobRow[] = "lock_user_job_row";  // FOR UPDATE: RequestCancel
+inline constexpr char kUnfinishedJobs[] = "unfinished_jobs";
+inline constexpr char kClaimJob[] = "claim_job";  // FOR UPDATE SKIP LOCKED
+inline constexpr char kStartJob[] = "start_job";
+inline constexpr char kRenewLease[] = "renew_lease";
+inline constexpr char kSetPredictions[] = "set_predictions";
+inline constexpr char kFinishJob[] = "finish_job";
+inline constexpr char kRemoveEmptyGeneration[] = "remove_empty_generation";
+inline constexpr char kCancelQueuedJob[] = "cancel_queued_job";
+inline constexpr char kFlagCancel[] = "flag_cancel";
+inline constexpr char kReleaseLeases[] = "release_leases";
+inline constexpr char kQuotaUsage[] = "quota_usage";
+inline constexpr char kCountJobs[] = "count_jobs";
 }  // namespace stmt
+
+struct StatementDefinition {
+  const char* name;
+  const char* sql;
+};
+
+// The job queue's statements (postgres_job_statements.cc), defined with the others.
+std::span<const StatementDefinition> JobStatements();
 
 // The SQL of a statement above (for EXPLAIN in tests and benchmarks); nullptr for another name.
 const char* StatementSql(const char* name);

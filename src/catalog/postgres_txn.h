@@ -16,6 +16,7 @@
 
 #include <functional>
 #include <optional>
+#include <utility>
 
 #include "catalog/postgres_pool.h"
 #include "core/result.h"
@@ -28,11 +29,11 @@ using TxBody = std::function<Status(pqxx::transaction_base&)>;
 
 Status RunTx(Pool& pool, TxKind kind, const TxBody& body);
 
-// RunTx(kRead) for a body returning Result<T>.
+// RunTx for a body returning Result<T>: the value of the attempt that succeeded.
 template <typename T, typename Fn>
-Result<T> Read(Pool& pool, Fn&& fn) {
+Result<T> RunTxFor(Pool& pool, TxKind kind, Fn&& fn) {
   std::optional<T> out;
-  Status s = RunTx(pool, TxKind::kRead, [&](pqxx::transaction_base& tx) -> Status {
+  Status s = RunTx(pool, kind, [&](pqxx::transaction_base& tx) -> Status {
     Result<T> r = fn(tx);
     if (!r) return Unexpected(r.error());
     out = std::move(*r);
@@ -40,6 +41,18 @@ Result<T> Read(Pool& pool, Fn&& fn) {
   });
   if (!s) return Unexpected(s.error());
   return std::move(*out);
+}
+
+// A read (one autocommit statement) returning Result<T>.
+template <typename T, typename Fn>
+Result<T> Read(Pool& pool, Fn&& fn) {
+  return RunTxFor<T>(pool, TxKind::kRead, std::forward<Fn>(fn));
+}
+
+// A write transaction returning Result<T>, once committed.
+template <typename T, typename Fn>
+Result<T> Write(Pool& pool, Fn&& fn) {
+  return RunTxFor<T>(pool, TxKind::kWrite, std::forward<Fn>(fn));
 }
 
 }  // namespace noisett::catalog::pg

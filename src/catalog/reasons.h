@@ -15,6 +15,9 @@ inline constexpr std::string_view kUserNotFound = "user_not_found";
 inline constexpr std::string_view kJobExists = "job_exists";
 inline constexpr std::string_view kJobFull = "job_full";
 inline constexpr std::string_view kImageExists = "image_exists";
+// The job queue's (job_queue.h).
+inline constexpr std::string_view kLeaseLost = "lease_lost";
+inline constexpr std::string_view kBadJob = "bad_job";
 
 // True when `error` is the catalog's refusal for `reason`.
 inline bool Is(const Error& error, std::string_view reason) { return error.reason == reason; }

@@ -4,7 +4,8 @@
 // transaction, so the checks cannot race with other writers (sqlite_txn.h).
 //
 // This file opens the catalog and holds the calls on users, totals and readiness; generations
-// and their images are sqlite_generations.cc, favorites sqlite_favorites.cc. Input checks both
+// and their images are sqlite_generations.cc, favorites sqlite_favorites.cc, the job queue
+// sqlite_jobs.cc. Input checks both
 // catalogs share are catalog_validation.h.
 #include "catalog/sqlite_catalog.h"
 

@@ -16,6 +16,7 @@
 
 #include "catalog/catalog.h"
 #include "catalog/sqlite_db.h"
+#include "catalog/sqlite_jobs.h"
 #include "core/result.h"
 
 namespace noisett::catalog {
@@ -65,11 +66,14 @@ class SqliteCatalog final : public Catalog {
   Result<StorageTotals> Totals(std::string_view user_id) override;
   Result<ScanPage> ScanGenerations(std::string_view after, int limit) override;
   Status CheckReady() override;
+  JobQueue& jobs() override { return jobs_; }
 
  private:
-  explicit SqliteCatalog(std::unique_ptr<sqlite::ConnectionPool> pool) : pool_(std::move(pool)) {}
+  explicit SqliteCatalog(std::unique_ptr<sqlite::ConnectionPool> pool)
+      : pool_(std::move(pool)), jobs_(*pool_) {}
 
   std::unique_ptr<sqlite::ConnectionPool> pool_;
+  SqliteJobQueue jobs_;  // on pool_, declared after it
 };
 
 }  // namespace noisett::catalog

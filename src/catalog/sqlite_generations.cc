@@ -116,19 +116,7 @@ Status ReadAllGenerations(Statement& stmt, std::vector<Generation>& out) {
 Status SqliteCatalog::InsertGeneration(const Generation& g) {
   if (Status s = ValidateNewImages(g.images, NulText::kAllowed); !s) return s;
   return InWriteTransaction(*pool_, [&](Db& db) -> Status {
-    auto exists = db.Prepare("SELECT 1 FROM generations WHERE job_id = ?1");
-    if (!exists) return Unexpected(exists.error());
-    auto row = QueryRow(*exists, {g.job_id});
-    if (!row) return Unexpected(row.error());
-    if (*row) return Unexpected(JobExists());
-    sqlite::Value deleted_at = nullptr;
-    if (g.deleted_at) deleted_at = *g.deleted_at;
-    Status s = Execute(db,
-                       "INSERT INTO generations (job_id, user_id, prompt, asset_type, quality,"
-                       " model, created_at, image_count, deleted_at)"
-                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                       {g.job_id, g.user_id, g.prompt, g.asset_type, g.quality, g.model,
-                        g.created_at, static_cast<int64_t>(g.images.size()), deleted_at});
+    Status s = sqlite::InsertGenerationRow(db, g);
     for (const ImageRecord& image : g.images) {
       if (!s) break;
       s = InsertImage(db, g.job_id, image);

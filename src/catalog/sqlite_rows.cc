@@ -52,4 +52,20 @@ Status RequireImage(Db& db, std::string_view job_id, int index) {
   return Ok();
 }
 
+Status InsertGenerationRow(Db& db, const Generation& g) {
+  auto exists = db.Prepare("SELECT 1 FROM generations WHERE job_id = ?1");
+  if (!exists) return Unexpected(exists.error());
+  auto row = QueryRow(*exists, {g.job_id});
+  if (!row) return Unexpected(row.error());
+  if (*row) return Unexpected(JobExists());
+  Value deleted_at = nullptr;
+  if (g.deleted_at) deleted_at = *g.deleted_at;
+  return Execute(db,
+                 "INSERT INTO generations (job_id, user_id, prompt, asset_type, quality,"
+                 " model, created_at, image_count, deleted_at)"
+                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                 {g.job_id, g.user_id, g.prompt, g.asset_type, g.quality, g.model, g.created_at,
+                  static_cast<int64_t>(g.images.size()), deleted_at});
+}
+
 }  // namespace noisett::catalog::sqlite

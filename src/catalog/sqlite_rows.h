@@ -1,7 +1,8 @@
 // Internal to SqliteCatalog: the image columns and their reader, shared by the reads that return
 // images (GetGeneration and the lists in sqlite_generations.cc, ListFavorites in
-// sqlite_favorites.cc), and the lookups that writes on a job or an image start with. The
-// generation columns are read only in sqlite_generations.cc and live there.
+// sqlite_favorites.cc), the lookups that writes on a job or an image start with, and the insert of
+// a generation row (InsertGeneration, and CreateJob in sqlite_jobs.cc). The generation columns
+// are read only in sqlite_generations.cc and live there.
 #pragma once
 
 #include <string_view>
@@ -36,5 +37,10 @@ Result<bool> ImageExists(Db& db, std::string_view job_id, int index);
 
 // kNotFound "image_not_found" unless the job holds an image at `index` (0..7).
 Status RequireImage(Db& db, std::string_view job_id, int index);
+
+// Inserts the generations row of `g` (image_count = g.images.size(); the caller inserts the
+// images). Errors: kConflict "job_exists" when the id is taken, by anyone.
+// REQUIRES: inside a write transaction.
+Status InsertGenerationRow(Db& db, const Generation& g);
 
 }  // namespace noisett::catalog::sqlite

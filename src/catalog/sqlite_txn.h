@@ -4,13 +4,15 @@
 //     checks and its changes cannot race with other writers; an error rolls it back.
 //   - A read runs on a reader connection inside one BEGIN DEFERRED transaction, so a page and its
 //     count come from one snapshot.
-// Which SQL a call runs is the business of sqlite_catalog.cc, sqlite_generations.cc and
-// sqlite_favorites.cc.
+// Which SQL a call runs is the business of sqlite_catalog.cc, sqlite_generations.cc,
+// sqlite_favorites.cc and sqlite_jobs.cc.
 #pragma once
 
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <string_view>
+#include <utility>
 
 #include "catalog/sqlite_db.h"
 #include "core/result.h"
@@ -25,6 +27,20 @@ Status InWriteTransaction(ConnectionPool& pool, Fn&& fn) {
   if (!txn) return Unexpected(txn.error());
   if (Status s = fn(lease.db()); !s) return s;
   return txn->Commit();
+}
+
+// InWriteTransaction for a body returning Result<T>: its value once committed.
+template <typename T, typename Fn>
+Result<T> InWriteTransactionFor(ConnectionPool& pool, Fn&& fn) {
+  std::optional<T> out;
+  Status s = InWriteTransaction(pool, [&](Db& db) -> Status {
+    Result<T> r = fn(db);
+    if (!r) return Unexpected(r.error());
+    out = std::move(*r);
+    return Ok();
+  });
+  if (!s) return Unexpected(s.error());
+  return std::move(*out);
 }
 
 // Runs `fn(db)` inside a read transaction (one snapshot) on a reader connection.

@@ -56,6 +56,34 @@ void CatalogContractTest::Insert(const std::string& user, const std::string& job
   ASSERT_TRUE(s) << Describe(s);
 }
 
+JobRecord CatalogContractTest::MakeJob(const std::string& user, const std::string& job,
+                                       int64_t created_at_ms, int seeds,
+                                       const std::string& generator) {
+  JobRecord out;
+  out.job_id = job;
+  out.user_id = user;
+  out.prompt = "a fox in the snow, " + job;
+  out.asset_type = "image";
+  out.quality = "high";
+  out.model = "sdxl";
+  out.generator = generator;
+  for (int i = 0; i < seeds; ++i) out.seeds.push_back(1000 + i);
+  out.created_at_ms = created_at_ms;
+  return out;
+}
+
+void CatalogContractTest::CreateJob(const JobRecord& job) {
+  Status s = catalog().jobs().CreateJob(job);
+  ASSERT_TRUE(s) << job.job_id << ": " << Describe(s);
+}
+
+std::string CatalogContractTest::Claim(const std::string& instance, int64_t now_ms) {
+  auto claimed = catalog().jobs().ClaimJob(instance, {"noise"}, now_ms, kLeaseMs);
+  EXPECT_TRUE(claimed) << Describe(claimed);
+  if (!claimed || !claimed->has_value()) return "";
+  return (*claimed)->job_id;
+}
+
 std::string Describe(const Error& error) {
   return std::string(ErrorCodeName(error.code)) + " " + error.reason + " (" + error.message + ")";
 }

@@ -21,11 +21,17 @@
 
 namespace noisett::catalog::testing {
 
+// The lease CatalogContractTest::Claim takes.
+inline constexpr int64_t kLeaseMs = 30'000;
+
 // One test's database behind a Catalog, and whatever must be cleaned up after it.
 class CatalogEnv {
  public:
   virtual ~CatalogEnv() = default;
   virtual Catalog& catalog() = 0;
+  // Another catalog on the same database, as a second process or instance opens it; nullptr
+  // where there can be none (an in-memory database lives in one connection).
+  virtual std::unique_ptr<Catalog> OpenAnother() { return nullptr; }
 };
 
 struct CatalogBackend {
@@ -39,6 +45,7 @@ class CatalogContractTest : public ::testing::TestWithParam<CatalogBackend> {
  protected:
   void SetUp() override;
   Catalog& catalog() { return env_->catalog(); }
+  std::unique_ptr<Catalog> OpenAnother() { return env_->OpenAnother(); }
 
   // A generation of `user` with images 0..image_count-1 (1000 + index bytes each, thumbnails of
   // 100 + index bytes).
@@ -48,6 +55,16 @@ class CatalogContractTest : public ::testing::TestWithParam<CatalogBackend> {
   // Inserts MakeGeneration(...) and fails the test if that fails.
   void Insert(const std::string& user, const std::string& job, int64_t created_at,
               int image_count = 2);
+
+  // A job of `user` (prompt, asset type, quality, model filled in) for `generator`, with `seeds`
+  // seeds (1000, 1001, ...).
+  static JobRecord MakeJob(const std::string& user, const std::string& job, int64_t created_at_ms,
+                           int seeds = 2, const std::string& generator = "noise");
+  // catalog().jobs().CreateJob(job), failing the test if that fails.
+  void CreateJob(const JobRecord& job);
+  // The id of the job `instance` claims at now_ms (noise jobs, kLeaseMs leases); "" when there is
+  // none. Fails the test on an error.
+  std::string Claim(const std::string& instance, int64_t now_ms);
 
  private:
   std::unique_ptr<CatalogEnv> env_;

@@ -18,6 +18,17 @@ class PostgresEnv final : public CatalogEnv {
               std::unique_ptr<PostgresCatalog> catalog)
       : schema_(std::move(schema)), catalog_(std::move(catalog)) {}
   Catalog& catalog() override { return *catalog_; }
+  // Closed before the schema is dropped: the test that opens it destroys it first.
+  std::unique_ptr<Catalog> OpenAnother() override {
+    PostgresOptions options;
+    options.url = schema_->url();
+    auto opened = PostgresCatalog::Open(options);
+    if (!opened) {
+      ADD_FAILURE() << "PostgresCatalog::Open again: " << Describe(opened.error());
+      return nullptr;
+    }
+    return std::move(*opened);
+  }
 
  private:
   // Declared first, destroyed last: the catalog's connections close before the schema is dropped.

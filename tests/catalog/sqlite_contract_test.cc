@@ -11,14 +11,24 @@ namespace {
 
 class SqliteEnv final : public CatalogEnv {
  public:
-  explicit SqliteEnv(bool in_memory) {
+  explicit SqliteEnv(bool in_memory) : in_memory_(in_memory) {
     auto opened = SqliteCatalog::Open(in_memory ? ":memory:" : dir_.File("noisett.db"));
     if (!opened) std::abort();  // nothing in the suite could run
     catalog_ = std::move(*opened);
   }
   Catalog& catalog() override { return *catalog_; }
+  std::unique_ptr<Catalog> OpenAnother() override {
+    if (in_memory_) return nullptr;
+    auto opened = SqliteCatalog::Open(dir_.File("noisett.db"));
+    if (!opened) {
+      ADD_FAILURE() << "SqliteCatalog::Open again: " << Describe(opened.error());
+      return nullptr;
+    }
+    return std::move(*opened);
+  }
 
  private:
+  bool in_memory_;
   TempDir dir_;
   std::unique_ptr<SqliteCatalog> catalog_;
 };
