@@ -53,4 +53,10 @@ struct Handler {
 // refusal decided from the head alone (no route, a bad path).
 std::unique_ptr<Exchange> AnswerExchange(HttpResponse answer);
 
+// How the server makes those calls: a throw (logged) or a null exchange is answered 500, so a bug
+// in a handler never reaches an I/O loop.
+std::unique_ptr<Exchange> OpenExchange(const Handler& handler, const HttpRequest& head);
+std::optional<HttpResponse> AdmitBodyGuarded(Exchange& exchange, const HttpRequest& head);
+HttpResponse HandleGuarded(Exchange& exchange, const HttpRequest& request);
+
 }  // namespace noisett::http

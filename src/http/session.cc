@@ -10,12 +10,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
-#include <exception>
 #include <string_view>
 
-#include "core/log.h"
-#include "http/access_log.h"
-#include "http/request_metrics.h"
+#include "http/answer_record.h"
 #include "http/response_head.h"
 #include "http/server_internal.h"
 
@@ -25,30 +22,6 @@ namespace {
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using SteadyClock = std::chrono::steady_clock;
-
-// What `call` returns, or `fallback()` when it throws (logged): a bug in a handler never ends
-// the server.
-template <typename Call, typename Fallback>
-auto Guarded(std::string_view what, Call&& call, Fallback&& fallback) -> decltype(call()) {
-  try {
-    return call();
-  } catch (const std::exception& e) {
-    LogError("http: " + std::string(what) + " threw: " + e.what());
-  } catch (...) {
-    LogError("http: " + std::string(what) + " threw a non-exception");
-  }
-  return fallback();
-}
-
-HttpResponse InternalError() { return ErrorResponse(500, "internal", "internal error"); }
-
-// The request's exchange (handler.h); a throwing or null one answers 500.
-std::unique_ptr<Exchange> Open(const Handler& handler, const HttpRequest& head) {
-  auto exchange = Guarded(
-      "opening a request", [&] { return handler.open(head); },
-      [] { return std::unique_ptr<Exchange>(); });
-  return exchange ? std::move(exchange) : AnswerExchange(InternalError());
-}
 
 class Session final : public Connection, public std::enable_shared_from_this<Session> {
  public:
@@ -121,7 +94,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(opts().max_header_bytes));
     parser_->body_limit(opts().max_body_bytes);
-    started_ = SteadyClock::now();
+    answer_.started = SteadyClock::now();
     stream_.expires_after(std::chrono::seconds(opts().read_timeout_s));
     bhttp::async_read_header(
         stream_, buffer_, *parser_,
@@ -146,7 +119,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     }
     // The route is chosen once, from the head: its exchange decides the rest.
     FillRequestHead();
-    exchange_ = Open(host_.handler(), request_);
+    exchange_ = OpenExchange(host_.handler(), request_);
     if (parser_->is_done()) return Dispatch();
     if (length && *length <= kLargeBodyBytes) return StartBody();
     CheckBeforeBody();
@@ -158,11 +131,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   // thread, for one of its own: queued behind uploads on the workers it would double their wait.
   void CheckBeforeBody() {
     RunOffIo(
-        host_.body_checks(),
-        [](Session& s) {
-          return Guarded(
-              "body check", [&] { return s.exchange_->AdmitBody(s.request_); }, InternalError);
-        },
+        host_.body_checks(), [](Session& s) { return AdmitBodyGuarded(*s.exchange_, s.request_); },
         [](Session& s, std::optional<HttpResponse> refusal) {
           s.OnBodyChecked(std::move(refusal));
         });
@@ -286,19 +255,14 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     state_ = State::kHandling;
     keep_alive_ = parser_->get().keep_alive();
     request_.body = std::move(parser_->get().body());
-    bytes_in_ = request_.body.size();
+    answer_.bytes_in = request_.body.size();
     stream_.expires_never();
     const Lane lane = exchange_->lane();
-    if (lane == Lane::kIo) return Write(Handled());
+    if (lane == Lane::kIo) return Write(HandleGuarded(*exchange_, request_));
     RunOffIo(
         lane == Lane::kReads ? host_.readers() : host_.workers(),
-        [](Session& s) { return s.Handled(); },
+        [](Session& s) { return HandleGuarded(*s.exchange_, s.request_); },
         [](Session& s, HttpResponse res) { s.Write(std::move(res)); });
-  }
-
-  HttpResponse Handled() {
-    return Guarded(
-        "handler", [&] { return exchange_->Handle(request_); }, InternalError);
   }
 
   // The bytes of one response, alive until its write completes.
@@ -313,11 +277,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     body_ticket_.Reset();  // ... and the next large body may be read
     exchange_.reset();
     if (res.close || host_.stopping()) keep_alive_ = false;
-    status_ = res.status;
-    route_ = std::move(res.route);
-    user_ = std::move(res.user);
-    error_ = std::move(res.error_reason);
-    egress_kind_ = std::move(res.egress_kind);
+    answer_.TakeFrom(res);
     HeadOptions head;
     head.version = version_ == 10 ? 10 : 11;
     head.keep_alive = keep_alive_;
@@ -326,7 +286,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     auto out = std::make_shared<Outgoing>();
     out->head = ResponseHead(res, head);
     if (!head.head_request && !NoBodyStatus(res.status)) out->body = std::move(res.body);
-    bytes_out_ = out->body.size();
+    answer_.bytes_out = out->body.size();
     stream_.expires_after(std::chrono::seconds(opts().read_timeout_s));
     const std::array<net::const_buffer, 2> buffers = {net::buffer(out->head),
                                                       net::buffer(out->body)};
@@ -336,8 +296,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   }
 
   void OnWrite(error_code ec) {
-    RecordMetrics(ec);
-    LogRequest();
+    RecordAnswer(request_, remote_, answer_, !ec, opts().access_log);
     if (ec) return Close();
     if (linger_) return LingerThenClose();
     if (!keep_alive_ || host_.stopping()) return Close();
@@ -358,33 +317,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     FreeBody();
     exchange_.reset();
     request_ = HttpRequest{};
-    bytes_in_ = 0;
+    answer_.bytes_in = 0;
     head_filled_ = false;
-  }
-
-  void RecordMetrics(error_code ec) {
-    const double seconds = std::chrono::duration<double>(SteadyClock::now() - started_).count();
-    RecordRequest(request_.method, route_, status_, seconds);
-    // Egress is what reached the socket: a write that failed counts nothing.
-    if (!ec && !egress_kind_.empty()) RecordEgress(egress_kind_, bytes_out_);
-    egress_kind_.clear();
-  }
-
-  void LogRequest() {
-    if (!opts().access_log) return;
-    AccessEntry e;
-    e.request_id = request_.request_id;
-    e.method = request_.method.empty() ? "-" : request_.method;
-    e.path = request_.target.empty() ? "-" : std::string(PathOnly(request_.target));
-    e.route = route_;
-    e.status = status_;
-    e.bytes_in = bytes_in_;
-    e.bytes_out = bytes_out_;
-    e.latency_ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - started_).count();
-    e.remote = remote_;
-    e.user = user_;
-    e.error = error_;
-    LogAccess(e);
   }
 
   // After refusing a request whose body may still be arriving: stop sending, read and discard
@@ -432,11 +366,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   bool head_filled_ = false;      // request_ holds this request's head (FillRequestHead)
   bool keep_alive_ = true;
   bool linger_ = false;
-  SteadyClock::time_point started_ = SteadyClock::now();
-  int status_ = 0;
-  uint64_t bytes_in_ = 0;  // the request body's size, for the access log once it is freed
-  uint64_t bytes_out_ = 0;
-  std::string route_, user_, error_, egress_kind_;
+  AnswerRecord answer_{.started = SteadyClock::now()};
   std::array<char, 16 * 1024> discard_{};
   // Written on the session's thread, read by the acceptor (see ClaimForEviction).
   std::atomic<int64_t> idle_since_ms_{kNoRequestYet};
