@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -318,6 +319,34 @@ TEST(ServerStreamTest, AHangUpAfterPipelinedBytesIsNoticedByTheHeartbeat) {
   auto stream = streams.at(0);
   ASSERT_TRUE(stream);
   EXPECT_TRUE(stream->WaitCancelled());
+}
+
+// Delivers racing hang-ups, the stop and the server's end, for ASan to watch: passing does not
+// prove the races absent.
+TEST(ServerStreamTest, DeliversRacingHangUpsAndTheStopEndCleanly) {
+  for (int round = 0; round < 20; ++round) {
+    Streams streams;
+    streams.heartbeat = ": hb\n\n";
+    auto s = std::make_unique<RunningServer>(Options(1ms), StreamHandler(streams));
+    std::vector<std::unique_ptr<Conn>> conns;
+    for (size_t i = 0; i < 8; ++i) {
+      conns.push_back(std::make_unique<Conn>(s->port()));
+      ASSERT_TRUE(OpenStream(*conns.back(), streams, i));
+    }
+    std::atomic<bool> producing{true};
+    std::thread producer([&] {
+      for (int n = 0; producing || n < 200; ++n) {
+        for (size_t i = 0; i < 8; ++i) streams.at(i)->Push("data: " + std::to_string(n) + "\n\n");
+        if (n > 10000) break;
+      }
+    });
+    std::this_thread::sleep_for(5ms);
+    for (size_t i = 0; i < 8; i += 2) conns[i].reset();
+    s->StopAndJoin();
+    s.reset();
+    producing = false;
+    producer.join();
+  }
 }
 
 TEST(ServerStreamTest, StopEndsOpenStreamsAndReturns) {
