@@ -2,7 +2,9 @@
 // server (server.h) reads a request's head, asks Handler::open once for that request's Exchange,
 // and then asks the Exchange where to run (lane), whether a large body may be read (AdmitBody)
 // and for the answer (Handle). The router (router.h) is the usual Handler: it resolves the route
-// once, in open, so nothing downstream walks the route table again.
+// once, in open, so nothing downstream walks the route table again. An answer whose body comes
+// over time (Server-Sent Events) is a ResponseStream in HttpResponse::stream (response_stream.h):
+// Handle returns at once and its thread is free while the stream produces.
 #pragma once
 
 #include <functional>
@@ -39,7 +41,8 @@ class Exchange {
   virtual std::optional<HttpResponse> AdmitBody(const HttpRequest& head) = 0;
 
   // The answer to the whole request, on lane()'s thread. Should not throw: the server still
-  // catches anything and answers 500.
+  // catches anything and answers 500. The answer may stream its body (HttpResponse::stream):
+  // the server then asks the stream for pieces from the connection's I/O thread (server.h).
   virtual HttpResponse Handle(const HttpRequest& request) = 0;
 };
 
@@ -52,5 +55,11 @@ struct Handler {
 // An Exchange that answers `answer` on the I/O thread, from the head when the body is large: a
 // refusal decided from the head alone (no route, a bad path).
 std::unique_ptr<Exchange> AnswerExchange(HttpResponse answer);
+
+// How the server makes those calls: a throw (logged) or a null exchange is answered 500, so a bug
+// in a handler never reaches an I/O loop.
+std::unique_ptr<Exchange> OpenExchange(const Handler& handler, const HttpRequest& head);
+std::optional<HttpResponse> AdmitBodyGuarded(Exchange& exchange, const HttpRequest& head);
+HttpResponse HandleGuarded(Exchange& exchange, const HttpRequest& request);
 
 }  // namespace noisett::http

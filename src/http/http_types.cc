@@ -26,6 +26,8 @@ Error BadQuery(std::string message) {
 
 }  // namespace
 
+ResponseStream::~ResponseStream() = default;
+
 void Headers::Add(std::string name, std::string value) {
   fields_.emplace_back(std::move(name), std::move(value));
 }

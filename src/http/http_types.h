@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -15,6 +16,7 @@
 
 #include "core/result.h"
 #include "core/text.h"
+#include "http/response_stream.h"
 
 namespace noisett::http {
 
@@ -54,6 +56,10 @@ struct HttpResponse {
   int status = 200;
   Headers headers;
   std::string body;
+  // Set only by Exchange::Handle: the body comes from this stream, after `body` (written first
+  // when not empty); see handler.h. A HEAD request, a 1xx/204/304 status or a refusal from
+  // AdmitBody never streams: the server cancels the stream and answers without it.
+  std::shared_ptr<ResponseStream> stream;
   // Ask the server to close the connection after this response.
   bool close = false;
   // For the access log only: the route pattern ("/api/history/{job}"), the user served and the

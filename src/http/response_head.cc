@@ -14,8 +14,9 @@ bool SafeHeaderText(std::string_view v) {
 }
 
 bool OwnedByTransport(std::string_view name) {
-  return EqualsIgnoreCase(name, "Content-Length") || EqualsIgnoreCase(name, "Connection") ||
-         EqualsIgnoreCase(name, "X-Request-Id") || EqualsIgnoreCase(name, "X-Content-Type-Options");
+  return EqualsIgnoreCase(name, "Content-Length") || EqualsIgnoreCase(name, "Transfer-Encoding") ||
+         EqualsIgnoreCase(name, "Connection") || EqualsIgnoreCase(name, "X-Request-Id") ||
+         EqualsIgnoreCase(name, "X-Content-Type-Options");
 }
 
 void AppendField(std::string* out, std::string_view name, std::string_view value) {
@@ -49,7 +50,9 @@ std::string ResponseHead(const HttpResponse& res, const HeadOptions& options) {
   }
   // No response of ours is meant to be content-sniffed (JSON errors included).
   AppendField(&out, "X-Content-Type-Options", "nosniff");
-  if (!NoBodyStatus(res.status)) {
+  if (options.streamed) {
+    if (options.version != 10) AppendField(&out, "Transfer-Encoding", "chunked");
+  } else if (!NoBodyStatus(res.status)) {
     auto given = res.headers.Get("Content-Length");
     if (options.head_request && given && SafeHeaderText(*given)) {
       AppendField(&out, "Content-Length", *given);
@@ -63,6 +66,17 @@ std::string ResponseHead(const HttpResponse& res, const HeadOptions& options) {
   if (options.version == 10 && options.keep_alive) AppendField(&out, "Connection", "keep-alive");
   if (options.version != 10 && !options.keep_alive) AppendField(&out, "Connection", "close");
   out.append("\r\n");
+  return out;
+}
+
+std::string BodyPiece(std::string_view piece, bool chunked) {
+  if (!chunked || piece.empty()) return std::string(piece);
+  char size[24];
+  auto [end, ec] = std::to_chars(size, size + sizeof size, piece.size(), 16);
+  (void)ec;  // 24 hex digits always fit a size_t
+  std::string out;
+  out.reserve(size_t(end - size) + piece.size() + 4);
+  out.append(size, end).append("\r\n").append(piece).append("\r\n");
   return out;
 }
 

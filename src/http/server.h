@@ -28,12 +28,27 @@
 // worker pool for store and image work, or on a pool of their own for quick catalog reads (so a
 // gallery page never queues behind uploads); slow work never stalls other connections.
 //
+// Streamed responses (Server-Sent Events): Handle may answer with HttpResponse::stream
+// (response_stream.h), a body produced over minutes. The head goes out at once (no
+// Content-Length; HTTP/1.1 chunked, HTTP/1.0 ended by closing the connection), then each piece as
+// the stream delivers it, then the last chunk, and the connection carries on (keep-alive, or
+// closes if asked). No thread waits for a piece: the stream calls back, from any thread, and the
+// connection's I/O thread writes it, so hundreds of open streams cost sockets and memory only. A
+// streaming connection counts against max_connections but is never idle (never evicted), the idle
+// timeout does not apply to it, and each write must finish within read_timeout_s. When nothing
+// was written for stream_heartbeat the stream's Heartbeat() is written. A client that hangs up
+// (seen by a read kept pending for it, or at the latest by a failed write) gets its stream
+// cancelled. The access log and the request metrics count a stream once, when it ends, with its
+// whole duration and body bytes.
+//
 // Stop() is graceful: the listener closes, idle connections close, requests being handled finish
-// and get their response (with Connection: close), then Run() returns. After drain_timeout_s
-// whatever is left is cut off.
+// and get their response (with Connection: close), open streams are cancelled and their bodies
+// ended (the last chunk, then close), then Run() returns. After drain_timeout_s whatever is left
+// is cut off.
 #pragma once
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -59,6 +74,8 @@ struct ServerOptions {
   // chunked one counts as max_body_bytes); more wait unread until earlier ones are handled
   // (body_gate.h). A body larger than this is read when it is the only one held.
   uint64_t max_held_body_bytes = 32ull << 20;
+  // A streamed response's Heartbeat() is written after this long without a write (server.h above).
+  std::chrono::milliseconds stream_heartbeat{15000};
   bool handle_signals = false;  // SIGTERM / SIGINT call Stop() (noisett serve sets this)
   bool access_log = true;
 };

@@ -2,8 +2,10 @@
 // that includes Asio (let alone Beast) costs tens of seconds to compile. What they share:
 //   listener.cc  Listener (accept loop, connection cap, eviction, signals, graceful stop) and the
 //                ConnectionTable it keeps; Asio only.
-//   session.cc   one connection (read with limits, body admission, dispatch, write, keep-alive,
-//                linger): the only file with Beast's HTTP parser, seen here as a Connection.
+//   session.cc   one connection (read with limits, body admission, dispatch, write or stream,
+//                keep-alive, linger): the only file with Beast's HTTP parser, seen here as a
+//                Connection; a streamed response's pieces come through its StreamPump
+//                (stream_pump.h, private to it).
 //   server.cc    Server::Impl: the I/O contexts, the pools, the body gate, the handler; it is the
 //                SessionHost every session asks for them.
 #pragma once
@@ -71,11 +73,12 @@ class Connection {
   virtual void Start() = 0;
   // Closes the connection now if it is between requests. A request already arriving, or being
   // handled, is finished and answered with Connection: close (bounded by the read timeout and
-  // the server's drain timeout).
+  // the server's drain timeout). A streamed response is cancelled and its body ended at once.
   virtual void StopGracefully() = 0;
   virtual void ForceClose() = 0;
   // True (once) when the connection is idle enough to be closed for a new one (kEvictGraceMs);
   // the listener then calls Evict, which closes it only if it is still idle on its own thread.
+  // A connection streaming a response is never idle.
   virtual bool ClaimForEviction(int64_t now_ms) = 0;
   virtual void Evict() = 0;
 };

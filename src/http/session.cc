@@ -1,6 +1,8 @@
 // One connection: reads each request within the limits and timeouts (server.h), opens its
 // Exchange from the head, admits a large body (the exchange's check, then room in the body
-// gate), runs the exchange on its lane, writes the answer, then keep-alive or linger and close.
+// gate), runs the exchange on its lane, writes the answer (or streams it: the head, then the
+// pieces stream_pump.h hands out, while a read watches for the client hanging up), then
+// keep-alive or linger and close.
 // Shaped after Beast's async server example's session; the only file with Beast's HTTP parser.
 // Accepting, the connection cap and the stop are listener.cc's; threads and pools server.cc's.
 #include <array>
@@ -10,14 +12,13 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
-#include <exception>
 #include <string_view>
+#include <utility>
 
-#include "core/log.h"
-#include "http/access_log.h"
-#include "http/request_metrics.h"
+#include "http/answer_record.h"
 #include "http/response_head.h"
 #include "http/server_internal.h"
+#include "http/stream_pump.h"
 
 namespace noisett::http {
 namespace {
@@ -25,30 +26,6 @@ namespace {
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using SteadyClock = std::chrono::steady_clock;
-
-// What `call` returns, or `fallback()` when it throws (logged): a bug in a handler never ends
-// the server.
-template <typename Call, typename Fallback>
-auto Guarded(std::string_view what, Call&& call, Fallback&& fallback) -> decltype(call()) {
-  try {
-    return call();
-  } catch (const std::exception& e) {
-    LogError("http: " + std::string(what) + " threw: " + e.what());
-  } catch (...) {
-    LogError("http: " + std::string(what) + " threw a non-exception");
-  }
-  return fallback();
-}
-
-HttpResponse InternalError() { return ErrorResponse(500, "internal", "internal error"); }
-
-// The request's exchange (handler.h); a throwing or null one answers 500.
-std::unique_ptr<Exchange> Open(const Handler& handler, const HttpRequest& head) {
-  auto exchange = Guarded(
-      "opening a request", [&] { return handler.open(head); },
-      [] { return std::unique_ptr<Exchange>(); });
-  return exchange ? std::move(exchange) : AnswerExchange(InternalError());
-}
 
 class Session final : public Connection, public std::enable_shared_from_this<Session> {
  public:
@@ -60,7 +37,10 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     auto ep = stream_.socket().remote_endpoint(ec);
     if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
   }
-  ~Session() override { host_.SessionEnded(id_); }
+  ~Session() override {
+    if (pump_) pump_->Cancel();  // only when the contexts are destroyed mid-stream
+    host_.SessionEnded(id_);
+  }
 
   void Start() override {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->WaitForRequest(); });
@@ -69,11 +49,15 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   void StopGracefully() override {
     net::post(stream_.get_executor(), [self = shared_from_this()] {
       if (self->state_ == State::kReading && self->between_requests_) self->Close();
+      if (self->state_ == State::kStreaming) self->EndStreamEarly();
     });
   }
 
   void ForceClose() override {
-    net::post(stream_.get_executor(), [self = shared_from_this()] { self->Close(); });
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->state_ == State::kStreaming) return self->AbortStream();
+      self->Close();
+    });
   }
 
   bool ClaimForEviction(int64_t now_ms) override {
@@ -93,7 +77,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   static constexpr int64_t kNotIdle = 0;
   static constexpr int64_t kNoRequestYet = 1;
 
-  enum class State { kReading, kHandling, kWriting, kClosed };
+  enum class State { kReading, kHandling, kWriting, kStreaming, kClosed };
 
   const ServerOptions& opts() const { return host_.options(); }
 
@@ -121,7 +105,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(opts().max_header_bytes));
     parser_->body_limit(opts().max_body_bytes);
-    started_ = SteadyClock::now();
+    answer_.started = SteadyClock::now();
     stream_.expires_after(std::chrono::seconds(opts().read_timeout_s));
     bhttp::async_read_header(
         stream_, buffer_, *parser_,
@@ -146,7 +130,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     }
     // The route is chosen once, from the head: its exchange decides the rest.
     FillRequestHead();
-    exchange_ = Open(host_.handler(), request_);
+    exchange_ = OpenExchange(host_.handler(), request_);
     if (parser_->is_done()) return Dispatch();
     if (length && *length <= kLargeBodyBytes) return StartBody();
     CheckBeforeBody();
@@ -158,11 +142,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   // thread, for one of its own: queued behind uploads on the workers it would double their wait.
   void CheckBeforeBody() {
     RunOffIo(
-        host_.body_checks(),
-        [](Session& s) {
-          return Guarded(
-              "body check", [&] { return s.exchange_->AdmitBody(s.request_); }, InternalError);
-        },
+        host_.body_checks(), [](Session& s) { return AdmitBodyGuarded(*s.exchange_, s.request_); },
         [](Session& s, std::optional<HttpResponse> refusal) {
           s.OnBodyChecked(std::move(refusal));
         });
@@ -256,6 +236,10 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   }
 
   void Refuse(HttpResponse answer) {
+    if (answer.stream) {  // only Handle may stream (handler.h)
+      answer.stream->Cancel();
+      answer.stream.reset();
+    }
     idle_since_ms_ = kNotIdle;
     if (!parser_ || !parser_->is_header_done())
       ResetRequest();
@@ -286,19 +270,14 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     state_ = State::kHandling;
     keep_alive_ = parser_->get().keep_alive();
     request_.body = std::move(parser_->get().body());
-    bytes_in_ = request_.body.size();
+    answer_.bytes_in = request_.body.size();
     stream_.expires_never();
     const Lane lane = exchange_->lane();
-    if (lane == Lane::kIo) return Write(Handled());
+    if (lane == Lane::kIo) return Write(HandleGuarded(*exchange_, request_));
     RunOffIo(
         lane == Lane::kReads ? host_.readers() : host_.workers(),
-        [](Session& s) { return s.Handled(); },
+        [](Session& s) { return HandleGuarded(*s.exchange_, s.request_); },
         [](Session& s, HttpResponse res) { s.Write(std::move(res)); });
-  }
-
-  HttpResponse Handled() {
-    return Guarded(
-        "handler", [&] { return exchange_->Handle(request_); }, InternalError);
   }
 
   // The bytes of one response, alive until its write completes.
@@ -313,20 +292,21 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     body_ticket_.Reset();  // ... and the next large body may be read
     exchange_.reset();
     if (res.close || host_.stopping()) keep_alive_ = false;
-    status_ = res.status;
-    route_ = std::move(res.route);
-    user_ = std::move(res.user);
-    error_ = std::move(res.error_reason);
-    egress_kind_ = std::move(res.egress_kind);
+    answer_.TakeFrom(res);
     HeadOptions head;
     head.version = version_ == 10 ? 10 : 11;
     head.keep_alive = keep_alive_;
     head.head_request = request_.method == "HEAD";
     head.request_id = request_.request_id;
+    if (res.stream) {
+      if (!head.head_request && !NoBodyStatus(res.status)) return StartStream(std::move(res), head);
+      res.stream->Cancel();  // the head alone answers: there is no body to stream
+      res.stream.reset();
+    }
     auto out = std::make_shared<Outgoing>();
     out->head = ResponseHead(res, head);
     if (!head.head_request && !NoBodyStatus(res.status)) out->body = std::move(res.body);
-    bytes_out_ = out->body.size();
+    answer_.bytes_out = out->body.size();
     stream_.expires_after(std::chrono::seconds(opts().read_timeout_s));
     const std::array<net::const_buffer, 2> buffers = {net::buffer(out->head),
                                                       net::buffer(out->body)};
@@ -336,17 +316,115 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   }
 
   void OnWrite(error_code ec) {
-    RecordMetrics(ec);
-    LogRequest();
+    RecordAnswer(request_, remote_, answer_, !ec, opts().access_log);
     if (ec) return Close();
     if (linger_) return LingerThenClose();
     if (!keep_alive_ || host_.stopping()) return Close();
+    NextRequest();
+  }
+
+  // The response is written and the connection is kept: wait for the next request.
+  void NextRequest() {
     parser_.reset();
     ResetRequest();
+    pump_.reset();
     if (buffer_.capacity() > kLargeBodyBytes) buffer_.shrink_to_fit();
     idle_since_ms_ = NowMs();
     evicting_ = false;
     WaitForRequest();
+  }
+
+  // A streamed response (response_stream.h): the head (and the body Handle gave, as the first
+  // piece) now, then what the pump hands out, one write at a time, until the end of the body.
+  // HTTP/1.1 gets chunks; HTTP/1.0 has no chunks, so its body ends when the connection closes.
+  // While it lasts the connection is not idle (never evicted) and reads nothing but the watch
+  // for a hang-up; the idle timeout is off, and each write must finish within read_timeout_s.
+  void StartStream(HttpResponse res, HeadOptions head) {
+    state_ = State::kStreaming;
+    const bool chunked = version_ != 10;
+    if (!chunked) keep_alive_ = head.keep_alive = false;
+    head.streamed = true;
+    std::string first = ResponseHead(res, head) + BodyPiece(res.body, chunked);
+    answer_.bytes_out = res.body.size();
+    // Each piece is an event for now: Nagle would hold a small one back behind the last, until
+    // the client's delayed ACK (40 ms on Linux). A whole response is one write, so only streams.
+    error_code ignored;
+    stream_.socket().set_option(tcp::no_delay(true), ignored);
+    StreamPump::Sink sink;
+    sink.write = [this](std::string bytes, bool last) { WriteStream(std::move(bytes), last); };
+    sink.fail = [this] { AbortStream(); };
+    // The pump calls the sink only while it keeps this session alive (stream_pump.h).
+    pump_ =
+        std::make_shared<StreamPump>(stream_.get_executor(), std::move(res.stream), chunked,
+                                     opts().stream_heartbeat, weak_from_this(), std::move(sink));
+    WatchForHangUp();
+    WriteStream(std::move(first), false);
+    if (host_.stopping()) EndStreamEarly();  // the stop's StopGracefully came before this
+  }
+
+  void WriteStream(std::string bytes, bool last) {
+    // With the watch read pending, this times the write alone (Beast keeps one timer for each).
+    stream_.expires_after(std::chrono::seconds(opts().read_timeout_s));
+    auto out = std::make_shared<std::string>(std::move(bytes));
+    net::async_write(stream_, net::buffer(*out),
+                     [self = shared_from_this(), out, last](error_code ec, size_t) {
+                       self->OnStreamWritten(ec, last);
+                     });
+  }
+
+  void OnStreamWritten(error_code ec, bool last) {
+    if (state_ != State::kStreaming) return;
+    if (ec || last) return FinishStream(ec);
+    pump_->Written();
+  }
+
+  // The server is stopping: the stream is given up and its body ended (after the write in
+  // flight), then the connection closes.
+  void EndStreamEarly() {
+    if (state_ != State::kStreaming) return;
+    keep_alive_ = false;
+    pump_->End();
+  }
+
+  // Closes mid-stream, the body cut short: the client sees no end of it (no last chunk).
+  void AbortStream() { FinishStream(net::error::make_error_code(net::error::connection_aborted)); }
+
+  // The streamed response is over: its end was written, or the connection failed. It is logged
+  // and measured as one request, for its whole life; then the connection goes on as after any
+  // response, once the watch read is out of the way.
+  void FinishStream(error_code ec) {
+    if (state_ != State::kStreaming) return;
+    pump_->Cancel();  // nothing if the stream ended itself
+    answer_.bytes_out += pump_->body_bytes();
+    RecordAnswer(request_, remote_, answer_, !ec, opts().access_log);
+    if (ec || !keep_alive_ || host_.stopping()) return Close();
+    state_ = State::kWriting;
+    if (!watching_) return NextRequest();
+    resume_after_watch_ = true;
+    error_code ignored;
+    stream_.socket().cancel(ignored);  // OnWatch goes on to the next request
+  }
+
+  // While a stream is written nothing else is read, so this read is what notices a client that
+  // hangs up, at once rather than at a failed write (nginx watches its proxied requests the same
+  // way; a client that only half-closes is taken as gone too). Bytes that come instead (a
+  // pipelined request) stay in the buffer for after the stream, and the writes alone watch.
+  void WatchForHangUp() {
+    watching_ = true;
+    stream_.expires_never();
+    stream_.async_read_some(
+        buffer_.prepare(kWatchReadBytes),
+        [self = shared_from_this()](error_code ec, size_t n) { self->OnWatch(ec, n); });
+  }
+
+  void OnWatch(error_code ec, size_t n) {
+    watching_ = false;
+    buffer_.commit(n);
+    if (std::exchange(resume_after_watch_, false)) {
+      if (state_ != State::kClosed) NextRequest();
+      return;
+    }
+    if (ec && state_ == State::kStreaming) FinishStream(ec);
   }
 
   // Both give the request body's memory back. Assigning an empty string (`body = {}`, `request_ =
@@ -358,33 +436,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     FreeBody();
     exchange_.reset();
     request_ = HttpRequest{};
-    bytes_in_ = 0;
+    answer_.bytes_in = 0;
     head_filled_ = false;
-  }
-
-  void RecordMetrics(error_code ec) {
-    const double seconds = std::chrono::duration<double>(SteadyClock::now() - started_).count();
-    RecordRequest(request_.method, route_, status_, seconds);
-    // Egress is what reached the socket: a write that failed counts nothing.
-    if (!ec && !egress_kind_.empty()) RecordEgress(egress_kind_, bytes_out_);
-    egress_kind_.clear();
-  }
-
-  void LogRequest() {
-    if (!opts().access_log) return;
-    AccessEntry e;
-    e.request_id = request_.request_id;
-    e.method = request_.method.empty() ? "-" : request_.method;
-    e.path = request_.target.empty() ? "-" : std::string(PathOnly(request_.target));
-    e.route = route_;
-    e.status = status_;
-    e.bytes_in = bytes_in_;
-    e.bytes_out = bytes_out_;
-    e.latency_ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - started_).count();
-    e.remote = remote_;
-    e.user = user_;
-    e.error = error_;
-    LogAccess(e);
   }
 
   // After refusing a request whose body may still be arriving: stop sending, read and discard
@@ -407,6 +460,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
   void Close() {
     body_ticket_.Reset();
+    if (pump_) pump_->Cancel();
     if (state_ == State::kClosed) return;
     state_ = State::kClosed;
     error_code ec;
@@ -426,17 +480,17 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   HttpRequest request_;
   std::unique_ptr<Exchange> exchange_;  // this request's, from its head until it is answered
+  std::shared_ptr<StreamPump> pump_;    // a streamed response's, until the next request
+  static constexpr size_t kWatchReadBytes = 4096;
   unsigned version_ = 11;
   State state_ = State::kReading;
   bool between_requests_ = true;  // waiting for the first byte of a request
   bool head_filled_ = false;      // request_ holds this request's head (FillRequestHead)
   bool keep_alive_ = true;
   bool linger_ = false;
-  SteadyClock::time_point started_ = SteadyClock::now();
-  int status_ = 0;
-  uint64_t bytes_in_ = 0;  // the request body's size, for the access log once it is freed
-  uint64_t bytes_out_ = 0;
-  std::string route_, user_, error_, egress_kind_;
+  bool watching_ = false;            // the hang-up watch read is pending
+  bool resume_after_watch_ = false;  // the stream is over: the watch's end starts the next request
+  AnswerRecord answer_{.started = SteadyClock::now()};
   std::array<char, 16 * 1024> discard_{};
   // Written on the session's thread, read by the acceptor (see ClaimForEviction).
   std::atomic<int64_t> idle_since_ms_{kNoRequestYet};

@@ -1,6 +1,6 @@
 # HTTP suite: path/query decoding, routing and path-trick refusals, multipart, ranges, the blob
 # route against a real LocalBlobStore and link signer, the API routes against the real service
-# (optional-auth mode), and the Beast server over loopback.
+# (optional-auth mode), and the Beast server over loopback (streamed responses included).
 noisett_add_test_binary(noisett_http_test
   http/http_types_test.cc
   http/router_test.cc
@@ -9,6 +9,7 @@ noisett_add_test_binary(noisett_http_test
   http/response_head_test.cc
   http/server_test.cc
   http/server_limits_test.cc
+  http/server_stream_test.cc
   http/body_gate_test.cc
   http/test_client.cc
   http/blob_handler_test.cc

@@ -68,6 +68,27 @@ TEST(ResponseHeadTest, ConnectionFollowsTheVersionsDefault) {
   EXPECT_EQ(ResponseHead(WithBody(200, ""), o).find("Connection"), std::string::npos);
 }
 
+TEST(ResponseHeadTest, AStreamedBodyIsChunkedInHttp11AndCloseDelimitedInHttp10) {
+  HttpResponse res = WithBody(200, "ignored for the head");
+  res.headers.Set("Transfer-Encoding", "gzip");  // the transport's to say
+  HeadOptions o;
+  o.streamed = true;
+  EXPECT_EQ(ResponseHead(res, o),
+            "HTTP/1.1 200 OK\r\nX-Content-Type-Options: nosniff\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n");
+  o.version = 10;
+  o.keep_alive = false;
+  EXPECT_EQ(ResponseHead(res, o), "HTTP/1.0 200 OK\r\nX-Content-Type-Options: nosniff\r\n\r\n");
+}
+
+TEST(ResponseHeadTest, BodyPiecesAreChunksOrThemselves) {
+  EXPECT_EQ(BodyPiece("hello", true), "5\r\nhello\r\n");
+  EXPECT_EQ(BodyPiece(std::string(26, 'x'), true), "1a\r\n" + std::string(26, 'x') + "\r\n");
+  EXPECT_EQ(BodyPiece("hello", false), "hello");
+  EXPECT_EQ(BodyPiece("", true), "");  // never a last chunk by accident
+  EXPECT_EQ(kLastChunk, "0\r\n\r\n");
+}
+
 TEST(ResponseHeadTest, FieldsThatCouldSplitTheResponseAreDropped) {
   HttpResponse res = WithBody(200, "");
   res.headers.Add("X-Good", "fine");

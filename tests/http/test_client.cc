@@ -12,6 +12,7 @@
 #include <cctype>
 #include <cerrno>
 #include <chrono>
+#include <utility>
 
 #include "core/text.h"
 
@@ -68,14 +69,16 @@ bool Conn::Send(std::string_view bytes) {
   return true;
 }
 
-std::optional<ParsedResponse> Conn::Read(bool head) {
+bool Conn::Fill() {
   char buf[16384];
-  auto fill = [&]() {
-    ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-    if (n <= 0) return false;
-    pending_.append(buf, static_cast<size_t>(n));
-    return true;
-  };
+  ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+  if (n <= 0) return false;
+  pending_.append(buf, static_cast<size_t>(n));
+  return true;
+}
+
+std::optional<ParsedResponse> Conn::Read(bool head) {
+  auto fill = [this] { return Fill(); };
   size_t end;
   while ((end = pending_.find("\r\n\r\n")) == std::string::npos) {
     if (!fill()) return std::nullopt;
@@ -94,6 +97,37 @@ std::optional<ParsedResponse> Conn::Read(bool head) {
   parsed->body = pending_.substr(0, length);
   pending_.erase(0, length);
   return parsed;
+}
+
+std::optional<std::string> Conn::ReadChunk() {
+  size_t eol;
+  while ((eol = pending_.find("\r\n")) == std::string::npos) {
+    if (!Fill()) return std::nullopt;
+  }
+  const std::string size_text = pending_.substr(0, eol);
+  if (size_text.empty() ||
+      size_text.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) {
+    return std::nullopt;
+  }
+  const size_t size = std::stoul(size_text, nullptr, 16);
+  const size_t end = eol + 2 + size + 2;
+  while (pending_.size() < end) {
+    if (!Fill()) return std::nullopt;
+  }
+  if (pending_.compare(end - 2, 2, "\r\n") != 0) return std::nullopt;
+  std::string data = pending_.substr(eol + 2, size);
+  pending_.erase(0, end);
+  return data;
+}
+
+std::optional<std::string> Conn::ReadToEnd() {
+  char buf[16384];
+  while (true) {
+    ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+    if (n == 0) return std::exchange(pending_, std::string());
+    if (n < 0) return std::nullopt;
+    pending_.append(buf, static_cast<size_t>(n));
+  }
 }
 
 bool Conn::WaitClosed(int timeout_ms) {

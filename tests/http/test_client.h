@@ -34,10 +34,17 @@ class Conn final {
   bool Send(std::string_view bytes);
   // One response (headers, then Content-Length bytes unless `head`); nullopt on EOF or timeout.
   std::optional<ParsedResponse> Read(bool head = false);
+  // After Read(/*head=*/true) of a chunked response: the data of its next chunk, "" for the last
+  // one (no trailers expected); nullopt on EOF, timeout or a malformed size line.
+  std::optional<std::string> ReadChunk();
+  // The bytes up to EOF (a close-delimited body); nullopt on a timeout first.
+  std::optional<std::string> ReadToEnd();
   // True when the server closes the connection (EOF or reset) within `timeout_ms`.
   bool WaitClosed(int timeout_ms);
 
  private:
+  bool Fill();  // one recv into pending_: false on EOF, error or timeout
+
   int fd_ = -1;
   std::string pending_;  // bytes read past the previous response
 };
