@@ -13,21 +13,22 @@
 namespace noisett::service_e2e {
 namespace {
 
-class GenerateE2eTest : public InProcessE2eTest {};
-
-// The job's answer once it finished, polled as a client would (GET /api/jobs/{id}).
-Json WaitForJob(InProcessE2eTest& t, const std::string& token, const std::string& id) {
-  for (int i = 0; i < 600; ++i) {
-    RawResponse r = t.Call("GET", "/api/jobs/" + id, token);
-    EXPECT_EQ(r.status, 200) << r.body;
-    Json job = Json::parse(r.body, nullptr, false);
-    const std::string status = job.value("status", "");
-    if (status != "queued" && status != "running") return job;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+class GenerateE2eTest : public InProcessE2eTest {
+ protected:
+  // The job's answer once it finished, polled as a client would (GET /api/jobs/{id}).
+  static Json WaitForJob(const std::string& token, const std::string& id) {
+    for (int i = 0; i < 600; ++i) {
+      RawResponse r = Call("GET", "/api/jobs/" + id, token);
+      EXPECT_EQ(r.status, 200) << r.body;
+      Json job = Json::parse(r.body, nullptr, false);
+      const std::string status = job.value("status", "");
+      if (status != "queued" && status != "running") return job;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ADD_FAILURE() << "job " << id << " did not finish";
+    return Json::object();
   }
-  ADD_FAILURE() << "job " << id << " did not finish";
-  return Json::object();
-}
+};
 
 TEST_F(GenerateE2eTest, AcceptsAtOnceThenStoresAndLinksEveryImage) {
   const Json request = {{"prompt", "a quiet harbour"}, {"count", 2}, {"seed", 5}};
@@ -44,7 +45,7 @@ TEST_F(GenerateE2eTest, AcceptsAtOnceThenStoresAndLinksEveryImage) {
   EXPECT_EQ(queued["images"][1]["status"], "pending");
   EXPECT_EQ(queued["images"][1]["seed"], 6);
 
-  Json job = WaitForJob(*this, alice_, id);
+  Json job = WaitForJob(alice_, id);
   ASSERT_EQ(job["status"], "succeeded") << job.dump();
   EXPECT_EQ(job["generator"], "noise");
   EXPECT_TRUE(job["error"].is_null());

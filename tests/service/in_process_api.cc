@@ -51,6 +51,7 @@ std::string InProcessApi::Start(const std::string& data_dir, const std::vector<s
   auto opened = app::App::Open(*config, options);
   if (!opened) return opened.error().ToString();
   app_ = std::move(*opened);
+  app_->StartJobRunner();  // as serve does
   auto web =
       cli::WebConfigFromSettings(*config, app_->generator().name(),
                                  {app_->public_url(), config->backend.cdn_url, app_->store_url()});

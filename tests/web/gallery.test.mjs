@@ -195,7 +195,8 @@ async function run() {
   mkdirSync(shotDir, { recursive: true });
   let base;
   await step("server starts (serve --auth dev on 127.0.0.1:0)", async () => {
-    base = await startServer(["--auth", "dev"]);
+    // The history step makes 12 jobs at once: above the free tier's 2 concurrent jobs.
+    base = await startServer(["--auth", "dev", "--generate-quotas", "free=16/1000"]);
   });
 
   await step("GET /api/config says dev mode; /api/dev/token exists", async () => {
@@ -374,7 +375,7 @@ async function run() {
         fetch(`${base}/api/generate`, {
           method: "POST",
           headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-          body: JSON.stringify({ prompt: `Scroll test ${i + 1}`, count: 2, quality: "low" }),
+          body: JSON.stringify({ prompt: `Scroll test ${i + 1}`, count: 2, quality: "low", wait: true }),
         }).then((r) => r.status),
       );
     }
