@@ -220,7 +220,8 @@ FakeReplicate::Response FakeReplicate::HandleGet(const std::string& id) {
   if (p.status == "starting" || p.status == "processing") {
     ++p.polls;
     p.status = "processing";
-    if (p.polls >= polls_to_finish_ && scenario_ != Scenario::kNeverFinish) {
+    const bool ran_long_enough = Clock::now() - p.created >= latency_;
+    if (p.polls >= polls_to_finish_ && ran_long_enough && scenario_ != Scenario::kNeverFinish) {
       p.status = scenario_ == Scenario::kFail ? "failed" : "succeeded";
     }
   }
@@ -279,6 +280,11 @@ void FakeReplicate::SetScenario(Scenario scenario) {
 void FakeReplicate::SetPollsToFinish(int polls) {
   std::lock_guard<std::mutex> lock(mu_);
   polls_to_finish_ = polls;
+}
+
+void FakeReplicate::SetLatency(std::chrono::milliseconds latency) {
+  std::lock_guard lock(mu_);
+  latency_ = latency;
 }
 void FakeReplicate::SetFailureText(std::string text) {
   std::lock_guard<std::mutex> lock(mu_);

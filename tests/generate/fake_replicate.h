@@ -57,6 +57,9 @@ class FakeReplicate {
 
   void SetScenario(Scenario scenario);
   void SetPollsToFinish(int polls);  // default 3
+  // A prediction also runs at least this long from its create, as a real model does (5-60 s);
+  // default 0.
+  void SetLatency(std::chrono::milliseconds latency);
   void SetFailureText(std::string text);
   // The bytes the output of the prediction made with `seed` serves (default: "no image").
   void SetImage(int64_t seed, std::string bytes);
@@ -77,6 +80,7 @@ class FakeReplicate {
     int64_t seed = 0;
     int polls = 0;
     std::string status = "starting";
+    Clock::time_point created = Clock::now();
   };
 
   void Serve();
@@ -98,6 +102,7 @@ class FakeReplicate {
   std::string token_;
   Scenario scenario_ = Scenario::kSucceed;
   int polls_to_finish_ = 3;
+  std::chrono::milliseconds latency_{0};
   std::string failure_text_ = "the model crashed";
   std::map<int64_t, std::string> images_;
   std::map<std::string, Prediction> predictions_;

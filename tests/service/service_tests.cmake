@@ -96,3 +96,13 @@ target_link_libraries(noisett_command_registry_test PRIVATE noisett_service nloh
 noisett_add_test_binary(noisett_jobs_test service/jobs_test.cc)
 target_link_libraries(noisett_jobs_test PRIVATE noisett_test_app noisett_service noisett_catalog
   noisett_test_images nlohmann_json::nlohmann_json)
+
+# Generation jobs through a real `noisett serve` and a loopback Replicate stand-in with real
+# latency: event streams, cancel upstream, 429, SIGKILL and SIGTERM mid-job.
+noisett_add_test_binary(noisett_jobs_e2e_test
+  service/jobs_e2e_test.cc
+  generate/fake_replicate.cc)
+target_link_libraries(noisett_jobs_e2e_test PRIVATE noisett_test_e2e noisett_test_images
+  nlohmann_json::nlohmann_json)
+target_compile_definitions(noisett_jobs_e2e_test PRIVATE NOISETT_BIN="$<TARGET_FILE:noisett>")
+add_dependencies(noisett_jobs_e2e_test noisett)
