@@ -11,6 +11,7 @@ import { noisePng } from '../tests/scaleout/png.mjs';
 
 const opts = parseArgs(process.argv.slice(2), { latency: 15, token: 'r8_bench', size: 512 });
 exitWithParent();
+process.on('SIGTERM', () => process.exit(0)); // a clean stop for whoever started it
 const predictions = new Map(); // id -> {seed, created, canceled}
 let base = '';
 let next = 1;

@@ -86,21 +86,36 @@ async function main() {
     if (auth.user) refreshStorage(); // not when the first listing found the session expired
   }
 
+  // Queues the job (202) and lets the gallery follow it; the form is free again at once.
   async function generate(input) {
     banner.hide();
     if (gallery.view !== "history") await gallery.show("history");
     const slots = gallery.placeholders(input.count);
+    let job;
     try {
-      const job = await api.generate(input);
-      const tiles = slots.fill(job);
-      $("announce").textContent = `Generated ${tiles.length} image${tiles.length === 1 ? "" : "s"}.`;
-      refreshStorage();
-      return true;
+      job = await api.generate(input);
     } catch (error) {
       slots.remove();
       report(error);
       return false;
     }
+    $("announce").textContent = `Generating ${input.count} image${input.count === 1 ? "" : "s"}…`;
+    slots.follow(job).then((finished) => {
+      if (!finished) return;
+      const stored = finished.images.filter((i) => i.status === "stored").length;
+      const images = `${stored} image${stored === 1 ? "" : "s"}`;
+      if (finished.status === "failed") {
+        banner.show(`Generation failed: ${finished.error?.message || "the generator failed"}`);
+      }
+      $("announce").textContent =
+        finished.status === "succeeded"
+          ? `Generated ${images}.`
+          : finished.status === "canceled"
+            ? `Canceled; ${images} kept.`
+            : `Generation failed; ${images} kept.`;
+      refreshStorage();
+    });
+    return true;
   }
 
   async function signIn(arg) {

@@ -243,7 +243,7 @@ async function run() {
     const generated = page.waitForResponse((r) => r.url().endsWith("/api/generate"));
     await page.getByRole("button", { name: "Generate" }).click();
     const response = await generated;
-    check(response.status() === 201, `POST /api/generate answered ${response.status()}`);
+    check(response.status() === 202, `POST /api/generate answered ${response.status()}`);
     aliceJob = (await response.json()).job_id;
     await waitForThumbnails(page, 2);
     check(await page.evaluate(() => window.__sawPending), "no placeholder tiles were shown");
@@ -310,7 +310,7 @@ async function run() {
     check((await page.locator("#prompt").inputValue()) === "Moss on old stones\nmacro photo", "Shift+Enter did not add a line");
     const generated = page.waitForResponse((r) => r.url().endsWith("/api/generate"));
     await page.keyboard.press("Enter");
-    check((await generated).status() === 201, "Enter did not generate");
+    check((await generated).status() === 202, "Enter did not generate");
     await waitForThumbnails(page, 4);
     check((await page.locator("#prompt").inputValue()) === "", "the prompt was not cleared");
   });
@@ -446,6 +446,48 @@ async function run() {
     await page.locator("#dev-signin").waitFor({ state: "visible" });
   });
 
+  // A model that takes seconds (the Replicate stand-in of bench/jobs.sh, 3 s per image): the
+  // placeholders stay while the job runs, come back after a reload, and Cancel ends the job.
+  let slow = null;
+  let slowPage = null;
+  await step("slow model: placeholders with Cancel fill in as each image's event arrives, across a reload", async () => {
+    slow = await startSlowServer(3);
+    slowPage = await (await browser.newContext({ viewport: DESKTOP })).newPage();
+    watch(slowPage);
+    await slowPage.goto(`${slow}/`);
+    await signIn(slowPage, "carol");
+    await slowPage.locator("#prompt").fill("A slow model's harbour at night");
+    await slowPage.locator("#count").selectOption("2");
+    const generated = slowPage.waitForResponse((r) => r.url().endsWith("/api/generate"));
+    await slowPage.getByRole("button", { name: "Generate" }).click();
+    check((await generated).status() === 202, "generate was not accepted at once");
+    await slowPage.locator("#grid li.pending .cancel-job").nth(1).waitFor({ state: "visible" });
+    check((await slowPage.locator("#grid li.pending[aria-busy='true']").count()) === 2, "not 2 placeholders");
+    check((await slowPage.locator("#prompt").inputValue()) === "", "the form was not freed at once");
+    await slowPage.reload(); // mid-generation: history says the job runs, its events take over
+    await slowPage.locator("#grid li.pending .cancel-job").nth(1).waitFor({ state: "visible" });
+    await waitForThumbnails(slowPage, 2);
+    check((await slowPage.locator("#grid li.pending").count()) === 0, "placeholders left behind");
+  });
+
+  await step("slow model: Cancel ends the job; its placeholders go", async () => {
+    await slowPage.locator("#prompt").fill("Never mind");
+    await slowPage.locator("#count").selectOption("1");
+    const generated = slowPage.waitForResponse((r) => r.url().endsWith("/api/generate"));
+    await slowPage.getByRole("button", { name: "Generate" }).click();
+    const job = await (await generated).json();
+    const cancel = slowPage.locator("#grid li.pending .cancel-job").first();
+    await cancel.waitFor({ state: "visible" });
+    const canceled = slowPage.waitForResponse((r) => r.url().endsWith(`/api/jobs/${job.job_id}/cancel`));
+    await cancel.click();
+    check((await canceled).status() === 200, "cancel was refused");
+    await slowPage.waitForFunction(() => document.querySelectorAll("#grid li.pending").length === 0, null, { timeout: 10_000 });
+    const { token } = await slowPage.evaluate(() => JSON.parse(sessionStorage.getItem("noisett.session")));
+    const after = await (await fetch(`${slow}/api/jobs/${job.job_id}`, { headers: { Authorization: `Bearer ${token}` } })).json();
+    check(after.status === "canceled", `the job is ${after.status}`);
+    check((await tileCount(slowPage)) === 2, `${await tileCount(slowPage)} tiles, not the first job's 2`);
+  });
+
   await step("--auth required: MSAL loads from web/vendor, Microsoft sign-in offered, no dev sign-in", async () => {
     check(
       existsSync(path.join(webDir, "vendor", "msal-browser.min.js")),
@@ -479,7 +521,7 @@ async function run() {
     await entraPage.locator("#count").selectOption("1");
     await entraPage.getByRole("button", { name: "Generate" }).click();
     const response = await generated;
-    check(response.status() === 201, `POST /api/generate with the Entra token answered ${response.status()}`);
+    check(response.status() === 202, `POST /api/generate with the Entra token answered ${response.status()}`);
     check(response.request().headers().authorization === `Bearer ${entra.seen.accessToken}`, "not the IdP's access token");
     await waitForThumbnails(entraPage, 1);
     check(serverLog.includes(`user=${ENTRA.oid}`), "the server did not see the token's oid");
@@ -494,6 +536,33 @@ async function run() {
     check(entra.seen.logout, "the IdP's end_session_endpoint was not visited");
     check(!(await entraPage.locator("#app").isVisible()), "the gallery is still shown");
   });
+}
+
+// ---- the server with a slow model (bench/replicate_stand_in.mjs) ------------------------------
+
+// The Replicate stand-in with `latency` seconds per image, and `noisett serve --auth dev` using it;
+// resolves to the server's base URL.
+async function startSlowServer(latency) {
+  const standIn = spawn(process.execPath, [path.resolve(here, "../../bench/replicate_stand_in.mjs"), "--latency", String(latency), "--token", "r8_web"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  servers.push(standIn);
+  const url = await new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`the stand-in did not start: ${out}`)), 10_000);
+    standIn.stdout.on("data", (c) => {
+      out += c;
+      const m = /stand-in on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+  });
+  return startServer([
+    "--auth", "dev", "--generator", "replicate", "--replicate-url", url, "--replicate-token", "r8_web",
+    "--replicate-model", "bench/slow", "--import-allow", "127.0.0.1",
+  ]);
 }
 
 // ---- the server with Entra ID sign-in (a stand-in IdP: entra_stand_in.mjs) --------------------------

@@ -33,6 +33,24 @@ async function readError(response) {
   return new ApiError(response.status, code, message);
 }
 
+// One event of a text/event-stream ("id: ..\nevent: ..\ndata: .."); null for a comment.
+function parseEvent(block) {
+  const event = { id: "", event: "message", data: "" };
+  let any = false;
+  for (const line of block.split("\n")) {
+    const colon = line.indexOf(":");
+    if (colon === 0) continue;
+    const field = colon < 0 ? line : line.slice(0, colon);
+    const value = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "");
+    if (field === "id") event.id = value;
+    else if (field === "event") event.event = value;
+    else if (field === "data") event.data += (event.data ? "\n" : "") + value;
+    else continue;
+    any = true;
+  }
+  return any ? event : null;
+}
+
 // One fetch with a JSON body (when given); a network failure becomes an ApiError.
 async function send(method, path, headers, body) {
   const init = { method, headers: { Accept: "application/json", ...headers } };
@@ -71,6 +89,48 @@ export function createApi(auth) {
   }
 
   const job = (id) => encodeURIComponent(id);
+
+  // A job's Server-Sent Events, read with fetch (EventSource cannot send the Authorization
+  // header), each passed to onEvent({id, event, data}) as it arrives. A dropped connection is
+  // taken up again with Last-Event-ID, so nothing is missed or repeated. Resolves after the
+  // job's last event ("done", "failed", or "error"), or when `signal` aborts.
+  async function followEvents(jobId, onEvent, signal) {
+    let lastId = "";
+    for (let attempt = 0; attempt < 60 && !signal?.aborted; attempt += 1) {
+      const headers = { ...(await auth.headers()), Accept: "text/event-stream" };
+      if (lastId) headers["Last-Event-ID"] = lastId;
+      let response;
+      try {
+        response = await fetch(`/api/jobs/${job(jobId)}/events`, { headers, signal });
+      } catch {
+        if (signal?.aborted) return;
+        await new Promise((r) => setTimeout(r, 1000));
+        continue;
+      }
+      if (response.status === 401) throw new SessionExpiredError();
+      if (!response.ok) throw await readError(response);
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = "";
+      try {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += value;
+          for (let at = buffer.indexOf("\n\n"); at >= 0; at = buffer.indexOf("\n\n")) {
+            const event = parseEvent(buffer.slice(0, at));
+            buffer = buffer.slice(at + 2);
+            if (!event) continue; // a keep-alive comment
+            if (event.id) lastId = event.id;
+            onEvent(event);
+            if (["done", "failed", "error"].includes(event.event)) return;
+          }
+        }
+      } catch {
+        if (signal?.aborted) return;
+      }
+      await new Promise((r) => setTimeout(r, 1000)); // dropped: take it up where it stopped
+    }
+  }
   const query = (params) => {
     const q = new URLSearchParams();
     for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== "") q.set(k, v);
@@ -79,8 +139,11 @@ export function createApi(auth) {
   };
 
   return {
-    // Until the gallery follows a job by its events, it waits for the stored job (201).
-    generate: (input) => call("POST", "/api/generate", { ...input, wait: true }),
+    // 202: the queued job; its images come through events().
+    generate: (input) => call("POST", "/api/generate", input),
+    job: (jobId) => call("GET", `/api/jobs/${job(jobId)}`),
+    cancelJob: (jobId) => call("POST", `/api/jobs/${job(jobId)}/cancel`),
+    events: (jobId, onEvent, signal) => followEvents(jobId, onEvent, signal),
     history: (limit, cursor) => call("GET", `/api/history${query({ limit, cursor })}`),
     favorites: (limit, cursor) => call("GET", `/api/favorites${query({ limit, cursor })}`),
     favorite: (jobId, index) => call("PUT", `/api/favorites/${job(jobId)}/${index}`),

@@ -1,6 +1,9 @@
 // The grid: History (GET /api/history, one tile per image, newest first) and Favorites
 // (GET /api/favorites), loaded a page at a time as a sentinel below the grid scrolls into view.
 // Hearts toggle favorites; the bin deletes a whole generation with an Undo that restores it.
+// A generation being made shows a pending tile per image still to come, each replaced by its image
+// as the job's events say it is stored, with Cancel; a page reloaded mid-generation picks the job
+// up again from history (its status) and its events.
 import { $, el, icon, formatDate, truncate } from "./ui.js";
 
 const PAGE = { history: 12, favorites: 30 };
@@ -51,6 +54,7 @@ export function createGallery({ api, lightbox, toast, report, onChange }) {
   let loading = null;
   let epoch = 0; // bumped on every reset: answers for an older listing are dropped
   let totalCount = null;
+  let watching = new AbortController(); // the event streams of this listing's jobs
 
   function setTotal(n) {
     totalCount = n;
@@ -119,6 +123,83 @@ export function createGallery({ api, lightbox, toast, report, onChange }) {
     return tile;
   }
 
+  // The place of an image being generated (aria-busy, a spinner), with Cancel once the job is known.
+  function pendingTile(jobId, index) {
+    const cancel = el("button", { type: "button", class: "cancel-job", text: "Cancel" });
+    cancel.hidden = !jobId;
+    const tile = el(
+      "li",
+      { class: "tile pending", "aria-busy": "true" },
+      el("div", { class: "thumb skeleton" }, el("span", { class: "spinner", "aria-hidden": "true" })),
+      el("div", { class: "tile-meta" }, el("p", { class: "tile-prompt", text: "Generating…" }), cancel),
+    );
+    if (jobId) tile.dataset.job = jobId;
+    if (index !== undefined) tile.dataset.index = index;
+    return tile;
+  }
+
+  // Follows `job`'s events: each stored image takes its pending tile's place; at the end the
+  // tiles still pending go. Resolves with the finished job (null when the listing went away or
+  // the stream failed).
+  function watch(job, pending) {
+    const waiting = new Map(pending.map((t) => [Number(t.dataset.index), t]));
+    const signal = watching.signal;
+    for (const tile of pending) {
+      const cancel = tile.querySelector(".cancel-job");
+      cancel.hidden = false;
+      cancel.addEventListener("click", async () => {
+        for (const t of waiting.values()) {
+          const b = t.querySelector(".cancel-job");
+          b.disabled = true;
+          b.textContent = "Canceling…";
+        }
+        try {
+          await api.cancelJob(job.job_id);
+        } catch (error) {
+          report(error);
+        }
+      });
+    }
+    let finished = null;
+    const onEvent = (event) => {
+      if (event.event === "image") {
+        const image = JSON.parse(event.data);
+        const tile = waiting.get(image.index);
+        if (!tile) return; // already shown (the listing had it)
+        waiting.delete(image.index);
+        const [item] = fromGeneration({ ...job, images: [image], image_count: job.count });
+        tile.replaceWith(tileFor(item));
+      } else if (event.event === "done" || event.event === "failed") {
+        finished = JSON.parse(event.data);
+      }
+    };
+    return api
+      .events(job.job_id, onEvent, signal)
+      .catch((error) => {
+        if (!signal.aborted) report(error);
+      })
+      .then(() => {
+        if (signal.aborted) return null;
+        for (const t of waiting.values()) t.remove();
+        refreshEmpty();
+        return finished;
+      });
+  }
+
+  // A generation of the listing still being made: its pending images after its stored ones.
+  async function resume(gen, marker) {
+    try {
+      const job = await api.job(gen.job_id);
+      const pending = job.images.filter((i) => i.status === "pending").map((i) => pendingTile(job.job_id, i.index));
+      marker.replaceWith(...pending);
+      if (job.status === "queued" || job.status === "running") await watch(job, pending);
+      else for (const t of pending) t.remove();
+    } catch (error) {
+      marker.remove();
+      report(error);
+    }
+  }
+
   function refreshEmpty() {
     const visible = grid.querySelector(".tile:not([hidden])");
     empty.hidden = Boolean(visible) || loading !== null || !done;
@@ -137,7 +218,14 @@ export function createGallery({ api, lightbox, toast, report, onChange }) {
         if (view === "history") {
           const page = await api.history(PAGE.history, cursor);
           if (mine !== epoch) return;
-          for (const gen of page.generations || []) for (const item of fromGeneration(gen)) grid.append(tileFor(item));
+          for (const gen of page.generations || []) {
+            for (const item of fromGeneration(gen)) grid.append(tileFor(item));
+            if (gen.status === "queued" || gen.status === "running") {
+              const marker = el("li", { class: "tile", hidden: true, "data-job": gen.job_id });
+              grid.append(marker);
+              resume(gen, marker);
+            }
+          }
           cursor = page.next_cursor || null;
           if (typeof page.total_count === "number") setTotal(page.total_count);
         } else {
@@ -170,6 +258,8 @@ export function createGallery({ api, lightbox, toast, report, onChange }) {
 
   function reset(next) {
     epoch += 1;
+    watching.abort();
+    watching = new AbortController();
     view = next;
     cursor = null;
     done = false;
@@ -245,29 +335,19 @@ export function createGallery({ api, lightbox, toast, report, onChange }) {
     if (hadFocus) (after?.querySelector(".thumb") || $("prompt")).focus();
   }
 
-  // Tiles that hold the place of images being generated (aria-busy, a spinner).
+  // Tiles that hold the place of images being generated, at the top, before the job is known.
   function placeholders(count) {
     const made = [];
-    for (let i = 0; i < count; i += 1) {
-      const tile = el(
-        "li",
-        { class: "tile pending", "aria-busy": "true" },
-        el("div", { class: "thumb skeleton" }, el("span", { class: "spinner", "aria-hidden": "true" })),
-        el("div", { class: "tile-meta" }, el("p", { class: "tile-prompt", text: "Generating…" })),
-      );
-      made.push(tile);
-    }
+    for (let i = 0; i < count; i += 1) made.push(pendingTile(undefined, i));
     grid.prepend(...made);
     empty.hidden = true;
     return {
-      // Puts the finished job's tiles where the placeholders were.
-      fill(job) {
-        const tiles = fromGeneration(job).map(tileFor);
-        made[0].before(...tiles);
-        for (const t of made) t.remove();
+      // The job was accepted (202): the tiles fill in as its images are stored. Resolves with the
+      // finished job.
+      follow(job) {
+        for (const t of made) t.dataset.job = job.job_id;
         if (totalCount !== null) setTotal(totalCount + 1);
-        refreshEmpty();
-        return tiles;
+        return watch(job, made);
       },
       remove() {
         for (const t of made) t.remove();
