@@ -20,6 +20,9 @@
 #include "generate/fake_replicate.h"
 #include "image/test_images.h"
 #include "service/e2e_fixture.h"
+#include "service/server_process.h"
+#include "support/azurite.h"
+#include "support/postgres.h"
 
 namespace noisett::service_e2e {
 namespace {
@@ -303,6 +306,82 @@ TEST_F(JobsE2eTest, AJobSurvivesAGracefulStop) {
   Json job = AwaitFinished(id, std::chrono::seconds(20));
   EXPECT_EQ(job["status"], "succeeded") << job.dump();
   EXPECT_EQ(fake_.Creates().size(), 2u);
+}
+
+}  // namespace
+}  // namespace noisett::service_e2e
+
+namespace noisett::service_e2e {
+namespace {
+
+// Three instances on one PostgreSQL catalog and one Azurite container, as deployed at scale: the
+// instance running a job is killed (SIGKILL); another takes the job over when its lease expires
+// and finishes it, re-attached to the same predictions.
+TEST(JobsScaleOutTest, AnotherInstanceFinishesTheJobOfAKilledOne) {
+  const std::string pg = noisett::testing::PostgresTestUrl();
+  if (pg.empty()) GTEST_SKIP() << "no PostgreSQL (NOISETT_TEST_PG_URL)";
+  std::string error;
+  auto schema = noisett::testing::ScratchSchema::Create(pg, &error);
+  ASSERT_TRUE(schema) << error;
+  const auto& azurite = noisett::testing::Azurite();
+  if (!azurite.ok()) GTEST_SKIP() << azurite.error;
+  noisett::testing::FakeReplicate fake("r8_test");
+  const std::string png = noisett::testing::ToPng(noisett::testing::Textured(128, 96));
+  for (int64_t seed = 0; seed < 8; ++seed) fake.SetImage(seed, png);
+  fake.SetPollsToFinish(1);
+  fake.SetLatency(std::chrono::milliseconds(4000));
+
+  Noisett data;  // the shared data dir: one dev issuer for the three
+  const std::string container = noisett::testing::UniqueContainerName("jobs");
+  ServerProcess instances[3];
+  for (int i = 0; i < 3; ++i) {
+    const std::string started = instances[i].Start(
+        {"--auth", "dev", "--data-dir", data.data_dir(), "--catalog", schema->url(),
+         "--store", "azure://" + azurite.account + "/" + container, "--azure-endpoint",
+         azurite.endpoint, "--azure-ca-file", azurite.ca_file, "--azure-key", azurite.key,
+         "--generator", "replicate", "--replicate-url", fake.BaseUrl(), "--replicate-token",
+         "r8_test", "--replicate-model", "acme/painter", "--import-allow", "127.0.0.1",
+         "--generate-lease", "3s", "--instance-id", "instance-" + std::to_string(i)},
+        (data.root() / ("instance-" + std::to_string(i) + ".log")).string());
+    ASSERT_EQ(started, "");
+  }
+  const std::string token = data.Token("alice");
+  auto call = [&](int i, const std::string& method, const std::string& target,
+                  const std::string& body = "") {
+    RawRequest request{method, target, {{"Authorization", "Bearer " + token}}, body};
+    if (!body.empty()) request.headers.push_back({"Content-Type", "application/json"});
+    return Send(instances[i].port(), request);
+  };
+  RawResponse queued = call(0, "POST", "/api/generate",
+                            Json{{"prompt", "scale out"}, {"count", 2}, {"seed", 1}}.dump());
+  ASSERT_EQ(queued.status, 202) << queued.body;
+  const std::string id = Json::parse(queued.body)["job_id"];
+  for (int i = 0; i < 400 && fake.Creates().size() < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  ASSERT_EQ(fake.Creates().size(), 2u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the ids are recorded
+  const std::string owner = noisett::testing::PgQueryValue(
+      schema->url(), "SELECT lease_owner FROM jobs WHERE job_id = '" + id + "'", &error);
+  ASSERT_EQ(owner.rfind("instance-", 0), 0u) << owner << error;
+  const int killed = owner.back() - '0';
+  instances[killed].Kill();
+
+  const int survivor = (killed + 1) % 3;
+  Json job;
+  for (int i = 0; i < 300; ++i) {
+    job = Json::parse(call(survivor, "GET", "/api/jobs/" + id).body, nullptr, false);
+    if (job.value("status", "") == "succeeded" || job.value("status", "") == "failed") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(job.value("status", ""), "succeeded") << job.dump();
+  EXPECT_EQ(fake.Creates().size(), 2u);  // re-attached, not paid twice
+  const std::string finisher = noisett::testing::PgQueryValue(
+      schema->url(), "SELECT attempts FROM jobs WHERE job_id = '" + id + "'", &error);
+  EXPECT_EQ(finisher, "2") << error;
+  for (int i = 0; i < 3; ++i) {
+    if (i != killed) EXPECT_EQ(instances[i].Stop(), 0) << instances[i].Log();
+  }
 }
 
 }  // namespace

@@ -103,6 +103,6 @@ noisett_add_test_binary(noisett_jobs_e2e_test
   service/jobs_e2e_test.cc
   generate/fake_replicate.cc)
 target_link_libraries(noisett_jobs_e2e_test PRIVATE noisett_test_e2e noisett_test_images
-  nlohmann_json::nlohmann_json)
+  noisett_test_postgres noisett_test_azurite nlohmann_json::nlohmann_json)
 target_compile_definitions(noisett_jobs_e2e_test PRIVATE NOISETT_BIN="$<TARGET_FILE:noisett>")
 add_dependencies(noisett_jobs_e2e_test noisett)
