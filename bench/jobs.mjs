@@ -9,16 +9,46 @@
 // history.list (limit 50), one at a time, alternating; the blocking phase sends 3 uploads (each
 // waits for a worker). Prints RESULT {json} with p50/p99 per phase and route, and the server's
 // resident memory per phase (--pid).
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { exitWithParent, parseArgs } from '../tests/scaleout/args.mjs';
 import { call, percentile } from '../tests/scaleout/client.mjs';
 import { noisePng } from '../tests/scaleout/png.mjs';
 
 const opts = parseArgs(process.argv.slice(2), {
-  url: '', token: '', pid: 0, requests: 100, jobs: 8, streams: 500,
+  url: '', token: '', pid: 0, requests: 300, jobs: 8, streams: 500, hold: '',
 });
 exitWithParent();
 const { url, token } = opts;
+
+// Opens `count` event streams over `ids` and keeps them open (reading what comes).
+async function openStreams(ids, count) {
+  const open = [];
+  for (let i = 0; i < count; i += 1) {
+    const id = ids[i % ids.length];
+    open.push(
+      fetch(`${url}/api/jobs/${id}/events`, { headers: { authorization: `Bearer ${token}` } }).then(async (r) => {
+        if (r.status !== 200) throw new Error(`events answered ${r.status}`);
+        const reader = r.body.getReader();
+        await reader.read(); // the first event: the stream is open
+        (async () => {
+          while (!(await reader.read()).done);
+        })().catch(() => {});
+      }),
+    );
+  }
+  await Promise.all(open);
+}
+
+// --hold ID,ID,...: the stream holder, a process of its own so that the measuring client's event
+// loop carries none of the streams (each node process's timers and GC would otherwise show in the
+// latencies it measures).
+if (opts.hold) {
+  await openStreams(opts.hold.split(','), opts.streams);
+  console.log('open');
+  await new Promise(() => {}); // until the parent ends it
+}
 
 function rssMib() {
   const status = readFileSync(`/proc/${opts.pid}/status`, 'utf8');
@@ -83,27 +113,17 @@ result.jobs = await phase(opts.requests);
 result.jobs.in_flight_after = await running(jobs);
 
 const streamJobs = await submit(opts.jobs);
-const readers = [];
-const controller = new AbortController();
-for (let i = 0; i < opts.streams; i += 1) {
-  const id = streamJobs[i % streamJobs.length];
-  readers.push(
-    fetch(`${url}/api/jobs/${id}/events`, {
-      headers: { authorization: `Bearer ${token}` },
-      signal: controller.signal,
-    }).then(async (r) => {
-      if (r.status !== 200) throw new Error(`events answered ${r.status}`);
-      const reader = r.body.getReader();
-      await reader.read(); // the first event: the stream is open
-      return reader;
-    }),
-  );
-}
-const open = await Promise.all(readers);
+const holder = spawn(process.execPath, [fileURLToPath(import.meta.url), '--url', url, '--token', token,
+  '--streams', String(opts.streams), '--hold', streamJobs.join(',')], { stdio: ['ignore', 'pipe', 'inherit'] });
+await new Promise((resolve, reject) => {
+  holder.stdout.on('data', (c) => { if (String(c).includes('open')) resolve(); });
+  holder.on('exit', (code) => reject(new Error(`the stream holder ended (${code})`)));
+});
 result.streams = await phase(opts.requests);
-result.streams.open = open.length;
+result.streams.open = opts.streams;
 result.streams.in_flight_after = await running(streamJobs);
-controller.abort();
+holder.removeAllListeners('exit');
+holder.kill();
 
 const blocking = await submit(2, true);
 await new Promise((r) => setTimeout(r, 500));

@@ -10,7 +10,7 @@
 #              before jobs (issue 22's 13.8 s upload)
 # Target (issue 22): jobs and streams within 1.2x of idle at p50 and p99.
 #
-# Usage: bench/jobs.sh [--build build/release] [--latency 15] [--requests 100] [--jobs 8]
+# Usage: bench/jobs.sh [--build build/release] [--latency 15] [--requests 300] [--jobs 8]
 #                      [--streams 500] [--quick]
 # --quick: 30 requests and 100 streams (a smoke run, not a figure to quote).
 set -euo pipefail
@@ -23,7 +23,7 @@ source bench/lib.sh
 
 BUILD=build/release
 LATENCY=15
-REQUESTS=100
+REQUESTS=300
 JOBS=8
 STREAMS=500
 while (($#)); do
@@ -47,7 +47,7 @@ STAND_IN_PID=
 cleanup() {
   [[ -n $STAND_IN_PID ]] && kill "$STAND_IN_PID" 2>/dev/null
   bench_cleanup
-  rm -rf "$WORK"
+  [[ -n ${BENCH_KEEP:-} ]] || rm -rf "$WORK"
 }
 trap cleanup EXIT
 

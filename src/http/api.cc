@@ -179,7 +179,7 @@ class Api final {
     res.headers.Set("Content-Type", "text/event-stream");
     res.headers.Set("Cache-Control", "no-store");
     res.headers.Set("X-Accel-Buffering", "no");  // a proxy must pass each event on at once
-    res.stream = MakeJobEventStream(jobs, user, job_id,
+    res.stream = MakeJobEventStream(jobs, user, std::move(*job),
                                     request.headers.Get("Last-Event-ID").value_or(""));
     res.user = user.user_id;
     return res;

@@ -22,28 +22,31 @@ std::string Event(const SeenEvents& seen, std::string_view name, std::string_vie
 class JobEventStream final : public ResponseStream,
                              public std::enable_shared_from_this<JobEventStream> {
  public:
-  JobEventStream(const service::JobsDeps& jobs, auth::User caller, std::string job_id,
+  JobEventStream(const service::JobsDeps& jobs, auth::User caller, service::JobView first,
                  SeenEvents seen)
-      : jobs_(jobs), caller_(std::move(caller)), job_id_(std::move(job_id)), seen_(seen) {}
+      : jobs_(jobs),
+        caller_(std::move(caller)),
+        job_id_(first.job.job_id),
+        first_(std::move(first)),
+        seen_(seen) {}
 
+  // On the connection's I/O thread: never a catalog read here. The first piece comes from the
+  // view the route read (on the read pool); after that the stream only registers to be woken,
+  // and reads on the thread that wakes it (the runner's, or the hub's periodic wake-up).
   void Next(std::function<void(std::optional<std::string>)> deliver) override {
     std::optional<std::string> piece;
     {
       std::lock_guard lock(mu_);
       if (canceled_) return;
-      if (seen_.ended) {
-        piece = std::nullopt;
-      } else {
-        piece = Read();
-        if (piece && piece->empty()) {
-          // Nothing new: wait for the job's next change (or the hub's periodic wake-up).
-          ticket_ = jobs_.events.WaitOnce(
-              job_id_, [self = shared_from_this(), deliver = std::move(deliver)]() mutable {
-                self->Next(std::move(deliver));
-              });
-          return;
-        }
+      if (!seen_.ended && first_) {
+        piece = NewEvents(*first_, seen_);
+        first_.reset();
       }
+      if (!seen_.ended && (!piece || piece->empty())) {
+        WaitLocked(std::move(deliver));
+        return;
+      }
+      // Here the piece holds the first events, or the stream has ended (nullopt: the end).
     }
     deliver(std::move(piece));
   }
@@ -57,6 +60,30 @@ class JobEventStream final : public ResponseStream,
   std::string Heartbeat() const override { return ": keep-alive\n\n"; }
 
  private:
+  using Deliver = std::function<void(std::optional<std::string>)>;
+
+  void WaitLocked(Deliver deliver) {
+    ticket_ = jobs_.events.WaitOnce(
+        job_id_, [self = shared_from_this(), deliver = std::move(deliver)]() mutable {
+          self->Wake(std::move(deliver));
+        });
+  }
+
+  // The job changed (or the periodic wake-up came): what is new goes out, else wait again.
+  void Wake(Deliver deliver) {
+    std::string piece;
+    {
+      std::lock_guard lock(mu_);
+      if (canceled_) return;
+      piece = Read();
+      if (piece.empty()) {
+        WaitLocked(std::move(deliver));
+        return;
+      }
+    }
+    deliver(std::move(piece));
+  }
+
   // The new events ("" for none); an error event (and the end) when the job cannot be read.
   std::string Read() {
     auto view = service::GetJobView(jobs_, caller_, job_id_);
@@ -76,6 +103,7 @@ class JobEventStream final : public ResponseStream,
   const auth::User caller_;
   const std::string job_id_;
   std::mutex mu_;
+  std::optional<service::JobView> first_;
   SeenEvents seen_;
   bool canceled_ = false;
   uint64_t ticket_ = 0;
@@ -131,10 +159,10 @@ std::string NewEvents(const service::JobView& view, SeenEvents& seen) {
 }
 
 std::shared_ptr<ResponseStream> MakeJobEventStream(const service::JobsDeps& jobs,
-                                                   auth::User caller, std::string job_id,
+                                                   auth::User caller, service::JobView first,
                                                    std::string_view last_event_id) {
   SeenEvents seen = SeenEvents::FromId(last_event_id).value_or(SeenEvents{});
-  return std::make_shared<JobEventStream>(jobs, std::move(caller), std::move(job_id), seen);
+  return std::make_shared<JobEventStream>(jobs, std::move(caller), std::move(first), seen);
 }
 
 }  // namespace noisett::http

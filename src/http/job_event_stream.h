@@ -38,10 +38,10 @@ struct SeenEvents {
 // The events of `view` that `seen` has not had, as SSE text, and `seen` updated; "" for none.
 std::string NewEvents(const service::JobView& view, SeenEvents& seen);
 
-// The stream for `job_id` of `caller`, resuming after `last_event_id` (a Last-Event-ID header,
-// possibly empty). `jobs` outlives the stream.
+// The stream of `caller`'s job `first` (as the route read it, off the I/O threads), resuming
+// after `last_event_id` (a Last-Event-ID header, possibly empty). `jobs` outlives the stream.
 std::shared_ptr<ResponseStream> MakeJobEventStream(const service::JobsDeps& jobs,
-                                                   auth::User caller, std::string job_id,
+                                                   auth::User caller, service::JobView first,
                                                    std::string_view last_event_id);
 
 }  // namespace noisett::http

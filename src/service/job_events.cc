@@ -65,7 +65,7 @@ void JobEvents::WakeAll() {
   {
     std::lock_guard lock(mu_);
     for (auto it = waiting_.begin(); it != waiting_.end();) {
-      if (!it->second.wake_on_poll) {
+      if (!it->second.wake_on_poll || local_.contains(it->first)) {
         ++it;
         continue;
       }
@@ -94,6 +94,15 @@ bool JobEvents::WaitUntil(const std::string& job_id,
   lock.unlock();
   if (!woken) Forget(ticket);
   return woken;
+}
+
+void JobEvents::SetLocal(const std::string& job_id, bool local) {
+  std::lock_guard lock(mu_);
+  if (local) {
+    local_.insert(job_id);
+  } else {
+    local_.erase(job_id);
+  }
 }
 
 size_t JobEvents::waiting() const {

@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -35,6 +36,10 @@ class JobEvents {
   // Blocks until the next change of `job_id` or wake-up, or `deadline`; false at the deadline.
   bool WaitUntil(const std::string& job_id, std::chrono::steady_clock::time_point deadline);
 
+  // Whether this instance's runner holds `job_id`: its listeners are then woken by the runner's
+  // Notify alone, not re-read at every periodic wake-up (which is for jobs run elsewhere).
+  void SetLocal(const std::string& job_id, bool local);
+
   // Listeners waiting now (for /metrics and tests).
   size_t waiting() const;
 
@@ -53,6 +58,7 @@ class JobEvents {
     Listener listener;
   };
   std::multimap<std::string, Waiter> waiting_;
+  std::set<std::string, std::less<>> local_;
   std::thread poller_;
 };
 

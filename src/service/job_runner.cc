@@ -108,6 +108,7 @@ void JobRunner::Stop() {
   std::lock_guard lock(mu_);
   for (const auto& [id, job] : active_) {
     events_.Forget(job->ticket);
+    events_.SetLocal(id, false);
     events_.Notify(id);
   }
   active_.clear();
@@ -194,6 +195,7 @@ void JobRunner::ClaimWhileRoom() {
       std::lock_guard lock(mu_);
       active_[id] = job;
     }
+    events_.SetLocal(id, true);  // its changes are told by Notify from here on
     events_.Notify(id);
   }
 }
@@ -300,6 +302,7 @@ void JobRunner::Drop(const std::string& job_id) {
       active_.erase(it);
     }
   }
+  events_.SetLocal(job_id, false);
   events_.Notify(job_id);
   Wake();  // room for another job
 }
@@ -448,6 +451,10 @@ void JobRunner::StoreImage(const std::shared_ptr<Active>& job, int index,
 }
 
 void JobRunner::PublishGauges() {
+  // The queue's depth is a catalog count: every few seconds is enough for a gauge.
+  const auto now = std::chrono::steady_clock::now();
+  if (now - gauges_at_ < std::chrono::seconds(5)) return;
+  gauges_at_ = now;
   auto queued = queue_.CountJobs(catalog::JobStatus::kQueued);
   if (queued) {
     deps_.store.metrics.GetGauge(metrics::names::kJobsQueued, metrics::names::kJobsQueuedHelp)

@@ -95,6 +95,7 @@ class JobRunner {
   bool woken_ = false;
   bool started_ = false;
   std::map<std::string, std::shared_ptr<Active>> active_;
+  std::chrono::steady_clock::time_point gauges_at_;  // the scheduler's alone
   std::unique_ptr<TaskPool> pool_;
   std::thread scheduler_;
 };
