@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # The generation benchmark (issue 9): `POST /api/generate` with the `noise` generator, count 4,
+# `"wait": true` (the job answered once stored; issue 22 made generate asynchronous),
 # end to end (generate + optimize + store + catalog), against `noisett serve --auth dev` on
 # loopback:
 #   sequential   one client, one request at a time: images/s and the latency of a request
@@ -73,7 +74,8 @@ DATA=$WORK/data
 METRICS_PORT=$(free_port)
 LOG=$WORK/server.log
 : >"$LOG"  # before the server starts: the loop below reads it at once
-NOISETT_GENERATOR=noise "$NOISETT" serve --auth dev --data-dir "$DATA" --listen 127.0.0.1:0 \
+NOISETT_GENERATOR=noise NOISETT_GENERATE_QUOTAS=free=16/1000000 "$NOISETT" serve --auth dev \
+  --data-dir "$DATA" --listen 127.0.0.1:0 \
   --metrics-addr "127.0.0.1:$METRICS_PORT" 2>"$LOG" &
 SERVER_PID=$!
 PORT=
@@ -124,7 +126,7 @@ latencies, failures = [], []
 def client(first):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
     for i in range(first, requests, clients):
-        body = json.dumps({"prompt": PROMPTS[i % len(PROMPTS)], "count": count, "seed": 1000 + 8 * i})
+        body = json.dumps({"prompt": PROMPTS[i % len(PROMPTS)], "count": count, "seed": 1000 + 8 * i, "wait": True})
         start = time.perf_counter()
         conn.request("POST", "/api/generate", body,
                      {"Authorization": "Bearer " + token, "Content-Type": "application/json"})

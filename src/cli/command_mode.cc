@@ -1,7 +1,9 @@
 // Command mode: direct (in-process service) or remote (HTTP).
 #include "cli/command_mode.h"
 
+#include <chrono>
 #include <optional>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -60,7 +62,15 @@ int Direct(const CommandModeArgs& args, const app::Config& config, const nlohman
     }
     return Answer{true, std::move(*result), 0};
   };
-  if (FollowsGeneration(args.name, input)) return FollowGeneration(run, input, out, err);
+  // Woken by the job's change notices; a short deadline covers a notice that came between the
+  // last read and this wait (a re-read in process costs microseconds).
+  auto await_change = [&app](const std::string& job_id) {
+    app.service().job_events().WaitUntil(
+        job_id, std::chrono::steady_clock::now() + std::chrono::milliseconds(50));
+  };
+  if (FollowsGeneration(args.name, input)) {
+    return FollowGeneration(run, await_change, input, out, err);
+  }
   Answer answer = run(args.name, input);
   std::fprintf(answer.ok ? out : err, "%s\n", answer.text.c_str());
   return answer.ok ? 0 : answer.exit_code;
@@ -115,8 +125,12 @@ int Remote(const CommandModeArgs& args, const std::string& token, const nlohmann
                       response->body,
                   ExitCodeForHttpStatus(response->status)};
   };
+  // A pause between reads: a script's CLI, not a gallery (the gallery follows the events).
+  auto pause = [](const std::string&) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  };
   const int status = FollowsGeneration(args.name, input)
-                         ? FollowGeneration(call, input, out, err)
+                         ? FollowGeneration(call, pause, input, out, err)
                          : [&] {
                              Answer answer = call(args.name, input);
                              if (answer.ok || transport) {

@@ -1,8 +1,5 @@
 #include "cli/generate_follow.h"
 
-#include <chrono>
-#include <thread>
-
 namespace noisett::cli {
 namespace {
 
@@ -38,8 +35,8 @@ bool FollowsGeneration(const std::string& name, const nlohmann::json& input) {
   return name == "generate" && !input.contains("wait");
 }
 
-int FollowGeneration(const Call& call, nlohmann::json input, std::FILE* out, std::FILE* err,
-                     int poll_ms) {
+int FollowGeneration(const Call& call, const AwaitChange& await_change, nlohmann::json input,
+                     std::FILE* out, std::FILE* err) {
   input["wait"] = false;
   Answer queued = call("generate", input);
   if (!queued.ok) return Print(queued, out, err);
@@ -56,7 +53,7 @@ int FollowGeneration(const Call& call, nlohmann::json input, std::FILE* out, std
       said = now;
     }
     if (Finished(job)) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(poll_ms));
+    await_change(job["job_id"].get<std::string>());
     Answer polled = call("jobs.get", id);
     if (!polled.ok) return Print(polled, out, err);
     nlohmann::json next = nlohmann::json::parse(polled.text, nullptr, false);

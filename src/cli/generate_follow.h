@@ -22,10 +22,13 @@ using Call = std::function<Answer(const std::string& name, const nlohmann::json&
 // True for `generate` without a "wait" of its own: the CLI follows the job.
 bool FollowsGeneration(const std::string& name, const nlohmann::json& input);
 
-// Queues the job (generate with "wait": false), polls jobs.get every `poll_ms` until it finishes,
-// printing "generate: JOB STATUS, N of M images stored" on stderr at each change, then prints
-// jobs.result. Answers the exit status.
-int FollowGeneration(const Call& call, nlohmann::json input, std::FILE* out, std::FILE* err,
-                     int poll_ms = 500);
+// Waits a while for job `job_id` to change (in process: its change notices; remote: a pause).
+using AwaitChange = std::function<void(const std::string& job_id)>;
+
+// Queues the job (generate with "wait": false), reads jobs.get after each `await_change` until it
+// finishes, printing "generate: JOB STATUS, N of M images stored" on stderr at each change, then
+// prints jobs.result. Answers the exit status.
+int FollowGeneration(const Call& call, const AwaitChange& await_change, nlohmann::json input,
+                     std::FILE* out, std::FILE* err);
 
 }  // namespace noisett::cli

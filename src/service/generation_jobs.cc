@@ -105,15 +105,13 @@ Result<JobView> CancelJob(const JobsDeps& deps, const auth::User& caller, std::s
 Result<JobView> WaitForJob(const JobsDeps& deps, const auth::User& caller,
                            std::string_view job_id, int64_t timeout_ms) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  const std::string id(job_id);
-  for (;;) {
-    auto job = deps.queue.GetJob(caller.user_id, job_id);
-    if (!job) return Unexpected(job.error());
-    if (catalog::IsFinished(job->status) || std::chrono::steady_clock::now() >= deadline) {
-      return ViewOf(deps, std::move(*job));
-    }
-    deps.events.WaitUntil(id, deadline);
-  }
+  Result<catalog::JobRecord> job = Unexpected(Error{});
+  deps.events.WaitFor(std::string(job_id), deadline, [&] {
+    job = deps.queue.GetJob(caller.user_id, job_id);
+    return !job || catalog::IsFinished(job->status);
+  });
+  if (!job) return Unexpected(job.error());
+  return ViewOf(deps, std::move(*job));
 }
 
 }  // namespace noisett::service

@@ -76,24 +76,50 @@ void JobEvents::WakeAll() {
   CallAll(due);
 }
 
+namespace {
+
+// A one-shot signal a listener sets and a waiting thread waits on.
+struct Flag {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool set = false;
+
+  void Set() {
+    std::lock_guard lock(mu);
+    set = true;
+    cv.notify_all();
+  }
+  bool WaitUntil(std::chrono::steady_clock::time_point deadline) {
+    std::unique_lock lock(mu);
+    return cv.wait_until(lock, deadline, [this] { return set; });
+  }
+};
+
+}  // namespace
+
 bool JobEvents::WaitUntil(const std::string& job_id,
                           std::chrono::steady_clock::time_point deadline) {
-  struct Flag {
-    std::mutex mu;
-    std::condition_variable cv;
-    bool set = false;
-  };
   auto flag = std::make_shared<Flag>();
-  const uint64_t ticket = WaitOnce(job_id, [flag] {
-    std::lock_guard lock(flag->mu);
-    flag->set = true;
-    flag->cv.notify_all();
-  });
-  std::unique_lock lock(flag->mu);
-  const bool woken = flag->cv.wait_until(lock, deadline, [&] { return flag->set; });
-  lock.unlock();
+  const uint64_t ticket = WaitOnce(job_id, [flag] { flag->Set(); });
+  const bool woken = flag->WaitUntil(deadline);
   if (!woken) Forget(ticket);
   return woken;
+}
+
+bool JobEvents::WaitFor(const std::string& job_id, std::chrono::steady_clock::time_point deadline,
+                        const std::function<bool()>& done) {
+  for (;;) {
+    auto flag = std::make_shared<Flag>();
+    const uint64_t ticket = WaitOnce(job_id, [flag] { flag->Set(); });
+    if (done()) {
+      Forget(ticket);
+      return true;
+    }
+    if (!flag->WaitUntil(deadline)) {
+      Forget(ticket);
+      return done();
+    }
+  }
 }
 
 void JobEvents::SetLocal(const std::string& job_id, bool local) {

@@ -35,6 +35,10 @@ class JobEvents {
   void Notify(const std::string& job_id);
   // Blocks until the next change of `job_id` or wake-up, or `deadline`; false at the deadline.
   bool WaitUntil(const std::string& job_id, std::chrono::steady_clock::time_point deadline);
+  // Blocks until `done()` (a read of the job) holds or `deadline` passes; answers done()'s last
+  // value. It listens before each read, so a change between a read and the wait is never missed.
+  bool WaitFor(const std::string& job_id, std::chrono::steady_clock::time_point deadline,
+               const std::function<bool()>& done);
 
   // Whether this instance's runner holds `job_id`: its listeners are then woken by the runner's
   // Notify alone, not re-read at every periodic wake-up (which is for jobs run elsewhere).

@@ -28,6 +28,9 @@ struct JobRunner::Active {
   std::map<int, int64_t> poll_wait_ms;
   int64_t renewed_at_ms = 0;
   std::atomic<bool> refresh{false};  // something may have changed elsewhere (a cancel)
+  // Its owner asked to stop it: set by the job's listener as soon as the cancel is recorded on
+  // this instance (so images not started yet are skipped), and by lease renewals.
+  std::atomic<bool> cancel_seen{false};
   std::atomic<bool> listening{false};
   uint64_t ticket = 0;
   bool cancel = false;
@@ -87,8 +90,10 @@ void JobRunner::Start() {
   std::lock_guard lock(mu_);
   if (started_) return;
   started_ = true;
-  // A local generator's tasks are its images (CPU); a remote one's are polls and downloads.
-  const unsigned threads = generator_.remote() ? 4u : unsigned(options_.concurrency);
+  // A local generator's tasks are its images: CPU, then the store's fsyncs and the catalog write,
+  // so twice as many threads as jobs keep the cores busy while some wait on the disk. A remote
+  // one's tasks are polls and downloads.
+  const unsigned threads = generator_.remote() ? 4u : 2u * unsigned(options_.concurrency);
   pool_ = std::make_unique<TaskPool>("job runner", threads);
   scheduler_ = std::thread([this] { Loop(); });
 }
@@ -208,11 +213,15 @@ void JobRunner::Tick(const std::shared_ptr<Active>& job) {
     std::lock_guard lock(mu_);
     renew_due = now - job->renewed_at_ms >= options_.lease_ms / 3;
     if (!job->listening.exchange(true)) {
-      // A cancel on this instance notifies the job: re-read it at the next tick. The listener
-      // touches only the job (shared), never the runner, which may be gone when it is called.
+      // A cancel on this instance notifies the job: the listener reads whether it was a cancel
+      // (on the notifying thread, before jobs.cancel answers), and the next tick re-reads the
+      // lease. It touches only the job (shared) and the queue (the catalog outlives the
+      // runner), never the runner, which may be gone when it is called.
       job->ticket = events_.WaitOnce(
           id,
-          [job] {
+          [job, queue = &queue_] {
+            auto now = queue->GetJob(job->record.user_id, job->record.job_id);
+            if (now && now->cancel_requested) job->cancel_seen = true;
             job->refresh = true;
             job->listening = false;
           },
@@ -243,7 +252,7 @@ void JobRunner::Tick(const std::shared_ptr<Active>& job) {
   {
     std::lock_guard lock(mu_);
     busy = !job->busy.empty();
-    cancel = job->cancel;
+    cancel = job->cancel || job->cancel_seen;
     done = job->Missing() == 0;
     failure = job->failure;
   }
@@ -312,24 +321,30 @@ void JobRunner::Fail(const std::shared_ptr<Active>& job, Error error) {
   if (!job->failure) job->failure = std::move(error);
 }
 
+// Every image still to make goes to the pool at once: a local generator's images take CPU, so
+// one job uses every thread the pool has (as many as jobs may run here) when it is alone.
 void JobRunner::ScheduleLocal(const std::shared_ptr<Active>& job) {
-  int index = -1;
+  std::vector<int> indexes;
   {
     std::lock_guard lock(mu_);
-    if (!job->busy.empty() || stopping_) return;
+    if (stopping_) return;
     for (int i = 0; i < int(job->record.seeds.size()); ++i) {
-      if (!job->Stored(i)) {
-        index = i;
-        break;
-      }
+      if (!job->Stored(i) && !job->busy.contains(i)) indexes.push_back(i);
     }
-    if (index < 0) return;
-    job->busy.insert(index);
+    job->busy.insert(indexes.begin(), indexes.end());
   }
-  pool_->Post([this, job, index] { MakeLocalImage(job, index); });
+  for (int index : indexes) pool_->Post([this, job, index] { MakeLocalImage(job, index); });
 }
 
 void JobRunner::MakeLocalImage(const std::shared_ptr<Active>& job, int index) {
+  bool skip;
+  {
+    std::lock_guard lock(mu_);
+    // Canceled, failed or stopping since it was queued: an image not started is not made.
+    skip = stopping_ || job->cancel || job->cancel_seen || job->failure.has_value();
+    if (skip) job->busy.erase(index);
+  }
+  if (skip) return Wake();
   const int64_t seed = job->record.seeds[size_t(index)];
   const auto start = std::chrono::steady_clock::now();
   auto made = generator_.Generate(RequestFor(job->record, seed));
@@ -359,7 +374,7 @@ void JobRunner::ScheduleRemote(const std::shared_ptr<Active>& job) {
     std::chrono::steady_clock::time_point next_poll;
     {
       std::lock_guard lock(mu_);
-      if (stopping_ || job->failure || job->cancel) return;
+      if (stopping_ || job->failure || job->cancel || job->cancel_seen) return;
       if (job->Stored(i) || job->busy.contains(i)) continue;
       prediction = job->record.predictions[size_t(i)];
       next_poll = job->next_poll[i];
