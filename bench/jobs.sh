@@ -17,7 +17,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-BENCH_NAME=jobs
+BENCH_NAME="jobs"
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source bench/lib.sh
 
