@@ -89,6 +89,36 @@ TEST_F(CliCommandModeTest, RemoteUploadThenRemoteAndDirectListsAgree) {
 
 // The operator's command from the docs, with no link settings at all: it lists, it does not fail
 // on the missing NOISETT_PUBLIC_URL (links in its output may use any default base).
+// `noisett generate --server URL` waits for the job by default, telling its progress on stderr,
+// and prints the stored job as generate with "wait": true answers it; "wait": false prints the
+// queued job at once, and jobs.get reads it through the same door.
+TEST_F(CliCommandModeTest, RemoteGenerateWaitsWithProgressUnlessAskedNotTo) {
+  const std::string server = noisett().base_url();
+  const auto waited = Noisett::Cli({"generate", R"({"prompt":"remote","count":2,"seed":4})",
+                                    "--server", server, "--token", alice_});
+  ASSERT_EQ(waited.status, 0) << waited.out << waited.err;
+  const Json job = Json::parse(waited.out, nullptr, false);
+  ASSERT_TRUE(job.is_object()) << waited.out;
+  ASSERT_EQ(job["images"].size(), 2u);
+  EXPECT_EQ(job["generator"], "noise");
+  EXPECT_EQ(job["metadata"]["images"][1]["seed"], 5);
+  const std::string id = job["job_id"];
+  EXPECT_NE(waited.err.find("generate: " + id + " succeeded, 2 of 2 images stored"),
+            std::string::npos)
+      << waited.err;
+
+  const auto queued = Noisett::Cli({"generate", R"({"prompt":"later","count":1,"wait":false})",
+                                    "--server", server, "--token", alice_});
+  ASSERT_EQ(queued.status, 0) << queued.err;
+  const Json accepted = Json::parse(queued.out, nullptr, false);
+  ASSERT_TRUE(accepted.is_object()) << queued.out;
+  EXPECT_EQ(accepted["status"], "queued");
+  const auto read = Noisett::Cli({"jobs.get", Json{{"job_id", accepted["job_id"]}}.dump(),
+                                  "--server", server, "--token", alice_});
+  ASSERT_EQ(read.status, 0) << read.err;
+  EXPECT_EQ(Json::parse(read.out)["job_id"], accepted["job_id"]);
+}
+
 TEST_F(CliCommandModeTest, DirectModeNeedsNoPublicUrl) {
   const std::string job = Upload(alice_, Png(30, 30)).value("job_id", "");
   ASSERT_EQ(noisett().Stop(), 0) << noisett().process().Log();

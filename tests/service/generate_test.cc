@@ -71,7 +71,13 @@ class GenerateTest : public MaintenanceTest {
     return names;
   }
 
+  // The App's job runner calls the generator until the App closes: close it before the
+  // generators below go.
+  ~GenerateTest() override { app_.reset(); }
+
   generate::NoiseGenerator noise_;
+  GarbageGenerator garbage_;
+  std::unique_ptr<generate::ReplicateGenerator> replicate_;
 };
 
 TEST_F(GenerateTest, StoresOneJobWithEveryImageThumbnailAndMetadata) {
@@ -215,8 +221,8 @@ TEST_F(GenerateTest, AnUnreachableGeneratorStoresNothing) {
   options.base_url = url;
   options.token = "r8_test";
   options.model = "acme/painter";
-  generate::ReplicateGenerator replicate(options);
-  Use(&replicate);
+  replicate_ = std::make_unique<generate::ReplicateGenerator>(options);
+  Use(replicate_.get());
   auto out = Try("generate", {{"prompt", "x"}, {"model", "acme/painter"}});
   ASSERT_FALSE(out);
   EXPECT_EQ(out.error().reason, "generator_unavailable") << out.error().ToString();
@@ -227,8 +233,7 @@ TEST_F(GenerateTest, AnUnreachableGeneratorStoresNothing) {
 }
 
 TEST_F(GenerateTest, ImagesTheGeneratorGetsWrongAreRefusedAndNothingIsStored) {
-  GarbageGenerator garbage;
-  Use(&garbage);
+  Use(&garbage_);
   auto out = Try("generate", {{"prompt", "x"}, {"count", 3}});
   ASSERT_FALSE(out);
   EXPECT_EQ(out.error().reason, "generator_failed");
