@@ -3,6 +3,7 @@
 //   jobs       --jobs generation jobs in flight on the stand-in model (they wait on it: no
 //              thread of ours should)
 //   streams    the same, plus --streams open event streams (GET /api/jobs/{id}/events)
+//   idle again once every job finished (what the phases' order alone changes)
 //   blocking   2 generations with "wait": true, each holding a request worker until its images
 //              are stored (how generate worked before jobs): the stall jobs remove
 // Each phase sends --requests uploads (a distinct 256x256 noise PNG each) and as many
@@ -124,6 +125,11 @@ result.streams.open = opts.streams;
 result.streams.in_flight_after = await running(streamJobs);
 holder.removeAllListeners('exit');
 holder.kill();
+
+// The same server idle again (the jobs still run on the stand-in model, so wait them out): what
+// the phases' order alone moves (a catalog and a store grown by the uploads before).
+while ((await running([...jobs, ...streamJobs])) > 0) await new Promise((r) => setTimeout(r, 500));
+result.idle_after = await phase(opts.requests);
 
 const blocking = await submit(2, true);
 await new Promise((r) => setTimeout(r, 500));

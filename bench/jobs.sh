@@ -6,6 +6,7 @@
 #   idle       the same server with nothing else running: the baseline of every ratio
 #   jobs       --jobs jobs (2 images each) in flight on the model
 #   streams    the same plus --streams open event streams; the server's resident memory
+#   idle again once the jobs finished (what the order of the phases alone moves)
 #   blocking   2 generations with "wait": true holding request workers, as generate worked
 #              before jobs (issue 22's 13.8 s upload)
 # Target (issue 22): jobs and streams within 1.2x of idle at p50 and p99.
@@ -83,8 +84,8 @@ print()
 print("| phase | upload p50 ms | upload p99 ms | history p50 ms | history p99 ms | upload p50 / p99 vs idle | history p50 / p99 vs idle | RSS MiB |")
 print("|---|---|---|---|---|---|---|---|")
 names = {"idle": "idle", "jobs": f"{jobs} jobs in flight", "streams": f"{jobs} jobs + {r['streams']['open']} event streams",
-         "blocking": "2 generations with wait: true (the old way)"}
-for key in ("idle", "jobs", "streams", "blocking"):
+         "idle_after": "idle again, after", "blocking": "2 generations with wait: true (the old way)"}
+for key in ("idle", "jobs", "streams", "idle_after", "blocking"):
     p = r[key]
     u, h = p["upload"], p["history"]
     print(f"| {names[key]} | {u['p50']:.1f} | {u['p99']:.1f} | {h['p50']:.1f} | {h['p99']:.1f} | "
