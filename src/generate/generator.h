@@ -52,13 +52,26 @@ class Generator {
   virtual int64_t time_limit_ms() const { return 0; }
   // Remote only: starts the image made with `seed`; answers the prediction's id. Errors as
   // Generate's.
-  virtual Result<std::string> StartImage(const GenerateRequest& request, int64_t seed);
+  virtual Result<std::string> StartImage(const GenerateRequest&, int64_t) {
+    return Unexpected(NotRemote());
+  }
   // Remote only: nullopt while the prediction runs; its image (downloaded, untrusted) once it
   // succeeded; generator_failed when it failed or was canceled upstream.
-  virtual Result<std::optional<GeneratedImage>> PollImage(const std::string& prediction_id,
-                                                          int64_t seed);
+  virtual Result<std::optional<GeneratedImage>> PollImage(const std::string&, int64_t) {
+    return Unexpected(NotRemote());
+  }
   // Remote only: asks the provider to stop a prediction, best effort.
-  virtual void CancelImage(const std::string& prediction_id);
+  virtual void CancelImage(const std::string&) {}
+
+ private:
+  // A local generator has no predictions: the runner never asks it for one, and an accidental
+  // call is an internal error, not a crash. (Every member is inline or pure, so the class needs
+  // no home file: the service links without the generators, as the fuzz tree does.)
+  Error NotRemote() const {
+    return MakeError(ErrorCode::kInternal, "generator_failed",
+                     "the " + std::string(name()) +
+                         " generator makes images locally, not as predictions");
+  }
 };
 
 }  // namespace noisett::generate
