@@ -21,12 +21,17 @@ int ThreadsOf(pid_t pid) {
 }
 
 // Threads of a `serve` started with `extra` flags and `env`, once it answers; its log in `log`.
+// The port is logged before the job runner and the sweeps start their threads: only an answer
+// says every thread is there (reading them at the port's line miscounted on a loaded machine).
 int ServeThreads(const std::vector<std::string>& extra, const std::vector<std::string>& env,
                  std::string* log) {
   Noisett noisett;
   const std::string started = noisett.Start(extra, env);
   EXPECT_EQ(started, "");
   if (!started.empty()) return -1;
+  RawRequest health;
+  health.target = "/healthz";
+  EXPECT_EQ(Send(noisett.port(), health).status, 200);
   const int threads = ThreadsOf(noisett.process().pid());
   *log = noisett.process().Log();
   EXPECT_EQ(noisett.Stop(), 0) << *log;
