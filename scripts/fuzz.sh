@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (fuzz/*_fuzz.cc) with clang-14, ASan + UBSan + coverage, in
 # build/fuzz, and runs each for SECONDS (default 60) from its committed seeds in fuzz/corpus/NAME
-# (NAME = the target without "_fuzz"). The seeds stay pristine: what the fuzzer finds goes to
-# build/fuzz/corpus/NAME, which later runs start from too.
+# (NAME = the target without "_fuzz"), as many at once as there are cores. The seeds stay
+# pristine: what the fuzzer finds goes to build/fuzz/corpus/NAME, which later runs start from too.
 #
 # Usage: scripts/fuzz.sh [SECONDS | --build-only | --list]
 # --build-only builds and runs nothing; --list prints each target's NAME and -max_len.
@@ -56,21 +56,41 @@ export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 
 mkdir -p "$build/logs"
-failed=()
-for name in "${FUZZ_TARGETS[@]}"; do
-  corpus=$build/corpus/$name
-  artifacts=$build/artifacts/$name
-  log=$build/logs/$name.log
+
+# One target for SECONDS; its exit status in logs/NAME.status. Targets run side by side, one per
+# core (each fuzzer is single-threaded): the same fuzzing time each, in a fraction of the wall time.
+run_target() {
+  local name=$1 status=0
+  local corpus=$build/corpus/$name artifacts=$build/artifacts/$name log=$build/logs/$name.log
   mkdir -p "$corpus" "$artifacts"
-  echo "== fuzz: ${name}_fuzz for ${seconds}s"
-  status=0
   # -timeout: one input running 10 s is a hang (every target's inputs take milliseconds).
   "$build/bin/${name}_fuzz" -max_total_time="$seconds" -max_len="${FUZZ_MAX_LEN[$name]}" \
     -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$artifacts/" "$corpus" "fuzz/corpus/$name" >"$log" 2>&1 || status=$?
+  echo "$status" >"$build/logs/$name.status"
+}
+
+cores=$(nproc)
+running=0
+for name in "${FUZZ_TARGETS[@]}"; do
+  echo "== fuzz: ${name}_fuzz for ${seconds}s"
+  run_target "$name" &
+  running=$((running + 1))
+  if ((running >= cores)); then
+    wait -n || true
+    running=$((running - 1))
+  fi
+done
+wait
+
+failed=()
+for name in "${FUZZ_TARGETS[@]}"; do
+  log=$build/logs/$name.log
+  status=$(cat "$build/logs/$name.status" 2>/dev/null || echo "no status")
+  echo "== fuzz: ${name}_fuzz"
   grep -E '^(#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units|stat::average_exec_per_sec)' "$log" || true
   # A sanitizer report that did not stop the run still fails it.
-  if ((status != 0)) || grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:' "$log"; then
+  if [[ $status != 0 ]] || grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:' "$log"; then
     artifact=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -n 1)
     echo "== fuzz: ${name}_fuzz FAILED (status $status); input: ${artifact:-none written}; log: $log"
     grep -E 'ERROR: |runtime error:|SUMMARY:' "$log" | head -n 5 || true
