@@ -25,5 +25,9 @@ fi
 
 dir="build/$kind"
 export CCACHE_DIR="${CCACHE_DIR:-$PWD/build/ccache}"
+# Paths under the tree are hashed relative to the build folder (both at build/KIND), so the tests'
+# files, compiled with the same flags in both builds (tests/CMakeLists.txt), hit the cache in the
+# second build.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"
 cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "${parts[@]}" "$@" >/dev/null
 cmake --build "$dir" "${target[@]}"

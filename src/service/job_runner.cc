@@ -220,8 +220,8 @@ void JobRunner::Tick(const std::shared_ptr<Active>& job) {
       job->ticket = events_.WaitOnce(
           id,
           [job, queue = &queue_] {
-            auto now = queue->GetJob(job->record.user_id, job->record.job_id);
-            if (now && now->cancel_requested) job->cancel_seen = true;
+            auto current = queue->GetJob(job->record.user_id, job->record.job_id);
+            if (current && current->cancel_requested) job->cancel_seen = true;
             job->refresh = true;
             job->listening = false;
           },

@@ -380,7 +380,9 @@ TEST(JobsScaleOutTest, AnotherInstanceFinishesTheJobOfAKilledOne) {
       schema->url(), "SELECT attempts FROM jobs WHERE job_id = '" + id + "'", &error);
   EXPECT_EQ(finisher, "2") << error;
   for (int i = 0; i < 3; ++i) {
-    if (i != killed) EXPECT_EQ(instances[i].Stop(), 0) << instances[i].Log();
+    if (i != killed) {
+      EXPECT_EQ(instances[i].Stop(), 0) << instances[i].Log();
+    }
   }
 }
 

@@ -150,9 +150,9 @@ class JobsTest : public ::testing::TestWithParam<bool> {
     app_.reset();
   }
 
-  // The App with `generator`, its runner started unless `runner` is false.
-  void Open(generate::Generator* generator, app::Flags settings = {}, bool runner = true) {
-    TestAppOptions options{.postgres = GetParam(), .generator = generator};
+  // The App with `with_generator`, its runner started unless `runner` is false.
+  void Open(generate::Generator* with_generator, app::Flags settings = {}, bool runner = true) {
+    TestAppOptions options{.postgres = GetParam(), .generator = with_generator};
     options.settings = std::move(settings);
     options.job_runner = runner;
     app_ = std::make_unique<TestApp>(std::move(options));
@@ -433,7 +433,7 @@ TEST_P(JobsTest, OtherUsersCannotReadOrCancelAJob) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Catalogs, JobsTest, ::testing::Values(false, true),
-                         [](const auto& info) { return info.param ? "Postgres" : "Sqlite"; });
+                         [](const auto& param) { return param.param ? "Postgres" : "Sqlite"; });
 
 }  // namespace
 }  // namespace noisett::service
