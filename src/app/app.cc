@@ -188,6 +188,7 @@ Status App::OpenService() {
   service_config.policy = std::move(*policy);
   service_config.retention = backend.retention;
   service_config.cdn_base = backend.cdn_url;
+  service_config.link_bucket_s = backend.link_bucket_s;
   service_config.soft_delete_days = backend.soft_delete_days;
   service_config.optimize = backend.optimize;
   service_config.jobs = backend.jobs;

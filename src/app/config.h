@@ -38,6 +38,7 @@ struct BackendConfig {
   std::string public_url;   // NOISETT_PUBLIC_URL; "": http://LISTEN
   std::string cdn_url;
   std::string link_keys;  // "": a key made once in DATA_DIR/link-keys
+  int64_t link_bucket_s = 3600;  // NOISETT_LINK_BUCKET; 0: every link counted from now
   int soft_delete_days = 7;
   std::string default_tier = "free";
   std::string retention_days;  // as given (the policy is made from it)

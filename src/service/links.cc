@@ -6,24 +6,35 @@
 namespace noisett::service {
 
 LinkIssuer::LinkIssuer(storage::LinkSigner& signer, std::string container, std::string cdn_base,
-                       const Clock& clock, int64_t listing_ttl_s)
+                       const Clock& clock, int64_t listing_ttl_s, int64_t bucket_s)
     : signer_(signer),
       container_(std::move(container)),
       cdn_base_(std::move(cdn_base)),
       clock_(clock),
-      listing_ttl_s_(listing_ttl_s) {}
+      listing_ttl_s_(listing_ttl_s),
+      bucket_s_(bucket_s) {}
 
 std::string IsoTime(int64_t seconds) { return storage::FormatIsoUtc(seconds); }
 
 Result<SignedLinks> LinkIssuer::Issue(const std::string& blob_path, int64_t ttl_s) const {
-  const int64_t expires_at = clock_.NowSeconds() + ttl_s;
-  auto link = signer_.Sign(container_, blob_path, expires_at);
+  const storage::LinkTerms terms =
+      storage::BucketedLinkTerms(clock_.NowSeconds(), ttl_s, bucket_s_);
+  const bool bucketed = bucket_s_ > 1;
+  if (bucketed) {
+    if (auto cached = cache_.Find(blob_path, terms.expires_at)) return std::move(*cached);
+  }
+  auto link = signer_.SignFor(container_, blob_path, terms);
   if (!link) return Unexpected(link.error());
+  // A link the signer cut short (an Azure delegation key expiring first) is not kept: the next
+  // call may get a longer one from a newer key.
+  const bool whole = link->expires_at == terms.expires_at;
   SignedLinks out{std::move(link->url), std::nullopt, IsoTime(link->expires_at)};
-  if (cdn_base_.empty()) return out;
-  auto cdn = storage::CdnUrl(cdn_base_, container_, blob_path);
-  if (!cdn) return Unexpected(cdn.error());
-  out.cdn = std::move(*cdn);
+  if (!cdn_base_.empty()) {
+    auto cdn = storage::CdnUrl(cdn_base_, container_, blob_path);
+    if (!cdn) return Unexpected(cdn.error());
+    out.cdn = std::move(*cdn);
+  }
+  if (bucketed && whole) cache_.Store(blob_path, terms.expires_at, out);
   return out;
 }
 

@@ -14,6 +14,7 @@
 #include "catalog/catalog.h"
 #include "core/clock.h"
 #include "core/result.h"
+#include "service/link_cache.h"
 #include "storage/link_signer.h"
 
 namespace noisett::service {
@@ -27,16 +28,18 @@ struct SignedLinks {
   const std::string& cdn_url() const { return cdn ? *cdn : url; }
 };
 
-// The signed link and the CDN link to one blob. Thread-safe (the signer is).
+// The signed link and the CDN link to one blob. Thread-safe (the signer and the cache are).
 class LinkIssuer {
  public:
   // `cdn_base` is NOISETT_CDN_URL ("" for none); `listing_ttl_s` is the lifetime of the links in
-  // answers that list images (history, favorites, images.list, uploads). References outlive this.
+  // answers that list images (history, favorites, images.list, uploads); `bucket_s` is
+  // NOISETT_LINK_BUCKET (storage::BucketedLinkTerms; <= 1: none). References outlive this.
   LinkIssuer(storage::LinkSigner& signer, std::string container, std::string cdn_base,
-             const Clock& clock, int64_t listing_ttl_s);
+             const Clock& clock, int64_t listing_ttl_s, int64_t bucket_s);
 
-  // Links valid for `ttl_s` from now (the signer may cap it: expires_at says what was given).
-  // Errors: the signer's ("link_bad_path", ...) and CdnUrl's.
+  // Links valid for at least `ttl_s` from now, the same for every call during one link bucket
+  // (the signer may cap the expiry: expires_at says what was given). Links signed in this bucket
+  // come from the cache. Errors: the signer's ("link_bad_path", ...) and CdnUrl's.
   Result<SignedLinks> Issue(const std::string& blob_path, int64_t ttl_s) const;
   // Links with the listing lifetime.
   Result<SignedLinks> ForListing(const std::string& blob_path) const {
@@ -51,6 +54,8 @@ class LinkIssuer {
   std::string cdn_base_;
   const Clock& clock_;
   int64_t listing_ttl_s_;
+  int64_t bucket_s_;
+  mutable LinkCache<SignedLinks> cache_;
 };
 
 // "2026-11-23T18:00:00Z"

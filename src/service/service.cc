@@ -8,7 +8,7 @@ namespace noisett::service {
 Service::Service(ServiceDeps deps)
     : deps_(std::move(deps)),
       links_(deps_.links, deps_.config.container, deps_.config.cdn_base, deps_.clock,
-             deps_.config.list_link_ttl_s),
+             deps_.config.list_link_ttl_s, deps_.config.link_bucket_s),
       tiers_(deps_.catalog, deps_.blobs, deps_.clock, deps_.config.default_tier),
       upload_{deps_.blobs,   deps_.catalog, links_,        deps_.clock,
               deps_.job_ids, tiers_,        deps_.metrics, deps_.config.optimize},

@@ -37,6 +37,7 @@ struct ServiceConfig {
   std::string container = "noisett-storage";  // AZURE_STORAGE_CONTAINER
   std::string cdn_base;                       // NOISETT_CDN_URL; empty: CDN links = signed links
   int64_t list_link_ttl_s = 24 * 3600;        // links inside history / favorites responses
+  int64_t link_bucket_s = 3600;               // NOISETT_LINK_BUCKET: links stable this long
   int64_t soft_delete_days = 7;               // NOISETT_SOFT_DELETE_DAYS: restore window
   image::OptimizeOptions optimize;            // quality, sizes, upload limits
   std::string default_tier = "free";          // NOISETT_DEFAULT_TIER: a new user's subscription

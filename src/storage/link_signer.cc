@@ -132,6 +132,22 @@ std::string CacheControlFor(int64_t expires_at, int64_t now) {
   return "public, max-age=" + std::to_string(MaxAgeFor(expires_at, now)) + ", immutable";
 }
 
+std::string CacheControlForTerms(const LinkTerms& terms, int64_t expires_at, int64_t now) {
+  return CacheControlFor(expires_at, std::max(now, terms.issued_until));
+}
+
+LinkTerms BucketedLinkTerms(int64_t now, int64_t ttl_s, int64_t bucket_s) {
+  if (bucket_s <= 1) return LinkTerms{.expires_at = now + ttl_s, .issued_until = now};
+  // The end of the bucket holding `now` (floor division: now may precede 1970 in tests).
+  const int64_t bucket_start = now - ((now % bucket_s) + bucket_s) % bucket_s;
+  const int64_t issued_until = bucket_start + bucket_s;
+  // From the bucket's end the link still lives ttl_s, and from its start at most
+  // kMaxLinkLifetimeSeconds (the signers' cap, which would otherwise cut it unevenly).
+  const int64_t lifetime = std::min(ttl_s, kMaxLinkLifetimeSeconds - bucket_s);
+  return LinkTerms{.expires_at = issued_until + std::max<int64_t>(lifetime, 1),
+                   .issued_until = issued_until};
+}
+
 Result<std::unique_ptr<LocalLinkSigner>> LocalLinkSigner::Create(std::string_view public_base_url,
                                                                  LinkKeySet keys,
                                                                  const Clock& clock) {
@@ -141,10 +157,11 @@ Result<std::unique_ptr<LocalLinkSigner>> LocalLinkSigner::Create(std::string_vie
       new LocalLinkSigner(std::move(*base), std::move(keys), clock));
 }
 
-Result<SignedLink> LocalLinkSigner::Sign(std::string_view container, std::string_view blob_path,
-                                         int64_t expires_at) {
+Result<SignedLink> LocalLinkSigner::SignFor(std::string_view container,
+                                            std::string_view blob_path, const LinkTerms& terms) {
   if (auto ok = ValidateLinkTarget(container, blob_path); !ok) return Unexpected(ok.error());
   const int64_t now = clock_->NowSeconds();
+  int64_t expires_at = terms.expires_at;
   if (expires_at <= now) {
     return Unexpected(MakeError(ErrorCode::kInvalidArgument, "link_bad_expiry",
                                 "a link must expire in the future"));

@@ -44,6 +44,23 @@ struct SignedLink {
   int64_t expires_at = 0;  // Unix seconds; may be earlier than asked for (see Sign)
 };
 
+// What a link is signed for: valid until `expires_at`, and handed out, the same URL byte for
+// byte, until just before `issued_until` (Unix seconds; 0: only now). A cache may keep what it
+// fetched for expires_at - issued_until seconds: a copy fetched when the link was last handed out
+// is gone by the time the link expires. Signers whose URL carries the cache lifetime (Azure's rscc) use it; the
+// local link's handler computes max-age when it serves.
+struct LinkTerms {
+  int64_t expires_at = 0;
+  int64_t issued_until = 0;
+};
+
+// Terms for a link with a lifetime of `ttl_s` asked for at `now`, in buckets of `bucket_s`
+// seconds (NOISETT_LINK_BUCKET): every call during one bucket gets the same terms, so the same
+// URL, and browser and CDN caches keep hitting. The lifetime counts from the bucket's end: at
+// least ttl_s, at most ttl_s + bucket_s, and never past kMaxLinkLifetimeSeconds (a longer ttl_s
+// is shortened by a bucket). bucket_s <= 1: no buckets, expires_at = now + ttl_s. Pure.
+LinkTerms BucketedLinkTerms(int64_t now, int64_t ttl_s, int64_t bucket_s);
+
 class LinkSigner {
  public:
   LinkSigner() = default;
@@ -51,14 +68,21 @@ class LinkSigner {
   LinkSigner& operator=(const LinkSigner&) = delete;
   virtual ~LinkSigner() = default;
 
-  // A read-only link to blob `blob_path` in `container`, valid until `expires_at` (Unix seconds).
-  // The expiry is capped at kMaxLinkLifetimeSeconds from now (and possibly earlier by an
-  // implementation's own limits); the result says which expiry the link actually carries.
+  // A read-only link to blob `blob_path` in `container`, valid until `terms.expires_at` (Unix
+  // seconds). The expiry is capped at kMaxLinkLifetimeSeconds from now (and possibly earlier by
+  // an implementation's own limits); the result says which expiry the link actually carries.
+  // The same terms give the same URL for as long as the signer's keys stay the same.
   // Errors: kInvalidArgument "link_bad_container" / "link_bad_path" (cdn.h ValidateLinkTarget),
   // "link_bad_expiry" when expires_at is not in the future; implementations may add kUnavailable
   // for a key service that cannot be reached. Thread-safe.
-  virtual Result<SignedLink> Sign(std::string_view container, std::string_view blob_path,
-                                  int64_t expires_at) = 0;
+  virtual Result<SignedLink> SignFor(std::string_view container, std::string_view blob_path,
+                                     const LinkTerms& terms) = 0;
+
+  // SignFor a link handed out only now.
+  Result<SignedLink> Sign(std::string_view container, std::string_view blob_path,
+                          int64_t expires_at) {
+    return SignFor(container, blob_path, LinkTerms{.expires_at = expires_at});
+  }
 };
 
 // Signs and verifies the local link format above with a LinkKeySet: the newest key signs, every key
@@ -70,8 +94,8 @@ class LocalLinkSigner final : public LinkSigner {
   static Result<std::unique_ptr<LocalLinkSigner>> Create(std::string_view public_base_url,
                                                          LinkKeySet keys, const Clock& clock);
 
-  Result<SignedLink> Sign(std::string_view container, std::string_view blob_path,
-                          int64_t expires_at) override;
+  Result<SignedLink> SignFor(std::string_view container, std::string_view blob_path,
+                             const LinkTerms& terms) override;
 
   // Ok when `query` is a link this signer's keys made for exactly (container, blob_path), still
   // valid at `now`. `blob_path` is the decoded path from the request URL. Every refusal is
@@ -112,5 +136,10 @@ int64_t MaxAgeFor(int64_t expires_at, int64_t now);
 
 // "public, max-age=N, immutable" with N = MaxAgeFor(expires_at, now).
 std::string CacheControlFor(int64_t expires_at, int64_t now);
+
+// The Cache-Control of a link signed for `terms` with the expiry `expires_at` it got (maybe
+// earlier than the terms'), signed at `now`: what a copy fetched at any moment the link is handed
+// out may be kept for, CacheControlFor(expires_at, max(now, terms.issued_until)).
+std::string CacheControlForTerms(const LinkTerms& terms, int64_t expires_at, int64_t now);
 
 }  // namespace noisett::storage

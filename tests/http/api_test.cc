@@ -16,6 +16,7 @@
 #include "http/test_client.h"
 #include "image/pipeline.h"
 #include "image/test_images.h"
+#include "storage/link_signer.h"
 #include "storage/local_blob_store.h"
 
 namespace noisett::http {
@@ -158,10 +159,16 @@ TEST_F(ApiTest, UploadThenLinkThenBlob) {
   ASSERT_EQ(url.status, 200) << url.body;
   std::string link = Json::parse(url.body)["sas_url"];
   ASSERT_EQ(link.rfind(kBase, 0), 0u) << link;
+  // Two hours from the end of the link's bucket (an hour by default): 2 to 3 hours from now.
+  auto expires_at = storage::ParseIsoUtc(Json::parse(url.body).value("expires_at", ""));
+  ASSERT_TRUE(expires_at) << url.body;
+  EXPECT_GE(*expires_at - kNow, 7200);
+  EXPECT_LE(*expires_at - kNow, 7200 + 3600);
   HttpResponse blob = Call("GET", link.substr(std::string(kBase).size()), "", "", false);
   EXPECT_EQ(blob.status, 200) << blob.body;
   EXPECT_EQ(blob.headers.Get("Content-Type"), "image/jpeg");
-  EXPECT_EQ(blob.headers.Get("Cache-Control"), "public, max-age=7200, immutable");
+  EXPECT_EQ(blob.headers.Get("Cache-Control"),
+            "public, max-age=" + std::to_string(*expires_at - kNow) + ", immutable");
   EXPECT_EQ(blob.body.substr(0, 2), "\xff\xd8");
   EXPECT_EQ(Call("GET", "/api/history/" + job_id).status, 200);
   EXPECT_EQ(Call("PUT", "/api/favorites/" + job_id + "/0").status, 200);

@@ -87,8 +87,10 @@ add_dependencies(noisett_fsck_e2e_test noisett)
 # GET /metrics end to end (issue 8), maintained beside this file.
 include(${CMAKE_CURRENT_LIST_DIR}/metrics_tests.cmake OPTIONAL)
 
-# The command registry's tree and text doors (no server, no store).
-noisett_add_test_binary(noisett_command_registry_test service/command_registry_test.cc)
+# The command registry's tree and text doors, and the link issuer's buckets and cache (no server,
+# no store).
+noisett_add_test_binary(noisett_command_registry_test service/command_registry_test.cc
+  service/link_issuer_test.cc)
 target_link_libraries(noisett_command_registry_test PRIVATE noisett_service nlohmann_json::nlohmann_json)
 
 # Generation jobs on the real service: the runner, cancel, quotas, the queue limit, and jobs taken

@@ -356,6 +356,44 @@ async function run() {
     await page.screenshot({ path: path.join(shotDir, "gallery-desktop-full.png"), animations: "disabled", fullPage: true });
   });
 
+  await step("a reload downloads no image again: the same links, answered by the browser's cache", async () => {
+    // The browser's own network events (Chrome DevTools Protocol): bytes of every /blobs/ answer
+    // that came over the wire with a body. A link that changed between the two history answers
+    // would be a new URL, fetched again; a 304 or a cache hit carries no image bytes.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Network.enable");
+    const blobs = new Map(); // requestId -> { url, status, cached }
+    cdp.on("Network.requestWillBeSent", (e) => {
+      if (e.request.url.includes("/blobs/")) blobs.set(e.requestId, { url: e.request.url, cached: false });
+    });
+    cdp.on("Network.requestServedFromCache", (e) => {
+      if (blobs.has(e.requestId)) blobs.get(e.requestId).cached = true;
+    });
+    cdp.on("Network.responseReceived", (e) => {
+      const b = blobs.get(e.requestId);
+      if (b) Object.assign(b, { status: e.response.status, cached: b.cached || e.response.fromDiskCache });
+    });
+    let imageBytes = 0;
+    cdp.on("Network.loadingFinished", (e) => {
+      const b = blobs.get(e.requestId);
+      if (b && b.status === 200 && !b.cached) imageBytes += e.encodedDataLength;
+    });
+    const sources = () => page.locator(`${TILES} img`).evaluateAll((imgs) => imgs.map((i) => i.currentSrc).sort());
+    const before = await sources();
+    // Links signed a second later would differ but for the link bucket (1 h): let a second pass
+    // (and never straddle a bucket's end, where they differ by design).
+    const toNextHour = 3_600_000 - (Date.now() % 3_600_000);
+    await page.waitForTimeout(toNextHour < 5000 ? toNextHour + 1200 : 1200);
+    await page.reload();
+    await waitForThumbnails(page, 8);
+    const after = await sources();
+    await cdp.detach();
+    check(JSON.stringify(before) === JSON.stringify(after), "the reload's history answer gave other links");
+    check(imageBytes === 0, `the reload downloaded ${imageBytes} bytes of images again`);
+    const network = [...blobs.values()].filter((b) => b.status === 200 && !b.cached).length;
+    console.log(`    reload: ${after.length} thumbnails shown, ${blobs.size} image requests seen, ${network} from the network`);
+  });
+
   await step("phone width 390 px: no horizontal scroll", async () => {
     await page.setViewportSize(PHONE);
     await page.waitForTimeout(100);

@@ -1,9 +1,10 @@
 // Azure links: the expiry is settled first (the caller's, capped at a week, then at the
 // delegation key's expiry), and only then is everything that depends on it derived: se and the
 // rscc max-age, so the two always agree. Unlike the local handler, which computes max-age when it
-// serves, rscc is fixed when signing: a copy fetched t seconds after signing may be cached until
-// se + t. Links are fetched right after they are handed out, so t is small; a CDN in front should
-// also cache per URL (REFERENCE.md §1.9).
+// serves, rscc is fixed when signing, so it is counted from the last moment the same link is
+// handed out (LinkTerms::issued_until): a copy fetched then is gone when the link expires. No st:
+// it would change with every call, and the link is valid from when it is signed anyway. Same
+// terms and same key, same URL: browsers and CDNs keep hitting (REFERENCE.md §1.9).
 #include "storage/azure/azure_link_signer.h"
 
 #include <algorithm>
@@ -15,7 +16,6 @@ namespace noisett::storage::azure {
 namespace {
 
 constexpr char kReadOnly[] = "r";
-constexpr int64_t kStartSkew = 15 * 60;  // st this far back: clocks of Azure and ours differ
 
 }  // namespace
 
@@ -32,10 +32,11 @@ Result<std::unique_ptr<AzureLinkSigner>> AzureLinkSigner::Create(
   return std::unique_ptr<AzureLinkSigner>(new AzureLinkSigner(client, std::move(keys), clock));
 }
 
-Result<SignedLink> AzureLinkSigner::Sign(std::string_view container, std::string_view blob_path,
-                                         int64_t expires_at) {
+Result<SignedLink> AzureLinkSigner::SignFor(std::string_view container,
+                                            std::string_view blob_path, const LinkTerms& terms) {
   if (auto ok = ValidateLinkTarget(container, blob_path); !ok) return Unexpected(ok.error());
   const int64_t now = clock_.NowSeconds();
+  const int64_t expires_at = terms.expires_at;
   if (expires_at <= now) {
     return Unexpected(MakeError(ErrorCode::kInvalidArgument, "link_bad_expiry",
                                 "a link must expire in the future"));
@@ -45,7 +46,7 @@ Result<SignedLink> AzureLinkSigner::Sign(std::string_view container, std::string
       .container = std::string(container),
       .blob = std::string(blob_path),
       .permissions = kReadOnly,
-      .start = now - kStartSkew,
+      .start = 0,
       .expiry = std::min(expires_at, now + kMaxLinkLifetimeSeconds),
       // A SAS is a bearer secret: HTTPS only, except on loopback where Azurite may be plain HTTP.
       .protocol = client_.config().loopback() ? "https,http" : "https",
@@ -55,7 +56,7 @@ Result<SignedLink> AzureLinkSigner::Sign(std::string_view container, std::string
 
   Result<std::string> query = std::string();
   if (client_.uses_shared_key()) {
-    fields.cache_control = CacheControlFor(fields.expiry, now);
+    fields.cache_control = CacheControlForTerms(terms, fields.expiry, now);
     query = ServiceSasQuery(fields, client_.config().account_key);
   } else {
     auto key = keys_->Get();
@@ -66,7 +67,7 @@ Result<SignedLink> AzureLinkSigner::Sign(std::string_view container, std::string
       return Unexpected(MakeError(ErrorCode::kUnavailable, "delegation_key_expired",
                                   "the user delegation key has expired"));
     }
-    fields.cache_control = CacheControlFor(fields.expiry, now);
+    fields.cache_control = CacheControlForTerms(terms, fields.expiry, now);
     query = UserDelegationSasQuery(fields, *key);
   }
   if (!query) return Unexpected(query.error());

@@ -1,8 +1,8 @@
 // Links to blobs in Azure: a user delegation SAS when the store uses a bearer credential, a
 // service SAS when only an account key is configured (Azurite). Read-only (sp=r, sr=b),
-// spr=https except for loopback endpoints, start 15 minutes back, expiry capped at 7 days and
-// never past the delegation key's expiry, rscc so the Cache-Control Azure serves never outlives
-// the link. Implements LinkSigner; the URL is the blob's own (AzureClient::BlobUrl) + "?" + SAS.
+// spr=https except for loopback endpoints, no start (valid from signing), expiry capped at 7 days
+// and never past the delegation key's expiry, rscc so the Cache-Control Azure serves never
+// outlives the link. Implements LinkSigner; the URL is the blob's own (AzureClient::BlobUrl) + "?" + SAS.
 #pragma once
 
 #include <memory>
@@ -24,11 +24,12 @@ class AzureLinkSigner final : public LinkSigner {
   static Result<std::unique_ptr<AzureLinkSigner>> Create(
       const AzureClient& client, std::unique_ptr<DelegationKeyCache> keys, const Clock& clock);
 
-  // rscc is CacheControlFor(se, now) ("public, max-age=N, immutable", N = seconds from signing
-  // to se), the phrase the local blob handler serves. Errors: those of LinkSigner, plus the key
-  // fetch's (kUnavailable, kPermissionDenied) and kUnavailable "delegation_key_expired".
-  Result<SignedLink> Sign(std::string_view container, std::string_view blob_path,
-                          int64_t expires_at) override;
+  // rscc is CacheControlForTerms ("public, max-age=N, immutable", N = seconds from the last
+  // moment these terms are handed out to se), the phrase the local blob handler serves. Errors:
+  // those of LinkSigner, plus the key fetch's (kUnavailable, kPermissionDenied) and kUnavailable
+  // "delegation_key_expired".
+  Result<SignedLink> SignFor(std::string_view container, std::string_view blob_path,
+                             const LinkTerms& terms) override;
 
  private:
   AzureLinkSigner(const AzureClient& client, std::unique_ptr<DelegationKeyCache> keys,

@@ -121,7 +121,7 @@ class AzuriteSas : public ::testing::Test {
     const Fetched ok = Curl(link->url);
     EXPECT_EQ(ok.status, 200) << link->url << "\n" << ok.body;
     EXPECT_EQ(ok.body, "picture A");
-    for (const char* field : {"sig", "se", "st"}) {
+    for (const char* field : {"sig", "se", "rscc"}) {
       const Fetched tampered = Curl(Tamper(link->url, field));
       EXPECT_EQ(tampered.status, 403) << field << ": " << tampered.body;
       EXPECT_EQ(tampered.body.find("picture"), std::string::npos);

@@ -355,5 +355,64 @@ TEST(CacheControlForTest, PublicImmutableWithTheRemainingLifetime) {
   EXPECT_EQ(CacheControlFor(kSe + 5 * 31536000, kSe), "public, max-age=31536000, immutable");
 }
 
+// Link buckets: every call during one bucket gets the same terms, whatever second it is; the
+// lifetime is at least what was asked and at most a bucket more, never past the week's cap.
+TEST(BucketedLinkTermsTest, OneBucketOneExpiryLifetimeBetweenTtlAndTtlPlusABucket) {
+  constexpr int64_t kBucket = 3600, kTtl = 86400;
+  const int64_t start = kSe - 7200;  // 16:00:00, a bucket boundary
+  const LinkTerms first = BucketedLinkTerms(start, kTtl, kBucket);
+  EXPECT_EQ(first.issued_until, start + kBucket);
+  EXPECT_EQ(first.expires_at, start + kBucket + kTtl);
+  for (int64_t now = start; now < start + kBucket; now += 7) {
+    const LinkTerms t = BucketedLinkTerms(now, kTtl, kBucket);
+    ASSERT_EQ(t.expires_at, first.expires_at) << now;
+    ASSERT_EQ(t.issued_until, first.issued_until) << now;
+    ASSERT_GE(t.expires_at - now, kTtl);
+    ASSERT_LE(t.expires_at - now, kTtl + kBucket);
+  }
+  const LinkTerms next = BucketedLinkTerms(start + kBucket, kTtl, kBucket);
+  EXPECT_EQ(next.expires_at, first.expires_at + kBucket);
+  EXPECT_EQ(BucketedLinkTerms(start - 1, kTtl, kBucket).expires_at, first.expires_at - kBucket);
+}
+
+TEST(BucketedLinkTermsTest, NoBucketCountsFromNowAndTheWeekCapIsNeverCrossed) {
+  EXPECT_EQ(BucketedLinkTerms(kNow, 600, 0).expires_at, kNow + 600);
+  EXPECT_EQ(BucketedLinkTerms(kNow, 600, 1).expires_at, kNow + 600);
+  EXPECT_EQ(BucketedLinkTerms(kNow, 600, 0).issued_until, kNow);
+  // A week asked for: shortened by a bucket, so that from any second of the bucket the signers'
+  // cap (a week from now) never cuts it.
+  for (int64_t now = kSe; now < kSe + 3600; now += 599) {
+    const LinkTerms t = BucketedLinkTerms(now, kMaxLinkLifetimeSeconds, 3600);
+    EXPECT_LE(t.expires_at - now, kMaxLinkLifetimeSeconds) << now;
+    EXPECT_GE(t.expires_at - now, kMaxLinkLifetimeSeconds - 3600) << now;
+  }
+  // Before 1970 (a test clock) the bucket is still the one holding now.
+  const LinkTerms early = BucketedLinkTerms(-10, 60, 3600);
+  EXPECT_EQ(early.issued_until, 0);
+  EXPECT_EQ(early.expires_at, 60);
+}
+
+TEST_F(LinkSignerTest, OneBucketsLinksAreTheSameUrlAndVerifyUntilTheirExpiry) {
+  const LinkTerms terms = BucketedLinkTerms(kNow, 600, 3600);
+  auto first = signer_->SignFor(kContainer, kPath, terms);
+  clock_.Advance(1799);
+  auto later = signer_->SignFor(kContainer, kPath, BucketedLinkTerms(kNow + 1799, 600, 3600));
+  ASSERT_TRUE(first && later);
+  EXPECT_EQ(first->url, later->url);
+  EXPECT_EQ(later->expires_at, terms.expires_at);
+  EXPECT_TRUE(VerifyUrl(first->url, terms.expires_at - 1));
+  ExpectRefused(VerifyUrl(first->url, terms.expires_at), "link_expired");
+}
+
+TEST(CacheControlForTermsTest, CountedFromTheLastMomentTheLinkIsHandedOut) {
+  const LinkTerms terms{.expires_at = kSe, .issued_until = kSe - 600};
+  EXPECT_EQ(CacheControlForTerms(terms, kSe, kSe - 3000), "public, max-age=600, immutable");
+  // Cut short by the signer: still never past the link.
+  EXPECT_EQ(CacheControlForTerms(terms, kSe - 900, kSe - 3000), "public, max-age=0, immutable");
+  // Handed out only now (issued_until 0): the remaining lifetime, as CacheControlFor.
+  EXPECT_EQ(CacheControlForTerms(LinkTerms{.expires_at = kSe}, kSe, kSe - 60),
+            "public, max-age=60, immutable");
+}
+
 }  // namespace
 }  // namespace noisett::storage
