@@ -169,7 +169,20 @@ void Listener::Stop() {
 }
 
 void Listener::Drained() {
-  if (stopping_) net::post(strand_, [this] { drain_timer_.cancel(); });
+  if (stopping_) {
+    net::post(strand_, [this] {
+      drain_timer_.cancel();
+      ReleaseContexts();
+    });
+  }
+}
+
+// Until every session has ended, each context stays up even when it has nothing to do for a
+// moment: a session's next handler may still be posted to it (the stop's own StopGracefully
+// among them). A context let go while one of its sessions lived could stop with that handler
+// queued, never run, and the stop would wait out the drain timeout.
+void Listener::ReleaseContexts() {
+  for (auto& guard : idle_guards_) guard.reset();
 }
 
 net::io_context& Listener::NextContext() { return *contexts_[next_context_++ % contexts_.size()]; }
@@ -214,15 +227,15 @@ void Listener::DoStop() {
   acceptor_.close(ec);
   retry_timer_.cancel();
   if (signals_) signals_->cancel(ec);
-  for (auto& guard : idle_guards_) guard.reset();  // each context ends with its last session
   std::vector<std::shared_ptr<Connection>> live = table_.Live();
-  if (live.empty()) return;
+  if (live.empty()) return ReleaseContexts();
   for (auto& c : live) c->StopGracefully();
   drain_timer_.expires_after(std::chrono::seconds(options_.drain_timeout_s));
   drain_timer_.async_wait([this](error_code tec) {
     if (tec) return;
     LogWarn("http: drain timeout, closing the remaining connections");
     for (auto& c : table_.Live()) c->ForceClose();
+    ReleaseContexts();  // each context ends once its forced sessions are gone
   });
 }
 

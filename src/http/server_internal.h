@@ -119,7 +119,8 @@ class Listener final {
   uint16_t port() const { return port_; }
 
   // From Run, before the contexts run: keeps every context running while it has no connection
-  // (until the stop), waits for SIGTERM / SIGINT if asked, starts accepting.
+  // (until the stop has seen the last session end), waits for SIGTERM / SIGINT if asked, starts
+  // accepting.
   void Start();
   // Graceful stop (server.h); thread-safe, any number of times.
   void Stop();
@@ -133,6 +134,8 @@ class Listener final {
   void OnAccept(error_code ec, net::io_context& context, tcp::socket socket);
   void StartSession(net::io_context& context, tcp::socket socket);
   void DoStop();
+  // Lets each context end once it has no more work (on the strand).
+  void ReleaseContexts();
 
   const ServerOptions& options_;
   std::vector<std::unique_ptr<net::io_context>>& contexts_;
