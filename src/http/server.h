@@ -7,6 +7,8 @@
 //   header bigger than max_header_bytes                         431, connection closed
 //   Content-Length above max_body_bytes                         413 before any body byte is read
 //   a chunked body growing past max_body_bytes                  413, connection closed
+//   chunk extensions and trailers past max_header_bytes         431, connection closed
+//     (together; a trailer section is also bounded by the read buffer: request_parser.h)
 //   a request not complete within read_timeout_s of its first byte  connection closed (slow loris)
 //   no request within idle_timeout_s on an open connection      connection closed
 //   a new connection with max_connections open                  the oldest idle one is closed

@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "http/answer_record.h"
+#include "http/request_parser.h"
 #include "http/response_head.h"
 #include "http/server_internal.h"
 #include "http/stream_pump.h"
@@ -33,6 +34,9 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   // never run concurrently, so it needs no strand.
   Session(SessionHost& host, net::io_context& context, tcp::socket socket, uint64_t id)
       : host_(host), context_(context), stream_(std::move(socket)), id_(id) {
+    // Room for a read of a large body plus a header's worth: Beast holds a chunked body's whole
+    // trailer section in the buffer before parsing it, and nothing else may grow it without end.
+    buffer_.max_size(kBodyReadBufferBytes + 2 * host_.options().max_header_bytes + 64 * 1024);
     error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
     if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
@@ -102,7 +106,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
   // The whole request (header and body) must arrive within read_timeout_s of its first byte.
   void ReadHeader() {
-    parser_.emplace();
+    // Chunk extensions and trailers share one more header's worth of bytes (request_parser.h).
+    parser_.emplace(opts().max_header_bytes);
     parser_->header_limit(static_cast<uint32_t>(opts().max_header_bytes));
     parser_->body_limit(opts().max_body_bytes);
     answer_.started = SteadyClock::now();
@@ -213,6 +218,13 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
                       [self = shared_from_this()](error_code ec, size_t) {
                         if (ec == bhttp::error::body_limit) {
                           return self->Refuse(413, "too_large", "request body too large");
+                        }
+                        // Chunk extensions or trailers past their share, or a trailer section
+                        // that does not fit the read buffer (Beast holds it whole).
+                        if (ec == bhttp::error::header_limit ||
+                            ec == bhttp::error::buffer_overflow) {
+                          return self->Refuse(431, "header_too_large",
+                                              "chunk extensions or trailers too large");
                         }
                         if (ec) return self->OnReadError(ec);
                         self->Dispatch();
@@ -477,7 +489,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   static constexpr uint64_t kLargeBodyBytes = 64 * 1024;
   static constexpr uint64_t kBodyReadBufferBytes = 256 * 1024;
   beast::flat_buffer buffer_;
-  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<LimitedRequestParser> parser_;
   HttpRequest request_;
   std::unique_ptr<Exchange> exchange_;  // this request's, from its head until it is answered
   std::shared_ptr<StreamPump> pump_;    // a streamed response's, until the next request

@@ -81,6 +81,95 @@ TEST(ServerLimitsTest, AChunkedBodyGrowingPastTheLimitIs413) {
   EXPECT_EQ(r->status, 413);
 }
 
+// What a chunked body carries besides its data (chunk extensions, trailer fields) shares one
+// more header's worth of bytes: past it, 431 and the handler never runs; under it, served. A
+// trailer field too long for Beast's fields is a 431 too, never an exception out of the I/O loop.
+std::string Chunked(const std::string& chunks_and_trailers) {
+  return "POST /u HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n" +
+         chunks_and_trailers;
+}
+
+TEST(ServerLimitsTest, ChunkTrailersPastTheHeaderLimitAre431) {
+  std::atomic<int> handled{0};
+  RunningServer s({}, FunctionHandler([&](const HttpRequest& q) {
+                    ++handled;
+                    return JsonResponse(200, {{"bytes", q.body.size()}});
+                  }));  // 16 KiB of header, so 16 KiB for extensions and trailers
+  std::string small_trailers;
+  for (int i = 0; i < 10; ++i) small_trailers += "X-T" + std::to_string(i) + ": v\r\n";
+  Conn ok(s.port());
+  ASSERT_TRUE(ok.Send(Chunked("5;name=value\r\nhello\r\n0\r\n" + small_trailers + "\r\n")));
+  auto served = ok.Read();
+  ASSERT_TRUE(served);
+  EXPECT_EQ(served->status, 200);
+  EXPECT_EQ(served->body, "{\"bytes\":5}");
+  EXPECT_EQ(handled, 1);
+
+  struct Case {
+    const char* what;
+    std::string trailers;
+  };
+  std::string many;
+  while (many.size() < 200 * 1024) many += "X-Flood-" + std::to_string(many.size()) + ": a\r\n";
+  const Case cases[] = {
+      {"200 KiB of small trailer fields", many},
+      {"one 20 KiB trailer field", "X-Big: " + std::string(20 * 1024, 'v') + "\r\n"},
+      {"one 70 KiB trailer field", "X-Huge: " + std::string(70 * 1024, 'v') + "\r\n"},
+  };
+  for (const Case& c : cases) {
+    Conn flood(s.port());
+    ASSERT_TRUE(flood.Send(Chunked("5\r\nhello\r\n0\r\n" + c.trailers + "\r\n"))) << c.what;
+    auto r = flood.Read();
+    ASSERT_TRUE(r) << c.what;
+    EXPECT_EQ(r->status, 431) << c.what;
+    EXPECT_TRUE(flood.WaitClosed(5000)) << c.what;
+  }
+  EXPECT_EQ(handled, 1);
+  Conn after(s.port());  // the server is still fine
+  ASSERT_TRUE(after.Send(Chunked("1\r\nx\r\n0\r\n\r\n")));
+  auto r = after.Read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+}
+
+// A trailer section larger than the read buffer can hold (Beast parses it only whole) is refused
+// while it arrives, not kept: several at once leave the server's memory where it was.
+TEST(ServerLimitsTest, AFloodOfTrailersIsRefusedWithoutGrowingTheServer) {
+  RunningServer s({}, Ok());
+  std::string line = "X-Flood: " + std::string(100, 'a') + "\r\n";
+  std::string flood;
+  while (flood.size() < 4 * 1024 * 1024) flood += line;
+  std::vector<std::unique_ptr<Conn>> conns;
+  for (int i = 0; i < 4; ++i) {
+    conns.push_back(std::make_unique<Conn>(s.port()));
+    // The server refuses and closes before all of it is sent: the send may fail part way.
+    conns.back()->Send(Chunked("5\r\nhello\r\n0\r\n" + flood + "\r\n"));
+  }
+  for (auto& c : conns) {
+    auto r = c->Read();
+    if (r) EXPECT_EQ(r->status, 431);  // may be lost to the reset of the unread rest
+    EXPECT_TRUE(c->WaitClosed(5000));
+  }
+  Conn after(s.port());
+  ASSERT_TRUE(after.Send(Get("/x")));
+  auto r = after.Read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+}
+
+TEST(ServerLimitsTest, ChunkExtensionsPastTheHeaderLimitAre431) {
+  RunningServer s({}, Ok());
+  std::string chunks;
+  const std::string extension = ";x=" + std::string(1000, 'e');
+  for (int i = 0; i < 20; ++i) chunks += "1" + extension + "\r\nz\r\n";  // 20 KiB of them
+  Conn c(s.port());
+  ASSERT_TRUE(c.Send(Chunked(chunks + "0\r\n\r\n")));
+  auto r = c.Read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 431);
+  EXPECT_NE(r->body.find("header_too_large"), std::string::npos) << r->body;
+}
+
 TEST(ServerLimitsTest, OversizedHeaderIs431) {
   RunningServer s({}, Ok());  // 16 KiB
   Conn c(s.port());
