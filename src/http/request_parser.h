@@ -11,6 +11,7 @@
 #include <boost/beast/http.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <stdexcept>
 
 namespace noisett::http {
