@@ -126,7 +126,13 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
       // has been read.
       return Refuse(413, "too_large", "request body too large");
     }
+    if (ec && !parser_->refusal().empty()) {
+      return Refuse(400, "bad_request", parser_->refusal());
+    }
     if (ec) return OnReadError(ec);
+    if (parser_->MissingHost()) {
+      return Refuse(400, "bad_request", "an HTTP/1.1 request needs a Host header");
+    }
     idle_since_ms_ = kNotIdle;  // a whole header: a real request, never evicted from here on
     auto length = parser_->content_length();
     if (length && *length > opts().max_body_bytes) {

@@ -9,6 +9,7 @@ noisett_add_test_binary(noisett_http_test
   http/response_head_test.cc
   http/server_test.cc
   http/server_limits_test.cc
+  http/server_framing_test.cc
   http/server_stream_test.cc
   http/body_gate_test.cc
   http/test_client.cc
