@@ -16,7 +16,7 @@
 #
 # Usage: bench/fuzz.sh [--seconds 600] [--target NAME]
 # NAME is a target without "_fuzz" (`scripts/fuzz.sh --list`: image, jwt, link, multipart,
-# policy, command); every target by default. Exit status: 0 when every target ran with no crash, 1 after a crash, 2 for a bad
+# policy, command, http); every target by default. Exit status: 0 when every target ran with no crash, 1 after a crash, 2 for a bad
 # argument or a failed build.
 set -euo pipefail
 

@@ -16,9 +16,10 @@ cd "$(dirname "$0")/.."
 # The targets (fuzz/NAME_fuzz.cc, seeds in fuzz/corpus/NAME) and each one's largest input: images
 # need room for a small file; the rest are text whose interesting cases are short, and a small
 # -max_len keeps execs/s high. bench/fuzz.sh reads this table through --list.
-FUZZ_TARGETS=(image jwt link multipart policy command)
+FUZZ_TARGETS=(image jwt link multipart policy command http)
 declare -A FUZZ_MAX_LEN=(
   [image]=16384 [jwt]=4096 [link]=1024 [multipart]=2048 [policy]=4096 [command]=1024
+  [http]=4096
 )
 if [[ ${1:-} == --list ]]; then
   for name in "${FUZZ_TARGETS[@]}"; do echo "$name ${FUZZ_MAX_LEN[$name]}"; done
