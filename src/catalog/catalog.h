@@ -51,6 +51,9 @@ struct ImageRecord {
   // Read-only: whether the job's owner marked this image a favorite (GetGeneration,
   // ListGenerations and ScanGenerations fill it; writes ignore it).
   bool favorite = false;
+  // The thumbnail's ThumbHash (image/thumbhash.h), base64: a placeholder a browser paints until
+  // the thumbnail arrives. Empty for images stored before it existed, or rebuilt from blobs.
+  std::string thumbhash;
 
   friend bool operator==(const ImageRecord&, const ImageRecord&) = default;
 };

@@ -59,7 +59,8 @@ Status ValidateNewImages(const std::vector<ImageRecord>& images, NulText nul) {
     }
     seen[image.index] = true;
     if (nul == NulText::kRefused) {
-      if (Status s = ValidateText({image.blob_path, image.thumbnail_path, image.content_type});
+      if (Status s = ValidateText({image.blob_path, image.thumbnail_path, image.content_type,
+                                   image.thumbhash});
           !s) {
         return s;
       }

@@ -151,11 +151,18 @@ CREATE INDEX idx_jobs_user_created ON jobs (user_id, created_at_ms);
 CREATE INDEX idx_jobs_status ON jobs (status);
 )sql";
 
+// Version 5: each image's ThumbHash (issue 23: placeholders), base64; '' for images stored
+// before it.
+constexpr const char* kV5ImageThumbHash = R"sql(
+ALTER TABLE images ADD COLUMN thumbhash TEXT NOT NULL DEFAULT '';
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "init", kV1Init},
     {2, "live_job_counts", kV2LiveJobCounts},
     {3, "image_access_tier", kV3ImageAccessTier},
     {4, "generation_jobs", kV4GenerationJobs},
+    {5, "image_thumbhash", kV5ImageThumbHash},
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(

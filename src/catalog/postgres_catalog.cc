@@ -98,7 +98,7 @@ bool InsertImage(Tx& tx, std::string_view job_id, const ImageRecord& image) {
                           image.blob_path, image.thumbnail_path,
                           static_cast<int64_t>(image.bytes),
                           static_cast<int64_t>(image.thumbnail_bytes), image.width, image.height,
-                          image.content_type, image.access_tier)
+                          image.content_type, image.access_tier, image.thumbhash)
              .affected_rows() == 1;
 }
 
@@ -182,7 +182,7 @@ Status PostgresCatalog::InsertGeneration(const Generation& g) {
 Status PostgresCatalog::AddImage(std::string_view user_id, std::string_view job_id,
                                  const ImageRecord& image) {
   if (Status s = ValidateText({user_id, job_id, image.blob_path, image.thumbnail_path,
-                               image.content_type});
+                               image.content_type, image.thumbhash});
       !s) {
     return s;
   }

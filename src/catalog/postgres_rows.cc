@@ -34,7 +34,8 @@ ImageRecord ReadImage(const pqxx::row& row, int c) {
   image.height = row[c + 7].as<int>();
   image.content_type = row[c + 8].as<std::string>();
   image.access_tier = row[c + 9].as<std::string>();
-  image.favorite = row[c + 10].as<bool>();
+  image.thumbhash = row[c + 10].as<std::string>();
+  image.favorite = row[c + 11].as<bool>();
   return image;
 }
 

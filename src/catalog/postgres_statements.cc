@@ -19,7 +19,7 @@ namespace {
   p "created_at, " p "deleted_at"
 #define IMAGE_COLUMNS \
   "i.image_index, i.seed, i.blob_path, i.thumbnail_path, i.bytes, i.thumbnail_bytes, i.width," \
-  " i.height, i.content_type, i.access_tier, EXISTS (SELECT 1 FROM favorites AS f"          \
+  " i.height, i.content_type, i.access_tier, i.thumbhash, EXISTS (SELECT 1 FROM favorites AS f" \
   " WHERE f.job_id = i.job_id AND f.image_index = i.image_index)"
 
 #define HISTORY(keyset)                                                                        \
@@ -64,8 +64,8 @@ constexpr StatementDefinition kDefinitions[] = {
      " ON CONFLICT (job_id) DO NOTHING"},
     {stmt::kInsertImage,
      "INSERT INTO images (job_id, image_index, seed, blob_path, thumbnail_path, bytes,"
-     " thumbnail_bytes, width, height, content_type, access_tier)"
-     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+     " thumbnail_bytes, width, height, content_type, access_tier, thumbhash)"
+     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
      " ON CONFLICT (job_id, image_index) DO NOTHING"},
     {stmt::kLockJob,
      "SELECT image_count, deleted_at FROM generations WHERE job_id = $1 AND user_id = $2"

@@ -51,11 +51,12 @@ Status InsertImage(Db& db, std::string_view job_id, const ImageRecord& image) {
   return Execute(
       db,
       "INSERT INTO images (job_id, image_index, seed, blob_path, thumbnail_path, bytes,"
-      " thumbnail_bytes, width, height, content_type, access_tier)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+      " thumbnail_bytes, width, height, content_type, access_tier, thumbhash)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
       {job_id, int64_t{image.index}, image.seed, image.blob_path, image.thumbnail_path,
        static_cast<int64_t>(image.bytes), static_cast<int64_t>(image.thumbnail_bytes),
-       int64_t{image.width}, int64_t{image.height}, image.content_type, image.access_tier});
+       int64_t{image.width}, int64_t{image.height}, image.content_type, image.access_tier,
+       image.thumbhash});
 }
 
 Result<std::vector<ImageRecord>> LoadImages(Db& db, std::string_view job_id) {

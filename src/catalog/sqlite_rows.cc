@@ -19,7 +19,8 @@ ImageRecord ReadImage(const Statement& stmt, int c) {
                      static_cast<int>(stmt.Int64(c + 7)),
                      stmt.Text(c + 8),
                      stmt.Text(c + 9),
-                     stmt.Int64(c + 10) != 0};
+                     stmt.Int64(c + 11) != 0,
+                     stmt.Text(c + 10)};
 }
 
 Result<JobState> FindJob(Db& db, std::string_view user_id, std::string_view job_id) {

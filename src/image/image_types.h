@@ -62,6 +62,7 @@ struct EncodedImage {
   int width = 0;
   int height = 0;
   OutputFormat format = OutputFormat::kJpeg;
+  std::string thumbhash;  // thumbnails only: the ThumbHash of these pixels (thumbhash.h), raw
 };
 
 struct WebImageMetadata {

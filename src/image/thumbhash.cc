@@ -115,4 +115,32 @@ std::string RgbaToThumbHash(int w, int h, std::span<const uint8_t> rgba) {
   return hash;
 }
 
+std::string ThumbHashOfPixels(const uint8_t* pixels, int width, int height, int bands,
+                              size_t stride) {
+  if (pixels == nullptr || width < 1 || height < 1 || (bands != 3 && bands != 4)) return {};
+  const double scale = std::min(1.0, double(kThumbHashMaxSide) / std::max(width, height));
+  const int w = std::max(1, int(std::lround(width * scale)));
+  const int h = std::max(1, int(std::lround(height * scale)));
+  std::vector<uint8_t> rgba(size_t(w) * size_t(h) * 4);
+  for (int y = 0; y < h; ++y) {
+    const int y0 = y * height / h, y1 = std::max(y0 + 1, (y + 1) * height / h);
+    for (int x = 0; x < w; ++x) {
+      const int x0 = x * width / w, x1 = std::max(x0 + 1, (x + 1) * width / w);
+      uint32_t sum[4] = {0, 0, 0, 0};
+      for (int sy = y0; sy < y1; ++sy) {
+        const uint8_t* row = pixels + size_t(sy) * stride;
+        for (int sx = x0; sx < x1; ++sx) {
+          const uint8_t* px = row + size_t(sx) * size_t(bands);
+          for (int c = 0; c < 3; ++c) sum[c] += px[c];
+          sum[3] += bands == 4 ? px[3] : 255;
+        }
+      }
+      const uint32_t count = uint32_t((y1 - y0) * (x1 - x0));
+      uint8_t* out = &rgba[(size_t(y) * size_t(w) + size_t(x)) * 4];
+      for (int c = 0; c < 4; ++c) out[c] = uint8_t((sum[c] + count / 2) / count);
+    }
+  }
+  return RgbaToThumbHash(w, h, rgba);
+}
+
 }  // namespace noisett::image

@@ -17,4 +17,10 @@ inline constexpr int kThumbHashMaxSide = 100;
 // otherwise.
 std::string RgbaToThumbHash(int width, int height, std::span<const uint8_t> rgba);
 
+// The ThumbHash of an 8-bit image of 3 (RGB) or 4 (RGBA) bands of any size, each output pixel
+// the box average of the input pixels it covers once the image is fitted inside 100 x 100 (what
+// the hash keeps is far coarser than that). Pure; empty for an empty image or other band counts.
+std::string ThumbHashOfPixels(const uint8_t* pixels, int width, int height, int bands,
+                              size_t stride);
+
 }  // namespace noisett::image

@@ -4,6 +4,7 @@
 #include <future>
 #include <utility>
 
+#include "core/base64.h"
 #include "core/blob_paths.h"
 #include "core/log.h"
 #include "lifecycle/retention.h"
@@ -53,6 +54,7 @@ catalog::ImageRecord MakeImageRecord(const catalog::Generation& job, int index, 
   r.width = web.optimized.width;
   r.height = web.optimized.height;
   r.content_type = std::string(image::ContentType(web.optimized.format));
+  r.thumbhash = Base64Encode(web.thumbnail.thumbhash);
   return r;
 }
 

@@ -33,6 +33,7 @@ ImageRecord SampleImage(const std::string& user, const std::string& job, int ind
   image.width = 1024;
   image.height = 768;
   image.content_type = "image/jpeg";
+  image.thumbhash = "k/gJDQJ5eIeIeHeHd4iHd3iH+Gg" + std::to_string(index) + "=";
   return image;
 }
 

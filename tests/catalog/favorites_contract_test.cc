@@ -23,7 +23,7 @@ std::string ImageText(const ImageRecord& i) {
   return std::to_string(i.index) + " seed=" + std::to_string(i.seed) + " " + i.blob_path + " (" +
          std::to_string(i.bytes) + ") " + i.thumbnail_path + " (" +
          std::to_string(i.thumbnail_bytes) + ") " + std::to_string(i.width) + "x" +
-         std::to_string(i.height) + " " + i.content_type + " " + i.access_tier +
+         std::to_string(i.height) + " " + i.content_type + " " + i.access_tier + " " + i.thumbhash +
          (i.favorite ? " favorite" : "");
 }
 

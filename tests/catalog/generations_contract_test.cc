@@ -41,6 +41,7 @@ TEST_P(CatalogContractTest, InsertThenGetRoundTripsEveryField) {
     EXPECT_EQ(b.width, a.width);
     EXPECT_EQ(b.height, a.height);
     EXPECT_EQ(b.content_type, a.content_type);
+    EXPECT_EQ(b.thumbhash, a.thumbhash);
   }
 }
 

@@ -14,6 +14,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/base64.h"
+#include "image/pipeline.h"
+#include "image/test_images.h"
 #include "image/thumbhash.h"
 #include "support/subprocess.h"
 
@@ -123,6 +125,47 @@ TEST(ThumbHashTest, SizesOutsideOneToAHundredOrAWrongBufferGiveNothing) {
   const Pixels big = Flat(101, 1, 1, 2, 3, 255);
   EXPECT_TRUE(RgbaToThumbHash(101, 1, big.rgba).empty());
   EXPECT_TRUE(RgbaToThumbHash(-10, -10, ok.rgba).empty());
+}
+
+TEST(ThumbHashTest, LargeImagesAreBoxAveragedIntoAHundredPixelsFirst) {
+  // 300 x 200 RGB of 3 x 3 blocks of one colour each: averaged down to 100 x 67 exactly the
+  // blocks' colours, as RGBA.
+  std::vector<uint8_t> rgb(300 * 200 * 3);
+  Pixels small{100, 67, std::vector<uint8_t>(100 * 67 * 4)};
+  for (int y = 0; y < 200; ++y) {
+    for (int x = 0; x < 300; ++x) {
+      const int bx = x / 3, by = y * 67 / 200;
+      uint8_t* px = &rgb[(size_t(y) * 300 + size_t(x)) * 3];
+      px[0] = uint8_t(bx * 2);
+      px[1] = uint8_t(100);
+      px[2] = uint8_t(255 - bx * 2);
+      uint8_t* out = &small.rgba[(size_t(by) * 100 + size_t(bx)) * 4];
+      std::copy(px, px + 3, out);
+      out[3] = 255;
+    }
+  }
+  EXPECT_EQ(Hex(ThumbHashOfPixels(rgb.data(), 300, 200, 3, 300 * 3)),
+            Hex(RgbaToThumbHash(100, 67, small.rgba)));
+  EXPECT_TRUE(ThumbHashOfPixels(rgb.data(), 300, 200, 2, 600).empty());
+  EXPECT_TRUE(ThumbHashOfPixels(nullptr, 300, 200, 3, 900).empty());
+}
+
+TEST(ThumbHashTest, TheUploadPipelineGivesEachThumbnailTheHashOfItsPixels) {
+  noisett::testing::InitVips();
+  const std::string png = noisett::testing::ToPng(noisett::testing::CornerMarked(640, 480, 160));
+  auto web = OptimizeForWeb({reinterpret_cast<const uint8_t*>(png.data()), png.size()}, {});
+  ASSERT_TRUE(web) << web.error().message;
+  EXPECT_TRUE(web->optimized.thumbhash.empty());
+  const vips::VImage thumb = noisett::testing::Decode(web->thumbnail.bytes);
+  ASSERT_EQ(thumb.bands(), 3);
+  const std::string expected = ThumbHashOfPixels(static_cast<const uint8_t*>(thumb.data()),
+                                                 thumb.width(), thumb.height(), 3,
+                                                 size_t(thumb.width()) * 3);
+  // The hash is of the pixels before JPEG: the decoded thumbnail's may differ in a low bit.
+  ASSERT_EQ(web->thumbnail.thumbhash.size(), expected.size());
+  EXPECT_EQ(Hex(web->thumbnail.thumbhash).substr(0, 6), Hex(expected).substr(0, 6));
+  // Landscape, 4:3: the header says so.
+  EXPECT_EQ(uint8_t(web->thumbnail.thumbhash[4]) >> 7, 1);
 }
 
 }  // namespace

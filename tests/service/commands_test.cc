@@ -349,9 +349,12 @@ TEST_F(CommandsTest, FavoritesListTextIsWhatTheTreeWouldPrint) {
   std::set<std::string> listed;
   const std::set<std::string> fields = {"access_tier", "archived", "cdn_url",
                                         "created_at",  "image_index", "job_id",
-                                        "prompt",      "thumbnail_url", "url"};
+                                        "prompt",      "thumbhash",   "thumbnail_url",
+                                        "url"};
   for (const Json& item : items) {
     EXPECT_EQ(Keys(item), fields) << item.dump();
+    // A ThumbHash of the stored thumbnail: at least its 5 header bytes and a few terms, base64.
+    EXPECT_GE(item.value("thumbhash", "").size(), 20u) << item.dump();
     const int index = item.value("image_index", -1);
     listed.insert(item.value("job_id", "") + "/" + std::to_string(index));
     const Json generation = Generation(item.value("job_id", ""));

@@ -253,6 +253,38 @@ async function run() {
     check(/\d+ images? ·/.test(await page.locator("#storage").innerText()), "no storage usage shown");
   });
 
+  await step("each tile paints its ThumbHash placeholder, of its thumbnail's colours", async () => {
+    // Mean colour of the placeholder (a data: URL behind the tile) and of the thumbnail, each
+    // drawn into a canvas in the page; the placeholder is a blur of the thumbnail, so they agree.
+    const means = await page.locator(`${TILES} .thumb`).evaluateAll(async (thumbs) => {
+      const mean = async (src) => {
+        const image = new Image();
+        image.src = src;
+        await image.decode();
+        const canvas = document.createElement("canvas");
+        canvas.width = 16;
+        canvas.height = 16;
+        const ctx = canvas.getContext("2d");
+        ctx.drawImage(image, 0, 0, 16, 16);
+        const d = ctx.getImageData(0, 0, 16, 16).data;
+        const sum = [0, 0, 0];
+        for (let i = 0; i < d.length; i += 4) for (let c = 0; c < 3; c++) sum[c] += d[i + c];
+        return sum.map((s) => s / 256);
+      };
+      return Promise.all(thumbs.map(async (b) => {
+        const url = /url\("?(data:image\/png[^")]+)"?\)/.exec(getComputedStyle(b).backgroundImage);
+        if (!url) return null;
+        return { placeholder: await mean(url[1]), thumbnail: await mean(b.querySelector("img").currentSrc) };
+      }));
+    });
+    check(means.length === 2, `${means.length} tiles`);
+    for (const m of means) {
+      check(m !== null, "a tile has no ThumbHash placeholder");
+      const off = Math.max(...m.placeholder.map((v, c) => Math.abs(v - m.thumbnail[c])));
+      check(off < 24, `placeholder mean ${m.placeholder.map(Math.round)} vs thumbnail ${m.thumbnail.map(Math.round)}`);
+    }
+  });
+
   await step("favorite one image; after a reload its heart is still pressed", async () => {
     const first = page.locator(TILES).first();
     const index = await first.getAttribute("data-index");

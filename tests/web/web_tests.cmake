@@ -14,3 +14,8 @@ set_tests_properties(web_gallery PROPERTIES
   ENVIRONMENT "NOISETT_BIN=$<TARGET_FILE:noisett>;NOISETT_WEB_SCREENSHOTS=${CMAKE_CURRENT_BINARY_DIR}/web-screenshots"
   TIMEOUT 150
   LABELS "web;browser")
+
+# The gallery's ThumbHash decoder (web/js/thumbhash.js) against npm `thumbhash`, in node.
+add_test(NAME web_thumbhash
+  COMMAND ${NOISETT_WEB_NODE} ${CMAKE_CURRENT_SOURCE_DIR}/web/thumbhash.test.mjs)
+set_tests_properties(web_thumbhash PROPERTIES TIMEOUT 60 LABELS "web")

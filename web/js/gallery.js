@@ -5,6 +5,7 @@
 // as the job's events say it is stored, with Cancel; a page reloaded mid-generation picks the job
 // up again from history (its status) and its events.
 import { $, el, icon, formatDate, truncate } from "./ui.js";
+import { thumbHashToDataUrl } from "./thumbhash.js";
 
 const PAGE = { history: 12, favorites: 30 };
 
@@ -17,6 +18,7 @@ function fromGeneration(gen) {
     createdAt: gen.created_at,
     url: img.url,
     thumbUrl: img.thumbnail_url || img.url,
+    thumbhash: img.thumbhash || "",
     favorite: Boolean(img.favorite),
     archived: Boolean(img.archived),
     width: img.width,
@@ -34,6 +36,7 @@ function fromFavorite(fav) {
     createdAt: fav.created_at,
     url: fav.url,
     thumbUrl: fav.thumbnail_url || fav.url,
+    thumbhash: fav.thumbhash || "",
     favorite: true,
     archived: Boolean(fav.archived),
   };
@@ -80,6 +83,12 @@ export function createGallery({ api, lightbox, toast, report, onChange }) {
     });
     img.addEventListener("error", () => tile.classList.add("broken"), { once: true });
     const thumb = el("button", { type: "button", class: "thumb", title: "Open full image" }, img);
+    // The image's ThumbHash, blurred colours of the right shape, until the thumbnail paints over it.
+    const placeholder = thumbHashToDataUrl(item.thumbhash);
+    if (placeholder) {
+      thumb.style.backgroundImage = `url("${placeholder}")`;
+      thumb.classList.add("has-placeholder");
+    }
     thumb.addEventListener("click", () => lightbox.show(item, thumb));
     if (item.archived) thumb.append(el("span", { class: "badge", text: "Archived" }));
 

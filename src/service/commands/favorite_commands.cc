@@ -35,6 +35,7 @@ void WriteFavorite(JsonWriter& out, const FavoriteView& view) {
       .Member("image_index", favorite.image_index)
       .Member("job_id", favorite.job_id)
       .Member("prompt", favorite.prompt)
+      .Member("thumbhash", favorite.image.thumbhash)
       .Member("thumbnail_url", view.links.thumbnail.url)
       .Member("url", view.links.full.url)
       .EndObject();

@@ -20,7 +20,8 @@ void WriteImage(JsonWriter& out, const catalog::ImageRecord& image, const ImageL
       .Member("index", image.index)
       .Member("seed", image.seed);
   if (!status.empty()) out.Member("status", status);
-  out.Member("thumbnail_bytes", image.thumbnail_bytes)
+  out.Member("thumbhash", image.thumbhash)
+      .Member("thumbnail_bytes", image.thumbnail_bytes)
       .Member("thumbnail_cdn_url", links.thumbnail.cdn_url())
       .Member("thumbnail_url", links.thumbnail.url)
       .Member("url", links.full.url)
