@@ -65,8 +65,9 @@ Result<HeaderSize> JpegSize(Bytes b) {
   return Corrupt("JPEG header is incomplete");
 }
 
-// Each chunk's header ends at a different offset: a lossless (VP8L) file can be as small as 26
-// bytes (a single-colour picture of any size), so no one minimum fits all three.
+// Each chunk's header ends at a different offset, and a whole lossless (VP8L) file can be shorter
+// than a lossy header (28 bytes for a single-colour picture of any size), so no one minimum fits
+// all three.
 Result<HeaderSize> WebpSize(Bytes b) {
   if (StartsWith(b, 12, "VP8 ", 4)) {
     if (b.size() < 30) return Corrupt("WebP header is incomplete");

@@ -269,7 +269,7 @@ TEST(ReadHeaderSizeTest, CorruptWebp) {
 }
 
 TEST(ReadHeaderSizeTest, LosslessWebpNeedsOnlyItsOwnHeader) {
-  // 25 bytes hold a VP8L header; a whole single-colour lossless file can be 26 (issue 24).
+  // 25 bytes hold a VP8L header; a whole single-colour lossless file can be 28 (issue 24).
   ExpectSize(Vp8lHeader(64, 48).substr(0, 25), Format::kWebp, 64, 48);
 }
 
