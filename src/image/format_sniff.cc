@@ -31,13 +31,20 @@ bool IsJpegSof(uint8_t marker) {
   return marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
 }
 
+Unexpected Unsupported(const std::string& what) {
+  return Unexpected(MakeError(ErrorCode::kUnsupported, "unsupported_format", what));
+}
+
 Result<HeaderSize> JpegSize(Bytes b) {
   size_t i = 2;  // past SOI
   while (i + 1 < b.size()) {
-    if (b[i] != 0xFF) return Corrupt("JPEG marker expected");
+    // Stray bytes between segments: libjpeg skips them with a warning ("N extraneous bytes
+    // before marker") and every browser shows the picture, so we look for the next 0xFF too.
+    while (i < b.size() && b[i] != 0xFF) ++i;
     while (i < b.size() && b[i] == 0xFF) ++i;  // fill bytes
     if (i >= b.size()) break;
     const uint8_t marker = b[i++];
+    if (marker == 0x00) continue;  // a stuffed 0xFF: stray data too, as libjpeg treats it
     if ((marker >= 0xD0 && marker <= 0xD7) || marker == 0x01) continue;  // no length field
     if (marker == 0xD9 || marker == 0xDA) return Corrupt("JPEG has no frame header");
     if (i + 2 > b.size()) break;
@@ -45,6 +52,12 @@ Result<HeaderSize> JpegSize(Bytes b) {
     if (length < 2) return Corrupt("JPEG segment length is invalid");
     if (IsJpegSof(marker)) {
       if (i + 7 > b.size()) break;
+      // libjpeg-turbo 2.1 (Debian 12) decodes 8-bit samples only: a 12- or 16-bit JPEG is a
+      // valid file in a format we do not support, not a damaged one.
+      if (b[i + 2] != 8) {
+        return Unsupported("JPEG has " + std::to_string(b[i + 2]) +
+                           "-bit samples; only 8-bit JPEG is supported");
+      }
       return HeaderSize{Format::kJpeg, Be16(b, i + 5), Be16(b, i + 3)};
     }
     i += length;
@@ -52,14 +65,18 @@ Result<HeaderSize> JpegSize(Bytes b) {
   return Corrupt("JPEG header is incomplete");
 }
 
+// Each chunk's header ends at a different offset, and a whole lossless (VP8L) file can be shorter
+// than a lossy header (28 bytes for a single-colour picture of any size), so no one minimum fits
+// all three.
 Result<HeaderSize> WebpSize(Bytes b) {
-  if (b.size() < 30) return Corrupt("WebP header is incomplete");
   if (StartsWith(b, 12, "VP8 ", 4)) {
+    if (b.size() < 30) return Corrupt("WebP header is incomplete");
     // Lossy: 3-byte frame tag, start code 9D 01 2A, then 14-bit width and height.
     if (b[23] != 0x9D || b[24] != 0x01 || b[25] != 0x2A) return Corrupt("WebP VP8 start code missing");
     return HeaderSize{Format::kWebp, Le16(b, 26) & 0x3FFF, Le16(b, 28) & 0x3FFF};
   }
   if (StartsWith(b, 12, "VP8L", 4)) {
+    if (b.size() < 25) return Corrupt("WebP header is incomplete");
     // Lossless: signature 0x2F, then 14 bits width-1 and 14 bits height-1, little-endian.
     if (b[20] != 0x2F) return Corrupt("WebP VP8L signature missing");
     const uint32_t bits = uint32_t{b[21]} | (uint32_t{b[22]} << 8) | (uint32_t{b[23]} << 16) |
@@ -67,9 +84,11 @@ Result<HeaderSize> WebpSize(Bytes b) {
     return HeaderSize{Format::kWebp, (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1};
   }
   if (StartsWith(b, 12, "VP8X", 4)) {
+    if (b.size() < 30) return Corrupt("WebP header is incomplete");
     // Extended: flags (4), then 24-bit canvas width-1 and height-1.
     return HeaderSize{Format::kWebp, Le24(b, 24) + 1, Le24(b, 27) + 1};
   }
+  if (b.size() < 16) return Corrupt("WebP header is incomplete");
   return Corrupt("WebP has no VP8, VP8L or VP8X chunk");
 }
 

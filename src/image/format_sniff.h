@@ -18,8 +18,8 @@ struct HeaderSize {
   uint32_t height = 0;
 };
 
-// Format and declared width/height. Errors: unsupported_format, corrupt (header unreadable or a
-// zero dimension).
+// Format and declared width/height. Errors: unsupported_format (also a JPEG whose samples are not
+// 8-bit), corrupt (header unreadable or a zero dimension).
 Result<HeaderSize> ReadHeaderSize(Bytes bytes);
 
 // Errors: empty (0 bytes), too_large (more than limits.max_bytes).

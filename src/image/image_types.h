@@ -72,7 +72,7 @@ struct WebImageMetadata {
   double compression_ratio = 0;  // optimized / original, rounded to 2 decimals
   int original_width = 0;
   int original_height = 0;  // as stored, before EXIF rotation
-  int width = 0;
+  int width = 0;            // the optimized image's, upright (after EXIF rotation)
   int height = 0;
   int thumbnail_width = 0;
   int thumbnail_height = 0;

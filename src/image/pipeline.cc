@@ -18,6 +18,7 @@
 #include "image/format_sniff.h"
 #include "image/jpeg_encoder.h"
 #include "image/png_decoder.h"
+#include "image/png_gamma.h"
 #include "image/thumbhash.h"
 #include "image/webp_codec.h"
 
@@ -167,12 +168,43 @@ std::optional<Result<Decoded>> TryDecodeDirect(Bytes bytes, const HeaderSize& he
   return std::nullopt;
 }
 
+// A PNG's gAMA applied as png_gamma.h says: the colour bands through a table to 8-bit sRGB, the
+// alpha band (if any) scaled to 8 bits. libvips' loader leaves the samples as stored.
+VImage ApplyPngGamma(const VImage& img, double file_gamma) {
+  const bool sixteen = img.format() == VIPS_FORMAT_USHORT;
+  const std::vector<uint8_t> table = GammaToSrgbTable(file_gamma, sixteen ? 65535 : 255);
+  const VImage lut = VImage::new_from_memory(const_cast<uint8_t*>(table.data()), table.size(),
+                                             int(table.size()), 1, 1, VIPS_FORMAT_UCHAR);
+  const int colour_bands = img.bands() - (img.has_alpha() ? 1 : 0);
+  VImage out = img.extract_band(0, VImage::option()->set("n", colour_bands)).maplut(lut);
+  if (img.has_alpha()) {
+    VImage alpha = img[colour_bands];
+    if (sixteen) alpha = (alpha / 257).rint();
+    out = out.bandjoin(alpha.cast(VIPS_FORMAT_UCHAR));
+  }
+  // The table lives only in this call: render now, while it does.
+  return out.copy(VImage::option()->set("interpretation", colour_bands >= 3
+                                                              ? VIPS_INTERPRETATION_sRGB
+                                                              : VIPS_INTERPRETATION_B_W))
+      .copy_memory();
+}
+
+// The gAMA a PNG's samples must go through (png_gamma.h), or 0.
+Result<double> PngGammaOf(Bytes bytes, const HeaderSize& header) {
+  if (header.format != Format::kPng) return 0.0;
+  auto features = ReadPngFeatures(bytes);
+  if (!features) return Unexpected(features.error());
+  return features->gamma;
+}
+
 // Checks the header, then decodes once into memory at the shrink that `box` allows.
 Result<Decoded> Decode(Bytes bytes, const Limits& limits, int box) {
   auto header = CheckHeader(bytes, limits);
   if (!header) return Unexpected(header.error());
   InitPipeline();
   if (auto direct = TryDecodeDirect(bytes, *header, limits)) return std::move(*direct);
+  auto gamma = PngGammaOf(bytes, *header);
+  if (!gamma) return Unexpected(gamma.error());
   const int shrink = ShrinkOnLoad(*header, box);
   BlobPtr blob = BorrowBlob(bytes);
   try {
@@ -185,17 +217,35 @@ Result<Decoded> Decode(Bytes bytes, const Limits& limits, int box) {
                                 : (uint64_t(loaded.width()) - 1) * s * (uint64_t(loaded.height()) - 1) * s;
     if (auto ok = CheckDecodedPixels(pixels, limits); !ok) return Unexpected(ok.error());
     const bool alpha = loaded.has_alpha();
+    if (*gamma > 0) return Decoded{ApplyPngGamma(loaded, *gamma), *header, alpha};
     return Decoded{loaded.copy_memory(), *header, alpha};
   } catch (const VError& e) {
     return CorruptError(e);
   }
 }
 
+// A CMYK JPEG without an ICC profile, as libjpeg plus a browser show it: Chromium (Skia) and
+// Firefox take libjpeg's Adobe (inverted) samples and make each of R, G, B as
+// inverted colour x inverted K / 255. libvips' own conversion goes through its built-in CMYK
+// profile instead, which put blacks at about (30, 32, 44) and desaturated reds by 25-39/255
+// (issue 24). libvips' loader has already un-inverted Adobe samples, so the inverses are 255 - v.
+VImage CmykAsBrowsersShowIt(const VImage& cmyk) {
+  const VImage inverted = cmyk.linear(-1.0, 255.0);
+  const VImage rgb = (inverted.extract_band(0, VImage::option()->set("n", 3)) * inverted[3] / 255)
+                         .rint()
+                         .cast(VIPS_FORMAT_UCHAR);
+  return rgb.copy(VImage::option()->set("interpretation", VIPS_INTERPRETATION_sRGB));
+}
+
 // Upright sRGB 8-bit; alpha flattened onto white when the output cannot carry it (JPEG).
 // Lazy: nothing is computed until a Render() pulls pixels.
 VImage BuildOriented(const VImage& decoded, OutputFormat format) {
   VImage img = decoded.autorot();
-  if (img.get_typeof(VIPS_META_ICC_NAME) != 0) {
+  const bool has_icc = img.get_typeof(VIPS_META_ICC_NAME) != 0;
+  if (!has_icc && img.interpretation() == VIPS_INTERPRETATION_CMYK && img.bands() == 4) {
+    img = CmykAsBrowsersShowIt(img);
+  }
+  if (has_icc) {
     try {
       img = img.icc_transform("srgb", VImage::option()->set("embedded", true)->set(
                                           "intent", VIPS_INTENT_PERCEPTUAL));

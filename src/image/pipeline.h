@@ -4,7 +4,8 @@
 // Error reasons (Error::reason), stable for clients:
 //   empty               zero bytes                                   (kInvalidArgument)
 //   too_large           more than limits.max_bytes                   (kTooLarge)
-//   unsupported_format  content is not PNG, JPEG or WebP             (kUnsupported)
+//   unsupported_format  content is not PNG, JPEG or WebP, or is a    (kUnsupported)
+//                       JPEG with 12- or 16-bit samples
 //   too_many_pixels     header declares more than limits.max_pixels  (kTooLarge)
 //   corrupt             truncated or undecodable data                (kInvalidArgument)
 //   bad_option          options out of range                         (kInvalidArgument)

@@ -3,6 +3,8 @@
 
 #include <png.h>
 
+#include "image/png_gamma.h"
+
 #include <cstring>
 #include <memory>
 
@@ -35,17 +37,28 @@ Result<PngFeatures> ReadPngFeatures(Bytes b) {
   const uint8_t colour_type = b[25];
   f.has_alpha = (colour_type & 4) != 0;
   bool metadata = false;
-  // Walk the chunks before IDAT: tRNS adds alpha; iCCP and eXIf need libvips' loader.
+  bool srgb_or_icc = false;
+  bool palette_seen = false;
+  double gamma = 0;
+  // Walk the chunks before IDAT: tRNS adds alpha; iCCP and eXIf need libvips' loader; gAMA
+  // counts unless sRGB or iCCP overrides it (PNG spec 11.3.3.1, and what browsers do), and only
+  // the first one before PLTE, as libpng (so every browser) ignores the others as out of place.
   for (size_t i = 8; i + 8 <= b.size();) {
     const uint32_t length = Be32(b, i);
     const std::string_view type(reinterpret_cast<const char*>(b.data()) + i + 4, 4);
     if (type == "IDAT") break;
     if (type == "tRNS") f.has_alpha = true;
     if (type == "iCCP" || type == "eXIf") metadata = true;
+    if (type == "iCCP" || type == "sRGB") srgb_or_icc = true;
+    if (type == "PLTE") palette_seen = true;
+    if (type == "gAMA" && !palette_seen && gamma == 0 && length == 4 && i + 12 <= b.size()) {
+      gamma = PngFileGamma(Be32(b, i + 8));
+    }
     if (length > b.size()) break;  // the decoder reports the damage
     i += 12 + size_t(length);
   }
-  f.plain = depth <= 8 && !metadata;
+  f.gamma = srgb_or_icc ? 0 : gamma;
+  f.plain = depth <= 8 && !metadata && f.gamma == 0;
   return f;
 }
 

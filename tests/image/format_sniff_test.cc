@@ -161,6 +161,24 @@ TEST(ReadHeaderSizeTest, JpegSkipsSegmentsBeforeTheFrame) {
   ExpectSize(JpegHeader(64, 32, Raw({0xFF, 0xFF, 0xFE, 0x00, 0x03, 'x'})), Format::kJpeg, 64, 32);
 }
 
+TEST(ReadHeaderSizeTest, JpegSkipsStrayBytesBetweenSegmentsAsLibjpegDoes) {
+  // libjpeg warns "3 extraneous bytes before marker 0xc0" and decodes (issue 24). (Right after
+  // SOI the file would not even sniff as JPEG, for us as for browsers: FF D8 FF is the magic.)
+  const std::string comment = Raw({0xFF, 0xFE, 0x00, 0x03, 'x'});
+  ExpectSize(JpegHeader(64, 32, comment + Raw({0x00, 0x13, 0x37})), Format::kJpeg, 64, 32);
+  // A stuffed 0xFF 0x00 outside entropy-coded data is stray data too.
+  ExpectSize(JpegHeader(64, 32, comment + Raw({0xFF, 0x00, 0x42})), Format::kJpeg, 64, 32);
+  ExpectSize(JpegHeader(64, 32, comment + Raw({0x7F}) + comment), Format::kJpeg, 64, 32);
+}
+
+TEST(ReadHeaderSizeTest, JpegWithOtherThanEightBitSamplesIsUnsupported) {
+  for (int precision : {12, 16}) {
+    std::string jpeg = JpegHeader(64, 32);
+    jpeg[6] = char(precision);  // SOF0's precision byte
+    ExpectReason(jpeg, "unsupported_format");
+  }
+}
+
 TEST(ReadHeaderSizeTest, ProgressiveJpeg) {
   VipsBlob* blob = testing::Textured(77, 33).jpegsave_buffer(
       vips::VImage::option()->set("interlace", true)->set("strip", true));
@@ -230,7 +248,7 @@ TEST(ReadHeaderSizeTest, CorruptJpeg) {
   ExpectReason(soi + Raw({0xFF, 0xE0, 0x00, 0x00}), "corrupt");               // length < 2
   ExpectReason(soi + Raw({0xFF, 0xE0, 0x00, 0x10, 'J', 'F', 'I', 'F', 0,    1,
                           1,    0,    0,    1,    0,   1,   0,   0,   0x12, 0x34}),
-               "corrupt");  // no marker where the next segment should start
+               "corrupt");  // stray bytes where the next segment should start, then the end
   ExpectReason(JpegHeader(300, 200).substr(0, 8), "corrupt");             // SOF cut short
   ExpectReason(soi + Raw({0xFF, 0xE1, 0x40, 0x00}) + "Exif", "corrupt");  // segment past the end
   ExpectReason(soi + Raw({0xFF}) + std::string(40, 'g'), "corrupt");      // garbage after the magic
@@ -246,6 +264,13 @@ TEST(ReadHeaderSizeTest, CorruptWebp) {
   ExpectReason(bad_signature, "corrupt");
   ExpectReason(WebpWith("VP8Z", std::string(20, '\0')), "corrupt");
   ExpectReason(WebpWith("ALPH", std::string(20, 'g')), "corrupt");
+  ExpectReason(Vp8lHeader(300, 200).substr(0, 24), "corrupt");  // VP8L size cut short
+  ExpectReason(Vp8xHeader(300, 200).substr(0, 29), "corrupt");  // VP8X canvas cut short
+}
+
+TEST(ReadHeaderSizeTest, LosslessWebpNeedsOnlyItsOwnHeader) {
+  // 25 bytes hold a VP8L header; a whole single-colour lossless file can be 28 (issue 24).
+  ExpectSize(Vp8lHeader(64, 48).substr(0, 25), Format::kWebp, 64, 48);
 }
 
 TEST(ReadHeaderSizeTest, ZeroDimensionIsCorrupt) {
