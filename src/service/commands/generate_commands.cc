@@ -75,13 +75,8 @@ Error JobError(const catalog::JobRecord& job) {
                          (job.error_message.empty() ? "" : ": " + job.error_message));
   }
   const std::string& reason = job.error_code;
-  ErrorCode code = ErrorCode::kInternal;
-  if (reason == "generator_unavailable" || reason == "generator_timeout" ||
-      reason == "no_generator") {
-    code = ErrorCode::kUnavailable;
-  } else if (reason == "generator_refused") {
-    code = ErrorCode::kInvalidArgument;
-  }
+  const ErrorCode code = reason == "no_generator" ? ErrorCode::kUnavailable
+                                                  : generate::GeneratorErrorCode(reason);
   return MakeError(code, reason.empty() ? "generator_failed" : reason, job.error_message);
 }
 
