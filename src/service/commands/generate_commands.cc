@@ -2,6 +2,7 @@
 #include "service/commands/args.h"
 #include "service/commands/commands.h"
 #include "service/commands/job_json.h"
+#include "service/job_labels.h"
 #include "service/job_metadata.h"
 
 namespace noisett::service {
@@ -45,8 +46,8 @@ Result<GenerateImagesRequest> ReadGenerate(const image::OptimizeOptions& optimiz
   auto quality_name =
       StringArg(args, "quality", 16, std::string(image::QualityName(optimize.quality)));
   if (!quality_name) return Unexpected(quality_name.error());
-  auto quality = image::ParseQuality(*quality_name);
-  if (!quality) return Unexpected(BadInput("'quality' must be high, medium or low"));
+  auto quality = ParseQualityLabel(*quality_name);
+  if (!quality) return Unexpected(quality.error());
   if (auto it = args.find("model"); it != args.end() && !it->is_null()) {
     auto model = StringArg(args, "model", 64, std::nullopt);
     if (!model) return Unexpected(model.error());
