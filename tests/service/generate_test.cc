@@ -339,6 +339,17 @@ TEST_F(ImportTest, LoopbackIsRefusedUnlessAllowed) {
   EXPECT_TRUE(BlobNames().empty());
 }
 
+// The URL's server failing is a bad gateway (502), not this server's fault (500) or load (503).
+TEST_F(ImportTest, AFailingRemoteServerIsABadGateway) {
+  AllowLoopback();
+  server_.SetBody("/broken.png", "upstream exploded", 500, "text/plain");
+  auto out = Try("images.import", {{"url", server_.Url("/broken.png")}});
+  ASSERT_FALSE(out);
+  EXPECT_EQ(out.error().reason, "fetch_status");
+  EXPECT_EQ(out.error().code, ErrorCode::kUpstreamFailed);
+  EXPECT_TRUE(BlobNames().empty());
+}
+
 TEST_F(ImportTest, CloudMetadataAndOtherSchemesAreRefused) {
   AllowLoopback();
   for (const char* url : {"http://169.254.169.254/latest/meta-data/", "file:///etc/passwd",
