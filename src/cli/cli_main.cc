@@ -232,8 +232,7 @@ std::string WithoutSecrets(std::string text, int argc, char** argv) {
 // --help and --version, else 2.
 int ParseFailure(CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
   if (e.get_exit_code() == 0) return app.exit(e);
-  std::fprintf(stderr, "%s
-", WithoutSecrets(e.what(), argc, argv).c_str());
+  std::fprintf(stderr, "%s\n", WithoutSecrets(e.what(), argc, argv).c_str());
   std::fprintf(stderr, "Run with --help for more information.\n");
   return 2;
 }
