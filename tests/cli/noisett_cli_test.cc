@@ -456,7 +456,8 @@ namespace noisett::cli {
 namespace {
 
 // A JWT-shaped token: what an operator pastes after --token.
-const std::string kToken = "eyJhbGciOiJSUzI1NiJ9.eyJvaWQiOiJzZWNyZXQtdXNlciJ9.c2lnbmF0dXJlLXNlY3JldA";
+const std::string kToken =
+    "eyJhbGciOiJSUzI1NiJ9.eyJvaWQiOiJzZWNyZXQtdXNlciJ9.c2lnbmF0dXJlLXNlY3JldA";
 
 // `lifecycle.run` and `lifecycle.export` with a JSON input and --server are the admin commands,
 // sent to the server, not the operator subcommands (which took them for stray arguments).
