@@ -13,7 +13,11 @@
 
 namespace noisett::auth {
 
-inline constexpr size_t kMaxTokenBytes = 16 * 1024;
+// Below the HTTP server's 16 KiB limit on a request head (server.h max_header_bytes), so every
+// token the HTTP layer lets through is checked here and an oversized one is 401 "malformed" as
+// docs/auth.md says; a head over 16 KiB is 431 before any token is read. 8 KiB is also nginx's
+// default limit on one header line; real Entra tokens stay well under it.
+inline constexpr size_t kMaxTokenBytes = 8 * 1024;
 
 struct CompactJws {
   std::string alg;            // header "alg" (a string; not yet checked against the allow-list)

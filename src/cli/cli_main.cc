@@ -4,11 +4,15 @@
 // the subcommand's runner. Start-up failures are the one place exceptions end.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstring>
 #include <exception>
 #include <map>
 #include <memory>
+#include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -184,6 +188,55 @@ void AddLifecycle(CLI::App& app, LifecycleArgs& run) {
   cmd->footer("Exit status: 0 printed, 2 bad policy file or retention days.");
 }
 
+// The flags whose values are secrets (settings.cc: NOISETT_TOKEN, REPLICATE_API_TOKEN,
+// AZURE_STORAGE_KEY, AZURE_STORAGE_CONNECTION_STRING, NOISETT_LINK_KEYS).
+constexpr const char* kSecretFlags[] = {"--token", "-t", "--replicate-token", "--azure-key",
+                                        "--azure-connection-string", "--link-keys"};
+
+// True for a JWT-shaped argument (three base64url parts): a token typed where no flag names it.
+bool LooksLikeJwt(std::string_view arg) {
+  if (arg.size() < 20 || std::count(arg.begin(), arg.end(), '.') != 2) return false;
+  return std::all_of(arg.begin(), arg.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+  });
+}
+
+// `text` with every secret of argv (a secret flag's value, in either "--flag V" or
+// "--flag=V" form, or anything JWT-shaped) replaced: CLI11 quotes arguments it did not expect,
+// and no message may carry a token.
+std::string WithoutSecrets(std::string text, int argc, char** argv) {
+  std::vector<std::string> secrets;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (LooksLikeJwt(arg)) secrets.emplace_back(arg);
+    for (const char* flag : kSecretFlags) {
+      const std::string_view f = flag;
+      if (arg == f && i + 1 < argc) secrets.emplace_back(argv[i + 1]);
+      if (arg.size() > f.size() && arg.substr(0, f.size()) == f) {
+        // "--token=V", and "-tV" for the short flag.
+        const size_t at = arg[f.size()] == '=' ? f.size() + 1 : f.size();
+        if (arg[f.size()] == '=' || f.size() == 2) secrets.emplace_back(arg.substr(at));
+      }
+    }
+  }
+  for (const std::string& secret : secrets) {
+    if (secret.empty()) continue;
+    for (size_t at; (at = text.find(secret)) != std::string::npos;) {
+      text.replace(at, secret.size(), "[redacted]");
+    }
+  }
+  return text;
+}
+
+// CLI11's answer to a parse error, as CLI::App::exit prints it, but without secrets: 0 for
+// --help and --version, else 2.
+int ParseFailure(CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
+  if (e.get_exit_code() == 0) return app.exit(e);
+  std::fprintf(stderr, "%s\n", WithoutSecrets(e.what(), argc, argv).c_str());
+  std::fprintf(stderr, "Run with --help for more information.\n");
+  return 2;
+}
+
 // `noisett NAME 'JSON' [--user U | --server URL] ...`: its own small parser, because command
 // names (history.list) are open-ended and must not collide with the subcommands.
 int RunCommandModeMain(int argc, char** argv) {
@@ -202,7 +255,7 @@ int RunCommandModeMain(int argc, char** argv) {
   try {
     cmd.parse(argc - 1, argv + 1);
   } catch (const CLI::ParseError& e) {
-    return cmd.exit(e) == 0 ? 0 : 2;
+    return ParseFailure(cmd, e, argc, argv);
   }
   auto config = settings.Load(argv[1]);
   if (!config) return 2;
@@ -217,12 +270,31 @@ int FinishOptimize(OptimizeArgs& args, const app::Config& config, const std::str
   return noisett::cli::RunOptimize(args, stdout, stderr);
 }
 
+// lifecycle.run and lifecycle.export are both operator subcommands (on the local store) and
+// admin commands of the registry (`noisett lifecycle.run '{"dry_run":true}' --server URL`): an
+// invocation with a JSON input or command mode's --server / --user is the command.
+bool IsCommandModeInvocation(int argc, char** argv) {
+  for (int i = 2; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg.substr(0, 1) == "{") return true;
+    for (std::string_view flag : {"--server", "--user", "-u"}) {
+      if (arg == flag || (arg.size() > flag.size() && arg.substr(0, flag.size() + 1) ==
+                                                          std::string(flag) + "=")) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 // Subcommands with a dotted name are not commands of the registry.
-bool IsCommandName(const char* arg) {
+bool IsCommandName(int argc, char** argv) {
+  const char* arg = argv[1];
   if (arg[0] == '-') return false;
   if (std::strchr(arg, '.') == nullptr && std::strcmp(arg, "generate") != 0) return false;
-  for (const char* tool : {"catalog.rebuild", "lifecycle.run", "lifecycle.export"}) {
-    if (std::strcmp(arg, tool) == 0) return false;
+  if (std::strcmp(arg, "catalog.rebuild") == 0) return false;
+  for (const char* tool : {"lifecycle.run", "lifecycle.export"}) {
+    if (std::strcmp(arg, tool) == 0) return IsCommandModeInvocation(argc, argv);
   }
   return true;
 }
@@ -232,7 +304,7 @@ bool IsCommandName(const char* arg) {
 int main(int argc, char** argv) {
   noisett::cli::TuneAllocatorForImages();
   // Commands are dotted names (history.list), plus `generate`.
-  if (argc >= 2 && IsCommandName(argv[1])) return RunCommandModeMain(argc, argv);
+  if (argc >= 2 && IsCommandName(argc, argv)) return RunCommandModeMain(argc, argv);
   CLI::App cli{
       "noisett: the secure image back end of the image-generation app.\n"
       "Checks Microsoft Entra ID (or dev issuer) tokens, optimizes and thumbnails images "
@@ -289,7 +361,7 @@ int main(int argc, char** argv) {
     }
     return cli.exit(e);
   } catch (const CLI::ParseError& e) {
-    return cli.exit(e) == 0 ? 0 : 2;
+    return ParseFailure(cli, e, argc, argv);
   }
   const std::string chosen = cli.get_subcommands().front()->get_name();
   auto config = settings.at(chosen).second->Load(chosen.c_str());

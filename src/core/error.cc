@@ -15,6 +15,8 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kUnavailable: return "unavailable";
     case ErrorCode::kInsufficientStorage: return "insufficient_storage";
     case ErrorCode::kResourceExhausted: return "resource_exhausted";
+    case ErrorCode::kUpstreamTimeout: return "upstream_timeout";
+    case ErrorCode::kUpstreamFailed: return "upstream_failed";
     case ErrorCode::kInternal: return "internal";
   }
   return "internal";

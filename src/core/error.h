@@ -20,6 +20,11 @@ enum class ErrorCode {
   kUnavailable,
   kInsufficientStorage,  // the store is out of space (ENOSPC, EDQUOT); retry once freed
   kResourceExhausted,    // a quota or a queue limit: retry after Error::retry_after_s
+  // A server this one called for the caller (an import URL, the image generator) took too long.
+  // Not kUnavailable: that says this server is busy or down and a retry here will help.
+  kUpstreamTimeout,
+  // That server failed or answered something unusable (an error status, a header too large).
+  kUpstreamFailed,
   kInternal,
 };
 

@@ -30,11 +30,26 @@ struct GeneratedImage {
   std::string bytes;  // an encoded PNG, JPEG or WebP, untrusted: it goes through the pipeline
 };
 
-// Errors a generator returns (reason, code), mapped to HTTP by the edges:
-//   generator_unavailable  the service cannot be reached or answers 5xx    kUnavailable
-//   generator_timeout      no result within the generator's time limit     kUnavailable
+// Errors a generator returns (reason, code), mapped to HTTP by the edges. The service is another
+// server (an upstream): its failures are a gateway's 502 and 504, not this server's 503 or 500.
+//   generator_unavailable  the service cannot be reached, answers 5xx or    kUpstreamFailed
+//                          refuses the token (kUnavailable: this server's
+//                          own settings for it are wrong)
+//   generator_timeout      no result within the generator's time limit     kUpstreamTimeout
 //   generator_refused      the service refused the input (e.g. the prompt) kInvalidArgument
-//   generator_failed       the service says it failed, or sent nonsense    kInternal
+//   generator_failed       the service says it failed, or sent nonsense    kUpstreamFailed
+//   render_failed          a local generator's own rendering failed        kInternal
+// The code of a reason above, for a failure read back from a job (which keeps only the reason);
+// kInternal for any other reason. Inline, as the rest of this header (see NotRemote).
+inline ErrorCode GeneratorErrorCode(std::string_view reason) {
+  if (reason == "generator_unavailable" || reason == "generator_failed") {
+    return ErrorCode::kUpstreamFailed;
+  }
+  if (reason == "generator_timeout") return ErrorCode::kUpstreamTimeout;
+  if (reason == "generator_refused") return ErrorCode::kInvalidArgument;
+  return ErrorCode::kInternal;
+}
+
 class Generator {
  public:
   virtual ~Generator() = default;

@@ -254,7 +254,8 @@ Result<std::string> RenderOrError(const Style& style, const GenerateRequest& r, 
   } catch (const VError& e) {
     std::string what = e.what();
     what = what.substr(0, what.find('\n'));
-    return Unexpected(MakeError(ErrorCode::kInternal, "generator_failed", "noise: " + what));
+    // This server's own rendering failed, not a generator elsewhere: 500, not generator_failed.
+    return Unexpected(MakeError(ErrorCode::kInternal, "render_failed", "noise: " + what));
   }
 }
 

@@ -14,8 +14,9 @@ namespace {
 
 using nlohmann::json;
 
+// Replicate answered something unusable: a bad upstream (502), not a fault of this server.
 Error Failed(std::string message) {
-  return MakeError(ErrorCode::kInternal, "generator_failed", std::move(message));
+  return MakeError(ErrorCode::kUpstreamFailed, "generator_failed", std::move(message));
 }
 
 bool IsNameChar(char c) {
@@ -183,7 +184,7 @@ Error ApiError(long status, std::string_view body, std::string_view what) {
   const std::string detail = Detail(body);
   const std::string tail = detail.empty() ? "" : ": " + detail;
   if (status == 401 || status == 403) {
-    return MakeError(ErrorCode::kUnavailable, "generator_unavailable",
+    return MakeError(ErrorCode::kUpstreamFailed, "generator_unavailable",
                      "Replicate refused the API token (REPLICATE_API_TOKEN), " + where + tail);
   }
   if (status == 400 || status == 422) {
@@ -191,7 +192,7 @@ Error ApiError(long status, std::string_view body, std::string_view what) {
                      "Replicate refused the input, " + where + tail);
   }
   if (status == 402 || status == 404 || status >= 500) {
-    return MakeError(ErrorCode::kUnavailable, "generator_unavailable",
+    return MakeError(ErrorCode::kUpstreamFailed, "generator_unavailable",
                      "Replicate is unavailable, " + where + tail);
   }
   return Failed("Replicate answered " + where + tail);

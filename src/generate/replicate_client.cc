@@ -29,7 +29,7 @@ int64_t Client::RemainingMs() const {
 }
 
 Error Client::TimeoutError() const {
-  return MakeError(ErrorCode::kUnavailable, "generator_timeout",
+  return MakeError(ErrorCode::kUpstreamTimeout, "generator_timeout",
                    "Replicate gave no result within " + std::to_string(options_.timeout_ms) +
                        " ms (NOISETT_REPLICATE_TIMEOUT_MS)");
 }
@@ -65,7 +65,7 @@ Result<std::string> Client::Call(const std::string& method, const std::string& p
     auto response = net::HttpSend(spec, http);
     if (!response) {
       if (RemainingMs() <= 0) return Unexpected(TimeoutError());
-      return Unexpected(MakeError(ErrorCode::kUnavailable, "generator_unavailable",
+      return Unexpected(MakeError(ErrorCode::kUpstreamFailed, "generator_unavailable",
                                   "cannot reach Replicate (" + what + "): " +
                                       Shorten(response.error().message)));
     }
@@ -93,7 +93,7 @@ Result<Prediction> Client::Get(const std::string& id) {
   if (!body) return Unexpected(body.error());
   auto prediction = ParsePrediction(*body);
   if (prediction && prediction->id != id) {
-    return Unexpected(MakeError(ErrorCode::kInternal, "generator_failed",
+    return Unexpected(MakeError(ErrorCode::kUpstreamFailed, "generator_failed",
                                 "Replicate answered another prediction than " + id));
   }
   return prediction;

@@ -35,7 +35,7 @@ class Client final {
   // Sleeps `ms`, or returns false at once when that would pass the deadline.
   bool Wait(int64_t ms);
   int64_t RemainingMs() const;
-  // kUnavailable "generator_timeout".
+  // kUpstreamTimeout "generator_timeout".
   Error TimeoutError() const;
 
   // The interval the poll loop waits next: poll_initial_ms, doubled by each call up to poll_max_ms.

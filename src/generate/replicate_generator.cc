@@ -36,7 +36,7 @@ std::optional<Error> Failure(const std::vector<Prediction>& predictions) {
     if (p.state != State::kFailed && p.state != State::kCanceled) continue;
     const char* what = p.state == State::kFailed ? " failed" : " was canceled";
     const std::string detail = p.error.empty() ? "" : ": " + p.error;
-    return MakeError(ErrorCode::kInternal, "generator_failed",
+    return MakeError(ErrorCode::kUpstreamFailed, "generator_failed",
                      "Replicate prediction " + p.id + what + detail);
   }
   return std::nullopt;
@@ -86,7 +86,7 @@ Status PollAll(Client& client, std::vector<Prediction>& predictions) {
 Result<GeneratedImage> DownloadOne(Client& client, const net::ImportPolicy& downloads,
                                    const Prediction& p, int64_t seed) {
   if (p.outputs.size() != 1) {
-    return Unexpected(MakeError(ErrorCode::kInternal, "generator_failed",
+    return Unexpected(MakeError(ErrorCode::kUpstreamFailed, "generator_failed",
                                 "Replicate prediction " + p.id + " has " +
                                     std::to_string(p.outputs.size()) + " outputs, expected 1"));
   }
@@ -98,10 +98,14 @@ Result<GeneratedImage> DownloadOne(Client& client, const net::ImportPolicy& down
   if (!fetched) {
     if (client.RemainingMs() <= 0) return Unexpected(client.TimeoutError());
     const Error& e = fetched.error();
-    return Unexpected(MakeError(ErrorCode::kInternal, "generator_failed",
-                                "downloading the output of Replicate prediction " + p.id +
-                                    " was refused or failed: " + e.reason + ": " +
-                                    replicate::Shorten(e.message)));
+    const std::string what = "downloading the output of Replicate prediction " + p.id +
+                             " was refused or failed: " + e.reason + ": " +
+                             replicate::Shorten(e.message);
+    // The output's host was too slow: the job's failure is a gateway timeout, like Replicate's.
+    if (e.code == ErrorCode::kUpstreamTimeout) {
+      return Unexpected(MakeError(ErrorCode::kUpstreamTimeout, "generator_timeout", what));
+    }
+    return Unexpected(MakeError(ErrorCode::kUpstreamFailed, "generator_failed", what));
   }
   return GeneratedImage{seed, std::move(fetched->body)};
 }

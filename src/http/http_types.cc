@@ -137,6 +137,10 @@ int HttpStatusFor(ErrorCode code) {
       return 503;
     case ErrorCode::kInsufficientStorage:
       return 507;
+    case ErrorCode::kUpstreamFailed:
+      return 502;
+    case ErrorCode::kUpstreamTimeout:
+      return 504;
     case ErrorCode::kInternal:
       return 500;
   }
@@ -183,8 +187,12 @@ std::string_view ReasonPhrase(int status) {
       return "Internal Server Error";
     case 501:
       return "Not Implemented";
+    case 502:
+      return "Bad Gateway";
     case 503:
       return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
     case 507:
       return "Insufficient Storage";
     default:

@@ -17,6 +17,9 @@
 
 namespace noisett::net {
 
+// The most header bytes one response may carry (status line included); more is "header_too_large".
+inline constexpr size_t kMaxResponseHeaderBytes = 64 * 1024;
+
 struct HttpGetOptions {
   long connect_timeout_ms = 5000;
   long timeout_ms = 10000;        // the whole transfer
@@ -81,7 +84,9 @@ class HttpClient final {
 };
 
 // GET `url`. No redirects are followed. Errors: kUnavailable "fetch_failed" (DNS, connect, TLS,
-// timeout) and kTooLarge "too_large" (body over the cap); any HTTP status is a success here.
+// timeout), kUnavailable "header_too_large" (a response header section over
+// kMaxResponseHeaderBytes) and kTooLarge "too_large" (body over the cap); any HTTP status is a
+// success here.
 Result<HttpResponse> HttpGet(const std::string& url, const HttpGetOptions& options = {});
 
 // Key material must travel over TLS: `url` must be https://, or http:// to a loopback host

@@ -17,6 +17,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/log.h"
 #include "net/address_policy.h"
 #include "net/fetch_url.h"
 #include "net/http_client.h"
@@ -32,8 +33,17 @@ Unexpected Fail(ErrorCode code, const char* reason, const std::string& message) 
 }
 
 Unexpected Timeout(const FetchUrl& url) {
-  return Fail(ErrorCode::kUnavailable, "fetch_timeout",
+  return Fail(ErrorCode::kUpstreamTimeout, "fetch_timeout",
               ShortForMessage(url.ToString()) + ": the fetch ran out of time");
+}
+
+// A refused or unresolvable host. The caller learns only that: what a name resolves to, or why
+// the resolver failed, would let users map the internal network's names one request at a time.
+// The operator gets the details in the log.
+Unexpected NotAllowed(const FetchUrl& url, const std::string& detail) {
+  LogWarn("import: refused '" + ShortForMessage(url.host) + "': " + detail);
+  return Fail(ErrorCode::kPermissionDenied, "address_not_allowed",
+              "'" + ShortForMessage(url.host) + "': address not allowed");
 }
 
 int64_t MsLeft(Clock::time_point deadline) {
@@ -90,8 +100,9 @@ Result<std::vector<IpBytes>> Resolve(const FetchUrl& url, Clock::time_point dead
   }
   if (lookup->rc != 0 || lookup->addresses.empty()) {
     const std::string why = lookup->rc != 0 ? ::gai_strerror(lookup->rc) : "no addresses";
-    return Fail(ErrorCode::kInvalidArgument, "dns_failed",
-                "'" + ShortForMessage(url.host) + "' does not resolve: " + why);
+    // Answered as a refusal: "does not resolve" next to "not allowed" would tell which
+    // internal names exist.
+    return NotAllowed(url, "does not resolve: " + why);
   }
   return std::move(lookup->addresses);
 }
@@ -102,9 +113,8 @@ Status CheckAddresses(const FetchUrl& url, const std::vector<IpBytes>& addresses
   for (const IpBytes& address : addresses) {
     const std::string_view cls = RefusedClass(address, policy.allow);
     if (!cls.empty()) {
-      return Fail(ErrorCode::kPermissionDenied, "address_not_allowed",
-                  "'" + ShortForMessage(url.host) + "' is " + FormatIp(address) + " (" +
-                      std::string(cls) + "), not allowed (NOISETT_IMPORT_ALLOW)");
+      return NotAllowed(url, "resolves to " + FormatIp(address) + " (" + std::string(cls) +
+                                 "), not in NOISETT_IMPORT_ALLOW");
     }
   }
   return Ok();
@@ -153,12 +163,16 @@ Result<HttpResponse> FetchHop(const FetchUrl& url, const ImportPolicy& policy,
   };
   auto response = HttpGet(url.ToString(), options);
   if (!refused_peer.empty()) {
-    return Fail(ErrorCode::kPermissionDenied, "address_not_allowed",
-                "connection to " + refused_peer + " refused for '" + ShortForMessage(url.host) +
-                    "'");
+    return NotAllowed(url, "connection to " + refused_peer + " refused");
   }
   if (!response) {
-    const Error& e = response.error();
+    Error e = response.error();
+    // The remote end failed us, not this server: a gateway's 504 or 502, not 503.
+    if (e.reason == "fetch_timeout") {
+      e.code = ErrorCode::kUpstreamTimeout;
+    } else if (e.code == ErrorCode::kUnavailable) {
+      e.code = ErrorCode::kUpstreamFailed;
+    }
     return Unexpected(MakeError(e.code, e.reason, ShortForMessage(e.message, 400)));
   }
   return response;
@@ -187,7 +201,7 @@ Result<Fetched> SafeFetch(std::string_view raw_url, const ImportPolicy& policy) 
     const std::string location = Header(*response, "location");
     if (IsFollowedRedirect(response->status) && !location.empty()) {
       if (redirects >= policy.max_redirects) {
-        return Fail(ErrorCode::kInvalidArgument, "too_many_redirects",
+        return Fail(ErrorCode::kUpstreamFailed, "too_many_redirects",
                     "more than " + std::to_string(policy.max_redirects) + " redirects from '" +
                         ShortForMessage(raw_url) + "'");
       }
@@ -197,7 +211,7 @@ Result<Fetched> SafeFetch(std::string_view raw_url, const ImportPolicy& policy) 
       continue;
     }
     if (response->status < 200 || response->status > 299) {
-      return Fail(ErrorCode::kInvalidArgument, "fetch_status",
+      return Fail(ErrorCode::kUpstreamFailed, "fetch_status",
                   "HTTP " + std::to_string(response->status) + " from '" +
                       ShortForMessage(url->ToString()) + "'");
     }

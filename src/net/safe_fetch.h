@@ -57,13 +57,15 @@ struct Fetched {
 //   bad_url              not an absolute http(s) URL, or userinfo in it      kInvalidArgument
 //   scheme_not_allowed   anything but http and https                       kInvalidArgument
 //   host_not_allowed     not in policy.hosts                               kPermissionDenied
-//   address_not_allowed  resolves to / connected to a refused address      kPermissionDenied
-//   dns_failed           the name does not resolve                         kInvalidArgument
-//   too_many_redirects   more than policy.max_redirects                    kInvalidArgument
-//   fetch_status         the final answer is not 2xx (message has it)      kInvalidArgument
+//   address_not_allowed  resolves to / connected to a refused address, or  kPermissionDenied
+//                        does not resolve; the message names the host only
+//                        (the addresses and resolver's words go to the log)
+//   too_many_redirects   more than policy.max_redirects                    kUpstreamFailed
+//   fetch_status         the final answer is not 2xx (message has it)      kUpstreamFailed
 //   too_large            more than policy.max_bytes arrived                 kTooLarge
-//   fetch_timeout        the deadline passed                               kUnavailable
-//   fetch_failed         connect, TLS or transfer error                    kUnavailable
+//   header_too_large     a response header section over 64 KiB             kUpstreamFailed
+//   fetch_timeout        the deadline passed                               kUpstreamTimeout
+//   fetch_failed         connect, TLS or transfer error                    kUpstreamFailed
 Result<Fetched> SafeFetch(std::string_view url, const ImportPolicy& policy);
 
 }  // namespace noisett::net

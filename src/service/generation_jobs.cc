@@ -5,6 +5,7 @@
 #include <random>
 
 #include "catalog/catalog_errors.h"
+#include "service/job_labels.h"
 
 namespace noisett::service {
 namespace {
@@ -57,6 +58,7 @@ std::vector<int64_t> JobSeeds(std::optional<int64_t> first, int count) {
 Result<JobView> SubmitGenerationJob(const JobsDeps& deps, const auth::User& caller,
                                     const GenerateImagesRequest& request) {
   if (auto ok = GeneratorReady(deps.generate); !ok) return Unexpected(ok.error());
+  if (Status ok = ValidateAssetType(request.asset_type); !ok) return Unexpected(ok.error());
   const UploadDeps& store = deps.generate.store;
   // An explicit step with side effects: the caller is recorded; the tier decides the quota.
   const std::string tier = store.tiers.RecordCallerAndResolveTier(caller);

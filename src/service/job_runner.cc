@@ -243,7 +243,7 @@ void JobRunner::Tick(const std::shared_ptr<Active>& job) {
   }
   const int64_t limit = generator_.time_limit_ms();
   if (limit > 0 && job->record.started_at_ms && now - *job->record.started_at_ms > limit) {
-    Fail(job, MakeError(ErrorCode::kUnavailable, "generator_timeout",
+    Fail(job, MakeError(ErrorCode::kUpstreamTimeout, "generator_timeout",
                         "the generator did not finish the job within " +
                             std::to_string(limit / 1000) + " s"));
   }
@@ -436,7 +436,7 @@ void JobRunner::StoreImage(const std::shared_ptr<Active>& job, int index,
       .GetHistogram(metrics::names::kPipelineDuration, metrics::names::kPipelineDurationHelp)
       .ObserveSince(start);
   if (!web) {
-    return Fail(job, MakeError(ErrorCode::kInternal, "generator_failed",
+    return Fail(job, MakeError(ErrorCode::kUpstreamFailed, "generator_failed",
                                "the generator's image was refused by the pipeline: " +
                                    web.error().ToString()));
   }

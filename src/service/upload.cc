@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "core/metric_names.h"
 #include "image/pipeline.h"
+#include "service/job_labels.h"
 #include "service/job_metadata.h"
 #include "service/job_store.h"
 
@@ -96,6 +97,10 @@ Result<catalog::ImageRecord> StoreIntoJob(const UploadDeps& deps, const catalog:
 
 Result<StoredImage> UploadImage(const UploadDeps& deps, const auth::User& caller,
                                 const UploadRequest& request) {
+  // The labels first: a bad one costs no image decode.
+  if (Status ok = ValidateUploadLabels(request.asset_type, request.quality); !ok) {
+    return Unexpected(ok.error());
+  }
   const auto pipeline_start = std::chrono::steady_clock::now();
   auto web = image::OptimizeForWeb(image::AsBytes(request.image), deps.optimize);
   deps.metrics

@@ -52,7 +52,8 @@ struct StoredImage {
   ImageLinks links;
 };
 
-// Errors: the pipeline's ("too_large", "unsupported_format", "corrupt", ...); kNotFound
+// Errors: kInvalidArgument "bad_input" (asset_type or quality, job_labels.h); the pipeline's
+// ("too_large", "unsupported_format", "corrupt", ...); kNotFound
 // "job_not_found"; kConflict "job_full"; the store's and the catalog's.
 Result<StoredImage> UploadImage(const UploadDeps& deps, const auth::User& caller,
                                 const UploadRequest& request);

@@ -213,6 +213,11 @@ Status LocalLinkSigner::Verify(std::string_view container, std::string_view blob
   auto expiry = ParseIsoUtc(f.se);
   if (!expiry) return Unexpected(Refuse("link_bad_signature", "unreadable se"));
   if (now >= *expiry) return Unexpected(Refuse("link_expired", "the link has expired"));
+  // The week is enforced here too, not only when signing: a link some other holder of the key
+  // (an older build, a tool) signed for a year must not be served, nor cached for a year.
+  if (*expiry - now > kMaxLinkLifetimeSeconds + kLinkClockSkewSeconds) {
+    return Unexpected(Refuse("link_bad_expiry", "the link is valid for longer than 7 days"));
+  }
   return Ok();
 }
 

@@ -36,6 +36,9 @@ namespace noisett::storage {
 inline constexpr char kLocalLinkVersion[] = "noisett-1";
 // At most a week, like S3 and MinIO presigned URLs (and images.url's expiry_hours <= 168).
 inline constexpr int64_t kMaxLinkLifetimeSeconds = 7 * 24 * 3600;  // 604800
+// How far ahead of the verifier's clock another instance's clock may run: its week-long links
+// still verify.
+inline constexpr int64_t kLinkClockSkewSeconds = 300;
 // The cap on Cache-Control max-age: one year, as the design documents give for immutable images.
 inline constexpr int64_t kMaxCacheAgeSeconds = 365 * 24 * 3600;  // 31536000
 
@@ -107,6 +110,8 @@ class LocalLinkSigner final : public LinkSigner {
   //   link_unknown_key     no key with that skid (e.g. rotated out)
   //   link_bad_signature   sig does not match (any other changed field, container or path)
   //   link_expired         now >= se
+  //   link_bad_expiry      se more than kMaxLinkLifetimeSeconds (+ kLinkClockSkewSeconds) after
+  //                        now: a lifetime no link may have, whoever signed it
   // The signature is compared in constant time.
   Status Verify(std::string_view container, std::string_view blob_path, const QueryParams& query,
                 int64_t now) const;

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "image/test_images.h"
+#include "support/loopback_http_server.h"
 
 #ifndef NOISETT_BIN
 #error "NOISETT_BIN must name the noisett executable"
@@ -446,6 +447,57 @@ TEST_F(NoisettCliTest, ManyFilesReportProgressOnStderrWhenNotATerminal) {
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.lines.size(), 10u);
   EXPECT_NE(r.err.find("progress: 10/10"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace noisett::cli
+
+namespace noisett::cli {
+namespace {
+
+// A JWT-shaped token: what an operator pastes after --token.
+const std::string kToken =
+    "eyJhbGciOiJSUzI1NiJ9.eyJvaWQiOiJzZWNyZXQtdXNlciJ9.c2lnbmF0dXJlLXNlY3JldA";
+
+// `lifecycle.run` and `lifecycle.export` with a JSON input and --server are the admin commands,
+// sent to the server, not the operator subcommands (which took them for stray arguments).
+TEST_F(NoisettCliTest, LifecycleCommandsGoToTheServerInRemoteMode) {
+  noisett::testing::LoopbackHttpServer server;
+  server.SetBody("/api/commands/lifecycle.run", R"({"dry_run":true,"scanned":0})");
+  server.SetBody("/api/commands/lifecycle.export", R"({"rules":[]})");
+  const RunResult run = Run({"lifecycle.run", R"({"dry_run":true})", "--server", server.BaseUrl(),
+                             "--token", kToken});
+  EXPECT_EQ(run.status, 0) << run.err;
+  EXPECT_EQ(server.Hits("/api/commands/lifecycle.run"), 1) << run.err;
+  EXPECT_NE(run.out.find("\"scanned\""), std::string::npos) << run.out;
+  const RunResult exported =
+      Run({"lifecycle.export", "{}", "--server", server.BaseUrl(), "--token", kToken});
+  EXPECT_EQ(exported.status, 0) << exported.err;
+  EXPECT_EQ(server.Hits("/api/commands/lifecycle.export"), 1) << exported.err;
+  for (const RunResult* r : {&run, &exported}) {
+    EXPECT_EQ(r->err.find(kToken), std::string::npos) << r->err;
+  }
+}
+
+// Whatever is wrong with an invocation, the error never quotes the token back.
+TEST_F(NoisettCliTest, UsageErrorsNeverPrintTheToken) {
+  const std::string signature = kToken.substr(kToken.rfind('.') + 1);
+  const std::vector<std::vector<std::string>> wrong = {
+      {"lifecycle.run", "--dry-run", "--token", kToken, "--bogus"},
+      {"lifecycle.export", "--token=" + kToken, "stray"},
+      {"history.list", "{}", "{}", "--server", "http://127.0.0.1:9", "--token", kToken},
+      {"history.list", "--server", "http://127.0.0.1:9", "-t" + kToken, "--nope"},
+      {"history.list", "{}", "--tokn", kToken},
+      {"whoami", "--token", kToken, "--bogus"},
+      {"serve", "--token", kToken}};
+  for (const auto& args : wrong) {
+    SCOPED_TRACE(args[0] + " " + args[1]);
+    const RunResult r = Run(args, {}, /*json_output=*/false, std::chrono::seconds(20));
+    EXPECT_EQ(r.status, 2) << r.err;
+    EXPECT_FALSE(r.err.empty());
+    EXPECT_EQ(r.err.find(signature), std::string::npos) << r.err;
+    EXPECT_EQ(r.out.find(signature), std::string::npos) << r.out;
+  }
 }
 
 }  // namespace

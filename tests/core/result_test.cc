@@ -153,6 +153,9 @@ TEST(ErrorTest, EveryCodeHasADistinctName) {
       {ErrorCode::kUnsupported, "unsupported"},
       {ErrorCode::kUnavailable, "unavailable"},
       {ErrorCode::kInsufficientStorage, "insufficient_storage"},
+      {ErrorCode::kResourceExhausted, "resource_exhausted"},
+      {ErrorCode::kUpstreamTimeout, "upstream_timeout"},
+      {ErrorCode::kUpstreamFailed, "upstream_failed"},
       {ErrorCode::kInternal, "internal"},
   };
   for (const auto& [code, name] : expected) EXPECT_EQ(ErrorCodeName(code), name);

@@ -110,7 +110,7 @@ TEST(ReplicatePrediction, RefusesNonsense) {
     auto p = ParsePrediction(bad);
     ASSERT_FALSE(p) << bad;
     EXPECT_EQ(p.error().reason, "generator_failed") << bad;
-    EXPECT_EQ(p.error().code, ErrorCode::kInternal) << bad;
+    EXPECT_EQ(p.error().code, ErrorCode::kUpstreamFailed) << bad;
   }
 }
 

@@ -153,10 +153,19 @@ TEST_F(ReplicateGeneratorTest, TimeoutCancelsThePrediction) {
   options.timeout_ms = 300;
   ReplicateGenerator generator(options);
   const Error e = ExpectError(generator.Generate(Request({1, 2})), "generator_timeout");
-  EXPECT_EQ(e.code, ErrorCode::kUnavailable);
+  EXPECT_EQ(e.code, ErrorCode::kUpstreamTimeout);  // 504: Replicate was slow, not this server
   EXPECT_GT(fake_.PollTimes().size(), 2u);
   EXPECT_EQ(fake_.Cancels(), (std::vector<std::string>{"pred1", "pred2"}));
   EXPECT_EQ(fake_.FileHits(), 0);
+}
+
+// A job keeps only its failure's reason; read back, each has the code the generator gave it.
+TEST(GeneratorErrorCodeTest, UpstreamReasonsAreGatewayErrors) {
+  EXPECT_EQ(GeneratorErrorCode("generator_timeout"), ErrorCode::kUpstreamTimeout);
+  EXPECT_EQ(GeneratorErrorCode("generator_unavailable"), ErrorCode::kUpstreamFailed);
+  EXPECT_EQ(GeneratorErrorCode("generator_failed"), ErrorCode::kUpstreamFailed);
+  EXPECT_EQ(GeneratorErrorCode("generator_refused"), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(GeneratorErrorCode("render_failed"), ErrorCode::kInternal);
 }
 
 TEST_F(ReplicateGeneratorTest, FailedPredictionQuotesReplicatesErrorShortened) {
@@ -164,7 +173,7 @@ TEST_F(ReplicateGeneratorTest, FailedPredictionQuotesReplicatesErrorShortened) {
   fake_.SetFailureText("CUDA out of memory. " + std::string(2000, 'x'));
   ReplicateGenerator generator(Options());
   const Error e = ExpectError(generator.Generate(Request()), "generator_failed");
-  EXPECT_EQ(e.code, ErrorCode::kInternal);
+  EXPECT_EQ(e.code, ErrorCode::kUpstreamFailed);  // 502: the upstream failed, not this server
   EXPECT_NE(e.message.find("pred1 failed: CUDA out of memory."), std::string::npos) << e.message;
   EXPECT_LT(e.message.size(), 400u);
   EXPECT_EQ(fake_.FileHits(), 0);
@@ -187,7 +196,7 @@ TEST_F(ReplicateGeneratorTest, ServerErrorIsUnavailable) {
   fake_.SetScenario(Scenario::kServerError);
   ReplicateGenerator generator(Options());
   const Error e = ExpectError(generator.Generate(Request()), "generator_unavailable");
-  EXPECT_EQ(e.code, ErrorCode::kUnavailable);
+  EXPECT_EQ(e.code, ErrorCode::kUpstreamFailed);
   EXPECT_NE(e.message.find("HTTP 500"), std::string::npos) << e.message;
 }
 

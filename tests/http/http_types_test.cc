@@ -114,7 +114,23 @@ TEST(ErrorMappingTest, EveryCodeHasItsStatus) {
   EXPECT_EQ(HttpStatusFor(ErrorCode::kUnavailable), 503);
   EXPECT_EQ(HttpStatusFor(ErrorCode::kInsufficientStorage), 507);
   EXPECT_EQ(HttpStatusFor(ErrorCode::kInternal), 500);
+  EXPECT_EQ(HttpStatusFor(ErrorCode::kUpstreamFailed), 502);
+  EXPECT_EQ(HttpStatusFor(ErrorCode::kUpstreamTimeout), 504);
   EXPECT_EQ(ReasonPhrase(507), "Insufficient Storage");
+  EXPECT_EQ(ReasonPhrase(502), "Bad Gateway");
+  EXPECT_EQ(ReasonPhrase(504), "Gateway Timeout");
+}
+
+// A server this one called failing is not this server being busy: no Retry-After promise.
+TEST(ErrorMappingTest, UpstreamFailuresAre502And504WithoutRetryAfter) {
+  HttpResponse timeout =
+      ErrorResponse(MakeError(ErrorCode::kUpstreamTimeout, "fetch_timeout", "out of time"));
+  EXPECT_EQ(timeout.status, 504);
+  EXPECT_FALSE(timeout.headers.Get("Retry-After"));
+  HttpResponse failed =
+      ErrorResponse(MakeError(ErrorCode::kUpstreamFailed, "fetch_failed", "connection reset"));
+  EXPECT_EQ(failed.status, 502);
+  EXPECT_FALSE(failed.headers.Get("Retry-After"));
 }
 
 TEST(ErrorMappingTest, AFullStoreIs507WithItsReason) {

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "core/log.h"
 #include "net/address_policy.h"
 #include "net/http_client.h"
 #include "net/scripted_http_server.h"
@@ -69,14 +70,43 @@ TEST(SafeFetch, RefusesNumericSpellingsOfLoopback) {
   EXPECT_EQ(server.Hits("/x"), 1);
 }
 
-TEST(SafeFetch, RefusesLocalhostByName) {
+// Captures log lines for one test.
+class LogCapture {
+ public:
+  LogCapture() {
+    previous_ = SetLogSink([this](LogLevel, std::string_view line) { text_ += line; });
+  }
+  ~LogCapture() { SetLogSink(previous_); }
+  const std::string& text() const { return text_; }
+
+ private:
+  LogSink previous_;
+  std::string text_;
+};
+
+TEST(SafeFetch, RefusesLocalhostByNameWithoutSayingWhatItResolvesTo) {
   ScriptedHttpServer server;
   server.Body("/x", "secret");
+  LogCapture log;
   auto fetched = SafeFetch("http://localhost:" + Port(server) + "/x", Policy());
   ASSERT_FALSE(fetched);
   EXPECT_EQ(fetched.error().reason, "address_not_allowed");
-  EXPECT_NE(fetched.error().message.find("loopback"), std::string::npos);
+  EXPECT_EQ(fetched.error().message, "'localhost': address not allowed");
+  // The operator still learns why.
+  EXPECT_NE(log.text().find("127.0.0.1 (loopback)"), std::string::npos) << log.text();
   EXPECT_EQ(server.Hits("/x"), 0);
+}
+
+// A name that does not resolve is answered exactly as one that resolves to a refused address:
+// otherwise the difference tells a caller which internal names exist.
+TEST(SafeFetch, UnresolvableNameIsAnsweredAsARefusal) {
+  LogCapture log;
+  auto fetched = SafeFetch("http://no-such-host.invalid/x", Policy());
+  ASSERT_FALSE(fetched);
+  EXPECT_EQ(fetched.error().reason, "address_not_allowed");
+  EXPECT_EQ(fetched.error().code, ErrorCode::kPermissionDenied);
+  EXPECT_EQ(fetched.error().message, "'no-such-host.invalid': address not allowed");
+  EXPECT_NE(log.text().find("does not resolve"), std::string::npos) << log.text();
 }
 
 TEST(SafeFetch, AllowListLetsAnInternalAddressThrough) {
@@ -127,7 +157,7 @@ TEST(SafeFetch, FollowsThreeRedirectsAndRefusesTheFourth) {
   auto four = SafeFetch(server.Url("/r0"), policy);
   ASSERT_FALSE(four);
   EXPECT_EQ(four.error().reason, "too_many_redirects");
-  EXPECT_EQ(four.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(four.error().code, ErrorCode::kUpstreamFailed);
   EXPECT_EQ(server.Hits("/img.png"), 1);  // only the first fetch got there
 
   ImportPolicy none = policy;
@@ -170,7 +200,8 @@ TEST(SafeFetch, StallingServerTimesOut) {
   const auto elapsed = std::chrono::steady_clock::now() - start;
   ASSERT_FALSE(fetched);
   EXPECT_EQ(fetched.error().reason, "fetch_timeout");
-  EXPECT_EQ(fetched.error().code, ErrorCode::kUnavailable);
+  // The remote end was slow, not this server: a gateway timeout, not "busy, retry" (503).
+  EXPECT_EQ(fetched.error().code, ErrorCode::kUpstreamTimeout);
   // Generous: what matters is that the policy's deadline, not curl's default, ended it.
   EXPECT_LT(elapsed, std::chrono::seconds(10));
 }
@@ -232,11 +263,31 @@ TEST(SafeFetch, NonSuccessStatusIsAnError) {
   auto missing = SafeFetch(server.Url("/missing"), Policy("127.0.0.1"));
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().reason, "fetch_status");
-  EXPECT_EQ(missing.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(missing.error().code, ErrorCode::kUpstreamFailed);
   EXPECT_NE(missing.error().message.find("404"), std::string::npos);
   EXPECT_EQ(Reason(server.Url("/gone"), Policy("127.0.0.1")), "fetch_status");
   server.Redirect("/304", "/x", 304);  // not a redirect to follow
   EXPECT_EQ(Reason(server.Url("/304"), Policy("127.0.0.1")), "fetch_status");
+}
+
+TEST(SafeFetch, HugeHeaderIsReportedAsSuch) {
+  ScriptedHttpServer server;
+  server.HugeHeader("/one-line", 2 << 20, 2 << 20);  // one 2 MiB line: over curl's own limit
+  server.HugeHeader("/many-lines", 128 * 1024, 1024);  // 128 lines of 1 KiB: over ours
+  server.HugeHeader("/fine", 16 * 1024, 1024);
+  for (const char* path : {"/one-line", "/many-lines"}) {
+    auto fetched = SafeFetch(server.Url(path), Policy("127.0.0.1"));
+    ASSERT_FALSE(fetched) << path;
+    EXPECT_EQ(fetched.error().reason, "header_too_large") << path;
+    EXPECT_EQ(fetched.error().code, ErrorCode::kUpstreamFailed) << path;
+    EXPECT_EQ(fetched.error().message.find("memory"), std::string::npos)
+        << fetched.error().message;
+    EXPECT_NE(fetched.error().message.find("header is over 64 KiB"), std::string::npos)
+        << fetched.error().message;
+  }
+  auto fine = SafeFetch(server.Url("/fine"), Policy("127.0.0.1"));
+  ASSERT_TRUE(fine) << fine.error().ToString();
+  EXPECT_EQ(fine->body, "PNG");
 }
 
 TEST(SafeFetch, RefusesUserinfoAndMalformedUrls) {

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -132,6 +133,14 @@ void ScriptedHttpServer::HugeLength(const std::string& path, uint64_t length) {
   Set(path, std::move(s));
 }
 
+void ScriptedHttpServer::HugeHeader(const std::string& path, uint64_t total, uint64_t line) {
+  Script s;
+  s.kind = Kind::kHugeHeader;
+  s.length = total;
+  s.line = line;
+  Set(path, std::move(s));
+}
+
 int ScriptedHttpServer::Hits(const std::string& path) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = hits_.find(path);
@@ -234,6 +243,16 @@ void ScriptedHttpServer::Play(int fd, const Script& s) {
       const std::string chunk(16 * 1024, 'x');
       while (SendAll(fd, chunk)) {
       }
+      return;
+    }
+    case Kind::kHugeHeader: {
+      std::string filler;
+      const uint64_t line = std::max<uint64_t>(1, s.line);
+      for (uint64_t sent = 0, n = 0; sent < s.length; sent += line, ++n) {
+        filler += "X-Filler-" + std::to_string(n) + ": " +
+                  std::string(size_t(std::min(line, s.length - sent)), 'a') + "\r\n";
+      }
+      SendAll(fd, Head(200, filler + "Content-Type: image/png\r\nContent-Length: 3\r\n") + "PNG");
       return;
     }
     case Kind::kHugeLength:

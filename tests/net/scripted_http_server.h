@@ -49,6 +49,10 @@ class ScriptedHttpServer {
   // 200 announcing Content-Length `length`, then a few bytes, then waits for the client to leave.
   void HugeLength(const std::string& path, uint64_t length);
 
+  // 200 whose header section carries `total` bytes of filler in header lines of at most
+  // `line` bytes each ("X-Filler-N: aaaa..."), then a short body.
+  void HugeHeader(const std::string& path, uint64_t total, uint64_t line);
+
   // `path`'s answer, whatever it is, starts only after `delay` (a slow server).
   void Delay(const std::string& path, std::chrono::milliseconds delay);
 
@@ -58,7 +62,7 @@ class ScriptedHttpServer {
   void Stop();  // idempotent
 
  private:
-  enum class Kind { kBody, kRedirect, kStall, kDrip, kEndless, kHugeLength };
+  enum class Kind { kBody, kRedirect, kStall, kDrip, kEndless, kHugeLength, kHugeHeader };
   struct Script {
     Kind kind = Kind::kBody;
     int status = 200;
@@ -66,6 +70,7 @@ class ScriptedHttpServer {
     std::string body;  // or the Location
     std::chrono::milliseconds interval{0};
     uint64_t length = 0;
+    uint64_t line = 0;  // kHugeHeader: bytes of filler per header line
     std::chrono::milliseconds delay{0};
   };
 

@@ -72,6 +72,23 @@ TEST_F(ImportSsrfTest, InternalAddressesInEverySpellingAreRefused) {
   EXPECT_TRUE(HistoryIds(alice_).empty());
 }
 
+// A caller mapping internal names: what a name resolves to, and whether it resolves at all, must
+// not show. An internal name and a name that does not exist get the same answer.
+TEST_F(ImportSsrfTest, RefusalsDoNotTellWhatANameResolvesTo) {
+  std::vector<std::string> names = {"localhost", "no-such-host.invalid"};
+  if (const std::string self = LoopbackHostName(); !self.empty()) names.push_back(self);
+  for (const std::string& name : names) {
+    SCOPED_TRACE(name);
+    const RawResponse r = Import("http://" + name + ":9/a.png");
+    EXPECT_EQ(r.status, 403) << r.body;
+    EXPECT_EQ(ErrorCode(r), "address_not_allowed") << r.body;
+    for (const char* leak : {"127.", "::1", "loopback", "resolve", "Name or service"}) {
+      EXPECT_EQ(r.body.find(leak), std::string::npos) << "'" << leak << "' in " << r.body;
+    }
+    EXPECT_NE(r.body.find("address not allowed"), std::string::npos) << r.body;
+  }
+}
+
 // The operator allowed 127.0.0.1 (an internal image server, say): redirects from it to any other
 // internal address are still refused, hop by hop.
 class ImportRedirectTest : public ImportSsrfTest {

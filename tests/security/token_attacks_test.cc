@@ -44,6 +44,11 @@ Json MintRequest() {
            {"alg", "RS256"},
            {"claims", ClaimsNow()}},
   });
+  // Honestly signed but between the token limit (8 KiB) and the request head limit (16 KiB).
+  Json padded = jose::TokenSpec("padded_12k", "rsa-1", "RS256", ClaimsNow());
+  padded["attack"] = "pad_to_size";
+  padded["size"] = 12 * 1024;
+  tokens.push_back(padded);
   for (const char* attack : {"hs256_public_key", "none_unsigned", "none_with_signature"}) {
     Json spec = jose::TokenSpec(attack, "rsa-1", "RS256", ClaimsNow());
     spec["attack"] = attack;
@@ -154,6 +159,18 @@ TEST_F(TokenAttackTest, EveryForgedOrMisdirectedTokenIs401WithItsReason) {
   EXPECT_EQ(r.status, 401);
   EXPECT_EQ(ErrorCode(r), "missing") << r.body;
   EXPECT_EQ(r.Header("www-authenticate").rfind("Bearer realm=\"noisett\"", 0), 0u);
+}
+
+// docs/auth.md: a token over 8 KiB is 401 malformed, whatever its signature; one that makes the
+// request head pass 16 KiB never reaches the token check: 431 header_too_large.
+TEST_F(TokenAttackTest, OversizedTokensAreRefusedAsDocumented) {
+  const std::string& padded = Token("padded_12k");
+  ASSERT_GT(padded.size(), 8u * 1024);
+  ASSERT_LT(padded.size(), 16u * 1024 - 1024);  // room for the rest of the head
+  ExpectRefused(padded, "malformed");
+  const RawResponse huge = History(std::string(17 * 1024, 'a'));
+  EXPECT_EQ(huge.status, 431) << huge.body;
+  EXPECT_EQ(huge.body.find("aaaaaaaa"), std::string::npos) << "the token is echoed";
 }
 
 TEST_F(TokenAttackTest, FloodOfUnknownKidsCostsAtMostOneJwksFetch) {

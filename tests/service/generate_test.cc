@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -242,6 +243,37 @@ TEST_F(GenerateTest, ImagesTheGeneratorGetsWrongAreRefusedAndNothingIsStored) {
   EXPECT_TRUE(BlobNames().empty());
 }
 
+// One rule for a job's labels, whichever command makes the job: a quality generate refuses is
+// refused by images.upload and images.import too, and asset_type is no place for a path.
+TEST_F(GenerateTest, LabelsAreValidatedTheSameWayByEveryCommand) {
+  const std::string png = noisett::testing::ToPng(noisett::testing::Textured(32, 32));
+  for (const Json& labels : {Json{{"quality", "ultra"}}, Json{{"quality", ""}},
+                             Json{{"asset_type", "../../x"}}, Json{{"asset_type", "a/b"}},
+                             Json{{"asset_type", ""}}, Json{{"asset_type", "x\ny"}}}) {
+    SCOPED_TRACE(labels.dump());
+    Json generate = labels;
+    generate["prompt"] = "x";
+    generate["count"] = 1;
+    Json import = labels;
+    import["url"] = "http://127.0.0.1:9/never-fetched.png";
+    for (const auto& [command, args, body] :
+         {std::tuple<std::string, Json, std::string>{"generate", generate, ""},
+          {"images.upload", labels, png},
+          {"images.import", import, ""}}) {
+      auto out = Try(command, args, "alice", body);
+      ASSERT_FALSE(out) << command;
+      EXPECT_EQ(out.error().reason, "bad_input") << command << ": " << out.error().ToString();
+    }
+  }
+  EXPECT_TRUE(BlobNames().empty());
+  // The same labels, well formed, are taken by all of them.
+  Json ok = {{"quality", "high"}, {"asset_type", "premium_v2"}};
+  EXPECT_TRUE(Try("images.upload", ok, "alice", png));
+  ok["prompt"] = "x";
+  ok["count"] = 1;
+  EXPECT_TRUE(Try("generate", ok));
+}
+
 TEST_F(GenerateTest, HistoryShowsWhichImagesAreFavorites) {
   Json out = Run("generate", "alice", {{"prompt", "sunset"}, {"count", 2}});
   const std::string job = out["job_id"];
@@ -304,6 +336,17 @@ TEST_F(ImportTest, LoopbackIsRefusedUnlessAllowed) {
   ASSERT_FALSE(out);
   EXPECT_EQ(out.error().reason, "address_not_allowed");
   EXPECT_EQ(server_.Hits("/cat.png"), 0);
+  EXPECT_TRUE(BlobNames().empty());
+}
+
+// The URL's server failing is a bad gateway (502), not this server's fault (500) or load (503).
+TEST_F(ImportTest, AFailingRemoteServerIsABadGateway) {
+  AllowLoopback();
+  server_.SetBody("/broken.png", "upstream exploded", 500, "text/plain");
+  auto out = Try("images.import", {{"url", server_.Url("/broken.png")}});
+  ASSERT_FALSE(out);
+  EXPECT_EQ(out.error().reason, "fetch_status");
+  EXPECT_EQ(out.error().code, ErrorCode::kUpstreamFailed);
   EXPECT_TRUE(BlobNames().empty());
 }
 

@@ -283,6 +283,8 @@ TEST_P(JobsTest, AFailedImageFailsTheJobWithItsReason) {
   auto result = Try("jobs.result", {{"job_id", id}});
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().reason, "generator_failed");
+  // Read back from the job, the generator's failure is still a bad upstream (502), not a 500.
+  EXPECT_EQ(result.error().code, ErrorCode::kUpstreamFailed);
 }
 
 TEST_P(JobsTest, ConcurrentJobsAreLimitedByTierButNotForAdmins) {

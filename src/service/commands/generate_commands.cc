@@ -2,6 +2,7 @@
 #include "service/commands/args.h"
 #include "service/commands/commands.h"
 #include "service/commands/job_json.h"
+#include "service/job_labels.h"
 #include "service/job_metadata.h"
 
 namespace noisett::service {
@@ -45,8 +46,8 @@ Result<GenerateImagesRequest> ReadGenerate(const image::OptimizeOptions& optimiz
   auto quality_name =
       StringArg(args, "quality", 16, std::string(image::QualityName(optimize.quality)));
   if (!quality_name) return Unexpected(quality_name.error());
-  auto quality = image::ParseQuality(*quality_name);
-  if (!quality) return Unexpected(BadInput("'quality' must be high, medium or low"));
+  auto quality = ParseQualityLabel(*quality_name);
+  if (!quality) return Unexpected(quality.error());
   if (auto it = args.find("model"); it != args.end() && !it->is_null()) {
     auto model = StringArg(args, "model", 64, std::nullopt);
     if (!model) return Unexpected(model.error());
@@ -75,13 +76,8 @@ Error JobError(const catalog::JobRecord& job) {
                          (job.error_message.empty() ? "" : ": " + job.error_message));
   }
   const std::string& reason = job.error_code;
-  ErrorCode code = ErrorCode::kInternal;
-  if (reason == "generator_unavailable" || reason == "generator_timeout" ||
-      reason == "no_generator") {
-    code = ErrorCode::kUnavailable;
-  } else if (reason == "generator_refused") {
-    code = ErrorCode::kInvalidArgument;
-  }
+  const ErrorCode code = reason == "no_generator" ? ErrorCode::kUnavailable
+                                                  : generate::GeneratorErrorCode(reason);
   return MakeError(code, reason.empty() ? "generator_failed" : reason, job.error_message);
 }
 

@@ -196,15 +196,15 @@ std::string TokenOfLength(size_t total) {
   return "";
 }
 
-TEST(ParseCompactJwsTest, SizeLimitIsExactly16KiB) {
+TEST(ParseCompactJwsTest, SizeLimitIsExactly8KiB) {
   const std::string at_limit = TokenOfLength(kMaxTokenBytes);
-  ASSERT_EQ(at_limit.size(), 16u * 1024);
+  ASSERT_EQ(at_limit.size(), 8u * 1024);
   const auto parsed = ParseCompactJws(at_limit);
   EXPECT_TRUE(parsed) << parsed.error().ToString();
 
   const std::string over_limit = TokenOfLength(kMaxTokenBytes + 1);
-  ASSERT_EQ(over_limit.size(), 16u * 1024 + 1);
-  ExpectMalformed(over_limit, "16 KiB + 1");
+  ASSERT_EQ(over_limit.size(), 8u * 1024 + 1);
+  ExpectMalformed(over_limit, "8 KiB + 1");
 }
 
 TEST(ParseCompactJwsTest, RefusesAMebibyteWithoutWorkingThroughIt) {

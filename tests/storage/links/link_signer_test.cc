@@ -92,7 +92,8 @@ TEST_F(LinkSignerTest, SignThenVerify) {
   const std::string url = SignUrl();
   EXPECT_TRUE(VerifyUrl(url, kNow));
   EXPECT_TRUE(VerifyUrl(url, kSe - 1));
-  EXPECT_TRUE(VerifyUrl(url, 0));  // no start time: valid from signing until se
+  // No start time: valid from signing (at most a week before se) until se.
+  EXPECT_TRUE(VerifyUrl(url, kSe - kMaxLinkLifetimeSeconds));
 }
 
 TEST_F(LinkSignerTest, BaseUrlIsNormalizedAndValidated) {
@@ -259,6 +260,32 @@ TEST_F(LinkSignerTest, ExpiryIsCappedAtSevenDays) {
   auto second = signer_->Sign(kContainer, kPath, kNow + 1);
   ASSERT_TRUE(second);
   EXPECT_EQ(second->expires_at, kNow + 1);
+}
+
+// Signed by the right key, but for longer than a week (here: by a signer whose clock is 300
+// days ahead, as good as one without the cap): refused, so it is never served with a max-age of
+// a year. A week, plus a few minutes of clock skew between instances, still passes.
+TEST_F(LinkSignerTest, LinkValidForLongerThanSevenDaysIsRefusedWhoeverSignedIt) {
+  ManualClock ahead{kNow + 300 * 86400};
+  auto far = LocalLinkSigner::Create(kBase, Keys(KeyA()), ahead);
+  ASSERT_TRUE(far);
+  const int64_t year_out = kNow + 300 * 86400 + kMaxLinkLifetimeSeconds;
+  const std::string url = SignUrl(**far, kPath, year_out);
+  ExpectRefused(VerifyUrl(url, kNow), "link_bad_expiry");
+  EXPECT_TRUE(VerifyUrl(url, kNow + 300 * 86400)) << "the signature itself is good";
+  ManualClock skewed{kNow + kLinkClockSkewSeconds};
+  auto skew = LocalLinkSigner::Create(kBase, Keys(KeyA()), skewed);
+  ASSERT_TRUE(skew);
+  const std::string week =
+      SignUrl(**skew, kPath, kNow + kLinkClockSkewSeconds + kMaxLinkLifetimeSeconds);
+  EXPECT_TRUE(VerifyUrl(week, kNow));
+  ManualClock too_far{kNow + kLinkClockSkewSeconds + 1};
+  auto beyond = LocalLinkSigner::Create(kBase, Keys(KeyA()), too_far);
+  ASSERT_TRUE(beyond);
+  ExpectRefused(VerifyUrl(SignUrl(**beyond, kPath, kNow + kLinkClockSkewSeconds + 1 +
+                                                      kMaxLinkLifetimeSeconds),
+                          kNow),
+                "link_bad_expiry");
 }
 
 TEST_F(LinkSignerTest, SignRefusesPastExpiryAndBadTargets) {
