@@ -52,7 +52,7 @@ struct ImageRecord {
   // ListGenerations and ScanGenerations fill it; writes ignore it).
   bool favorite = false;
   // The thumbnail's ThumbHash (image/thumbhash.h), base64: a placeholder a browser paints until
-  // the thumbnail arrives. Empty for images stored before it existed, or rebuilt from blobs.
+  // the thumbnail arrives. Empty for images stored before it existed.
   std::string thumbhash;
 
   friend bool operator==(const ImageRecord&, const ImageRecord&) = default;

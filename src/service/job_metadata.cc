@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "core/base64.h"
 #include "core/blob_paths.h"
 #include "lifecycle/retention.h"
 #include "service/links.h"
@@ -28,6 +29,16 @@ Result<std::string> Text(const Json& doc, const char* name, size_t max) {
     return Bad(std::string("\"") + name + "\" is longer than " + std::to_string(max) + " bytes");
   }
   return value;
+}
+
+// The optional "thumbhash" of an image entry: base64 of at most 32 bytes, as stored; "" when
+// absent (metadata written before it) or not such a value (never trusted further).
+std::string ThumbHashOf(const Json& entry) {
+  auto it = entry.find("thumbhash");
+  if (it == entry.end() || !it->is_string()) return "";
+  const auto& text = it->get_ref<const std::string&>();
+  auto bytes = Base64Decode(text);
+  return bytes && bytes->size() >= 5 && bytes->size() <= 32 ? text : "";
 }
 
 // A required integer field in [min, max].
@@ -80,6 +91,7 @@ Result<catalog::ImageRecord> Image(const Json& entry, std::string_view user_id,
   r.width = int(*width);
   r.height = int(*height);
   r.content_type = extension == "webp" ? "image/webp" : "image/jpeg";
+  r.thumbhash = ThumbHashOf(entry);
   return r;
 }
 
@@ -123,6 +135,7 @@ std::string MetadataJson(const catalog::Generation& job) {
     const std::string filename = r.blob_path.substr(r.blob_path.rfind('/') + 1);
     images.push_back({{"index", r.index}, {"seed", r.seed}, {"filename", filename},
                       {"bytes", r.bytes}, {"width", r.width}, {"height", r.height}});
+    if (!r.thumbhash.empty()) images.back()["thumbhash"] = r.thumbhash;
   }
   return nlohmann::json{{"job_id", job.job_id},     {"user_id", job.user_id},
                         {"prompt", job.prompt},     {"asset_type", job.asset_type},

@@ -99,7 +99,7 @@ std::vector<std::string> MaintenanceTest::Dump(catalog::Catalog& c) {
         row += " [" + std::to_string(i.index) + " seed=" + std::to_string(i.seed) + " " +
                i.blob_path + " " + i.thumbnail_path + " " + std::to_string(i.bytes) + "/" +
                std::to_string(i.thumbnail_bytes) + " " + std::to_string(i.width) + "x" +
-               std::to_string(i.height) + " " + i.content_type + "]";
+               std::to_string(i.height) + " " + i.content_type + " " + i.thumbhash + "]";
       }
       rows.push_back(std::move(row));
     }
