@@ -170,8 +170,8 @@ class LocalBlobStore final : public BlobStore {
   Result<bool> RemoveIfOnlyVersion(std::string_view name, std::string_view version_id);
   // REQUIRES: the tree lock held exclusively.
   Status RemoveBlobTree(const std::string& name);
-  // REQUIRES: the tree lock held exclusively. Removes the directory of `segments`, then each parent,
-  // while empty (stops quietly at the first that is not).
+  // REQUIRES: the tree lock held exclusively. Removes the directory of `segments`, then each
+  // parent, while empty (stops quietly at the first that is not).
   Status RemoveEmptyDirs(std::vector<std::string> segments);
   // The blob's directory and its parents, while empty; takes the tree lock exclusively.
   void PruneEmptyDirs(std::string_view name);
