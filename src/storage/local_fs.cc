@@ -252,22 +252,45 @@ Result<std::string> ReadWholeFile(int dir, const std::string& name) {
   return ReadAt(fd->get(), 0, *size);
 }
 
-Result<TempFile> WriteTempFile(int dir, std::string_view bytes) {
-  TempFile temp;
-  while (!temp.lock.valid()) {
+namespace {
+
+// A fresh temp file in `dir`, created and then locked. Between the two it is unlocked, and a
+// clean-up may take its lock and unlink it (RemoveTempIfAbandoned); a file found unlinked once
+// locked is given up for another name, so the lock alone protects a write in progress.
+Result<TempFile> CreateLockedTempFile(int dir) {
+  for (;;) {
+    TempFile temp;
     temp.name = NewTempName();
     const int raw = ::openat(dir, temp.name.c_str(),
                              O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (raw < 0 && errno != EEXIST) return Fail("create temp file", errno);
+    if (raw < 0 && errno == EEXIST) continue;
+    if (raw < 0) return Fail("create temp file", errno);
     temp.lock = UniqueFd(raw);
+    if (Status locked = LockFd(raw, LockMode::kExclusive, /*wait=*/true); !locked) {
+      ::unlinkat(dir, temp.name.c_str(), 0);
+      return Unexpected(locked.error());
+    }
+    struct stat st {};
+    if (::fstat(raw, &st) != 0) {
+      const int err = errno;
+      ::unlinkat(dir, temp.name.c_str(), 0);
+      return Fail("stat temp file", err);
+    }
+    if (st.st_nlink > 0) return temp;
   }
+}
+
+}  // namespace
+
+Result<TempFile> WriteTempFile(int dir, std::string_view bytes) {
+  auto temp = CreateLockedTempFile(dir);
+  if (!temp) return Unexpected(temp.error());
   // The descriptor stays open as the writer's lock, so close() reports nothing here; fsync has
   // already reported any write error (the deferred errors close() can return on NFS included).
-  Status written = LockFd(temp.lock.get(), LockMode::kExclusive, /*wait=*/true);
-  if (written) written = WriteAll(temp.lock.get(), bytes);
-  if (written) written = SyncFd(temp.lock.get());
+  Status written = WriteAll(temp->lock.get(), bytes);
+  if (written) written = SyncFd(temp->lock.get());
   if (!written) {
-    ::unlinkat(dir, temp.name.c_str(), 0);
+    ::unlinkat(dir, temp->name.c_str(), 0);
     return Unexpected(written.error());
   }
   return temp;

@@ -79,7 +79,8 @@ Result<std::string> ReadAt(int fd, uint64_t offset, uint64_t length);
 Result<std::string> ReadWholeFile(int dir, const std::string& name);
 
 // A temp file just written. `lock` is its open descriptor, flock'ed exclusively (local_lock.h)
-// from before the first byte: the clean-up never removes a file whose writer still holds it.
+// from before the first byte (a file the clean-up unlinked between its creation and the lock is
+// given up for a fresh one): the clean-up never removes a file whose writer still holds it.
 // Keep it until the file has been renamed or removed; destroying it releases the lock.
 struct TempFile {
   std::string name;

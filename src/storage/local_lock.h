@@ -47,8 +47,8 @@ class FileLock final {
 
 // Removes the temporary file `name` in `dir` only when it is abandoned: it was last modified at
 // least `min_age_s` before `now_s`, and no writer holds its lock (WriteTempFile locks each temp
-// file for its writer's lifetime). Both, because a file between its creation and its lock is
-// unlocked for an instant, and a file system without working flock must not lose a live write.
+// file for its writer's lifetime, and gives up a file unlinked before it could lock it). The lock
+// alone protects a live write; the age guards against a file system whose flock is not shared.
 // Returns whether it was removed; a file already gone is false, not an error.
 Result<bool> RemoveTempIfAbandoned(int dir, const std::string& name, int64_t now_s,
                                    int64_t min_age_s);
