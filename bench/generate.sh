@@ -180,6 +180,8 @@ direct_generate() {  # direct_generate JSON
     >/dev/null 2>"$WORK/direct.err"
 }
 DIRECT=n/a
+# Only `init` (or serve) creates a store; direct commands refuse a missing one.
+"$NOISETT" init --data-dir "$WORK/direct" >/dev/null 2>"$WORK/direct.err" || true
 if direct_generate '{"prompt":"warm-up","count":1}'; then
   note "direct: $ROUNDS rounds of $REQUESTS \`noisett generate\` processes"
   PROMPTS=("a sunset over the sea" "deep ocean" "forest path" "galaxy" "cat" "robot portrait"

@@ -19,6 +19,9 @@
 #      totals, equal to what the client saw happen; no job id twice; links serve the images;
 #   4. the instances stop on SIGTERM with status 0;
 #   5. `noisett fsck` on the same store and catalog finds nothing (tests/scaleout/fsck_report.mjs).
+# With --store local, `noisett fsck --repair` also runs in a loop beside the instances for the whole
+# load (each run opens the store, so its clean-up runs too): steps 3 and 5 then show that it
+# removed nothing acknowledged, and a run that cannot start fails the test.
 # Exit status 0 only when every step passed (1 when a check failed, 2 when the set-up failed).
 # Everything started here is stopped by the EXIT trap (also on failure, Ctrl-C or SIGTERM), and by
 # watchdogs if this script is killed outright; logs stay in the work folder only on failure.
@@ -75,6 +78,7 @@ work=$(mktemp -d /tmp/noisett-scaleout.XXXXXX)
 source "$ROOT/scripts/lib/backends.sh"
 server_pids=()
 watchdog=""        # stops the instances if this script dies without its trap (SIGKILL)
+fsck_loop=""       # the fsck --repair loop beside the load (--store local)
 passed=""
 
 # Stops what this run started, in reverse order, whatever happened before.
@@ -84,6 +88,7 @@ cleanup() {
   local pid
   if [[ -n "$child" ]]; then kill "$child" 2>/dev/null || true; fi
   if [[ -n "$watchdog" ]]; then kill "$watchdog" 2>/dev/null || true; fi
+  if [[ -n "$fsck_loop" ]]; then touch "$work/fsck-loop.stop"; wait "$fsck_loop" || true; fi
   for pid in "${server_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${server_pids[@]}"; do
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
@@ -184,6 +189,37 @@ stop_instances() {
   return "$status"
 }
 
+# fsck --repair over and over beside the instances, until fsck-loop.stop appears. Status 1 (some
+# findings left alone, e.g. uploads younger than the grace period) is expected under load; a
+# status above 1 (could not run) is recorded as a failure.
+start_fsck_loop() {
+  (
+    runs=0
+    while [[ ! -e "$work/fsck-loop.stop" ]]; do
+      rc=0
+      "${backend_env[@]}" "$NOISETT" fsck --repair >>"$work/fsck-loop.log" 2>&1 || rc=$?
+      if ((rc > 1)); then echo "status $rc" >>"$work/fsck-loop.failed"; fi
+      runs=$((runs + 1))
+      echo "$runs" >"$work/fsck-loop.runs"
+    done
+  ) </dev/null &
+  fsck_loop=$!
+}
+
+# Stops the loop (after its current run) and says how it went.
+stop_fsck_loop() {
+  touch "$work/fsck-loop.stop"
+  wait "$fsck_loop" || true
+  fsck_loop=""
+  local runs
+  runs=$(cat "$work/fsck-loop.runs" 2>/dev/null || echo 0)
+  echo "scaleout: fsck --repair ran $runs time(s) beside the load"
+  if [[ -s "$work/fsck-loop.failed" ]] || ((runs == 0)); then
+    echo "scaleout: the fsck --repair loop failed: $(tail -5 "$work/fsck-loop.log")" >&2
+    return 1
+  fi
+}
+
 run_fsck() {
   # (The help is read whole first: grep -q ending the pipe early would fail it under pipefail.)
   local help
@@ -213,10 +249,12 @@ start_instances
 url_list=$(IFS=,; echo "${urls[*]}")
 
 failures=()
+if [[ "$store" == local ]]; then start_fsck_loop; fi
 run_child node "$ROOT/tests/scaleout/load.mjs" --urls "$url_list" --tokens "$work/tokens.txt" \
   --duration "$duration" --model "$work/model.json" --summary "$work/summary.txt" \
   --azurite "$([[ $store == azurite ]] && echo yes || echo no)" ||
   failures+=("load")
+if [[ -n "$fsck_loop" ]]; then stop_fsck_loop || failures+=("fsck-loop"); fi
 [[ -s "$work/model.json" ]] || die "the load client wrote no model"
 NODE_EXTRA_CA_CERTS="${NOISETT_TEST_AZURITE_CA:-}" \
   run_child node "$ROOT/tests/scaleout/check.mjs" --urls "$url_list" --tokens "$work/tokens.txt" \

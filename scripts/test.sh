@@ -81,6 +81,10 @@ run_step() {
 # simulated users for 60 s, then consistency checks and fsck (docs/scale-out.md).
 run_step scale-out env -u NOISETT_TEST_AZURITE_ENDPOINT -u NOISETT_TEST_AZURITE_CA \
   NOISETT_BIN="$PWD/build/release/bin/noisett" bash scripts/scaleout.sh
+# The same on one local store directory and one SQLite file (issue 24), shorter (the local store's
+# locking is what is tested, not capacity), with `noisett fsck --repair` in a loop beside the load.
+run_step "scale-out (local)" bash scripts/scaleout.sh --store local --catalog sqlite \
+  --duration 20 --users 50 --build "$PWD/build/release"
 
 # Crash safety (docs/security.md): 16 clients upload 1000 images while the server is SIGKILLed
 # 10 times; nothing acknowledged may be lost, fsck --repair clears what the kills left. On the

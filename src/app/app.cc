@@ -27,7 +27,44 @@ bool WantsAzure(const BackendConfig& backend) {
   return !backend.azure.account.empty() || !backend.azure.connection_string.empty();
 }
 
+std::string LocalStoreUrl(const Config& config) {
+  return config.backend.store.empty() ? "file://" + config.data_dir + "/blobs"
+                                      : config.backend.store;
+}
+
+std::string CatalogUrl(const Config& config) {
+  return config.backend.catalog.empty() ? "sqlite://" + config.data_dir + "/noisett.db"
+                                        : config.backend.catalog;
+}
+
+Unexpected StoreMissing(const Config& config, const std::string& what) {
+  return Unexpected(MakeError(
+      ErrorCode::kNotFound, "store_missing",
+      "no store here: " + what + " does not exist (data dir " + config.data_dir +
+          ", --data-dir / NOISETT_DATA_DIR). Check the path; to create a store, run `noisett "
+          "init` (or start `noisett serve`, which creates it on its first start)"));
+}
+
 }  // namespace
+
+Status CheckStoreExists(const Config& config, bool with_catalog) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(config.data_dir, ec)) return StoreMissing(config, config.data_dir);
+  if (!WantsAzure(config.backend)) {
+    auto store = storage::ParseStoreUrl(LocalStoreUrl(config));
+    if (!store) return Unexpected(store.error());
+    const fs::path blobs = fs::path(store->root) / config.backend.container / "blobs";
+    if (!fs::is_directory(blobs, ec)) return StoreMissing(config, blobs.string());
+  }
+  const std::string catalog_url = CatalogUrl(config);
+  if (with_catalog && !catalog::IsPostgresUrl(catalog_url)) {
+    auto path = catalog::ParseCatalogUrl(catalog_url);
+    if (!path) return Unexpected(path.error());
+    if (*path != ":memory:" && !fs::exists(*path, ec)) return StoreMissing(config, *path);
+  }
+  return Ok();
+}
 
 Result<lifecycle::Policy> LoadLifecyclePolicy(const BackendConfig& config,
                                               std::string_view container) {
@@ -63,6 +100,10 @@ App::~App() { StopJobRunner(); }
 storage::BlobStore& App::blobs() { return *blobs_; }
 
 Result<std::unique_ptr<App>> App::Open(const Config& config, AppOptions options) {
+  if (!options.create_store) {
+    Status exists = CheckStoreExists(config, /*with_catalog=*/!options.create_catalog);
+    if (!exists) return Unexpected(exists.error());
+  }
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir, ec);
   if (ec) {
@@ -93,8 +134,7 @@ Result<std::unique_ptr<App>> App::Open(const Config& config, AppOptions options)
 
 Status App::OpenLocalStore() {
   const BackendConfig& backend = config_.backend;
-  auto store = storage::ParseStoreUrl(
-      backend.store.empty() ? "file://" + config_.data_dir + "/blobs" : backend.store);
+  auto store = storage::ParseStoreUrl(LocalStoreUrl(config_));
   if (!store) return Unexpected(store.error());
   store->container = backend.container;
   store->retention_days = backend.soft_delete_days;
@@ -154,8 +194,7 @@ Status App::OpenAzureStore() {
 
 Status App::OpenCatalog() {
   const BackendConfig& backend = config_.backend;
-  const std::string url =
-      backend.catalog.empty() ? "sqlite://" + config_.data_dir + "/noisett.db" : backend.catalog;
+  const std::string url = CatalogUrl(config_);
   if (catalog::IsPostgresUrl(url)) {
     catalog::PostgresOptions options;
     options.url = url;

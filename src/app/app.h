@@ -39,12 +39,28 @@ struct AppOptions {
   bool authenticator = false;
   // Replaces the configured generator (tests: a generator that misbehaves on purpose). Not owned.
   generate::Generator* generator = nullptr;
+  // Create the store when it does not exist yet: `serve` (its first start) and `noisett init`.
+  // Otherwise a missing store is refused (CheckStoreExists), so that a mistyped --data-dir is an
+  // error rather than a new, empty store.
+  bool create_store = false;
+  // Only the catalog may be missing (and is created): catalog.rebuild, whose purpose is to make
+  // a lost catalog again from the blob store, which must exist.
+  bool create_catalog = false;
 };
+
+// Whether the store `config` names exists. It does when the data directory exists and so do the
+// local parts of the configured back end: the local blob store's directory
+// (ROOT/CONTAINER/blobs) and the SQLite catalog's file. An Azure container or a PostgreSQL
+// database is not looked at here (it is remote; a wrong one fails with the back end's own error).
+// `with_catalog` false: the catalog is not looked at. Errors: kNotFound "store_missing", naming
+// what is missing and how to create it.
+Status CheckStoreExists(const Config& config, bool with_catalog = true);
 
 class App {
  public:
-  // Opens everything `config` names. Errors: the store's, the catalog's, the link keys', the
-  // lifecycle policy's, the generator's and the identity settings' (each says which).
+  // Opens everything `config` names. Errors: "store_missing" (see AppOptions::create_store), the
+  // store's, the catalog's, the link keys', the lifecycle policy's, the generator's and the
+  // identity settings' (each says which).
   static Result<std::unique_ptr<App>> Open(const Config& config, AppOptions options = {});
   ~App();
   App(const App&) = delete;

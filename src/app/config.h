@@ -84,7 +84,7 @@ struct Config {
 enum CommandSet : uint32_t {
   kServe = 1u << 0,
   kCommandMode = 1u << 1,  // noisett NAME 'JSON'
-  kMaintenance = 1u << 2,  // catalog.rebuild, fsck, lifecycle.run, lifecycle.export
+  kMaintenance = 1u << 2,  // init, catalog.rebuild, fsck, lifecycle.run, lifecycle.export
   kWhoami = 1u << 3,
   kToken = 1u << 4,
   kOptimize = 1u << 5,

@@ -103,7 +103,10 @@ void PrintFsck(std::FILE* out, const service::FsckReport& r, bool repair) {
 
 int RunCatalogRebuild(const MaintenanceArgs& args, const app::Config& config, std::FILE* out,
                       std::FILE* err) {
-  auto backend = app::App::Open(config);
+  // Re-making a lost catalog is what rebuild is for; the store it reads must exist.
+  app::AppOptions options;
+  options.create_catalog = true;
+  auto backend = app::App::Open(config, options);
   if (!backend) return SetupError(err, "catalog.rebuild", backend.error());
   std::fprintf(err, "catalog.rebuild: %s\n", (*backend)->description().c_str());
   ProgressDisplay progress{err, nullptr};

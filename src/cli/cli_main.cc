@@ -22,6 +22,7 @@
 #include "cli/auth_commands.h"
 #include "cli/catalog_commands.h"
 #include "cli/command_mode.h"
+#include "cli/init_command.h"
 #include "cli/lifecycle_cli.h"
 #include "cli/optimize_command.h"
 #include "cli/serve_command.h"
@@ -44,6 +45,9 @@ Commands (`noisett NAME 'JSON'`; direct with --user U, or remote with --server U
   Administrators (API: a Noisett.Admin token; direct mode: the operator): lifecycle.run
   lifecycle.export  users.set_tier  cost.estimate
 
+Store: `noisett init` creates the store --data-dir names (so does the first `noisett serve`);
+every other command that uses the store refuses a missing one (exit 2): a mistyped --data-dir
+never becomes a new, empty store.
 Maintenance (operators; docs/maintenance.md): catalog.rebuild, fsck [--repair] [--grace 1h].
 Lifecycle (operators; docs/lifecycle.md): lifecycle.run [--dry-run] [--json], lifecycle.export.
 
@@ -331,7 +335,14 @@ int main(int argc, char** argv) {
       "serve",
       "Run the HTTP API (docs/api.md) and the web gallery at / (docs/web.md) on the configured "
       "store and catalog until SIGTERM/SIGINT");
-  serve->footer("Exit status: 0 after a graceful stop, 2 when it cannot start.");
+  serve->footer(
+      "Creates the store on its first start. Exit status: 0 after a graceful stop, 2 when it "
+      "cannot start.");
+  CLI::App* init = cli.add_subcommand(
+      "init",
+      "Create the store (data directory, local blob store, SQLite catalog, link keys) as the "
+      "first `serve` would; idempotent. Other commands refuse a missing store");
+  init->footer("Exit status: 0 the store exists (created or already there), 2 it cannot be made.");
   MaintenanceArgs rebuild_args, fsck_args;
   AddMaintenance(cli, rebuild_args, fsck_args);
   LifecycleArgs lifecycle_run;
@@ -344,6 +355,7 @@ int main(int argc, char** argv) {
                                                      {"token", app::kToken},
                                                      {"whoami", app::kWhoami},
                                                      {"serve", app::kServe},
+                                                     {"init", app::kMaintenance},
                                                      {"catalog.rebuild", app::kMaintenance},
                                                      {"fsck", app::kMaintenance},
                                                      {"lifecycle.run", app::kMaintenance},
@@ -371,6 +383,7 @@ int main(int argc, char** argv) {
     if (chosen == "optimize") return FinishOptimize(optimize, *config, quality, format);
     if (chosen == "token") return noisett::cli::RunToken(token_args, *config, stdout, stderr);
     if (chosen == "serve") return noisett::cli::RunServe(*config, stderr);
+    if (chosen == "init") return noisett::cli::RunInit(*config, stdout, stderr);
     if (chosen == "catalog.rebuild") {
       return noisett::cli::RunCatalogRebuild(rebuild_args, *config, stdout, stderr);
     }

@@ -71,6 +71,7 @@ int RunServe(app::Config config, std::FILE* err) {
 
   app::AppOptions app_options;
   app_options.authenticator = true;
+  app_options.create_store = true;  // a first start creates the store
   auto opened = app::App::Open(config, app_options);
   if (!opened) return CannotStart(err, opened.error());
   app::App& app = **opened;

@@ -102,8 +102,12 @@ LocalBlobStore::LocalBlobStore(const LocalStoreConfig& config, std::string root,
       blobs_(std::move(blobs)),
       version_ids_(clock) {}
 
-std::mutex& LocalBlobStore::StripeFor(std::string_view name) {
-  return stripes_[std::hash<std::string_view>{}(name) % stripes_.size()];
+Result<local_fs::FileLock> LocalBlobStore::LockBlob(int dir) {
+  return local_fs::FileLock::Acquire(dir, ".", local_fs::LockMode::kExclusive);
+}
+
+Result<local_fs::FileLock> LocalBlobStore::LockTree(local_fs::LockMode mode) const {
+  return local_fs::FileLock::Acquire(blobs_.get(), ".", mode);
 }
 
 bool LocalBlobStore::Expired(const BlobRecord& record) const {
@@ -139,7 +143,8 @@ Result<BlobProperties> LocalBlobStore::Put(std::string_view name, std::string_vi
 
 Result<BlobProperties> LocalBlobStore::WriteAndCommit(std::string_view name, std::string_view bytes,
                                                       const PutOptions& options, bool* made_dirs) {
-  std::shared_lock tree(tree_mu_);
+  auto tree = LockTree(local_fs::LockMode::kShared);
+  if (!tree) return Unexpected(tree.error());
   // Directories made on the way are fsynced last: their new entries ride on the journal commits
   // of the file fsyncs below (a put into a new job measured 5 fsyncs on its critical path, now 3
   // slow ones), and nothing reports success before every one of them is durable.
@@ -152,9 +157,9 @@ Result<BlobProperties> LocalBlobStore::WriteAndCommit(std::string_view name, std
   auto temp = local_fs::WriteTempFile(dir->get(), bytes);
   if (!temp) return Unexpected(temp.error());
 
-  auto result = CommitPut(dir->get(), name, bytes.size(), options, *temp);
+  auto result = CommitPut(dir->get(), name, bytes.size(), options, temp->name);
   if (!result) {
-    (void)local_fs::UnlinkIn(dir->get(), *temp);
+    (void)local_fs::UnlinkIn(dir->get(), temp->name);
     return result;
   }
   for (const local_fs::UniqueFd& parent : new_entries) {
@@ -166,7 +171,8 @@ Result<BlobProperties> LocalBlobStore::WriteAndCommit(std::string_view name, std
 Result<BlobProperties> LocalBlobStore::CommitPut(int dir, std::string_view name, uint64_t size,
                                                  const PutOptions& options,
                                                  const std::string& temp) {
-  std::lock_guard lock(StripeFor(name));
+  auto lock = LockBlob(dir);
+  if (!lock) return Unexpected(lock.error());
   auto record = LoadRecordIfAny(dir);
   if (!record) return Unexpected(record.error());
   const bool live = *record && !(*record)->deleted && !Expired(**record);
@@ -313,10 +319,12 @@ Result<std::vector<BlobProperties>> LocalBlobStore::ListVersions(std::string_vie
 Status LocalBlobStore::RestoreVersion(std::string_view name, std::string_view version_id) {
   auto valid = ValidateLocalBlobName(name);
   if (!valid) return valid;
-  std::shared_lock tree(tree_mu_);
+  auto tree = LockTree(local_fs::LockMode::kShared);
+  if (!tree) return Unexpected(tree.error());
   auto dir = OpenBlobDir(name);
   if (!dir) return Unexpected(dir.error());
-  std::lock_guard lock(StripeFor(name));
+  auto lock = LockBlob(dir->get());
+  if (!lock) return Unexpected(lock.error());
   auto record = LoadRecordIfAny(dir->get());
   if (!record) return Unexpected(record.error());
   if (!*record || (*record)->deleted) return NotFound();
@@ -359,7 +367,8 @@ Status LocalBlobStore::DeleteVersion(std::string_view name, std::string_view ver
   if (!dropped) return dropped;
   // The record no longer names the file, so no reader can reach it; a failed unlink leaves an
   // unreferenced file that the clean-up at open removes.
-  std::shared_lock tree(tree_mu_);
+  auto tree = LockTree(local_fs::LockMode::kShared);
+  if (!tree) return Ok();  // the same leftover as a failed unlink
   if (auto dir = OpenBlobDir(name)) (void)local_fs::UnlinkIn(dir->get(), version);
   return Ok();
 }
@@ -368,10 +377,12 @@ Status LocalBlobStore::Mutate(std::string_view name,
                               const std::function<Status(BlobRecord&)>& change) {
   auto valid = ValidateLocalBlobName(name);
   if (!valid) return valid;
-  std::shared_lock tree(tree_mu_);
+  auto tree = LockTree(local_fs::LockMode::kShared);
+  if (!tree) return Unexpected(tree.error());
   auto dir = OpenBlobDir(name);
   if (!dir) return Unexpected(dir.error());
-  std::lock_guard lock(StripeFor(name));
+  auto lock = LockBlob(dir->get());
+  if (!lock) return Unexpected(lock.error());
   auto record = LoadRecordIfAny(dir->get());
   if (!record) return Unexpected(record.error());
   if (!*record) return NotFound();
@@ -402,8 +413,9 @@ Status LocalBlobStore::Discard(std::string_view name, std::string_view version_i
 Result<bool> LocalBlobStore::RemoveIfOnlyVersion(std::string_view name,
                                                  std::string_view version_id) {
   // Exclusive, as for purging: every writer (Mutate too) holds it shared, so no one rewrites this
-  // record or makes a file or directory on this path while it goes; no stripe lock is needed.
-  std::unique_lock tree(tree_mu_);
+  // record or makes a file or directory on this path while it goes; no blob lock is needed.
+  auto tree = LockTree(local_fs::LockMode::kExclusive);
+  if (!tree) return Unexpected(tree.error());
   auto dir = OpenBlobDir(name);
   if (!dir) return Unexpected(dir.error());
   auto record = LoadRecordIfAny(dir->get());

@@ -1,6 +1,7 @@
 // LocalBlobStore: the BlobStore of the embedded default, a directory on the local file system
-// (NOISETT_STORE=file://DIR). One process owns a store directory; within it the store is safe to
-// use from any number of threads.
+// (NOISETT_STORE=file://DIR). Any number of processes (several `noisett serve`, fsck, the CLI)
+// may share one store directory, each with any number of threads: the locks below are flock
+// locks, which hold between processes and between threads alike (local_lock.h).
 //
 // Layout. Each blob is a directory, named after the blob with '@' appended to its last segment:
 //   ROOT/CONTAINER/blobs/generated/alice/01J…/image_0.jpg@/
@@ -16,17 +17,30 @@
 // renames it to a fresh version id, then replaces meta.json atomically (temp, fsync, rename, fsync
 // of the directory — which also makes the data rename durable). Data files are never modified, so
 // a reader that read either meta.json sees complete bytes. A crash before the meta rename leaves
-// only files that no meta.json names; Open removes them (temp files, unreferenced version files,
-// blob directories without meta.json). Purging and Discard remove meta.json first, for the same
-// reason.
+// only files that no meta.json names; Open removes them (unreferenced version files, blob
+// directories without meta.json, and temp files once abandoned: see the clean-up below). Purging
+// and Discard remove meta.json first, for the same reason.
 //
-// Concurrency: readers take no lock (atomic renames plus immutable data files). A writer of a name
-// holds one of 64 striped mutexes only around its read-modify-write of meta.json; the bulk data
-// write and its fsync happen before, unlocked, so Puts of different names never wait on each
-// other's fsync. PurgeExpired and Discard hold the store's structure lock exclusively while they
-// remove directories; every writer holds it shared. Get and GetProperties answer a blob read before from
-// a cache checked with one stat of its meta.json (local_read_cache.h), so they stay strongly
-// consistent even with another process writing the same directory.
+// Concurrency: readers take no lock (atomic renames plus immutable data files). Two flock locks
+// order the writers, whichever process they are in:
+//   - the tree lock, on the blobs directory: every writer holds it shared for its whole write
+//     (from making the blob's directories to committing); removing directories (Discard of a
+//     fresh blob, PurgeExpired, pruning after a failed first write, the clean-up) holds it
+//     exclusively, so no write is ever under way in a directory being removed;
+//   - the blob lock, on the blob's directory, exclusive: held around each read-modify-write of
+//     meta.json (the commit: version file rename, then meta.json replaced). Create-only Puts are
+//     decided under it, so of two racing creators in two processes exactly one wins.
+// The bulk data write and its fsync happen before the blob lock, so Puts of one name still write
+// in parallel and only their commits queue. Each temp file is locked by its writer for its whole
+// life. Lock order: tree, then blob. Get and GetProperties answer a blob read before from a cache
+// checked with one stat of its meta.json (local_read_cache.h), so they stay strongly consistent
+// with other processes writing the same directory.
+//
+// Clean-up at Open, safe beside live writers in other processes: under a blob's lock it removes
+// the version files meta.json does not name (no commit can be half done while it holds the lock);
+// a temp file only when abandoned: unlocked and untouched for kAbandonedTempAgeSeconds; a blob
+// directory without meta.json only under the tree lock held exclusively (tried, never waited for:
+// a busy store keeps it until a later open) and only once no temp file in it is still live.
 //
 // Differences from Azure: SetTier from Archive takes effect at once (no rehydration delay);
 // RestoreVersion keeps the source version's tags (Azure's copy would drop them); Undelete restores
@@ -34,12 +48,9 @@
 // previous versions of a live blob are kept until the blob is deleted and purged.
 #pragma once
 
-#include <array>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <shared_mutex>
 #include <string>
 #include <string_view>
 
@@ -47,11 +58,18 @@
 #include "core/result.h"
 #include "storage/blob_store.h"
 #include "storage/local_fs.h"
+#include "storage/local_lock.h"
 #include "storage/local_meta.h"
 #include "storage/local_read_cache.h"
 #include "storage/local_version_id.h"
 
 namespace noisett::storage {
+
+// How long an unlocked temp file must have gone unmodified before the clean-up treats it as a
+// crashed write's leftover. A live writer holds its temp file's lock, so this only guards against
+// a lock that is not seen (a file system without working flock): an hour is far longer than any
+// write takes, and leftovers cost disk space only until the next open after that.
+inline constexpr int64_t kAbandonedTempAgeSeconds = 3600;
 
 struct LocalStoreConfig {
   std::string root = "./data/blobs";
@@ -125,13 +143,18 @@ class LocalBlobStore final : public BlobStore {
   Result<BlobData> GetUncached(std::string_view name, std::optional<ByteRange> range);
   // Read-modify-write of a blob's record under its stripe lock.
   Status Mutate(std::string_view name, const std::function<Status(BlobRecord&)>& change);
-  // Put once validated; `made_dirs`: whether it made a directory on the way. Takes tree_mu_ shared.
+  // The tree lock (see above); exclusive waits for every write under way in any process.
+  Result<local_fs::FileLock> LockTree(local_fs::LockMode mode) const;
+  // The blob lock of the blob directory `dir` (exclusive).
+  static Result<local_fs::FileLock> LockBlob(int dir);
+  // Put once validated; `made_dirs`: whether it made a directory on the way. Takes the tree lock
+  // shared.
   Result<BlobProperties> WriteAndCommit(std::string_view name, std::string_view bytes,
                                         const PutOptions& options, bool* made_dirs);
-  // REQUIRES: tree_mu_ held (shared); takes the name's stripe lock.
+  // REQUIRES: the tree lock held (shared); takes the blob lock.
   Result<BlobProperties> CommitPut(int dir, std::string_view name, uint64_t size,
                                    const PutOptions& options, const std::string& temp);
-  // REQUIRES: the name's stripe lock and tree_mu_ (shared) are held.
+  // REQUIRES: the blob lock and the tree lock (shared) are held.
   Result<BlobProperties> CommitVersion(int dir, std::string_view name,
                                        std::optional<BlobRecord> record, VersionRecord version,
                                        const Materialize& materialize);
@@ -139,17 +162,18 @@ class LocalBlobStore final : public BlobStore {
   std::vector<BlobProperties> ListItemsOf(const std::string& name,
                                           const ListOptions& options) const;
   bool Expired(const BlobRecord& record) const;
-  std::mutex& StripeFor(std::string_view name);
   void CleanUpAtOpen();
-  void CleanUpBlobDir(const std::string& name, int* removed);
+  // Returns true when the directory has no meta.json (RemoveUncommittedBlob's case).
+  bool CleanUpBlobDir(const std::string& name, int64_t now, int* removed);
+  void RemoveUncommittedBlob(const std::string& name, int64_t now, int* removed);
   // Discard's fresh-blob case: whether `version_id` was the blob's only version (and it is gone).
   Result<bool> RemoveIfOnlyVersion(std::string_view name, std::string_view version_id);
-  // REQUIRES: tree_mu_ held exclusively.
+  // REQUIRES: the tree lock held exclusively.
   Status RemoveBlobTree(const std::string& name);
-  // REQUIRES: tree_mu_ held exclusively. Removes the directory of `segments`, then each parent,
-  // while empty (stops quietly at the first that is not).
+  // REQUIRES: the tree lock held exclusively. Removes the directory of `segments`, then each
+  // parent, while empty (stops quietly at the first that is not).
   Status RemoveEmptyDirs(std::vector<std::string> segments);
-  // The blob's directory and its parents, while empty; takes tree_mu_ exclusively.
+  // The blob's directory and its parents, while empty; takes the tree lock exclusively.
   void PruneEmptyDirs(std::string_view name);
 
   const std::string container_;
@@ -158,8 +182,6 @@ class LocalBlobStore final : public BlobStore {
   const int64_t retention_seconds_;
   const local_fs::UniqueFd blobs_;  // ROOT/CONTAINER/blobs, the base of every path
   VersionIdSource version_ids_;
-  std::shared_mutex tree_mu_;  // shared: any writer; exclusive: directory removal
-  std::array<std::mutex, 64> stripes_;
   LocalReadCache read_cache_;
 };
 

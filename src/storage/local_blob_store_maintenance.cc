@@ -8,6 +8,7 @@
 
 #include "core/log.h"
 #include "storage/local_blob_store.h"
+#include "storage/local_lock.h"
 #include "storage/local_tree.h"
 
 namespace noisett::storage {
@@ -86,14 +87,15 @@ Result<std::unique_ptr<LocalBlobStore>> LocalBlobStore::Open(const LocalStoreCon
 }
 
 void LocalBlobStore::CleanUpAtOpen() {
+  const int64_t now = clock_.NowSeconds();
   int removed = 0;
   // CheckReady's probe files live at the top.
   if (auto entries = local_fs::ListDir(blobs_.get())) {
     for (const auto& entry : *entries) {
-      if (entry.kind == local_fs::EntryKind::kFile && local_fs::IsTempName(entry.name) &&
-          local_fs::UnlinkIn(blobs_.get(), entry.name)) {
-        ++removed;
-      }
+      if (entry.kind != local_fs::EntryKind::kFile || !local_fs::IsTempName(entry.name)) continue;
+      auto gone =
+          local_fs::RemoveTempIfAbandoned(blobs_.get(), entry.name, now, kAbandonedTempAgeSeconds);
+      if (gone && *gone) ++removed;
     }
   }
   auto names = CollectBlobNames(blobs_.get(), "");
@@ -101,41 +103,71 @@ void LocalBlobStore::CleanUpAtOpen() {
     LogWarn("storage: clean-up at open skipped: " + names.error().ToString());
     return;
   }
-  for (const std::string& name : *names) CleanUpBlobDir(name, &removed);
+  for (const std::string& name : *names) {
+    if (CleanUpBlobDir(name, now, &removed)) RemoveUncommittedBlob(name, now, &removed);
+  }
   if (removed > 0) {
     LogInfo("storage: removed " + std::to_string(removed) +
             " leftover file(s) of interrupted writes");
   }
 }
 
-// Removes temp files and version files that meta.json does not name (both are writes that never
-// committed); a blob directory without meta.json was never committed at all and goes entirely.
-void LocalBlobStore::CleanUpBlobDir(const std::string& name, int* removed) {
+// Under the blob's lock (which every commit holds from its version file's rename to its meta.json
+// write), a version file that meta.json does not name is a write that never committed, and goes;
+// a temp file goes only when abandoned (local_lock.h). Returns true when there is no meta.json.
+bool LocalBlobStore::CleanUpBlobDir(const std::string& name, int64_t now, int* removed) {
+  auto tree = LockTree(local_fs::LockMode::kShared);
+  if (!tree) return false;
   auto dir = OpenBlobDir(name);
-  if (!dir) return;
+  if (!dir) return false;
+  auto lock = LockBlob(dir->get());
+  if (!lock) return false;
   std::set<std::string> keep;
   auto text = local_fs::ReadWholeFile(dir->get(), kMetaFileName);
   if (text) {
     auto record = ParseRecord(*text);
     if (!record) {
       LogWarn("storage: leaving blob with unreadable meta.json untouched: " + name);
-      return;
+      return false;
     }
     keep.insert(kMetaFileName);
     for (const VersionRecord& v : record->versions) keep.insert(v.version_id);
   } else if (text.error().code != ErrorCode::kNotFound) {
-    return;
+    return false;
   }
   auto entries = local_fs::ListDir(dir->get());
-  if (!entries) return;
+  if (!entries) return false;
   for (const auto& entry : *entries) {
-    const bool leftover = local_fs::IsTempName(entry.name) || IsVersionFile(entry.name);
-    if (entry.kind == local_fs::EntryKind::kFile && leftover && !keep.count(entry.name) &&
-        local_fs::UnlinkIn(dir->get(), entry.name)) {
+    if (entry.kind != local_fs::EntryKind::kFile || keep.count(entry.name)) continue;
+    if (local_fs::IsTempName(entry.name)) {
+      auto gone =
+          local_fs::RemoveTempIfAbandoned(dir->get(), entry.name, now, kAbandonedTempAgeSeconds);
+      if (gone && *gone) ++*removed;
+    } else if (IsVersionFile(entry.name) && local_fs::UnlinkIn(dir->get(), entry.name)) {
       ++*removed;
     }
   }
-  if (keep.empty()) (void)RemoveBlobTree(name);
+  return keep.empty();
+}
+
+// A blob directory without meta.json is a first write in flight, or what one left behind. Every
+// write holds the tree lock shared from making the directory to committing, so with the lock held
+// exclusively nothing is in flight. The lock is only tried: the clean-up never makes writers wait,
+// and what it skips is left for the next open. A temp file that is not yet abandoned keeps it too.
+void LocalBlobStore::RemoveUncommittedBlob(const std::string& name, int64_t now, int* removed) {
+  auto tree = local_fs::FileLock::TryAcquire(blobs_.get(), ".", local_fs::LockMode::kExclusive);
+  if (!tree || !tree->has_value()) return;
+  auto dir = OpenBlobDir(name);
+  if (!dir || local_fs::ExistsIn(dir->get(), kMetaFileName)) return;
+  auto entries = local_fs::ListDir(dir->get());
+  if (!entries) return;
+  for (const auto& entry : *entries) {
+    if (!local_fs::IsTempName(entry.name)) continue;
+    auto gone =
+        local_fs::RemoveTempIfAbandoned(dir->get(), entry.name, now, kAbandonedTempAgeSeconds);
+    if (!gone || !*gone) return;
+  }
+  if (RemoveBlobTree(name)) ++*removed;
 }
 
 namespace {
@@ -170,7 +202,8 @@ Result<std::vector<BlobProperties>> LocalBlobStore::PurgeExpired(bool dry_run) {
   }
   if (expired.empty()) return purged;
   // Exclusive: no writer may be creating a file or directory on a path being removed.
-  std::unique_lock tree(tree_mu_);
+  auto tree = LockTree(local_fs::LockMode::kExclusive);
+  if (!tree) return Unexpected(tree.error());
   for (const std::string& name : expired) {
     auto dir = OpenBlobDir(name);
     if (!dir) continue;
@@ -207,7 +240,8 @@ Status LocalBlobStore::RemoveBlobTree(const std::string& name) {
 }
 
 void LocalBlobStore::PruneEmptyDirs(std::string_view name) {
-  std::unique_lock tree(tree_mu_);
+  auto tree = LockTree(local_fs::LockMode::kExclusive);
+  if (!tree) return;  // left for the clean-up at the next open
   (void)RemoveEmptyDirs(BlobDirSegments(std::string(name)));
 }
 
@@ -228,7 +262,7 @@ Status LocalBlobStore::RemoveEmptyDirs(std::vector<std::string> segments) {
 Status LocalBlobStore::CheckReady() {
   auto probe = local_fs::WriteTempFile(blobs_.get(), "ready");
   if (!probe) return Unavailable("store not writable: " + probe.error().message);
-  auto removed = local_fs::UnlinkIn(blobs_.get(), *probe);
+  auto removed = local_fs::UnlinkIn(blobs_.get(), probe->name);
   if (!removed) return Unavailable("store not writable: " + removed.error().message);
   return Ok();
 }

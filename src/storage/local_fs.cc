@@ -1,6 +1,6 @@
-// The only storage file that calls POSIX directly. Every open is relative to a directory fd and
-// carries O_NOFOLLOW | O_CLOEXEC; every write that must survive a crash is followed by fsync of the
-// file and of the directory that names it.
+// With local_lock.cc (flock), the only storage files that call POSIX directly. Every open is
+// relative to a directory fd and carries O_NOFOLLOW | O_CLOEXEC; every write that must survive a
+// crash is followed by fsync of the file and of the directory that names it.
 #include "storage/local_fs.h"
 
 #include <dirent.h>
@@ -18,6 +18,7 @@
 #include <random>
 
 #include "storage/blob_store.h"
+#include "storage/local_lock.h"
 
 namespace noisett::storage::local_fs {
 namespace {
@@ -251,33 +252,56 @@ Result<std::string> ReadWholeFile(int dir, const std::string& name) {
   return ReadAt(fd->get(), 0, *size);
 }
 
-Result<std::string> WriteTempFile(int dir, std::string_view bytes) {
-  std::string name;
-  UniqueFd fd;
-  while (!fd.valid()) {
-    name = NewTempName();
-    const int raw =
-        ::openat(dir, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (raw < 0 && errno != EEXIST) return Fail("create temp file", errno);
-    fd = UniqueFd(raw);
+namespace {
+
+// A fresh temp file in `dir`, created and then locked. Between the two it is unlocked, and a
+// clean-up may take its lock and unlink it (RemoveTempIfAbandoned); a file found unlinked once
+// locked is given up for another name, so the lock alone protects a write in progress.
+Result<TempFile> CreateLockedTempFile(int dir) {
+  for (;;) {
+    TempFile temp;
+    temp.name = NewTempName();
+    const int raw = ::openat(dir, temp.name.c_str(),
+                             O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (raw < 0 && errno == EEXIST) continue;
+    if (raw < 0) return Fail("create temp file", errno);
+    temp.lock = UniqueFd(raw);
+    if (Status locked = LockFd(raw, LockMode::kExclusive, /*wait=*/true); !locked) {
+      ::unlinkat(dir, temp.name.c_str(), 0);
+      return Unexpected(locked.error());
+    }
+    struct stat st {};
+    if (::fstat(raw, &st) != 0) {
+      const int err = errno;
+      ::unlinkat(dir, temp.name.c_str(), 0);
+      return Fail("stat temp file", err);
+    }
+    if (st.st_nlink > 0) return temp;
   }
-  Status written = WriteAll(fd.get(), bytes);
-  if (written) written = SyncFd(fd.get());
-  // close() can report a deferred write error (NFS); it counts as a failed write.
-  if (written && ::close(fd.Release()) != 0) written = Fail("close", errno);
+}
+
+}  // namespace
+
+Result<TempFile> WriteTempFile(int dir, std::string_view bytes) {
+  auto temp = CreateLockedTempFile(dir);
+  if (!temp) return Unexpected(temp.error());
+  // The descriptor stays open as the writer's lock, so close() reports nothing here; fsync has
+  // already reported any write error (the deferred errors close() can return on NFS included).
+  Status written = WriteAll(temp->lock.get(), bytes);
+  if (written) written = SyncFd(temp->lock.get());
   if (!written) {
-    ::unlinkat(dir, name.c_str(), 0);
+    ::unlinkat(dir, temp->name.c_str(), 0);
     return Unexpected(written.error());
   }
-  return name;
+  return temp;
 }
 
 Status WriteFileAtomic(int dir, const std::string& name, std::string_view bytes) {
   auto temp = WriteTempFile(dir, bytes);
   if (!temp) return Unexpected(temp.error());
-  auto renamed = RenameIn(dir, *temp, name);
+  auto renamed = RenameIn(dir, temp->name, name);
   if (!renamed) {
-    ::unlinkat(dir, temp->c_str(), 0);
+    ::unlinkat(dir, temp->name.c_str(), 0);
     return renamed;
   }
   return SyncFd(dir);

@@ -78,9 +78,17 @@ Result<FileIdentity> StatFile(int dir, const std::string& path);
 Result<std::string> ReadAt(int fd, uint64_t offset, uint64_t length);
 Result<std::string> ReadWholeFile(int dir, const std::string& name);
 
-// Creates a fresh ".tmp-…" file in `dir`, writes `bytes`, fsyncs and closes it; returns its name.
-// On failure nothing is left behind.
-Result<std::string> WriteTempFile(int dir, std::string_view bytes);
+// A temp file just written. `lock` is its open descriptor, flock'ed exclusively (local_lock.h)
+// from before the first byte (a file the clean-up unlinked between its creation and the lock is
+// given up for a fresh one): the clean-up never removes a file whose writer still holds it.
+// Keep it until the file has been renamed or removed; destroying it releases the lock.
+struct TempFile {
+  std::string name;
+  UniqueFd lock;
+};
+// Creates a fresh ".tmp-…" file in `dir`, locks it, writes `bytes` and fsyncs it. On failure
+// nothing is left behind.
+Result<TempFile> WriteTempFile(int dir, std::string_view bytes);
 // Replaces `name` atomically: temp file, fsync, rename, fsync of `dir`. Readers see the old or the
 // new content, never a mix; after a crash the file holds one of the two.
 Status WriteFileAtomic(int dir, const std::string& name, std::string_view bytes);

@@ -56,6 +56,7 @@ TEST(LifecycleLoopTest, TheFirstPassComesAfterTheFirstDelayAndAppliesThePolicy) 
   config.data_dir = dir.string();
   app::AppOptions options;
   options.clock = &clock;
+  options.create_store = true;
   auto backend = app::App::Open(config, options);
   ASSERT_TRUE(backend) << backend.error().ToString();
   auth::User alice;

@@ -392,6 +392,48 @@ TEST_F(NoisettCliTest, TopLevelHelpMentionsEveryOptionAndVariable) {
   ExpectHelpMentionsEverything(r.out);
 }
 
+// A mistyped --data-dir must not become a new, empty store answering "no history" with exit 0:
+// every command that uses the store refuses a missing one; `init` (or serve) creates it.
+TEST_F(NoisettCliTest, MissingStoreIsRefusedUntilInit) {
+  const fs::path data = dir_ / "data";
+  const std::string data_dir = "--data-dir=" + data.string();
+  const std::vector<std::vector<std::string>> uses_the_store = {
+      {"history.list", "{}", "--user", "alice", data_dir},
+      {"storage.metrics", "{}", "--user", "alice", data_dir},
+      {"fsck", data_dir},
+      {"catalog.rebuild", data_dir},
+      {"lifecycle.run", "--dry-run", data_dir},
+  };
+  for (const auto& args : uses_the_store) {
+    const RunResult r = Run(args, {}, /*json_output=*/false);
+    EXPECT_EQ(r.status, 2) << args[0] << "\n" << r.err;
+    EXPECT_NE(r.err.find("store_missing"), std::string::npos) << args[0] << "\n" << r.err;
+    EXPECT_NE(r.err.find("noisett init"), std::string::npos) << args[0] << "\n" << r.err;
+    EXPECT_TRUE(r.out.empty()) << args[0] << "\n" << r.out;
+    EXPECT_FALSE(fs::exists(data)) << args[0] << " created the store";
+  }
+  const RunResult init = Run({"init", data_dir}, {}, /*json_output=*/false);
+  ASSERT_EQ(init.status, 0) << init.err;
+  EXPECT_NE(init.out.find("created store"), std::string::npos) << init.out;
+  const RunResult again = Run({"init", data_dir}, {}, /*json_output=*/false);
+  EXPECT_EQ(again.status, 0) << again.err;
+  EXPECT_NE(again.out.find("existing store"), std::string::npos) << again.out;
+  for (const auto& args : uses_the_store) {
+    const RunResult r = Run(args, {}, /*json_output=*/false);
+    EXPECT_EQ(r.status, 0) << args[0] << "\n" << r.err;
+  }
+  const RunResult history =
+      Run({"history.list", "{}", "--user", "alice", data_dir}, {}, /*json_output=*/false);
+  EXPECT_NE(history.out.find("\"total_count\":0"), std::string::npos) << history.out;
+}
+
+TEST_F(NoisettCliTest, TopLevelHelpDocumentsInit) {
+  const RunResult r = Run({"--help"}, {}, /*json_output=*/false);
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.out.find("\ninit\n"), std::string::npos) << r.out;  // the subcommand's section
+  EXPECT_NE(r.out.find("noisett init"), std::string::npos) << r.out;
+}
+
 TEST_F(NoisettCliTest, OptimizeHelpMentionsEveryOptionAndVariable) {
   const RunResult r = Run({"optimize", "--help"}, {}, /*json_output=*/false);
   EXPECT_EQ(r.status, 0);

@@ -35,6 +35,8 @@ class LifecycleCliTest : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
+    // Commands other than init and serve refuse a store that does not exist.
+    ASSERT_EQ(Noisett({"init"}).status, 0);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 

@@ -28,6 +28,8 @@ class FsckCliTest : public ::testing::Test {
     dir_ = mkdtemp(tmpl);
   }
   ~FsckCliTest() override { std::filesystem::remove_all(dir_); }
+  // Commands other than init and serve refuse a store that does not exist.
+  void SetUp() override { ASSERT_EQ(Noisett({"init"}).status, 0); }
 
   ProcessResult Noisett(std::vector<std::string> args) {
     args.insert(args.begin(), NOISETT_BIN);
@@ -70,6 +72,8 @@ TEST_F(FsckCliTest, RebuildAndFsckFromTheCommandLine) {
 
   // A lost catalog: every job is an orphan to a fresh one; rebuild brings them back.
   const std::string fresh = "sqlite://" + dir_ + "/fresh.db";
+  EXPECT_EQ(Noisett({"fsck", "--catalog", fresh}).status, 2);  // a mistyped catalog: refused
+  ASSERT_EQ(Noisett({"init", "--catalog", fresh}).status, 0);
   ProcessResult orphans = Noisett({"fsck", "--catalog", fresh, "--json"});
   EXPECT_EQ(orphans.status, 1) << orphans.err;
   const Json report = Json::parse(orphans.out, nullptr, false);
@@ -89,6 +93,7 @@ TEST_F(FsckCliTest, RebuildAndFsckFromTheCommandLine) {
   // --repair on another empty catalog: inside the grace period nothing happens (exit 1), with
   // --grace 0 the orphans are re-added (exit 0) and the next fsck is clean.
   const std::string other = "sqlite://" + dir_ + "/other.db";
+  ASSERT_EQ(Noisett({"init", "--catalog", other}).status, 0);
   ProcessResult young = Noisett({"fsck", "--repair", "--catalog", other});
   EXPECT_EQ(young.status, 1);
   EXPECT_NE(young.out.find("younger than the grace period"), std::string::npos) << young.out;

@@ -3,7 +3,9 @@
 // blobs, blobs without a row as a crash between upload steps leaves them, an edited metadata.json,
 // delete/restore state that disagrees); --repair fixes what it promises, respects the grace
 // period, and a second fsck is clean.
+#include <atomic>
 #include <filesystem>
+#include <thread>
 
 #include "core/blob_paths.h"
 #include "core/ids.h"
@@ -26,6 +28,52 @@ class FsckTest : public MaintenanceTest {
     return r.findings.empty() ? nullptr : &r.findings[0];
   }
 };
+
+// `noisett fsck --repair` beside a live server on the same local store (issue 24): every run opens
+// the store, whose clean-up used to remove the server's writes in flight, and then repairs. Here a
+// second App on the same data dir (its own store and catalog, as another process would have)
+// loops over open + fsck --repair while uploads run. The ManualClock stands after the files' real
+// times, so only the store's locks protect the writes in flight (not the temp-file age).
+TEST_F(FsckTest, RepairLoopBesideUploadsRemovesNothingAcknowledged) {
+  std::atomic<bool> stop{false};
+  std::atomic<int> runs{0}, failed_runs{0};
+  std::thread fsck_loop([&] {
+    app::AppOptions options;
+    options.clock = &clock_;
+    while (!stop.load()) {
+      auto other = app::App::Open(app_->config(), options);
+      if (!other) {
+        ++failed_runs;
+        continue;
+      }
+      FsckOptions fsck;
+      fsck.repair = true;
+      if (!RunFsck((*other)->blobs(), (*other)->catalog(), clock_, fsck)) ++failed_runs;
+      ++runs;
+    }
+  });
+  std::vector<std::string> jobs;
+  for (int i = 0; i < 30; ++i) {
+    // New jobs, and images added to existing ones (their metadata.json rewritten each time).
+    const std::string into = i % 3 == 2 ? jobs[jobs.size() - 1] : "";
+    const std::string job = Upload("alice", "beside fsck", into, 40 + i);
+    if (into.empty() && !job.empty()) jobs.push_back(job);
+  }
+  stop = true;
+  fsck_loop.join();
+  EXPECT_GT(runs.load(), 0);
+  EXPECT_EQ(failed_runs.load(), 0);
+  const FsckReport after = Fsck();
+  EXPECT_TRUE(after.findings.empty()) << ToJson(after).dump(2);
+  for (const std::string& job : jobs) {
+    auto row = catalog().GetGeneration("alice", job);
+    ASSERT_TRUE(row) << job;
+    for (const catalog::ImageRecord& image : row->images) {
+      EXPECT_FALSE(ReadBlob(image.blob_path).empty()) << image.blob_path;
+      EXPECT_FALSE(ReadBlob(image.thumbnail_path).empty()) << image.thumbnail_path;
+    }
+  }
+}
 
 TEST_F(FsckTest, CleanAfterUploadsDeletesAndRestores) {
   const std::string a = Upload("alice", "one");

@@ -48,6 +48,7 @@ std::string InProcessApi::Start(const std::string& data_dir, const std::vector<s
   if (auto issuer = auth::DevIssuer::Open(data_dir); !issuer) return issuer.error().ToString();
   app::AppOptions options;
   options.authenticator = true;
+  options.create_store = true;
   auto opened = app::App::Open(*config, options);
   if (!opened) return opened.error().ToString();
   app_ = std::move(*opened);

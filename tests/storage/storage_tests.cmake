@@ -8,5 +8,6 @@ noisett_add_test_binary(noisett_storage_test
   storage/local_list_test.cc
   storage/local_lifecycle_test.cc
   storage/local_safety_test.cc
-  storage/local_read_cache_test.cc)
+  storage/local_read_cache_test.cc
+  storage/local_shared_dir_test.cc)
 target_link_libraries(noisett_storage_test PRIVATE noisett_storage)

@@ -79,6 +79,7 @@ void TestApp::Open() {
   options.generator = options_.generator;
   options.metrics = options_.metrics;
   options.authenticator = options_.authenticator;
+  options.create_store = true;
   auto opened = app::App::Open(config_, options);
   if (!opened) {
     error_ = opened.error().ToString();
