@@ -5,8 +5,11 @@
 // neighbours of each case are still served. Plus the pure rules of header_rules.h.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <thread>
 
 #include "http/header_rules.h"
 #include "http/http_types.h"
@@ -129,6 +132,22 @@ TEST(ServerFramingTest, TrailersAreNotHeldToTheHostRule) {
                         "2\r\nhi\r\n0\r\nHost: other\r\n\r\n");
   EXPECT_EQ(o.status, 200);
   EXPECT_TRUE(o.smuggled_answered);
+}
+
+TEST(ServerFramingTest, ALastChunkAndTrailersDrippedByteByByteAreServed) {
+  // Beast 1.81 asserted on a parser call after a last chunk ("0\r\n") that arrived alone; in a
+  // build with asserts on (the sanitize build), this client aborted the server.
+  RunningServer s({}, Ok());
+  Conn c(s.port());
+  ASSERT_TRUE(c.Send("POST /x HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"));
+  for (std::string_view piece : {"0\r\n", "X", "-", "A", ":", " b\r", "\n", "\r", "\n"}) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));  // read apart, one by one
+    ASSERT_TRUE(c.Send(piece));
+  }
+  auto r = c.Read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "{\"bytes\":0}");
 }
 
 TEST(HeaderRulesTest, HostAndPort) {
