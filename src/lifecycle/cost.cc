@@ -48,6 +48,7 @@ constexpr PriceField kPriceFields[] = {
     {"read_per_10k", &Prices::read_per_10k},
     {"other_per_10k", &Prices::other_per_10k},
     {"cdn_egress_gb", &Prices::cdn_egress_gb},
+    {"min_billable_kib", &Prices::min_billable_kib},
 };
 
 // Keeps JSON free of binary noise (0.36000000000000004) without losing a fraction of a cent.
@@ -140,7 +141,7 @@ Result<Prices> ParsePrices(const nlohmann::json& overrides, Prices base) {
     if (field == nullptr) {
       return Bad("prices." + key.substr(0, 64) +
                  " is not a price (hot, cool, cold, archive, write_per_10k, read_per_10k, "
-                 "other_per_10k, cdn_egress_gb)");
+                 "other_per_10k, cdn_egress_gb, min_billable_kib)");
     }
     if (!value.is_number() || !std::isfinite(value.get<double>()) || value.get<double>() < 0) {
       return Bad("prices." + key + " must be a number >= 0 (USD)");

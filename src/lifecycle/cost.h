@@ -8,6 +8,7 @@
 // bill is read in binary GiB (2^30), its quantities are 7.4% lower than ours.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -40,12 +41,23 @@ struct Prices {
   double read_per_10k = 0.004;
   double other_per_10k = 0.004;
   double cdn_egress_gb = 0.10;
+  // Azure bills a cool, cold or archive blob smaller than this as if it were this large (128 KiB
+  // for accounts created from July 2026, every account from July 2027); 0 for an account without
+  // the minimum. Hot blobs are billed as they are.
+  double min_billable_kib = 128;
 
   double StoragePerGbMonth(storage::AccessTier tier) const;
+  uint64_t MinBillableBytes() const { return uint64_t(min_billable_kib * 1024); }
 };
 
+// What Azure bills for one blob of `size` bytes in `tier`, with the minimum of `min_bytes` for
+// every tier but hot. Pure.
+inline uint64_t BillableBytes(storage::AccessTier tier, uint64_t size, uint64_t min_bytes) {
+  return tier == storage::AccessTier::kHot || size >= min_bytes ? size : min_bytes;
+}
+
 // {"hot":..,"cool":..,"cold":..,"archive":..,"write_per_10k":..,"read_per_10k":..,
-//  "other_per_10k":..,"cdn_egress_gb":..}
+//  "other_per_10k":..,"cdn_egress_gb":..,"min_billable_kib":..}
 nlohmann::json PricesToJson(const Prices& prices);
 // Overrides some of `base` from an object with the keys above. Errors: kInvalidArgument
 // "bad_input" naming the key (unknown key, not a number, negative), or when it is not an object.

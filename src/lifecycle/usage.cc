@@ -1,5 +1,7 @@
 #include "lifecycle/usage.h"
 
+#include "lifecycle/cost.h"
+
 namespace noisett::lifecycle {
 
 uint64_t StoreUsage::total_bytes() const {
@@ -8,7 +10,8 @@ uint64_t StoreUsage::total_bytes() const {
   return total;
 }
 
-Result<StoreUsage> ScanUsage(storage::BlobStore& store, std::string_view prefix) {
+Result<StoreUsage> ScanUsage(storage::BlobStore& store, std::string_view prefix,
+                             uint64_t min_billable_bytes) {
   StoreUsage usage;
   for (auto tier : {storage::AccessTier::kHot, storage::AccessTier::kCool,
                     storage::AccessTier::kCold, storage::AccessTier::kArchive}) {
@@ -19,10 +22,13 @@ Result<StoreUsage> ScanUsage(storage::BlobStore& store, std::string_view prefix)
   options.include_deleted = true;
   options.include_versions = true;
   options.max_results = 5000;
-  auto listed = storage::ForEachListed(store, options, [&usage](storage::BlobProperties& blob) {
+  auto listed = storage::ForEachListed(store, options, [&](storage::BlobProperties& blob) {
     auto& tier = usage.tiers[blob.tier];
     tier.blobs += 1;
     tier.bytes += blob.size;
+    const uint64_t billed = BillableBytes(blob.tier, blob.size, min_billable_bytes);
+    tier.billable_bytes += billed;
+    if (billed > blob.size) tier.small_blobs += 1;
   });
   if (!listed) return Unexpected(listed.error());
   return usage;

@@ -16,6 +16,10 @@ namespace noisett::lifecycle {
 struct TierUsage {
   int64_t blobs = 0;
   uint64_t bytes = 0;
+  // What Azure bills: bytes, with each blob under the tier's minimum billable size counted as
+  // that minimum (cost.h BillableBytes); `small_blobs` of them were raised to it.
+  uint64_t billable_bytes = 0;
+  int64_t small_blobs = 0;
 };
 
 struct StoreUsage {
@@ -23,8 +27,10 @@ struct StoreUsage {
   uint64_t total_bytes() const;
 };
 
-// Lists everything under `prefix` (versions and soft-deleted blobs included).
+// Lists everything under `prefix` (versions and soft-deleted blobs included); a cool, cold or
+// archive blob under `min_billable_bytes` is billed as that many (0: as it is).
 // Errors: the store's listing errors.
-Result<StoreUsage> ScanUsage(storage::BlobStore& store, std::string_view prefix = "");
+Result<StoreUsage> ScanUsage(storage::BlobStore& store, std::string_view prefix = "",
+                             uint64_t min_billable_bytes = 0);
 
 }  // namespace noisett::lifecycle

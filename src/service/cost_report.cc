@@ -46,11 +46,19 @@ Activity ReadActivity(metrics::Registry& registry) {
 }  // namespace
 
 Result<CostReport> EstimateCost(const CostDeps& deps, const CostRequest& request) {
-  auto usage = lifecycle::ScanUsage(deps.blobs, "generated/");
+  auto usage = lifecycle::ScanUsage(deps.blobs, "generated/", request.prices.MinBillableBytes());
   if (!usage) return Unexpected(usage.error());
   const Activity activity = ReadActivity(deps.metrics);
   lifecycle::CostInput input;
-  for (const auto& [tier, t] : usage->tiers) input.bytes[tier] = double(t.bytes);
+  for (const auto& [tier, t] : usage->tiers) {
+    input.bytes[tier] = double(t.billable_bytes);
+    if (t.small_blobs > 0) {
+      input.tier_notes[tier] = std::to_string(t.small_blobs) + " blobs under " +
+                               std::to_string(uint64_t(request.prices.min_billable_kib)) +
+                               " KiB billed as " +
+                               std::to_string(uint64_t(request.prices.min_billable_kib)) + " KiB";
+    }
+  }
   input.operations = activity.operations;
   input.egress_bytes = activity.egress_bytes;
   CostReport report;

@@ -118,6 +118,21 @@ TEST(CostPrices, OverridesReplaceOnlyTheGivenPrices) {
   EXPECT_DOUBLE_EQ(CostOf(e, "Operations"), 0.0);
 }
 
+TEST(CostPrices, CoolColdAndArchiveBlobsAreBilledAtLeastTheMinimum) {
+  const uint64_t min = Prices{}.MinBillableBytes();
+  EXPECT_EQ(min, 128u * 1024);  // Azure, accounts created from July 2026
+  EXPECT_EQ(BillableBytes(storage::AccessTier::kHot, 100, min), 100u);
+  EXPECT_EQ(BillableBytes(storage::AccessTier::kCool, 100, min), min);
+  EXPECT_EQ(BillableBytes(storage::AccessTier::kCold, 0, min), min);
+  EXPECT_EQ(BillableBytes(storage::AccessTier::kArchive, min - 1, min), min);
+  EXPECT_EQ(BillableBytes(storage::AccessTier::kArchive, min + 1, min), min + 1);
+  EXPECT_EQ(BillableBytes(storage::AccessTier::kCool, 100, 0), 100u);
+  auto none = ParsePrices({{"min_billable_kib", 0}});
+  ASSERT_TRUE(none.has_value());
+  EXPECT_EQ(none->MinBillableBytes(), 0u);
+  EXPECT_EQ(PricesToJson(Prices{})["min_billable_kib"], 128.0);
+}
+
 TEST(CostPrices, RefusalsNameTheKey) {
   struct Case {
     nlohmann::json prices;
@@ -127,6 +142,7 @@ TEST(CostPrices, RefusalsNameTheKey) {
                         {{{"cool", -0.01}}, "cool"},
                         {{{"archive", "cheap"}}, "archive"},
                         {{{"read_per_10k", nullptr}}, "read_per_10k"},
+                        {{{"min_billable_kib", -1}}, "min_billable_kib"},
                         {nlohmann::json::array({1, 2}), "object"}};
   for (const Case& c : cases) {
     auto p = ParsePrices(c.prices);

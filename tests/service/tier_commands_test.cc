@@ -187,6 +187,8 @@ TEST_F(TierCommandsTest, CostEstimateMeasuresTheBytesStoredPerTier) {
   Upload("bob", 72);
   // Move some blobs behind the service's back, as the lifecycle sweeper would.
   std::map<AccessTier, uint64_t> expected;
+  std::map<AccessTier, uint64_t> billable;  // each cool/archive blob billed as >= 128 KiB
+  std::map<AccessTier, int> small;
   std::map<AccessTier, int> count;
   int i = 0;
   for (const std::string user : {"alice", "bob"}) {
@@ -200,6 +202,9 @@ TEST_F(TierCommandsTest, CostEstimateMeasuresTheBytesStoredPerTier) {
       }
       expected[tier] += blob.size;
       count[tier] += 1;
+      const bool raised = tier != AccessTier::kHot && blob.size < 128 * 1024;
+      billable[tier] += raised ? 128 * 1024 : blob.size;
+      small[tier] += raised ? 1 : 0;
     }
   }
   ASSERT_GT(expected[AccessTier::kCool], 0u);
@@ -213,6 +218,14 @@ TEST_F(TierCommandsTest, CostEstimateMeasuresTheBytesStoredPerTier) {
   EXPECT_EQ(measured["stored"]["cold"]["bytes"], 0);
   EXPECT_EQ(measured["stored"]["cool"]["blobs"], count[AccessTier::kCool]);
   EXPECT_EQ(measured["stored"]["archive"]["blobs"], count[AccessTier::kArchive]);
+  // Azure's 128 KiB minimum billable size for cool, cold and archive (thumbnails and
+  // metadata.json are far under it); hot is billed as it is.
+  ASSERT_GT(small[AccessTier::kCool] + small[AccessTier::kArchive], 0);
+  EXPECT_EQ(measured["stored"]["hot"]["billable_bytes"], expected[AccessTier::kHot]);
+  EXPECT_EQ(measured["stored"]["cool"]["billable_bytes"], billable[AccessTier::kCool]);
+  EXPECT_EQ(measured["stored"]["archive"]["billable_bytes"], billable[AccessTier::kArchive]);
+  EXPECT_EQ(measured["stored"]["cool"]["blobs_under_minimum"], small[AccessTier::kCool]);
+  EXPECT_EQ(measured["stored"]["archive"]["blobs_under_minimum"], small[AccessTier::kArchive]);
 
   const double gb = 1e9;
   const std::map<std::string, std::pair<AccessTier, double>> rows = {
@@ -224,11 +237,24 @@ TEST_F(TierCommandsTest, CostEstimateMeasuresTheBytesStoredPerTier) {
     auto it = rows.find(row["item"].get<std::string>());
     if (it == rows.end()) continue;
     ++seen;
-    const double quantity = double(expected[it->second.first]) / gb;
+    const double quantity = double(billable[it->second.first]) / gb;
     EXPECT_NEAR(row["quantity_gb"].get<double>(), quantity, 1e-6) << row.dump();
     EXPECT_NEAR(row["cost_usd"].get<double>(), quantity * it->second.second, 1e-6) << row.dump();
+    if (small[it->second.first] > 0) {
+      EXPECT_EQ(row["note"], std::to_string(small[it->second.first]) +
+                                 " blobs under 128 KiB billed as 128 KiB");
+    }
   }
   EXPECT_EQ(seen, 3);
+  // An account without the minimum (created before July 2026) pays for the bytes themselves.
+  const nlohmann::json exact =
+      Admin("cost.estimate", {{"prices", {{"min_billable_kib", 0}}}})["measured"];
+  EXPECT_EQ(exact["stored"]["cool"]["billable_bytes"], expected[AccessTier::kCool]);
+  for (const nlohmann::json& row : exact["rows"]) {
+    if (row["item"] != "Archive storage") continue;
+    EXPECT_NEAR(row["quantity_gb"].get<double>(), double(expected[AccessTier::kArchive]) / gb,
+                1e-6);
+  }
   EXPECT_NE(out["table"].get<std::string>().find("Hot storage"), std::string::npos);
   EXPECT_FALSE(out.contains("projection"));
 }

@@ -12,7 +12,10 @@ namespace {
 nlohmann::json StoredJson(const lifecycle::StoreUsage& usage) {
   nlohmann::json out = nlohmann::json::object();
   for (const auto& [tier, t] : usage.tiers) {
-    out[CatalogTierName(tier)] = {{"blobs", t.blobs}, {"bytes", t.bytes}};
+    out[CatalogTierName(tier)] = {{"blobs", t.blobs},
+                                  {"bytes", t.bytes},
+                                  {"billable_bytes", t.billable_bytes},
+                                  {"blobs_under_minimum", t.small_blobs}};
   }
   return out;
 }
