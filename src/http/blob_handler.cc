@@ -55,6 +55,16 @@ void SetContentType(HttpResponse* res, const storage::BlobProperties& props) {
                    props.content_type.empty() ? "application/octet-stream" : props.content_type);
 }
 
+// The body as the store handed it over: an open file (the server sends it with sendfile) or,
+// from a store without local files, the bytes.
+void TakeBody(HttpResponse* res, storage::BlobData& data) {
+  if (data.file) {
+    res->file = std::move(data.file);
+  } else {
+    res->body = std::move(data.bytes);
+  }
+}
+
 struct Target {
   std::string container;
   std::string path;
@@ -97,7 +107,7 @@ bool IsPlainGet(const HttpRequest& request) {
 // A whole GET reads the blob and its properties together (one lookup): the common case.
 HttpResponse WholeBody(const BlobHandlerDeps& deps, const HttpRequest& request,
                        const Target& target, int64_t expires_at, int64_t now) {
-  auto data = deps.blobs.Get(target.path, std::nullopt);
+  auto data = deps.blobs.Get(target.path, std::nullopt, storage::ReadAs::kFile);
   if (!data) return ErrorResponse(data.error());
   const storage::BlobProperties& props = data->properties;
   HttpResponse res;
@@ -108,7 +118,7 @@ HttpResponse WholeBody(const BlobHandlerDeps& deps, const HttpRequest& request,
   }
   res.status = 200;
   SetContentType(&res, props);
-  res.body = std::move(data->bytes);
+  TakeBody(&res, *data);
   return res;
 }
 
@@ -143,13 +153,13 @@ HttpResponse Body(const BlobHandlerDeps& deps, const HttpRequest& request, const
   }
   std::optional<storage::ByteRange> byte_range;
   if (partial) byte_range = storage::ByteRange{range.offset, range.length};
-  auto data = deps.blobs.Get(target.path, byte_range);
+  auto data = deps.blobs.Get(target.path, byte_range, storage::ReadAs::kFile);
   if (!data) return ErrorResponse(data.error());
   if (data->properties.etag != props.etag) {
     // Overwritten between the two reads: the headers would not describe these bytes.
     return ErrorResponse(503, "BlobChanged", "the blob changed while being read; retry");
   }
-  res.body = std::move(data->bytes);
+  TakeBody(&res, *data);
   return res;
 }
 

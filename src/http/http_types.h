@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/file_span.h"
 #include "core/result.h"
 #include "core/text.h"
 #include "http/response_stream.h"
@@ -56,6 +57,10 @@ struct HttpResponse {
   int status = 200;
   Headers headers;
   std::string body;
+  // The body as an open file's bytes, instead of `body` (which is then empty): the server sends
+  // them with sendfile(2), never through user space. For a HEAD or a bodiless status it is
+  // dropped, as `body` is.
+  std::optional<FileSpan> file;
   // Set only by Exchange::Handle: the body comes from this stream, after `body` (written first
   // when not empty); see handler.h. A HEAD request, a 1xx/204/304 status or a refusal from
   // AdmitBody never streams: the server cancels the stream and answers without it.

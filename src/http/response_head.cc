@@ -32,6 +32,8 @@ void AppendNumber(std::string* out, uint64_t n) {
 
 }  // namespace
 
+uint64_t BodySize(const HttpResponse& res) { return res.file ? res.file->length : res.body.size(); }
+
 bool NoBodyStatus(int status) { return status / 100 == 1 || status == 204 || status == 304; }
 
 std::string ResponseHead(const HttpResponse& res, const HeadOptions& options) {
@@ -58,7 +60,7 @@ std::string ResponseHead(const HttpResponse& res, const HeadOptions& options) {
       AppendField(&out, "Content-Length", *given);
     } else {
       out.append("Content-Length: ");
-      AppendNumber(&out, res.body.size());
+      AppendNumber(&out, BodySize(res));
       out.append("\r\n");
     }
   }

@@ -25,8 +25,11 @@ struct HeadOptions {
 // X-Content-Type-Options), which are
 // written once here; a field whose name or value holds CR, LF or NUL is dropped (no response
 // splitting). Content-Length: none for 1xx/204/304; for HEAD the handler's value if it gave one
-// (the size a GET would send), else the body's size.
+// (the size a GET would send), else BodySize.
 std::string ResponseHead(const HttpResponse& res, const HeadOptions& options);
+
+// The size of the response's body: its file's span when it has one, else `body`'s.
+uint64_t BodySize(const HttpResponse& res);
 
 // Whether a response with this status carries no body (1xx, 204, 304).
 bool NoBodyStatus(int status);

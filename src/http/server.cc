@@ -3,6 +3,7 @@
 // Accepting is listener.cc's, one connection session.cc's (server_internal.h). Asio only.
 #include "http/server.h"
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
@@ -127,6 +128,9 @@ class Server::Impl final : public SessionHost {
 };
 
 Result<std::unique_ptr<Server>> Server::Create(ServerOptions options) {
+  // File bodies go out with sendfile(2), which has no MSG_NOSIGNAL: a client that resets the
+  // connection mid-body must cost an EPIPE, not the process (file_send.h).
+  std::signal(SIGPIPE, SIG_IGN);
   options.max_connections = FitConnectionsToOpenFiles(options.max_connections);
   auto impl = std::make_unique<Impl>(std::move(options));
   if (auto ok = impl->Listen(); !ok) return Unexpected(ok.error());

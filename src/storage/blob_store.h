@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/file_span.h"
 #include "core/result.h"
 
 namespace noisett::storage {
@@ -91,10 +92,18 @@ struct ByteRange {
   std::optional<uint64_t> length;
 };
 
+// What a Get hands back the bytes as. kFile lets a store that keeps each blob in a file hand out
+// the open file instead of reading it (the HTTP server then sends it with sendfile); a store that
+// does not (Azure) reads the bytes as for kBytes.
+enum class ReadAs { kBytes, kFile };
+
 struct BlobData {
   BlobProperties properties;
-  std::string bytes;  // the requested range only
+  std::string bytes;  // the requested range only; empty when `file` is set
   uint64_t range_offset = 0;
+  // The requested range in an open file, instead of `bytes`: only for ReadAs::kFile, and only from
+  // a store that keeps files.
+  std::optional<FileSpan> file;
 };
 
 struct ListOptions {
@@ -125,7 +134,8 @@ class BlobStore {
   // Writes the whole blob atomically. Overwriting keeps the previous content as a version.
   virtual Result<BlobProperties> Put(std::string_view name, std::string_view bytes,
                                      const PutOptions& options) = 0;
-  virtual Result<BlobData> Get(std::string_view name, std::optional<ByteRange> range = {}) = 0;
+  virtual Result<BlobData> Get(std::string_view name, std::optional<ByteRange> range = {},
+                               ReadAs as = ReadAs::kBytes) = 0;
   virtual Result<BlobProperties> GetProperties(std::string_view name) = 0;
 
   // Soft delete: the blob disappears from Get and List, restorable with Undelete during the

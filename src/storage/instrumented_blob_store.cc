@@ -48,8 +48,9 @@ Result<BlobProperties> InstrumentedBlobStore::Put(std::string_view name, std::st
   return Count(kPut, inner_.Put(name, bytes, options));
 }
 
-Result<BlobData> InstrumentedBlobStore::Get(std::string_view name, std::optional<ByteRange> range) {
-  return Count(kGet, inner_.Get(name, range));
+Result<BlobData> InstrumentedBlobStore::Get(std::string_view name, std::optional<ByteRange> range,
+                                            ReadAs as) {
+  return Count(kGet, inner_.Get(name, range, as));
 }
 
 Result<BlobProperties> InstrumentedBlobStore::GetProperties(std::string_view name) {

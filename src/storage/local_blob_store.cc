@@ -58,12 +58,19 @@ Result<std::pair<uint64_t, uint64_t>> CheckReadable(const BlobRecord& record,
 
 // REQUIRES: blob.data is open.
 Result<BlobData> ReadFrom(std::string_view name, const CachedBlob& blob,
-                          std::pair<uint64_t, uint64_t> span) {
-  auto bytes = local_fs::ReadAt(blob.data->get(), span.first, span.second - span.first);
-  if (!bytes) return Unexpected(bytes.error());
+                          std::pair<uint64_t, uint64_t> span, ReadAs as) {
   BlobData data;
+  const uint64_t length = span.second - span.first;
+  if (as == ReadAs::kFile) {
+    // The span shares the entry's descriptor: it stays open however long the caller sends, even
+    // once the entry has left the cache or the blob has been purged.
+    data.file = FileSpan{blob.data, blob.data->get(), span.first, length};
+  } else {
+    auto bytes = local_fs::ReadAt(blob.data->get(), span.first, length);
+    if (!bytes) return Unexpected(bytes.error());
+    data.bytes = std::move(*bytes);
+  }
   data.properties = PropertiesOf(name, blob.record, blob.record.versions.size() - 1);
-  data.bytes = std::move(*bytes);
   data.range_offset = span.first;
   return data;
 }
@@ -261,20 +268,21 @@ Result<std::pair<local_fs::UniqueFd, std::shared_ptr<CachedBlob>>> LocalBlobStor
   return std::make_pair(std::move(*dir), std::move(*blob));
 }
 
-Result<BlobData> LocalBlobStore::Get(std::string_view name, std::optional<ByteRange> range) {
+Result<BlobData> LocalBlobStore::Get(std::string_view name, std::optional<ByteRange> range,
+                                     ReadAs as) {
   auto valid = ValidateLocalBlobName(name);
   if (!valid) return Unexpected(valid.error());
   if (auto cached = FindCached(name)) {
     auto span = CheckReadable(cached->record, range);
     if (!span) return Unexpected(span.error());
-    if (cached->data) return ReadFrom(name, *cached, *span);
+    if (cached->data) return ReadFrom(name, *cached, *span, as);
     // Filled by GetProperties: the data file was never opened.
   }
-  return GetUncached(name, range);
+  return GetUncached(name, range, as);
 }
 
-Result<BlobData> LocalBlobStore::GetUncached(std::string_view name,
-                                             std::optional<ByteRange> range) {
+Result<BlobData> LocalBlobStore::GetUncached(std::string_view name, std::optional<ByteRange> range,
+                                             ReadAs as) {
   auto fresh = LoadFresh(name);
   if (!fresh) return Unexpected(fresh.error());
   auto& [dir, blob] = *fresh;
@@ -287,7 +295,7 @@ Result<BlobData> LocalBlobStore::GetUncached(std::string_view name,
   }
   read_cache_.Insert(name, blob);
   if (!span) return Unexpected(span.error());
-  return ReadFrom(name, *blob, *span);
+  return ReadFrom(name, *blob, *span, as);
 }
 
 Result<BlobProperties> LocalBlobStore::GetProperties(std::string_view name) {

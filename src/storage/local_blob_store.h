@@ -91,7 +91,10 @@ class LocalBlobStore final : public BlobStore {
 
   Result<BlobProperties> Put(std::string_view name, std::string_view bytes,
                              const PutOptions& options) override;
-  Result<BlobData> Get(std::string_view name, std::optional<ByteRange> range = {}) override;
+  // ReadAs::kFile hands out the current version's data file, kept open by the read cache's entry
+  // (data files are never rewritten, so its bytes stay the ones the properties describe).
+  Result<BlobData> Get(std::string_view name, std::optional<ByteRange> range = {},
+                       ReadAs as = ReadAs::kBytes) override;
   Result<BlobProperties> GetProperties(std::string_view name) override;
   Status Delete(std::string_view name) override;
   Status Undelete(std::string_view name) override;
@@ -140,7 +143,7 @@ class LocalBlobStore final : public BlobStore {
   // from it (deleted blobs too). A missing blob is BlobNotFound and leaves nothing cached.
   Result<std::pair<local_fs::UniqueFd, std::shared_ptr<CachedBlob>>> LoadFresh(
       std::string_view name);
-  Result<BlobData> GetUncached(std::string_view name, std::optional<ByteRange> range);
+  Result<BlobData> GetUncached(std::string_view name, std::optional<ByteRange> range, ReadAs as);
   // Read-modify-write of a blob's record under its stripe lock.
   Status Mutate(std::string_view name, const std::function<Status(BlobRecord&)>& change);
   // The tree lock (see above); exclusive waits for every write under way in any process.

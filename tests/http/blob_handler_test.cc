@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <filesystem>
 
@@ -90,6 +91,18 @@ class BlobRouteTest : public ::testing::Test {
     return link->url.substr(std::string(kBase).size());
   }
 
+  // The handler's answer as it is (a body may be a file).
+  HttpResponse ServeRaw(const std::string& target) {
+    HttpRequest q;
+    q.method = "GET";
+    q.target = target;
+    auto segments = SplitPath(q.path());
+    EXPECT_TRUE(segments) << target;
+    RouteParams p;
+    p.rest.assign(segments->begin() + 1, segments->end());
+    return ServeBlob(*deps_, q, p);
+  }
+
   HttpResponse Serve(const std::string& target, const std::string& method = "GET",
                      Headers headers = {}) {
     HttpRequest q;
@@ -100,7 +113,17 @@ class BlobRouteTest : public ::testing::Test {
     EXPECT_TRUE(segments) << target;
     RouteParams p;
     p.rest.assign(segments->begin() + 1, segments->end());
-    return ServeBlob(*deps_, q, p);
+    HttpResponse r = ServeBlob(*deps_, q, p);
+    if (r.file) {
+      // What the server would send from the file (with sendfile), read here so the checks below
+      // see the bytes either way.
+      EXPECT_TRUE(r.body.empty());
+      r.body.resize(r.file->length);
+      EXPECT_EQ(::pread(r.file->fd, r.body.data(), r.body.size(), off_t(r.file->offset)),
+                ssize_t(r.body.size()));
+      ++file_bodies_;
+    }
+    return r;
   }
 
   std::string dir_;
@@ -110,6 +133,7 @@ class BlobRouteTest : public ::testing::Test {
   std::optional<BlobHandlerDeps> deps_;
   std::string content_ = "0123456789abcdefghij";
   storage::BlobProperties props_;
+  int file_bodies_ = 0;  // answers whose body was the blob's open file
 };
 
 TEST_F(BlobRouteTest, ServesTheBlobWithCacheHeaders) {
@@ -122,6 +146,26 @@ TEST_F(BlobRouteTest, ServesTheBlobWithCacheHeaders) {
   EXPECT_EQ(r.headers.Get("Cache-Control"), "public, max-age=3600, immutable");
   EXPECT_EQ(r.headers.Get("Accept-Ranges"), "bytes");
   EXPECT_EQ(r.headers.Get("X-Content-Type-Options"), "nosniff");
+}
+
+TEST_F(BlobRouteTest, BodiesAreTheDataFileItselfNeverACopy) {
+  // Whole and ranged GETs hand the server the data file (sent with sendfile), HEAD nothing.
+  EXPECT_EQ(Serve(Link()).body, content_);
+  Headers h;
+  h.Set("Range", "bytes=3-5");
+  EXPECT_EQ(Serve(Link(), "GET", h).body, "345");
+  EXPECT_EQ(file_bodies_, 2);
+  HttpResponse head = Serve(Link(), "HEAD");
+  EXPECT_FALSE(head.file);
+  // The span keeps its descriptor open: the bytes stay readable after the blob is overwritten.
+  HttpResponse before = ServeRaw(Link());
+  ASSERT_TRUE(before.file);
+  ASSERT_TRUE(store_->Put(kPath, "new", {}));
+  std::string bytes(before.file->length, '\0');
+  ASSERT_EQ(::pread(before.file->fd, bytes.data(), bytes.size(), off_t(before.file->offset)),
+            ssize_t(bytes.size()));
+  EXPECT_EQ(bytes, content_);
+  EXPECT_EQ(Serve(Link()).body, "new");
 }
 
 TEST_F(BlobRouteTest, MaxAgeIsTheLinksRemainingLifetime) {

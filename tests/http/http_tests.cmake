@@ -11,6 +11,7 @@ noisett_add_test_binary(noisett_http_test
   http/server_limits_test.cc
   http/server_framing_test.cc
   http/server_stream_test.cc
+  http/server_file_test.cc
   http/body_gate_test.cc
   http/test_client.cc
   http/blob_handler_test.cc

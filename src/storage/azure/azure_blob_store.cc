@@ -173,7 +173,8 @@ Result<BlobProperties> AzureBlobStore::Put(std::string_view name, std::string_vi
   return props;
 }
 
-Result<BlobData> AzureBlobStore::Get(std::string_view name, std::optional<ByteRange> range) {
+Result<BlobData> AzureBlobStore::Get(std::string_view name, std::optional<ByteRange> range,
+                                     ReadAs) {
   if (auto valid = ValidateBlobName(name); !valid) return Unexpected(valid.error());
   if (range && range->length && *range->length == 0) {
     return Unexpected(MakeError(ErrorCode::kInvalidArgument, "InvalidRange", "empty range"));

@@ -29,7 +29,9 @@ class AzureBlobStore final : public BlobStore {
 
   Result<BlobProperties> Put(std::string_view name, std::string_view bytes,
                              const PutOptions& options) override;
-  Result<BlobData> Get(std::string_view name, std::optional<ByteRange> range = {}) override;
+  // Always reads the bytes (ReadAs::kFile too): there is no local file to hand out.
+  Result<BlobData> Get(std::string_view name, std::optional<ByteRange> range = {},
+                       ReadAs as = ReadAs::kBytes) override;
   Result<BlobProperties> GetProperties(std::string_view name) override;
   Status Delete(std::string_view name) override;
   Status Undelete(std::string_view name) override;
