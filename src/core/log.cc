@@ -1,10 +1,12 @@
 // The process-wide log sink, guarded by a mutex so lines from many threads never interleave.
 #include "core/log.h"
 
+#include <atomic>
 #include <cstdio>
 #include <ctime>
 #include <mutex>
 #include <string>
+#include <utility>
 
 namespace noisett {
 namespace {
@@ -19,16 +21,17 @@ LogSink& Sink() {
   return sink;
 }
 
-LogLevel& Level() {
-  static LogLevel level = LogLevel::kInfo;
+// Read without the sink mutex by LogBuffer::StartLine, on every request.
+std::atomic<LogLevel>& Level() {
+  static std::atomic<LogLevel> level{LogLevel::kInfo};
   return level;
 }
 
-// The timestamp is formatted once per second (the server logs every request); the caller holds
-// the sink mutex, so the cache needs no lock of its own.
+// The timestamp is formatted once per second (the server logs every request), in each thread's
+// own cache, so it needs no lock.
 std::string_view Stamp() {
-  static std::time_t last = -1;
-  static char stamp[32];
+  thread_local std::time_t last = -1;
+  thread_local char stamp[32];
   const std::time_t now = std::time(nullptr);
   if (now != last) {
     std::tm utc{};
@@ -68,17 +71,51 @@ LogSink SetLogSink(LogSink sink) {
 
 void SetLogLevel(LogLevel level) {
   std::lock_guard<std::mutex> lock(SinkMutex());
-  Level() = level;
+  Level().store(level);
 }
 
 void Log(LogLevel level, std::string_view message) {
   std::lock_guard<std::mutex> lock(SinkMutex());
-  if (level < Level()) return;
+  if (level < Level().load()) return;
   if (Sink()) {
     Sink()(level, message);
   } else {
     WriteStderr(level, message);
   }
+}
+
+std::string* LogBuffer::StartLine(LogLevel level) {
+  if (level < Level().load(std::memory_order_relaxed)) return nullptr;
+  text_.append(Stamp()).append(" ").append(LogLevelName(level)).append(" ");
+  lines_.push_back(Line{level, static_cast<uint32_t>(text_.size()), 0});
+  return &text_;
+}
+
+void LogBuffer::EndLine() {
+  lines_.back().end = static_cast<uint32_t>(text_.size());
+  text_.push_back('\n');
+}
+
+void LogBuffer::Flush() {
+  if (lines_.empty()) return;
+  {
+    std::lock_guard<std::mutex> lock(SinkMutex());
+    if (Sink()) {
+      const std::string_view text = text_;
+      for (const Line& line : lines_) {
+        Sink()(line.level, text.substr(line.message_begin, line.end - line.message_begin));
+      }
+    } else {
+      std::fwrite(text_.data(), 1, text_.size(), stderr);
+    }
+  }
+  text_.clear();
+  lines_.clear();
+}
+
+void LogBuffer::Swap(LogBuffer& other) noexcept {
+  text_.swap(other.text_);
+  lines_.swap(other.lines_);
 }
 
 }  // namespace noisett

@@ -2,9 +2,11 @@
 // ..."). Tests swap the sink to capture lines (for example to prove a token never reaches a log).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace noisett {
 
@@ -22,6 +24,31 @@ LogSink SetLogSink(LogSink sink);
 void SetLogLevel(LogLevel level);
 
 void Log(LogLevel level, std::string_view message);
+
+// Lines that one writer gathers and hands over together (Flush): stderr gets them in one write
+// where Log makes one write per line; an installed sink still gets them one by one. Each line is
+// stamped when it is started, not when it is flushed. Not thread-safe: one writer at a time.
+class LogBuffer final {
+ public:
+  // Where to append the message of a new line at `level` (no newline); nullptr when the level is
+  // below the log level (the line is dropped). REQUIRES: EndLine before the next StartLine.
+  std::string* StartLine(LogLevel level);
+  void EndLine();
+  bool empty() const { return lines_.empty(); }
+  size_t bytes() const { return text_.size(); }
+  // Writes every line, then empties the buffer (its memory is kept for the next lines).
+  void Flush();
+  void Swap(LogBuffer& other) noexcept;
+
+ private:
+  struct Line {
+    LogLevel level;
+    uint32_t message_begin;  // in text_, after the stamp and level
+    uint32_t end;            // the newline's position
+  };
+  std::string text_;  // the lines as stderr gets them: "STAMP LEVEL message\n" each
+  std::vector<Line> lines_;
+};
 
 inline void LogInfo(std::string_view m) { Log(LogLevel::kInfo, m); }
 inline void LogWarn(std::string_view m) { Log(LogLevel::kWarn, m); }

@@ -1,15 +1,18 @@
-// Access-log formatting.
+// Access-log lines and their buffering.
 #include "http/access_log.h"
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
-
-#include "core/log.h"
+#include <chrono>
 
 namespace noisett::http {
 namespace {
 
 constexpr size_t kMaxValueChars = 256;
+// A buffer past this size is written by its own thread at once (about 250 lines).
+constexpr size_t kFlushBytes = 64 * 1024;
+constexpr auto kFlushInterval = std::chrono::seconds(1);
 
 // Printable ASCII except quote and backslash stays; everything else becomes \xNN. Values with
 // spaces are quoted, so "key=value" pairs always split unambiguously.
@@ -18,25 +21,36 @@ void AppendValue(std::string* out, std::string_view value) {
   const bool quote = shown.empty() || shown.find(' ') != std::string_view::npos;
   if (quote) out->push_back('"');
   static constexpr char kHex[] = "0123456789abcdef";
-  for (char ch : shown) {
-    auto c = static_cast<unsigned char>(ch);
+  size_t clean = 0;  // the run of bytes that need no escape, appended at once
+  for (size_t i = 0; i < shown.size(); ++i) {
+    auto c = static_cast<unsigned char>(shown[i]);
     if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+      out->append(shown.substr(clean, i - clean));
       const char escaped[4] = {'\\', 'x', kHex[c >> 4], kHex[c & 0xF]};
       out->append(escaped, sizeof escaped);
-    } else {
-      out->push_back(ch);
+      clean = i + 1;
     }
   }
+  out->append(shown.substr(clean));
   if (value.size() > kMaxValueChars) out->append("...");
   if (quote) out->push_back('"');
 }
 
 void AppendField(std::string* out, std::string_view key, std::string_view value) {
   out->push_back(' ');
-  *out += key;
+  out->append(key);
   out->push_back('=');
   AppendValue(out, value);
 }
+
+void AppendNumberField(std::string* out, std::string_view key, uint64_t value) {
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, value);
+  (void)ec;  // 24 digits always fit a uint64_t
+  AppendField(out, key, std::string_view(digits, size_t(end - digits)));
+}
+
+std::atomic<uint64_t> next_log_id{1};
 
 }  // namespace
 
@@ -44,25 +58,101 @@ std::string_view PathOnly(std::string_view target) {
   return target.substr(0, std::min(target.find('?'), target.find('#')));
 }
 
-std::string FormatAccessLine(const AccessEntry& e) {
-  std::string line = "access";
-  line.reserve(256);
-  AppendField(&line, "id", e.request_id);
-  AppendField(&line, "method", e.method);
-  AppendField(&line, "path", PathOnly(e.path));
-  AppendField(&line, "route", e.route.empty() ? "-" : e.route);
-  AppendField(&line, "status", std::to_string(e.status));
-  AppendField(&line, "bytes_in", std::to_string(e.bytes_in));
-  AppendField(&line, "bytes_out", std::to_string(e.bytes_out));
+void AppendAccessLine(std::string* out, const AccessEntry& e) {
+  out->append("access");
+  AppendField(out, "id", e.request_id);
+  AppendField(out, "method", e.method);
+  AppendField(out, "path", PathOnly(e.path));
+  AppendField(out, "route", e.route.empty() ? "-" : e.route);
+  AppendNumberField(out, "status", static_cast<uint64_t>(e.status));
+  AppendNumberField(out, "bytes_in", e.bytes_in);
+  AppendNumberField(out, "bytes_out", e.bytes_out);
   char ms[32];
   auto [end, ec] = std::to_chars(ms, ms + sizeof ms, e.latency_ms, std::chars_format::fixed, 2);
-  AppendField(&line, "ms", ec == std::errc() ? std::string_view(ms, size_t(end - ms)) : "-");
-  AppendField(&line, "remote", e.remote.empty() ? "-" : e.remote);
-  AppendField(&line, "user", e.user.empty() ? "-" : e.user);
-  if (!e.error.empty()) AppendField(&line, "error", e.error);
+  AppendField(out, "ms", ec == std::errc() ? std::string_view(ms, size_t(end - ms)) : "-");
+  AppendField(out, "remote", e.remote.empty() ? "-" : e.remote);
+  AppendField(out, "user", e.user.empty() ? "-" : e.user);
+  if (!e.error.empty()) AppendField(out, "error", e.error);
+}
+
+std::string FormatAccessLine(const AccessEntry& entry) {
+  std::string line;
+  line.reserve(256);
+  AppendAccessLine(&line, entry);
   return line;
 }
 
-void LogAccess(const AccessEntry& entry) { LogInfo(FormatAccessLine(entry)); }
+struct AccessLog::Buffer {
+  std::mutex mu;    // the writing thread's, and the flusher's once a second
+  LogBuffer lines;  // GUARDED_BY(mu)
+};
+
+AccessLog::AccessLog() : id_(next_log_id.fetch_add(1)), flusher_([this] { FlushEverySecond(); }) {}
+
+AccessLog::~AccessLog() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  flusher_.join();
+  Flush();
+}
+
+AccessLog::Buffer& AccessLog::ThisThreadsBuffer() {
+  // A thread may write to several logs over its life (tests start many servers), so its buffer is
+  // remembered with the id of the log it belongs to; ids are never reused, addresses may be.
+  thread_local uint64_t owner = 0;
+  thread_local Buffer* buffer = nullptr;
+  if (owner != id_) {
+    std::lock_guard lock(mu_);
+    buffers_.push_back(std::make_unique<Buffer>());
+    buffer = buffers_.back().get();
+    owner = id_;
+  }
+  return *buffer;
+}
+
+void AccessLog::Write(const AccessEntry& entry) {
+  Buffer& buffer = ThisThreadsBuffer();
+  LogBuffer full;
+  {
+    std::lock_guard lock(buffer.mu);
+    std::string* out = buffer.lines.StartLine(LogLevel::kInfo);
+    if (out == nullptr) return;
+    AppendAccessLine(out, entry);
+    buffer.lines.EndLine();
+    if (buffer.lines.bytes() < kFlushBytes) return;
+    full.Swap(buffer.lines);
+  }
+  full.Flush();  // outside the lock: the flusher never waits on this write
+}
+
+void AccessLog::Flush() {
+  std::vector<Buffer*> buffers;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& buffer : buffers_) buffers.push_back(buffer.get());
+  }
+  for (Buffer* buffer : buffers) {
+    LogBuffer taken;
+    {
+      std::lock_guard lock(buffer->mu);
+      taken.Swap(buffer->lines);
+    }
+    taken.Flush();
+  }
+}
+
+void AccessLog::FlushEverySecond() {
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    wake_.wait_for(lock, kFlushInterval, [this] { return stopping_; });
+    if (stopping_) break;
+    lock.unlock();
+    Flush();
+    lock.lock();
+  }
+}
 
 }  // namespace noisett::http

@@ -1,7 +1,6 @@
 // Recording an answered request.
 #include "http/answer_record.h"
 
-#include "http/access_log.h"
 #include "http/request_metrics.h"
 
 namespace noisett::http {
@@ -15,25 +14,25 @@ void AnswerRecord::TakeFrom(HttpResponse& res) {
 }
 
 void RecordAnswer(const HttpRequest& request, std::string_view remote, const AnswerRecord& answer,
-                  bool written, bool access_log) {
+                  bool written, AccessLog* access_log) {
   const auto elapsed = std::chrono::steady_clock::now() - answer.started;
   RecordRequest(request.method, answer.route, answer.status,
                 std::chrono::duration<double>(elapsed).count());
   if (written && !answer.egress_kind.empty()) RecordEgress(answer.egress_kind, answer.bytes_out);
-  if (!access_log) return;
+  if (access_log == nullptr) return;
   AccessEntry e;
   e.request_id = request.request_id;
-  e.method = request.method.empty() ? "-" : request.method;
-  e.path = request.target.empty() ? "-" : std::string(PathOnly(request.target));
+  e.method = request.method.empty() ? std::string_view("-") : request.method;
+  e.path = request.target.empty() ? std::string_view("-") : PathOnly(request.target);
   e.route = answer.route;
   e.status = answer.status;
   e.bytes_in = answer.bytes_in;
   e.bytes_out = answer.bytes_out;
   e.latency_ms = std::chrono::duration<double, std::milli>(elapsed).count();
-  e.remote = std::string(remote);
+  e.remote = remote;
   e.user = answer.user;
   e.error = answer.error;
-  LogAccess(e);
+  access_log->Write(e);
 }
 
 }  // namespace noisett::http

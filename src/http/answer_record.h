@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "http/access_log.h"
 #include "http/http_types.h"
 
 namespace noisett::http {
@@ -24,9 +25,9 @@ struct AnswerRecord {
 };
 
 // The duration histogram, the egress counter (only when `written`: egress is what reached the
-// socket) and, when `access_log`, the access line. `request` may be empty (a refused header);
-// `remote` is the peer's address.
+// socket) and, unless `access_log` is null, the access line. `request` may be empty (a refused
+// header); `remote` is the peer's address.
 void RecordAnswer(const HttpRequest& request, std::string_view remote, const AnswerRecord& answer,
-                  bool written, bool access_log);
+                  bool written, AccessLog* access_log);
 
 }  // namespace noisett::http

@@ -19,6 +19,7 @@ class Server::Impl final : public SessionHost {
   explicit Impl(ServerOptions options)
       : options_(std::move(options)),
         body_gate_(options_.max_held_body_bytes),
+        access_log_(options_.access_log ? std::make_unique<AccessLog>() : nullptr),
         contexts_(MakeContexts(options_.threads)),
         workers_(std::max(1u, options_.worker_threads)),
         body_checks_(1),
@@ -69,6 +70,7 @@ class Server::Impl final : public SessionHost {
   net::thread_pool& body_checks() override { return body_checks_; }
   net::thread_pool& readers() override { return readers_; }
   BodyGate& body_gate() override { return body_gate_; }
+  AccessLog* access_log() override { return access_log_.get(); }
   std::string NextRequestId() override {
     // 8 hex digits of the process's random prefix, then the request counter (at least 8).
     static constexpr char kHex[] = "0123456789abcdef";
@@ -115,6 +117,8 @@ class Server::Impl final : public SessionHost {
   std::atomic<bool> tearing_down_{false};
   ServerOptions options_;
   BodyGate body_gate_;
+  // Before the contexts: it outlives every session that writes to it, and writes what is left.
+  std::unique_ptr<AccessLog> access_log_;
   Handler handler_;  // set by Run, before any connection is accepted
   ConnectionTable table_;
   std::vector<std::unique_ptr<net::io_context>> contexts_;

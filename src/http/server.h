@@ -79,7 +79,7 @@ struct ServerOptions {
   // A streamed response's Heartbeat() is written after this long without a write (server.h above).
   std::chrono::milliseconds stream_heartbeat{15000};
   bool handle_signals = false;  // SIGTERM / SIGINT call Stop() (noisett serve sets this)
-  bool access_log = true;
+  bool access_log = true;  // a line per request, written in batches (AccessLog, access_log.h)
 };
 
 class Server final {

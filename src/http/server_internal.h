@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "http/access_log.h"
 #include "http/body_gate.h"
 #include "http/handler.h"
 #include "http/server.h"
@@ -60,6 +61,7 @@ class SessionHost {
   virtual net::thread_pool& body_checks() = 0;  // Exchange::AdmitBody
   virtual net::thread_pool& readers() = 0;      // Lane::kReads
   virtual BodyGate& body_gate() = 0;
+  virtual AccessLog* access_log() = 0;  // null when options().access_log is off
   virtual std::string NextRequestId() = 0;
   // From the session's destructor, wherever its last reference goes (even while the contexts
   // are being destroyed).

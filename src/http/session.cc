@@ -403,7 +403,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   }
 
   void OnWrite(error_code ec) {
-    RecordAnswer(request_, remote_, answer_, !ec, opts().access_log);
+    RecordAnswer(request_, remote_, answer_, !ec, host_.access_log());
     if (ec) return Close();
     if (linger_) return LingerThenClose();
     if (!keep_alive_ || host_.stopping()) return Close();
@@ -479,7 +479,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     if (state_ != State::kStreaming) return;
     pump_->Cancel();  // nothing if the stream ended itself
     answer_.bytes_out += pump_->body_bytes();
-    RecordAnswer(request_, remote_, answer_, !ec, opts().access_log);
+    RecordAnswer(request_, remote_, answer_, !ec, host_.access_log());
     if (ec || !keep_alive_ || host_.stopping()) return Close();
     state_ = State::kWriting;
     if (!watching_) return NextRequest();

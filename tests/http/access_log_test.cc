@@ -1,7 +1,14 @@
-// The access-log line: fields, sanitizing, and no query (link signatures) in it.
+// The access-log line: fields, sanitizing, and no query (link signatures) in it; the AccessLog's
+// buffering: every line arrives whole and once, within about a second or at destruction.
 #include "http/access_log.h"
 
 #include <gtest/gtest.h>
+
+#include <chrono>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <vector>
 
 namespace noisett::http {
 namespace {
@@ -42,8 +49,89 @@ TEST(AccessLogTest, ClientBytesCannotForgeFieldsOrLines) {
 
 TEST(AccessLogTest, LongValuesAreCut) {
   AccessEntry e;
-  e.path = "/" + std::string(1000, 'a');
+  const std::string path = "/" + std::string(1000, 'a');
+  e.path = path;
   EXPECT_LT(FormatAccessLine(e).size(), 500u);
+}
+
+// Captures what reaches the log while it lives.
+class CapturedLog {
+ public:
+  CapturedLog() {
+    previous_ = SetLogSink([this](LogLevel level, std::string_view message) {
+      std::lock_guard lock(mu_);
+      if (level == LogLevel::kInfo) lines_.emplace_back(message);
+    });
+  }
+  ~CapturedLog() { SetLogSink(std::move(previous_)); }
+  std::vector<std::string> lines() {
+    std::lock_guard lock(mu_);
+    return lines_;
+  }
+
+ private:
+  LogSink previous_;
+  std::mutex mu_;
+  std::vector<std::string> lines_;
+};
+
+AccessEntry Entry(const std::string& id) {
+  AccessEntry e;
+  e.request_id = id;
+  e.method = "GET";
+  e.path = "/p";
+  e.status = 200;
+  return e;
+}
+
+TEST(AccessLogBufferTest, LinesArriveWithinAboutASecondWithoutAFlush) {
+  CapturedLog captured;
+  AccessLog log;
+  log.Write(Entry("one"));
+  EXPECT_TRUE(captured.lines().empty());  // buffered, not written per request
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  while (captured.lines().empty() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(captured.lines().size(), 1u);
+  EXPECT_EQ(captured.lines()[0].rfind("access id=one method=GET path=/p ", 0), 0u)
+      << captured.lines()[0];
+}
+
+TEST(AccessLogBufferTest, EveryLineOfManyThreadsArrivesWholeAndOnce) {
+  CapturedLog captured;
+  constexpr int kThreads = 4, kLines = 3000;  // past the 64 KiB a buffer writes by itself
+  {
+    AccessLog log;
+    std::vector<std::thread> writers;
+    for (int t = 0; t < kThreads; ++t) {
+      writers.emplace_back([&log, t] {
+        for (int i = 0; i < kLines; ++i) {
+          log.Write(Entry(std::to_string(t) + "-" + std::to_string(i)));
+        }
+      });
+    }
+    for (auto& w : writers) w.join();
+  }  // the rest goes at destruction
+  std::set<std::string> ids;
+  for (const std::string& line : captured.lines()) {
+    ASSERT_EQ(line.rfind("access id=", 0), 0u) << line;
+    ASSERT_NE(line.find(" user=-"), std::string::npos) << line;  // the line's end is there
+    ids.insert(line.substr(10, line.find(' ', 10) - 10));
+  }
+  EXPECT_EQ(captured.lines().size(), size_t(kThreads * kLines));
+  EXPECT_EQ(ids.size(), size_t(kThreads * kLines));
+}
+
+TEST(AccessLogBufferTest, LinesBelowTheLogLevelAreDropped) {
+  CapturedLog captured;
+  SetLogLevel(LogLevel::kWarn);
+  {
+    AccessLog log;
+    log.Write(Entry("quiet"));
+  }
+  SetLogLevel(LogLevel::kInfo);
+  EXPECT_TRUE(captured.lines().empty());
 }
 
 }  // namespace
