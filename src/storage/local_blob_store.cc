@@ -242,17 +242,29 @@ Result<BlobProperties> LocalBlobStore::CommitVersion(int dir, std::string_view n
 }
 
 std::shared_ptr<const CachedBlob> LocalBlobStore::FindCached(std::string_view name) {
+  std::shared_ptr<const CachedBlob> entry = read_cache_.Find(name);
+  if (!entry) return nullptr;
+  // The meta.json the entry holds, by its descriptor: a commit or a removal by any process has
+  // unlinked it (local_read_cache.h). A mismatch or an error falls back to the safe path.
+  auto held = local_fs::StatFile(entry->meta->get(), "");
+  if (!held || !(*held == entry->meta_identity)) return nullptr;
+  // The path, once a second: only a directory moved outside the store changes where it leads.
   // One fstatat of the whole path. Unlike the safe path it follows a symlink in a directory on the
   // way, and that is still safe: it reads nothing, it only decides whether the entry may answer.
   // The entry was filled through the safe path (no symlink anywhere) and keeps that meta.json
   // open, so an identity match means the path leads to that very file, unchanged; any other file
-  // has another identity, and a mismatch or an error falls back to the safe path, which refuses
-  // symlinks. (The one match through a symlink: this blob's own directory moved elsewhere on the
-  // same file system with a symlink left in its place; the answer is then still the bytes this
-  // store committed and read safely, never the bytes of a file reached through the symlink.)
-  auto current = local_fs::StatFile(blobs_.get(), MetaPathOf(name));
-  if (!current) return nullptr;
-  return read_cache_.Find(name, *current);
+  // has another identity. (The one match through a symlink: this blob's own directory moved
+  // elsewhere on the same file system with a symlink left in its place; the answer is then still
+  // the bytes this store committed and read safely, never the bytes of a file reached through the
+  // symlink.)
+  const int64_t now_ms = clock_.NowMillis();
+  const int64_t checked_ms = entry->path_checked_ms.load(std::memory_order_relaxed);
+  if (now_ms - checked_ms >= kPathRecheckMs || now_ms < checked_ms) {
+    auto at_path = local_fs::StatFile(blobs_.get(), MetaPathOf(name));
+    if (!at_path || !(*at_path == entry->meta_identity)) return nullptr;
+    entry->path_checked_ms.store(now_ms, std::memory_order_relaxed);
+  }
+  return entry;
 }
 
 Result<std::pair<local_fs::UniqueFd, std::shared_ptr<CachedBlob>>> LocalBlobStore::LoadFresh(
@@ -265,6 +277,8 @@ Result<std::pair<local_fs::UniqueFd, std::shared_ptr<CachedBlob>>> LocalBlobStor
     read_cache_.Erase(name);
     return blob.error().code == ErrorCode::kNotFound ? NotFound() : Unexpected(blob.error());
   }
+  // The safe path has just led to this meta.json: as good as a path check.
+  (*blob)->path_checked_ms.store(clock_.NowMillis(), std::memory_order_relaxed);
   return std::make_pair(std::move(*dir), std::move(*blob));
 }
 

@@ -222,6 +222,7 @@ Result<FileIdentity> StatFile(int dir, const std::string& path) {
   id.size = static_cast<uint64_t>(st.st_size);
   id.mtime_ns = int64_t{st.st_mtim.tv_sec} * kNsPerSecond + st.st_mtim.tv_nsec;
   id.ctime_ns = int64_t{st.st_ctim.tv_sec} * kNsPerSecond + st.st_ctim.tv_nsec;
+  id.links = static_cast<uint64_t>(st.st_nlink);
   return id;
 }
 

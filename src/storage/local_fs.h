@@ -61,13 +61,16 @@ Result<UniqueFd> OpenFile(int dir, const std::string& name);
 Result<uint64_t> FileSize(int fd);
 
 // What tells one committed file from another at the same path: a file replaced by rename has
-// another inode; size and times catch an edit in place (which the store itself never makes).
+// another inode; size and times catch an edit in place (which the store itself never makes). The
+// link count tells an open file still named by its directory from one since unlinked or renamed
+// over, exactly (times only move with the clock's tick).
 struct FileIdentity {
   uint64_t device = 0;
   uint64_t inode = 0;
   uint64_t size = 0;
   int64_t mtime_ns = 0;
   int64_t ctime_ns = 0;
+  uint64_t links = 0;
   bool operator==(const FileIdentity&) const = default;
 };
 // The identity of the regular file at `path` relative to `dir`; an empty path: `dir` itself (an

@@ -15,7 +15,6 @@
 namespace noisett::storage {
 namespace {
 
-using local_fs::FileIdentity;
 using local_fs::UniqueFd;
 
 // A quarter of the open-file limit for the cache's descriptors, two per entry.
@@ -69,14 +68,11 @@ LocalReadCache::Shard& LocalReadCache::ShardFor(std::string_view name) const {
   return *shards_[std::hash<std::string_view>{}(name) % kShards];
 }
 
-std::shared_ptr<const CachedBlob> LocalReadCache::Find(std::string_view name,
-                                                       const FileIdentity& current) {
+std::shared_ptr<const CachedBlob> LocalReadCache::Find(std::string_view name) {
   Shard& shard = ShardFor(name);
   std::lock_guard lock(shard.mu);
   auto found = shard.index.find(name);
-  if (found == shard.index.end() || !(found->second->second->meta_identity == current)) {
-    return nullptr;
-  }
+  if (found == shard.index.end()) return nullptr;
   shard.lru.splice(shard.lru.begin(), shard.lru, found->second);
   ++shard.hits;
   return found->second->second;
