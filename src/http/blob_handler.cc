@@ -40,18 +40,18 @@ std::string_view WithoutWeak(std::string_view tag) {
   return tag;
 }
 
-// The headers every successful or 304 answer carries.
+// The headers every successful or 304 answer carries, added to an answer that has none yet.
 void AddCacheHeaders(HttpResponse* res, const storage::BlobProperties& props, int64_t expires_at,
                      int64_t now) {
-  res->headers.Set("ETag", props.etag);
-  res->headers.Set("Last-Modified", FormatHttpDate(props.last_modified));
-  res->headers.Set("Cache-Control", storage::CacheControlFor(expires_at, now));
-  res->headers.Set("Accept-Ranges", "bytes");
-  res->headers.Set("X-Content-Type-Options", "nosniff");
+  res->headers.Add("ETag", props.etag);
+  res->headers.Add("Last-Modified", FormatHttpDate(props.last_modified));
+  res->headers.Add("Cache-Control", storage::CacheControlFor(expires_at, now));
+  res->headers.Add("Accept-Ranges", "bytes");
+  res->headers.Add("X-Content-Type-Options", "nosniff");
 }
 
 void SetContentType(HttpResponse* res, const storage::BlobProperties& props) {
-  res->headers.Set("Content-Type",
+  res->headers.Add("Content-Type",
                    props.content_type.empty() ? "application/octet-stream" : props.content_type);
 }
 
@@ -75,6 +75,9 @@ Result<Target> TargetOf(const RouteParams& params) {
     return Unexpected(MakeError(ErrorCode::kNotFound, "not_found", "no blob named"));
   }
   Target t{params.rest.front(), {}};
+  size_t length = 0;
+  for (size_t i = 1; i < params.rest.size(); ++i) length += params.rest[i].size() + 1;
+  t.path.reserve(length);
   for (size_t i = 1; i < params.rest.size(); ++i) {
     if (i > 1) t.path += '/';
     t.path += params.rest[i];

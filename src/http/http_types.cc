@@ -72,6 +72,7 @@ Result<std::vector<std::string>> SplitPath(std::string_view path) {
     return Unexpected(BadPath("the path must start with '/'"));
   std::vector<std::string> segments;
   if (path == "/") return segments;
+  segments.reserve(static_cast<size_t>(std::count(path.begin(), path.end(), '/')));
   std::string_view rest = path.substr(1);
   while (true) {
     size_t slash = rest.find('/');

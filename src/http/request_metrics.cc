@@ -1,7 +1,9 @@
 // Request metrics.
 #include "http/request_metrics.h"
 
+#include <algorithm>
 #include <array>
+#include <functional>
 #include <string>
 #include <unordered_map>
 
@@ -22,14 +24,20 @@ std::string_view BoundedMethod(std::string_view method) {
 // Every request looks up its series; in the global registry that lookup (a lock, label strings,
 // a map search) is remembered per thread, so the I/O threads do not queue on the registry's lock.
 // Series live as long as their registry, and the global one is never destroyed.
+struct KeyHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
+};
+
+// `key` is looked up as a view: a request whose series is known allocates nothing.
 template <typename T, typename Lookup>
-T& Memo(const metrics::Registry& registry, std::string key, Lookup lookup) {
+T& Memo(const metrics::Registry& registry, std::string_view key, Lookup lookup) {
   if (&registry != &metrics::Global()) return lookup();
-  thread_local std::unordered_map<std::string, T*> memo;
+  thread_local std::unordered_map<std::string, T*, KeyHash, std::equal_to<>> memo;
   auto it = memo.find(key);
   if (it != memo.end()) return *it->second;
   T& series = lookup();
-  memo.emplace(std::move(key), &series);
+  memo.emplace(std::string(key), &series);
   return series;
 }
 
@@ -46,9 +54,22 @@ void RecordRequest(std::string_view method, std::string_view route, int status, 
   const std::string_view bounded = BoundedMethod(method);
   const std::string_view path = route.empty() ? std::string_view("other") : route;
   const std::string_view status_class = StatusClass(status);
-  std::string key;
-  key.reserve(bounded.size() + path.size() + status_class.size() + 2);
-  key.append(bounded).append(" ").append(path).append(" ").append(status_class);
+  // "GET /blobs/* 2xx" in a buffer on the stack while it fits (a route is a short pattern).
+  char buffer[128];
+  std::string spilled;
+  std::string_view key;
+  const size_t size = bounded.size() + path.size() + status_class.size() + 2;
+  if (size <= sizeof buffer) {
+    char* p = buffer;
+    for (std::string_view piece : {bounded, std::string_view(" "), path, std::string_view(" "),
+                                   status_class}) {
+      p = std::copy(piece.begin(), piece.end(), p);
+    }
+    key = std::string_view(buffer, size);
+  } else {
+    spilled.append(bounded).append(" ").append(path).append(" ").append(status_class);
+    key = spilled;
+  }
   auto lookup = [&]() -> metrics::Histogram& {
     return registry.GetHistogram(metrics::names::kRequestDuration,
                                  metrics::names::kRequestDurationHelp,
@@ -56,7 +77,7 @@ void RecordRequest(std::string_view method, std::string_view route, int status, 
                                   {"route", std::string(path)},
                                   {"status_class", std::string(status_class)}});
   };
-  Memo<metrics::Histogram>(registry, std::move(key), lookup).Observe(seconds);
+  Memo<metrics::Histogram>(registry, key, lookup).Observe(seconds);
 }
 
 void RecordEgress(std::string_view kind, uint64_t bytes, metrics::Registry& registry) {
@@ -64,7 +85,7 @@ void RecordEgress(std::string_view kind, uint64_t bytes, metrics::Registry& regi
     return registry.GetCounter(metrics::names::kEgressBytes, metrics::names::kEgressBytesHelp,
                                {{"kind", std::string(kind)}});
   };
-  Memo<metrics::Counter>(registry, std::string(kind), lookup).Inc(double(bytes));
+  Memo<metrics::Counter>(registry, kind, lookup).Inc(double(bytes));
 }
 
 std::string_view EgressKindOf(std::string_view blob_path) {

@@ -108,8 +108,9 @@ RouteParams TakeParams(const std::vector<std::string>& parts, std::vector<std::s
     }
   }
   if (IsWildcard(parts)) {
-    params.rest.assign(std::make_move_iterator(segments.begin() + static_cast<long>(fixed)),
-                       std::make_move_iterator(segments.end()));
+    // The segments' own vector, its fixed part dropped: no second allocation.
+    segments.erase(segments.begin(), segments.begin() + static_cast<long>(fixed));
+    params.rest = std::move(segments);
   }
   return params;
 }

@@ -56,12 +56,15 @@ Error BadName(std::string message) {
 }
 
 Status ValidateSegment(std::string_view segment, size_t index) {
-  const std::string where = "segment " + std::to_string(index);
-  if (segment.empty()) return Unexpected(BadName(where + " is empty (leading, trailing or '//')"));
-  if (segment == "." || segment == "..") return Unexpected(BadName(where + " is '.' or '..'"));
+  // Every signed-link GET validates its name: the message is only made for a refusal.
+  auto where = [index] { return "segment " + std::to_string(index); };
+  if (segment.empty()) {
+    return Unexpected(BadName(where() + " is empty (leading, trailing or '//')"));
+  }
+  if (segment == "." || segment == "..") return Unexpected(BadName(where() + " is '.' or '..'"));
   for (char c : segment) {
     if (!IsNameChar(c)) {
-      return Unexpected(BadName(where + " has a character outside [A-Za-z0-9._-]"));
+      return Unexpected(BadName(where() + " has a character outside [A-Za-z0-9._-]"));
     }
   }
   return Ok();

@@ -100,17 +100,22 @@ Result<EVP_MAC_CTX*> KeyedContext(std::string_view key) {
 
 }  // namespace
 
-Result<std::string> HmacSha256(std::string_view key, std::string_view data) {
+Result<Sha256Mac> HmacSha256Array(std::string_view key, std::string_view data) {
   auto ctx = KeyedContext(key);
   if (!ctx) return Unexpected(ctx.error());
-  std::string out(kHmacSha256Bytes, '\0');
+  Sha256Mac out{};
   size_t out_len = 0;
   if (EVP_MAC_update(*ctx, Bytes(data), data.size()) != 1 ||
-      EVP_MAC_final(*ctx, reinterpret_cast<unsigned char*>(out.data()), &out_len, out.size()) != 1 ||
-      out_len != kHmacSha256Bytes) {
+      EVP_MAC_final(*ctx, out.data(), &out_len, out.size()) != 1 || out_len != kHmacSha256Bytes) {
     return Unexpected(CryptoFailure("computing HMAC-SHA256"));
   }
   return out;
+}
+
+Result<std::string> HmacSha256(std::string_view key, std::string_view data) {
+  auto mac = HmacSha256Array(key, data);
+  if (!mac) return Unexpected(mac.error());
+  return std::string(reinterpret_cast<const char*>(mac->data()), mac->size());
 }
 
 bool ConstantTimeEqual(std::string_view a, std::string_view b) {

@@ -4,6 +4,7 @@
 // core/base64.h. Every function is safe from many threads.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -17,6 +18,11 @@ inline constexpr size_t kHmacSha256Bytes = 32;
 // The 32-byte raw HMAC-SHA256 of `data` under `key`. Errors: kInternal "crypto_failure" only when
 // OpenSSL itself fails (allocation); the OpenSSL error queue is drained either way.
 Result<std::string> HmacSha256(std::string_view key, std::string_view data);
+
+// The same MAC in a plain array, for a caller that only compares it (a link check on every
+// signed-link GET): nothing is allocated.
+using Sha256Mac = std::array<unsigned char, kHmacSha256Bytes>;
+Result<Sha256Mac> HmacSha256Array(std::string_view key, std::string_view data);
 
 // True when a and b are equal. The time taken depends only on the lengths (CRYPTO_memcmp), never
 // on where the first difference is; lengths are public (an HMAC is always 32 bytes).

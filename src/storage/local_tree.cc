@@ -59,11 +59,14 @@ Status Collect(int dir, const std::string& name_so_far, std::string_view leaf,
 Status ValidateLocalBlobName(std::string_view name) {
   auto valid = ValidateBlobName(name);
   if (!valid) return valid;
-  for (const std::string& segment : SplitSegments(name)) {
-    if (segment.size() > kMaxLocalSegment) {
+  // Segment lengths, without copying them (every read checks its name).
+  for (size_t start = 0; start <= name.size();) {
+    const size_t slash = std::min(name.find('/', start), name.size());
+    if (slash - start > kMaxLocalSegment) {
       return Unexpected(MakeError(ErrorCode::kInvalidArgument, "InvalidBlobName",
                                   "a segment is longer than 254 characters (local store limit)"));
     }
+    start = slash + 1;
   }
   return Ok();
 }
