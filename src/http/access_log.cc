@@ -2,6 +2,7 @@
 #include "http/access_log.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <charconv>
 #include <chrono>
@@ -14,6 +15,13 @@ constexpr size_t kMaxValueChars = 256;
 constexpr size_t kFlushBytes = 64 * 1024;
 constexpr auto kFlushInterval = std::chrono::seconds(1);
 
+// Bytes written as \xNN: everything but printable ASCII, and quote and backslash.
+constexpr std::array<bool, 256> kEscaped = [] {
+  std::array<bool, 256> escaped{};
+  for (int c = 0; c < 256; ++c) escaped[c] = c < 0x20 || c >= 0x7f || c == '"' || c == '\\';
+  return escaped;
+}();
+
 // Printable ASCII except quote and backslash stays; everything else becomes \xNN. Values with
 // spaces are quoted, so "key=value" pairs always split unambiguously.
 void AppendValue(std::string* out, std::string_view value) {
@@ -24,7 +32,7 @@ void AppendValue(std::string* out, std::string_view value) {
   size_t clean = 0;  // the run of bytes that need no escape, appended at once
   for (size_t i = 0; i < shown.size(); ++i) {
     auto c = static_cast<unsigned char>(shown[i]);
-    if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+    if (kEscaped[c]) {
       out->append(shown.substr(clean, i - clean));
       const char escaped[4] = {'\\', 'x', kHex[c >> 4], kHex[c & 0xF]};
       out->append(escaped, sizeof escaped);

@@ -43,6 +43,7 @@ std::string_view WithoutWeak(std::string_view tag) {
 // The headers every successful or 304 answer carries, added to an answer that has none yet.
 void AddCacheHeaders(HttpResponse* res, const storage::BlobProperties& props, int64_t expires_at,
                      int64_t now) {
+  res->headers.Reserve(8);  // these, Content-Type, and Content-Range or Content-Length
   res->headers.Add("ETag", props.etag);
   res->headers.Add("Last-Modified", FormatHttpDate(props.last_modified));
   res->headers.Add("Cache-Control", storage::CacheControlFor(expires_at, now));

@@ -25,6 +25,8 @@ namespace noisett::http {
 class Headers final {
  public:
   void Add(std::string name, std::string value);
+  // Room for `n` fields, when the caller knows how many it will add.
+  void Reserve(size_t n) { fields_.reserve(n); }
   // Replaces every field named `name` with one field.
   void Set(std::string_view name, std::string value);
   void Remove(std::string_view name);

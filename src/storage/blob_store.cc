@@ -2,6 +2,7 @@
 // names that every implementation (and every entry point) runs before touching a backend.
 #include "storage/blob_store.h"
 
+#include <array>
 #include <string>
 
 #include "core/text.h"
@@ -45,7 +46,17 @@ bool AllTagChars(std::string_view s) {
 
 // Deliberately narrower than Azure's alphabet: everything here is safe as a path segment on every
 // filesystem and in a URL without encoding, so nothing can smuggle a separator or a NUL through.
-bool IsNameChar(char c) { return IsAsciiAlnum(c) || c == '.' || c == '_' || c == '-'; }
+// [A-Za-z0-9._-], as a table: every blob name of every signed-link GET is checked byte by byte.
+constexpr std::array<bool, 256> kNameChars = [] {
+  std::array<bool, 256> ok{};
+  for (int c = 0; c < 256; ++c) {
+    ok[c] = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+            c == '.' || c == '_' || c == '-';
+  }
+  return ok;
+}();
+
+bool IsNameChar(char c) { return kNameChars[static_cast<unsigned char>(c)]; }
 
 Error BadTags(std::string message) {
   return MakeError(ErrorCode::kInvalidArgument, "InvalidTags", std::move(message));

@@ -4,6 +4,7 @@
 #include "storage/link_signer.h"
 
 #include <algorithm>
+#include <iterator>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -17,8 +18,10 @@ namespace {
 
 constexpr char kReadPermission[] = "r";
 constexpr char kBlobResource[] = "b";
-// The parameters every noisett-1 link carries, in the order Sign writes them (Azure's order).
-constexpr const char* kRequiredParams[] = {"sv", "se", "sr", "sp", "skid", "sig"};
+// The parameters a noisett-1 link may carry: every one but the last (st) always, in the order Sign
+// writes them (Azure's order).
+constexpr const char* kFieldNames[] = {"sv", "se", "sr", "sp", "skid", "sig", "st"};
+constexpr size_t kRequiredFields = 6;
 constexpr size_t kIsoUtcChars = 20;  // "2026-11-23T18:00:00Z"
 
 Error Refuse(std::string reason, std::string message) {
@@ -40,19 +43,28 @@ struct LinkFields {
 };
 
 Result<LinkFields> ReadFields(const QueryParams& query) {
-  for (const char* name : kRequiredParams) {
-    const size_t n = query.Count(name);
-    if (n == 0) return Unexpected(Refuse("link_missing_param", std::string("no ") + name));
-    if (n > 1) return Unexpected(Refuse("link_duplicate_param", std::string(name) + " twice"));
+  // One pass over the query (every signed-link GET comes here), counting each field; then the
+  // refusals in kFieldNames' order, so the first field missing or repeated is the one named.
+  LinkFields f;
+  std::string_view* slots[] = {&f.sv, &f.se, &f.sr, &f.sp, &f.skid, &f.sig, &f.st};
+  static_assert(std::size(slots) == std::size(kFieldNames));
+  int counts[std::size(kFieldNames)] = {};
+  for (const auto& [name, value] : query.entries()) {
+    for (size_t i = 0; i < std::size(kFieldNames); ++i) {
+      if (name != kFieldNames[i]) continue;
+      ++counts[i];
+      *slots[i] = value;
+      break;
+    }
   }
-  if (query.Count("st") > 1) return Unexpected(Refuse("link_duplicate_param", "st twice"));
-  LinkFields f{*query.Get("sv"),
-               *query.Get("se"),
-               *query.Get("sr"),
-               *query.Get("sp"),
-               *query.Get("skid"),
-               *query.Get("sig"),
-               query.Get("st").value_or("")};
+  for (size_t i = 0; i < std::size(kFieldNames); ++i) {
+    if (i < kRequiredFields && counts[i] == 0) {
+      return Unexpected(Refuse("link_missing_param", std::string("no ") + kFieldNames[i]));
+    }
+    if (counts[i] > 1) {
+      return Unexpected(Refuse("link_duplicate_param", std::string(kFieldNames[i]) + " twice"));
+    }
+  }
   return f;
 }
 

@@ -1,6 +1,8 @@
 // Strict parsing and encoding of link queries (see query_params.h).
 #include "storage/query_params.h"
 
+#include <algorithm>
+
 #include "core/percent_encoding.h"
 
 namespace noisett::storage {
@@ -14,6 +16,7 @@ Error LinkRefusal(std::string reason, std::string message) {
 
 Result<QueryParams> QueryParams::Parse(std::string_view raw) {
   QueryParams params;
+  params.entries_.reserve(static_cast<size_t>(std::count(raw.begin(), raw.end(), '&')) + 1);
   while (!raw.empty()) {
     const size_t amp = raw.find('&');
     const std::string_view piece = raw.substr(0, amp);
