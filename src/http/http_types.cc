@@ -59,6 +59,14 @@ std::string_view HttpRequest::path() const {
   return t.substr(0, std::min(t.find('?'), t.find('#')));
 }
 
+void HttpRequest::ClearHead() {
+  method.clear();
+  target.clear();
+  headers.Clear();
+  remote.clear();
+  request_id.clear();
+}
+
 std::string_view HttpRequest::raw_query() const {
   std::string_view t = target;
   size_t q = t.find('?');

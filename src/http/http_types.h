@@ -30,6 +30,7 @@ class Headers final {
   // Replaces every field named `name` with one field.
   void Set(std::string_view name, std::string value);
   void Remove(std::string_view name);
+  void Clear() { fields_.clear(); }
   // The first value of `name`, or nullopt.
   std::optional<std::string_view> Get(std::string_view name) const;
   size_t Count(std::string_view name) const;
@@ -53,6 +54,9 @@ struct HttpRequest {
   // The target up to '?' (still percent-encoded), and what follows it (without any '#...').
   std::string_view path() const;
   std::string_view raw_query() const;
+
+  // Empties every field but `body`, keeping their buffers for the next request on the connection.
+  void ClearHead();
 };
 
 struct HttpResponse {

@@ -71,17 +71,16 @@ class Server::Impl final : public SessionHost {
   net::thread_pool& readers() override { return readers_; }
   BodyGate& body_gate() override { return body_gate_; }
   AccessLog* access_log() override { return access_log_.get(); }
-  std::string NextRequestId() override {
+  void NextRequestId(std::string* out) override {
     // 8 hex digits of the process's random prefix, then the request counter (at least 8).
     static constexpr char kHex[] = "0123456789abcdef";
     const uint64_t n = next_request_.fetch_add(1);
-    std::string id;
-    id.reserve(24);
+    std::string& id = *out;
+    id.clear();
     for (int shift = 28; shift >= 0; shift -= 4) id.push_back(kHex[(id_prefix_ >> shift) & 0xF]);
     int top = 28;
     while (top < 60 && (n >> (top + 4)) != 0) top += 4;
     for (int shift = top; shift >= 0; shift -= 4) id.push_back(kHex[(n >> shift) & 0xF]);
-    return id;
   }
   void SessionEnded(uint64_t id) override {
     const bool none_left = table_.Remove(id);

@@ -62,7 +62,8 @@ class SessionHost {
   virtual net::thread_pool& readers() = 0;      // Lane::kReads
   virtual BodyGate& body_gate() = 0;
   virtual AccessLog* access_log() = 0;  // null when options().access_log is off
-  virtual std::string NextRequestId() = 0;
+  // Writes a new request id into `out` (replacing what it held, in its buffer).
+  virtual void NextRequestId(std::string* out) = 0;
   // From the session's destructor, wherever its last reference goes (even while the contexts
   // are being destroyed).
   virtual void SessionEnded(uint64_t id) = 0;

@@ -70,11 +70,12 @@ Result<LinkFields> ReadFields(const QueryParams& query) {
 
 }  // namespace
 
-std::string LocalLinkStringToSign(std::string_view sp, std::string_view st, std::string_view se,
-                                  std::string_view container, std::string_view blob_path,
-                                  std::string_view skid, std::string_view sv, std::string_view sr) {
-  std::string s;
-  s.reserve(64 + container.size() + blob_path.size());
+namespace {
+
+void AppendLocalLinkStringToSign(std::string& s, std::string_view sp, std::string_view st,
+                                 std::string_view se, std::string_view container,
+                                 std::string_view blob_path, std::string_view skid,
+                                 std::string_view sv, std::string_view sr) {
   s.append(sp).append("\n");
   s.append(st).append("\n");
   s.append(se).append("\n");
@@ -82,6 +83,16 @@ std::string LocalLinkStringToSign(std::string_view sp, std::string_view st, std:
   s.append(skid).append("\n");
   s.append(sv).append("\n");
   s.append(sr);
+}
+
+}  // namespace
+
+std::string LocalLinkStringToSign(std::string_view sp, std::string_view st, std::string_view se,
+                                  std::string_view container, std::string_view blob_path,
+                                  std::string_view skid, std::string_view sv, std::string_view sr) {
+  std::string s;
+  s.reserve(64 + container.size() + blob_path.size());
+  AppendLocalLinkStringToSign(s, sp, st, se, container, blob_path, skid, sv, sr);
   return s;
 }
 
@@ -224,9 +235,11 @@ Status LocalLinkSigner::Verify(std::string_view container, std::string_view blob
     return Unexpected(Refuse("link_bad_signature", "not a link this server signs"));
   }
   auto given = Base64Decode(f.sig);
-  auto expected = crypto::HmacSha256Array(
-      key->secret,
-      LocalLinkStringToSign(f.sp, f.st, f.se, container, blob_path, f.skid, f.sv, f.sr));
+  // Built in this thread's buffer: every signed-link GET signs again what it is checking.
+  thread_local std::string to_sign;
+  to_sign.clear();
+  AppendLocalLinkStringToSign(to_sign, f.sp, f.st, f.se, container, blob_path, f.skid, f.sv, f.sr);
+  auto expected = crypto::HmacSha256Array(key->secret, to_sign);
   if (!expected) return Unexpected(expected.error());
   // Compare even when the sig was not base64 (against an empty string) so both paths do the
   // same work; the lengths differ then and ConstantTimeEqual refuses.
