@@ -11,7 +11,7 @@
 //               the access line into a LogBuffer and the request metrics: what session.cc runs
 //               between reading a request and sendfile, less Beast's parser and Asio
 //   open        Router::Open alone (path split and decode, route match)
-//   verify      QueryParams::Parse and LocalLinkSigner::Verify
+//   verify      LocalLinkSigner::VerifyQuery on the raw query
 //   store get   LocalBlobStore::Get (ReadAs::kFile) on a cached blob
 //   head        ResponseHead of a blob answer
 //   access line AppendAccessLine
@@ -219,8 +219,7 @@ int main(int argc, char** argv) {
     const http::HttpRequest q = f.Request(0);
     const int64_t now = f.clock.NowSeconds();
     Row("verify", seconds, [&] {
-      auto query = storage::QueryParams::Parse(q.raw_query());
-      if (!query || !f.signer->Verify(kContainer, f.paths[0], *query, now)) Die("verify failed");
+      if (!f.signer->VerifyQuery(kContainer, f.paths[0], q.raw_query(), now)) Die("verify failed");
     });
   }
   if (want("store get")) {

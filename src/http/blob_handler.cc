@@ -92,16 +92,7 @@ Result<Target> TargetOf(const RouteParams& params) {
 // Verifies the link; returns its expiry.
 Result<int64_t> CheckLink(const BlobHandlerDeps& deps, const HttpRequest& request,
                           const Target& target, int64_t now) {
-  auto query = storage::QueryParams::Parse(request.raw_query());
-  if (!query) return Unexpected(query.error());
-  if (auto ok = deps.links.Verify(target.container, target.path, *query, now); !ok) {
-    return Unexpected(ok.error());
-  }
-  if (auto se = query->Get("se")) {
-    if (auto expires = storage::ParseIsoUtc(*se)) return *expires;
-  }
-  // Verify accepted the link, so this is unreachable unless the two disagree on se's format.
-  return Unexpected(MakeError(ErrorCode::kPermissionDenied, "link_bad_expiry", "bad se"));
+  return deps.links.VerifyQuery(target.container, target.path, request.raw_query(), now);
 }
 
 bool IsPlainGet(const HttpRequest& request) {

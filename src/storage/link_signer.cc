@@ -37,19 +37,18 @@ bool HasControlByte(std::string_view s) {
   });
 }
 
-// The signed query values, each present exactly once.
-struct LinkFields {
-  std::string_view sv, se, sr, sp, skid, sig, st;
-};
+using LinkFields = LocalLinkSigner::LinkFields;
 
-Result<LinkFields> ReadFields(const QueryParams& query) {
+// `pairs`: QueryParams::entries() or a QueryView, the same pairs either way.
+template <typename Pairs>
+Result<LinkFields> ReadFields(const Pairs& pairs) {
   // One pass over the query (every signed-link GET comes here), counting each field; then the
   // refusals in kFieldNames' order, so the first field missing or repeated is the one named.
   LinkFields f;
   std::string_view* slots[] = {&f.sv, &f.se, &f.sr, &f.sp, &f.skid, &f.sig, &f.st};
   static_assert(std::size(slots) == std::size(kFieldNames));
   int counts[std::size(kFieldNames)] = {};
-  for (const auto& [name, value] : query.entries()) {
+  for (const auto& [name, value] : pairs) {
     for (size_t i = 0; i < std::size(kFieldNames); ++i) {
       if (name != kFieldNames[i]) continue;
       ++counts[i];
@@ -220,9 +219,32 @@ Result<SignedLink> LocalLinkSigner::SignFor(std::string_view container,
 
 Status LocalLinkSigner::Verify(std::string_view container, std::string_view blob_path,
                                const QueryParams& query, int64_t now) const {
-  auto fields = ReadFields(query);
+  auto fields = ReadFields(query.entries());
   if (!fields) return Unexpected(fields.error());
-  const LinkFields& f = *fields;
+  auto expiry = CheckFields(container, blob_path, *fields, now);
+  if (!expiry) return Unexpected(expiry.error());
+  return Ok();
+}
+
+Result<int64_t> LocalLinkSigner::VerifyQuery(std::string_view container, std::string_view blob_path,
+                                             std::string_view raw_query, int64_t now) const {
+  // A link as this server signs it decodes on the stack; anything else goes through the
+  // allocating parser, which has the last word on what is wrong with it.
+  QueryView view;
+  if (view.Decode(raw_query)) {
+    auto fields = ReadFields(view);
+    if (!fields) return Unexpected(fields.error());
+    return CheckFields(container, blob_path, *fields, now);
+  }
+  auto query = QueryParams::Parse(raw_query);
+  if (!query) return Unexpected(query.error());
+  auto fields = ReadFields(query->entries());
+  if (!fields) return Unexpected(fields.error());
+  return CheckFields(container, blob_path, *fields, now);
+}
+
+Result<int64_t> LocalLinkSigner::CheckFields(std::string_view container, std::string_view blob_path,
+                                             const LinkFields& f, int64_t now) const {
   if (f.sv != kLocalLinkVersion) return Unexpected(Refuse("link_bad_version", "unknown sv"));
   if (f.sp != kReadPermission || f.sr != kBlobResource) {
     return Unexpected(Refuse("link_bad_permission", "links are read-only and for one blob"));
@@ -258,7 +280,7 @@ Status LocalLinkSigner::Verify(std::string_view container, std::string_view blob
   if (*expiry - now > kMaxLinkLifetimeSeconds + kLinkClockSkewSeconds) {
     return Unexpected(Refuse("link_bad_expiry", "the link is valid for longer than 7 days"));
   }
-  return Ok();
+  return *expiry;
 }
 
 }  // namespace noisett::storage

@@ -115,8 +115,22 @@ class LocalLinkSigner final : public LinkSigner {
   // The signature is compared in constant time.
   Status Verify(std::string_view container, std::string_view blob_path, const QueryParams& query,
                 int64_t now) const;
+  // Verify on a request's raw query (the part after '?', still percent-encoded), with the same
+  // answer as QueryParams::Parse's refusals followed by Verify's; on success, the link's expiry
+  // (se). A link as this server signs it is checked without allocating (QueryView).
+  Result<int64_t> VerifyQuery(std::string_view container, std::string_view blob_path,
+                              std::string_view raw_query, int64_t now) const;
+
+  // The signed query values, each present exactly once (but st, which may be absent).
+  struct LinkFields {
+    std::string_view sv, se, sr, sp, skid, sig, st;
+  };
 
  private:
+  // Everything Verify checks once the fields are read; the expiry.
+  Result<int64_t> CheckFields(std::string_view container, std::string_view blob_path,
+                              const LinkFields& f, int64_t now) const;
+
   LocalLinkSigner(std::string base, LinkKeySet keys, const Clock& clock)
       : blobs_base_(std::move(base) + "/blobs"), keys_(std::move(keys)), clock_(&clock) {}
 

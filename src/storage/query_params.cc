@@ -41,6 +41,57 @@ Result<QueryParams> QueryParams::Parse(std::string_view raw) {
   return params;
 }
 
+namespace {
+
+int Hex(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+bool QueryView::Decode(std::string_view raw) {
+  size_ = 0;
+  size_t used = 0;  // of values_
+  while (!raw.empty()) {
+    const size_t amp = raw.find('&');
+    const std::string_view piece = raw.substr(0, amp);
+    raw = amp == std::string_view::npos ? std::string_view() : raw.substr(amp + 1);
+    if (piece.empty()) continue;  // as Parse: skipped
+    const size_t eq = piece.find('=');
+    const std::string_view name = piece.substr(0, eq);
+    const std::string_view value =
+        eq == std::string_view::npos ? std::string_view() : piece.substr(eq + 1);
+    // Names with an escape, empty names, too many pairs: Parse's to judge.
+    if (name.empty() || name.find('%') != std::string_view::npos || size_ == kMaxPairs) {
+      return false;
+    }
+    for (size_t i = 0; i < size_; ++i) {
+      if (entries_[i].first == name) return false;  // repeated: Parse refuses it
+    }
+    // The value, decoded as PercentDecode(kPlus) does: '%XX' is a byte, everything else itself.
+    if (value.size() > kMaxValueBytes - used) return false;
+    char* const start = values_.data() + used;
+    char* out = start;
+    for (size_t i = 0; i < value.size(); ++i) {
+      if (value[i] != '%') {
+        *out++ = value[i];
+        continue;
+      }
+      const int hi = i + 2 < value.size() ? Hex(value[i + 1]) : -1;
+      const int lo = i + 2 < value.size() ? Hex(value[i + 2]) : -1;
+      if (hi < 0 || lo < 0) return false;  // a bad escape: Parse refuses it
+      *out++ = static_cast<char>(hi * 16 + lo);
+      i += 2;
+    }
+    used += size_t(out - start);
+    entries_[size_++] = Entry(name, std::string_view(start, size_t(out - start)));
+  }
+  return true;
+}
+
 void QueryParams::Add(std::string name, std::string value) {
   entries_.emplace_back(std::move(name), std::move(value));
 }

@@ -12,6 +12,8 @@
 //    some other reader of the URL see different values.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -55,6 +57,35 @@ class QueryParams final {
 
  private:
   std::vector<Entry> entries_;
+};
+
+// A short query decoded without allocating, for the one that comes with every signed-link GET:
+// up to kMaxPairs pairs whose names hold no '%' and whose decoded values fit kMaxValueBytes in
+// all, kept in the view itself. Decode accepts exactly the queries QueryParams::Parse accepts
+// that fit those bounds, with the same pairs; any other query (a bad escape, an empty or repeated
+// name, a longer one) it leaves to QueryParams::Parse, which says what is wrong.
+class QueryView final {
+ public:
+  static constexpr size_t kMaxPairs = 16;
+  static constexpr size_t kMaxValueBytes = 512;
+  using Entry = std::pair<std::string_view, std::string_view>;
+
+  QueryView() = default;
+  // Values point into the view, names into `raw`: neither may move while they are used.
+  QueryView(const QueryView&) = delete;
+  QueryView& operator=(const QueryView&) = delete;
+
+  // Decodes `raw` (the part after '?') into this view; false for a query left to Parse (above).
+  bool Decode(std::string_view raw);
+
+  // The pairs, in order: names as they are in `raw`, values decoded.
+  const Entry* begin() const { return entries_.data(); }
+  const Entry* end() const { return entries_.data() + size_; }
+
+ private:
+  std::array<Entry, kMaxPairs> entries_;
+  size_t size_ = 0;
+  std::array<char, kMaxValueBytes> values_;
 };
 
 }  // namespace noisett::storage

@@ -45,13 +45,29 @@ class LinkSignerTest : public ::testing::Test {
   }
   std::string SignUrl() { return SignUrl(*signer_); }
 
-  // What GET /blobs/... decides for `url` at `now`, as (container, path) in the URL.
+  // What GET /blobs/... decides for `url` at `now`, as (container, path) in the URL. VerifyQuery
+  // (what the blob route calls, on the raw query) must decide the same, every time: every test
+  // below that goes through here checks both.
   Status VerifyUrl(const std::string& url, int64_t now = kNow,
                    const LocalLinkSigner* signer = nullptr) {
+    const LocalLinkSigner& s = signer ? *signer : *signer_;
     auto parsed = ParseLinkUrl(url, kBase);
-    if (!parsed) return Unexpected(parsed.error());
-    return (signer ? *signer : *signer_)
-        .Verify(parsed->container, parsed->blob_path, parsed->query, now);
+    Status verified = parsed ? s.Verify(parsed->container, parsed->blob_path, parsed->query, now)
+                             : Status(Unexpected(parsed.error()));
+    // The same container and path, whatever the query: the URL up to '?' with none.
+    auto target = ParseLinkUrl(url.substr(0, url.find('?') + 1), kBase);
+    EXPECT_TRUE(target) << url;
+    if (!target) return verified;
+    const std::string raw = url.substr(url.find('?') + 1);
+    auto expiry = s.VerifyQuery(target->container, target->blob_path, raw, now);
+    EXPECT_EQ(bool(expiry), bool(verified)) << url;
+    if (!expiry && !verified) {
+      EXPECT_EQ(expiry.error().reason, verified.error().reason) << url;
+    }
+    if (expiry) {
+      EXPECT_EQ(*expiry, *ParseIsoUtc(*parsed->query.Get("se"))) << url;
+    }
+    return verified;
   }
 
   // Verify the query of `url` against a different container or path than the URL names.

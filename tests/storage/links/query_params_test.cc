@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 namespace noisett::storage {
 namespace {
 
@@ -59,6 +63,34 @@ TEST(QueryParamsTest, EncodeParsesBackToTheSamePairs) {
   auto back = QueryParams::Parse(q.Encode());
   ASSERT_TRUE(back);
   EXPECT_EQ(back->entries(), q.entries());
+}
+
+// QueryView is a shortcut for Parse, never a second opinion: each query it takes gives Parse's
+// pairs; everything Parse refuses, and whatever is past its bounds, it leaves to Parse.
+TEST(QueryViewTest, TakesOnlyWhatParseTakesWithTheSamePairs) {
+  const std::string long_value(600, 'a');
+  std::string many;
+  for (int i = 0; i < 20; ++i) many += "p" + std::to_string(i) + "=1&";
+  const std::string long_query = "sv=noisett-1&pad=" + long_value;
+  for (const std::string& raw : std::vector<std::string>
+       {"", "&&", "sv=noisett-1&se=2026-11-23T18%3A00%3A00Z&sr=b&sp=r&skid=k1&sig=ab+c%2Bd%3D",
+        "sig=ab+c%2Bd%3D&flag&&", "a=%41%62%7a%7A", "a=%", "a=%4", "a=%4g", "a=%%41", "a=b%",
+        "sig=%zz", "s%v=1", "=x", "a=1&=2", "sp=r&sp=r", "sp=r&sp=rw", "sp=r&s%70=rw",
+        "a=1&sp&sp=r", "x=%00y", "odd%20name=1", "a==b", "a=b=c", long_query, many}) {
+    SCOPED_TRACE(raw.substr(0, 80));
+    auto parsed = QueryParams::Parse(raw);
+    QueryView view;
+    if (!view.Decode(raw)) continue;  // left to Parse
+    ASSERT_TRUE(parsed) << "the view took what Parse refuses: " << parsed.error().ToString();
+    std::vector<std::pair<std::string, std::string>> pairs;
+    for (const auto& [name, value] : view) pairs.emplace_back(name, value);
+    EXPECT_EQ(pairs, parsed->entries());
+  }
+  QueryView view;
+  EXPECT_TRUE(view.Decode("sv=noisett-1&se=2026-11-23T18%3A00%3A00Z&sig=ab+c%2Bd%3D"));
+  EXPECT_FALSE(view.Decode(long_query));  // past its bounds: Parse's
+  EXPECT_FALSE(view.Decode(many));
+  EXPECT_FALSE(view.Decode("s%76=1"));    // an escaped name: Parse's
 }
 
 }  // namespace
