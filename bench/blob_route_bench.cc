@@ -116,8 +116,11 @@ struct Fixture {
     auto made = storage::LocalLinkSigner::Create(kBase, std::move(*keys), clock);
     if (!made) Die(made.error().ToString());
     signer = std::move(*made);
+    // As the service stores a thumbnail (service/job_store.cc BlobOptionsFor).
     storage::PutOptions put;
     put.content_type = "image/jpeg";
+    put.cache_control = "public, max-age=31536000, immutable";
+    put.tags = {{"subscription_tier", "free"}, {"blob_kind", "image"}};
     for (int i = 0; i < 20; ++i) {
       // The names a generation job gives its thumbnails.
       char name[96];

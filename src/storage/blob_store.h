@@ -92,9 +92,10 @@ struct ByteRange {
   std::optional<uint64_t> length;
 };
 
-// What a Get hands back the bytes as. kFile lets a store that keeps each blob in a file hand out
-// the open file instead of reading it (the HTTP server then sends it with sendfile); a store that
-// does not (Azure) reads the bytes as for kBytes.
+// What a Get is for. kFile is a read for serving the blob over HTTP: a store that keeps each blob
+// in a file hands out the open file instead of reading it (the server sends it with sendfile),
+// and may leave the properties' tags out, which no answer carries (Azure's Get Blob returns none
+// either: tags come from GetProperties or List). A store without files (Azure) reads the bytes.
 enum class ReadAs { kBytes, kFile };
 
 struct BlobData {

@@ -70,7 +70,9 @@ Result<BlobData> ReadFrom(std::string_view name, const CachedBlob& blob,
     if (!bytes) return Unexpected(bytes.error());
     data.bytes = std::move(*bytes);
   }
-  data.properties = PropertiesOf(name, blob.record, blob.record.versions.size() - 1);
+  const size_t current = blob.record.versions.size() - 1;
+  data.properties = as == ReadAs::kFile ? PropertiesWithoutTagsOf(name, blob.record, current)
+                                        : PropertiesOf(name, blob.record, current);
   data.range_offset = span.first;
   return data;
 }

@@ -108,6 +108,13 @@ Result<BlobRecord> ParseRecord(std::string_view text) {
 }
 
 BlobProperties PropertiesOf(std::string_view name, const BlobRecord& record, size_t index) {
+  BlobProperties p = PropertiesWithoutTagsOf(name, record, index);
+  p.tags = record.versions[index].tags;
+  return p;
+}
+
+BlobProperties PropertiesWithoutTagsOf(std::string_view name, const BlobRecord& record,
+                                       size_t index) {
   const VersionRecord& v = record.versions[index];
   BlobProperties p;
   p.name = std::string(name);
@@ -119,7 +126,6 @@ BlobProperties PropertiesOf(std::string_view name, const BlobRecord& record, siz
   p.created = record.created;
   p.tier = v.tier;
   p.tier_changed = v.tier_changed;
-  p.tags = v.tags;
   p.version_id = v.version_id;
   p.is_current_version = index + 1 == record.versions.size();
   p.deleted = record.deleted;

@@ -41,5 +41,9 @@ Result<BlobRecord> ParseRecord(std::string_view json);
 
 // Properties of versions[index] of blob `name` (is_current_version when it is the last).
 BlobProperties PropertiesOf(std::string_view name, const BlobRecord& record, size_t index);
+// The same without tags, for a read that serves the blob (ReadAs::kFile): copying them costs a
+// few allocations per signed-link GET, and no answer carries them.
+BlobProperties PropertiesWithoutTagsOf(std::string_view name, const BlobRecord& record,
+                                       size_t index);
 
 }  // namespace noisett::storage

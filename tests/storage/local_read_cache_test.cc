@@ -6,6 +6,8 @@
 // or mismatched version. Also the cache's own bound.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
@@ -95,6 +97,40 @@ TEST_F(LocalReadCacheTest, SecondGetIsAHitWithTheSameBytesAndProperties) {
   ASSERT_TRUE(props);
   EXPECT_EQ(props->etag, a.etag);
   EXPECT_EQ(Stats().hits, 2u);
+}
+
+TEST_F(LocalReadCacheTest, AReadForServingIsTheOpenDataFileWithEverythingButTags) {
+  PutOptions options;
+  options.content_type = "image/jpeg";
+  options.cache_control = "public, max-age=31536000, immutable";
+  options.tags = {{"subscription_tier", "free"}, {"blob_kind", "image"}};
+  const BlobProperties put = MustPut(kThumb, "0123456789", options);
+  for (int i = 0; i < 2; ++i) {  // filling the cache, then from it
+    auto whole = store_->Get(kThumb, std::nullopt, ReadAs::kFile);
+    ASSERT_TRUE(whole) << whole.error().ToString();
+    ASSERT_TRUE(whole->file);
+    EXPECT_TRUE(whole->bytes.empty());
+    EXPECT_EQ(whole->file->offset, 0u);
+    EXPECT_EQ(whole->file->length, 10u);
+    std::string bytes(10, '\0');
+    ASSERT_EQ(::pread(whole->file->fd, bytes.data(), bytes.size(), 0), 10);
+    EXPECT_EQ(bytes, "0123456789");
+    const BlobProperties& p = whole->properties;
+    EXPECT_EQ(p.etag, put.etag);
+    EXPECT_EQ(p.size, 10u);
+    EXPECT_EQ(p.content_type, "image/jpeg");
+    EXPECT_EQ(p.cache_control, options.cache_control);
+    EXPECT_EQ(p.last_modified, put.last_modified);
+    EXPECT_EQ(p.version_id, put.version_id);
+    EXPECT_TRUE(p.tags.empty());  // no answer carries them (blob_store.h, ReadAs)
+    auto part = store_->Get(kThumb, ByteRange{3, 4}, ReadAs::kFile);
+    ASSERT_TRUE(part);
+    ASSERT_TRUE(part->file);
+    EXPECT_EQ(part->file->offset, 3u);
+    EXPECT_EQ(part->file->length, 4u);
+    EXPECT_EQ(part->range_offset, 3u);
+  }
+  EXPECT_EQ(store_->Get(kThumb)->properties.tags, options.tags);  // a plain Get keeps them
 }
 
 TEST_F(LocalReadCacheTest, GetPropertiesFirstThenGetOpensTheDataOnce) {
