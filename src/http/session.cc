@@ -36,6 +36,25 @@ namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using SteadyClock = std::chrono::steady_clock;
 
+// The connection's socket and stream on its io_context's own executor type, not any_io_executor:
+// Asio and Beast then reach the executor directly instead of through its type erasure (a copy, a
+// prefer and an execute through function pointers for every operation and completion).
+using IoExecutor = net::io_context::executor_type;
+using Socket = net::basic_stream_socket<tcp, IoExecutor>;
+using Stream = beast::basic_stream<tcp, IoExecutor, beast::unlimited_rate_policy>;
+
+// The accepted socket, moved onto `context`'s executor type. On an error it is closed, and the
+// session's first read fails at once.
+Socket OnContext(net::io_context& context, tcp::socket socket) {
+  Socket own(context.get_executor());
+  error_code ec;
+  const tcp protocol = socket.local_endpoint(ec).protocol();
+  if (ec) return own;
+  const auto fd = socket.release(ec);
+  if (!ec) own.assign(protocol, fd, ec);
+  return own;
+}
+
 class Session final : public Connection, public std::enable_shared_from_this<Session> {
  public:
   // `context` is the socket's own io_context, run by exactly one thread: the session's handlers
@@ -43,7 +62,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   Session(SessionHost& host, net::io_context& context, tcp::socket socket, uint64_t id)
       : host_(host),
         context_(context),
-        stream_(std::move(socket)),
+        stream_(OnContext(context, std::move(socket))),
         id_(id),
         send_timer_(stream_.get_executor()) {
     // Room for a read of a large body plus a header's worth: Beast holds a chunked body's whole
@@ -389,7 +408,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
         self->stream_.socket().cancel(ignored);
       });
     }
-    stream_.socket().async_wait(tcp::socket::wait_write,
+    stream_.socket().async_wait(Socket::wait_write,
                                 [self = shared_from_this()](error_code ec) {
                                   if (!self->file_send_) return;
                                   if (ec) return self->FileSent(ec);
@@ -531,7 +550,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   // for a moment, then close, so the client sees our answer rather than a reset.
   void LingerThenClose() {
     error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.socket().shutdown(Socket::shutdown_send, ec);
     if (ec) return Close();
     stream_.expires_after(std::chrono::seconds(2));
     Discard();
@@ -551,13 +570,13 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     if (state_ == State::kClosed) return;
     state_ = State::kClosed;
     error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream_.socket().shutdown(Socket::shutdown_both, ec);
     stream_.close();
   }
 
   SessionHost& host_;
   net::io_context& context_;
-  beast::tcp_stream stream_;
+  Stream stream_;
   BodyGate::Ticket body_ticket_;  // held from admission of a large body until it is handled
   uint64_t id_;
   std::string remote_;
