@@ -400,20 +400,19 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     if (!send_deadline_set_) {
       send_deadline_set_ = true;
       send_timer_.expires_after(std::chrono::seconds(opts().read_timeout_s));
-      send_timer_.async_wait([self = shared_from_this(), generation = send_generation_](
-                                 error_code ec) {
-        // Only this send's deadline, and only while it lasts: the cancelled wait ends it.
-        if (ec || generation != self->send_generation_ || !self->file_send_) return;
-        error_code ignored;
-        self->stream_.socket().cancel(ignored);
-      });
+      send_timer_.async_wait(
+          [self = shared_from_this(), generation = send_generation_](error_code ec) {
+            // Only this send's deadline, and only while it lasts: the cancelled wait ends it.
+            if (ec || generation != self->send_generation_ || !self->file_send_) return;
+            error_code ignored;
+            self->stream_.socket().cancel(ignored);
+          });
     }
-    stream_.socket().async_wait(Socket::wait_write,
-                                [self = shared_from_this()](error_code ec) {
-                                  if (!self->file_send_) return;
-                                  if (ec) return self->FileSent(ec);
-                                  self->ContinueFileSend();
-                                });
+    stream_.socket().async_wait(Socket::wait_write, [self = shared_from_this()](error_code ec) {
+      if (!self->file_send_) return;
+      if (ec) return self->FileSent(ec);
+      self->ContinueFileSend();
+    });
   }
 
   void FileSent(error_code ec) {
