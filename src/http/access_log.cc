@@ -6,6 +6,7 @@
 #include <atomic>
 #include <charconv>
 #include <chrono>
+#include <cstdint>
 
 namespace noisett::http {
 namespace {
@@ -15,24 +16,39 @@ constexpr size_t kMaxValueChars = 256;
 constexpr size_t kFlushBytes = 64 * 1024;
 constexpr auto kFlushInterval = std::chrono::seconds(1);
 
-// Bytes written as \xNN: everything but printable ASCII, and quote and backslash.
-constexpr std::array<bool, 256> kEscaped = [] {
-  std::array<bool, 256> escaped{};
-  for (int c = 0; c < 256; ++c) escaped[c] = c < 0x20 || c >= 0x7f || c == '"' || c == '\\';
-  return escaped;
+// What a byte asks of a value: kEscape, written as \xNN (everything but printable ASCII, and
+// quote and backslash); kSpace, the value is quoted.
+constexpr uint8_t kEscape = 1;
+constexpr uint8_t kSpace = 2;
+constexpr std::array<uint8_t, 256> kByteClass = [] {
+  std::array<uint8_t, 256> classes{};
+  for (int c = 0; c < 256; ++c) {
+    if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') classes[c] = kEscape;
+    if (c == ' ') classes[c] = kSpace;
+  }
+  return classes;
 }();
 
 // Printable ASCII except quote and backslash stays; everything else becomes \xNN. Values with
 // spaces are quoted, so "key=value" pairs always split unambiguously.
 void AppendValue(std::string* out, std::string_view value) {
   const std::string_view shown = value.substr(0, kMaxValueChars);
-  const bool quote = shown.empty() || shown.find(' ') != std::string_view::npos;
+  // One look at every byte first: almost every value (a path, an id) is copied as it is.
+  uint8_t seen = 0;
+  for (char c : shown) seen |= kByteClass[static_cast<unsigned char>(c)];
+  const bool quote = shown.empty() || (seen & kSpace) != 0;
   if (quote) out->push_back('"');
+  if ((seen & kEscape) == 0) {
+    out->append(shown);
+    if (value.size() > kMaxValueChars) out->append("...");
+    if (quote) out->push_back('"');
+    return;
+  }
   static constexpr char kHex[] = "0123456789abcdef";
   size_t clean = 0;  // the run of bytes that need no escape, appended at once
   for (size_t i = 0; i < shown.size(); ++i) {
     auto c = static_cast<unsigned char>(shown[i]);
-    if (kEscaped[c]) {
+    if ((kByteClass[c] & kEscape) != 0) {
       out->append(shown.substr(clean, i - clean));
       const char escaped[4] = {'\\', 'x', kHex[c >> 4], kHex[c & 0xF]};
       out->append(escaped, sizeof escaped);
