@@ -7,6 +7,8 @@
 #include <charconv>
 #include <chrono>
 #include <cstdint>
+#include <iterator>
+#include <utility>
 
 namespace noisett::http {
 namespace {
@@ -67,13 +69,6 @@ void AppendField(std::string* out, std::string_view key, std::string_view value)
   AppendValue(out, value);
 }
 
-void AppendNumberField(std::string* out, std::string_view key, uint64_t value) {
-  char digits[24];
-  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, value);
-  (void)ec;  // 24 digits always fit a uint64_t
-  AppendField(out, key, std::string_view(digits, size_t(end - digits)));
-}
-
 std::atomic<uint64_t> next_log_id{1};
 
 }  // namespace
@@ -83,20 +78,52 @@ std::string_view PathOnly(std::string_view target) {
 }
 
 void AppendAccessLine(std::string* out, const AccessEntry& e) {
-  out->append("access");
-  AppendField(out, "id", e.request_id);
-  AppendField(out, "method", e.method);
-  AppendField(out, "path", PathOnly(e.path));
-  AppendField(out, "route", e.route.empty() ? "-" : e.route);
-  AppendNumberField(out, "status", static_cast<uint64_t>(e.status));
-  AppendNumberField(out, "bytes_in", e.bytes_in);
-  AppendNumberField(out, "bytes_out", e.bytes_out);
-  char ms[32];
-  auto [end, ec] = std::to_chars(ms, ms + sizeof ms, e.latency_ms, std::chars_format::fixed, 2);
-  AppendField(out, "ms", ec == std::errc() ? std::string_view(ms, size_t(end - ms)) : "-");
-  AppendField(out, "remote", e.remote.empty() ? "-" : e.remote);
-  AppendField(out, "user", e.user.empty() ? "-" : e.user);
-  if (!e.error.empty()) AppendField(out, "error", e.error);
+  // The fields in order, numbers already in text.
+  char status[24], bytes_in[24], bytes_out[24], ms[32];
+  auto number = [](char* buffer, uint64_t n) {
+    return std::string_view(buffer, size_t(std::to_chars(buffer, buffer + 24, n).ptr - buffer));
+  };
+  auto [ms_end, ms_ec] =
+      std::to_chars(ms, ms + sizeof ms, e.latency_ms, std::chars_format::fixed, 2);
+  const std::pair<std::string_view, std::string_view> fields[] = {
+      {"id", e.request_id},
+      {"method", e.method},
+      {"path", PathOnly(e.path)},
+      {"route", e.route.empty() ? "-" : e.route},
+      {"status", number(status, static_cast<uint64_t>(e.status))},
+      {"bytes_in", number(bytes_in, e.bytes_in)},
+      {"bytes_out", number(bytes_out, e.bytes_out)},
+      {"ms", ms_ec == std::errc() ? std::string_view(ms, size_t(ms_end - ms)) : "-"},
+      {"remote", e.remote.empty() ? "-" : e.remote},
+      {"user", e.user.empty() ? "-" : e.user},
+      {"error", e.error},  // only when there is one
+  };
+  const size_t count = e.error.empty() ? std::size(fields) - 1 : std::size(fields);
+  // Most lines need neither quotes nor escapes: then the line is sized once and copied in.
+  size_t size = 6;  // "access"
+  bool plain = true;
+  for (size_t i = 0; i < count && plain; ++i) {
+    const std::string_view value = fields[i].second;
+    uint8_t seen = 0;
+    for (char c : value) seen |= kByteClass[static_cast<unsigned char>(c)];
+    plain = seen == 0 && !value.empty() && value.size() <= kMaxValueChars;
+    size += fields[i].first.size() + value.size() + 2;  // " key=value"
+  }
+  if (!plain) {
+    out->append("access");
+    for (size_t i = 0; i < count; ++i) AppendField(out, fields[i].first, fields[i].second);
+    return;
+  }
+  const size_t at = out->size();
+  out->resize(at + size);
+  char* p = out->data() + at;
+  p = std::copy_n("access", 6, p);
+  for (size_t i = 0; i < count; ++i) {
+    *p++ = ' ';
+    p = std::copy(fields[i].first.begin(), fields[i].first.end(), p);
+    *p++ = '=';
+    p = std::copy(fields[i].second.begin(), fields[i].second.end(), p);
+  }
 }
 
 std::string FormatAccessLine(const AccessEntry& entry) {

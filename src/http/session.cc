@@ -146,8 +146,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     parser_.emplace(opts().max_header_bytes);
     parser_->header_limit(static_cast<uint32_t>(opts().max_header_bytes));
     parser_->body_limit(opts().max_body_bytes);
-    answer_.started = SteadyClock::now();
-    stream_.expires_after(std::chrono::seconds(opts().read_timeout_s));
+    answer_.started = SteadyClock::now();  // one clock read for both
+    stream_.expires_at(answer_.started + std::chrono::seconds(opts().read_timeout_s));
     bhttp::async_read_header(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](error_code ec, size_t) { self->OnHeader(ec); });

@@ -47,6 +47,29 @@ TEST(AccessLogTest, ClientBytesCannotForgeFieldsOrLines) {
   EXPECT_NE(line.find("user=-"), std::string::npos);
 }
 
+TEST(AccessLogTest, ValuesAreCutAfter256BytesOnEitherSideOfTheQuickPath) {
+  // A line whose values need no quote nor escape is written in one go; any other value by value.
+  // Both write the same thing.
+  AccessEntry e;
+  e.request_id = "r";
+  e.method = "GET";
+  const std::string at_limit = "/" + std::string(255, 'a');
+  e.path = at_limit;
+  EXPECT_NE(FormatAccessLine(e).find(" path=" + at_limit + " route=-"), std::string::npos);
+  const std::string past = at_limit + "b";
+  e.path = past;
+  EXPECT_NE(FormatAccessLine(e).find(" path=" + at_limit + "... route=-"), std::string::npos);
+  e.path = at_limit;
+  e.user = "a b";  // the quoted value takes the careful way for the whole line
+  const std::string careful = FormatAccessLine(e);
+  EXPECT_NE(careful.find(" path=" + at_limit + " route=-"), std::string::npos) << careful;
+  EXPECT_NE(careful.find(" user=\"a b\""), std::string::npos) << careful;
+  e.user = "";
+  EXPECT_EQ(FormatAccessLine(e),
+            "access id=r method=GET path=" + at_limit +
+                " route=- status=0 bytes_in=0 bytes_out=0 ms=0.00 remote=- user=-");
+}
+
 TEST(AccessLogTest, LongValuesAreCut) {
   AccessEntry e;
   const std::string path = "/" + std::string(1000, 'a');
