@@ -152,12 +152,22 @@ constexpr const char* kV5ImageThumbHash = R"sql(
 ALTER TABLE images ADD COLUMN thumbhash TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Version 6: each image's renditions (issue 23; rendition_column.h): NULL for images stored
+// before them, "pending" until made, then the list; rendition_bytes their sum for Totals. The
+// partial index keeps the sweep for pending renditions off the full table.
+constexpr const char* kV6ImageRenditions = R"sql(
+ALTER TABLE images ADD COLUMN renditions TEXT;
+ALTER TABLE images ADD COLUMN rendition_bytes BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX idx_images_renditions_pending ON images (job_id) WHERE renditions = 'pending';
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "init", kV1Init},
     {2, "live_job_counts", kV2LiveJobCounts},
     {3, "image_access_tier", kV3ImageAccessTier},
     {4, "generation_jobs", kV4GenerationJobs},
     {5, "image_thumbhash", kV5ImageThumbHash},
+    {6, "image_renditions", kV6ImageRenditions},
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(
@@ -172,7 +182,7 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 std::span<const Migration> PostgresMigrations() { return kMigrations; }
 
 Status Migrate(pqxx::connection& connection, const ConnInfo& info, int64_t now) {
-  static_assert(std::size(kMigrations) == 5, "keep in step with SqliteMigrations()");
+  static_assert(std::size(kMigrations) == 6, "keep in step with SqliteMigrations()");
   try {
     pqxx::work tx(connection);
     // DDL on a large table, or waiting while another instance migrates, may take longer than a

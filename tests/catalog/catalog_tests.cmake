@@ -8,6 +8,7 @@ set(NOISETT_CATALOG_CONTRACT_SOURCES
   catalog/generations_contract_test.cc
   catalog/favorites_contract_test.cc
   catalog/tiers_contract_test.cc
+  catalog/renditions_contract_test.cc
   catalog/concurrency_contract_test.cc
   catalog/jobs_contract_test.cc
   catalog/jobs_concurrency_contract_test.cc)
