@@ -19,7 +19,7 @@ RUN_PACKAGES=(
   # toolchain
   g++ cmake ninja-build ccache pkg-config
   # libraries (DESIGN.md "Dependencies")
-  libvips-dev libwebp-dev libpng-dev libjpeg-dev nlohmann-json3-dev libcli11-dev
+  libvips-dev libwebp-dev libheif-dev libpng-dev libjpeg-dev nlohmann-json3-dev libcli11-dev
   libssl-dev libcurl4-openssl-dev libsqlite3-dev libboost-dev libpugixml-dev libpqxx-dev libpq-dev
   # the walkthrough: sample images, curl, jq
   python3-pil curl jq
