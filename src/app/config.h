@@ -17,6 +17,7 @@
 #include "core/result.h"
 #include "generate/make_generator.h"
 #include "image/image_types.h"
+#include "image/renditions.h"
 #include "lifecycle/retention.h"
 #include "net/safe_fetch.h"
 #include "service/generation_jobs.h"
@@ -45,6 +46,8 @@ struct BackendConfig {
   lifecycle::RetentionConfig retention;
   std::string lifecycle_policy;  // a policy file instead of the one made from retention_days
   image::OptimizeOptions optimize;
+  // NOISETT_RENDITIONS: made of each stored image in the background; empty: none.
+  std::vector<image::RenditionSpec> renditions = image::DefaultRenditionSpecs();
   generate::GeneratorSettings generator;
   std::string import_allow;  // as given, for the log
   std::string import_hosts;

@@ -173,6 +173,10 @@ const std::array kSettings = {
             "from the bucket's end), so browsers and CDNs keep hitting their caches; 0: every "
             "link expires exactly its lifetime from now (0 or 1s..1d)",
             kBackend, 0, false, LinkBucket},
+    Setting{"NOISETT_RENDITIONS", "--renditions", "", "avif,webp",
+            "renditions made of each stored image in the background, at 256, 512, 1024 and 2048 "
+            "px: avif, webp, avif,webp or none (docs/api.md)",
+            kBackend, 0, false, Renditions},
     Setting{"NOISETT_LINK_KEYS", "--link-keys", "", "a key made once in DATA_DIR/link-keys",
             "link signing keys ID:BASE64,... (newest last)", kBackend, 0, false,
             [](Config& c, std::string_view v) { return Text(c.backend.link_keys, v); }},

@@ -26,8 +26,7 @@ std::string RenditionListText(const std::vector<Rendition> &renditions);
 // Fills image.renditions_state and image.renditions from the column. A value
 // this code did not write (edited by hand) reads as kNone rather than failing
 // every list that holds the image.
-void ReadRenditionColumn(const std::optional<std::string_view> &column,
-                         ImageRecord &image);
+void ReadRenditionColumn(const std::optional<std::string_view> &column, ImageRecord &image);
 
 uint64_t RenditionBytes(const std::vector<Rendition> &renditions);
 
@@ -36,4 +35,4 @@ uint64_t RenditionBytes(const std::vector<Rendition> &renditions);
 // size) twice.
 Status ValidateRenditions(const std::vector<Rendition> &renditions);
 
-} // namespace noisett::catalog
+}  // namespace noisett::catalog

@@ -1,6 +1,7 @@
 // Signed and CDN links for one blob, and records with their links.
 #include "service/links.h"
 
+#include "service/job_blobs.h"
 #include "storage/cdn.h"
 
 namespace noisett::service {
@@ -43,7 +44,14 @@ Result<ImageLinks> LinksForImage(const LinkIssuer& links, const catalog::ImageRe
   if (!full) return Unexpected(full.error());
   auto thumb = links.ForListing(image.thumbnail_path);
   if (!thumb) return Unexpected(thumb.error());
-  return ImageLinks{std::move(*full), std::move(*thumb)};
+  ImageLinks out{std::move(*full), std::move(*thumb), {}};
+  out.renditions.reserve(image.renditions.size());
+  for (const catalog::Rendition& rendition : image.renditions) {
+    auto link = links.ForListing(RenditionPath(image, rendition));
+    if (!link) return Unexpected(link.error());
+    out.renditions.push_back(std::move(*link));
+  }
+  return out;
 }
 
 Result<GenerationView> ViewWithLinks(const LinkIssuer& links, catalog::Generation job) {

@@ -61,10 +61,12 @@ class LinkIssuer {
 // "2026-11-23T18:00:00Z"
 std::string IsoTime(int64_t seconds);
 
-// The links of one image and of its thumbnail.
+// The links of one image, of its thumbnail and of its renditions (renditions[i] belongs to the
+// image's renditions[i]).
 struct ImageLinks {
   SignedLinks full;
   SignedLinks thumbnail;
+  std::vector<SignedLinks> renditions;
 };
 
 // A job with links for every image: links[i] belongs to job.images[i].

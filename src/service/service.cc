@@ -4,14 +4,28 @@
 #include "service/commands/commands.h"
 
 namespace noisett::service {
+namespace {
+
+std::unique_ptr<RenditionWorker> MakeRenditionWorker(const ServiceDeps& deps) {
+  if (deps.config.renditions.empty()) return nullptr;
+  image::RenditionOptions options;
+  options.quality = deps.config.optimize.quality;
+  options.limits = deps.config.optimize.limits;
+  return std::make_unique<RenditionWorker>(RenditionDeps{
+      deps.blobs, deps.catalog, deps.clock, deps.metrics, deps.config.renditions, options});
+}
+
+}  // namespace
 
 Service::Service(ServiceDeps deps)
     : deps_(std::move(deps)),
       links_(deps_.links, deps_.config.container, deps_.config.cdn_base, deps_.clock,
              deps_.config.list_link_ttl_s, deps_.config.link_bucket_s),
       tiers_(deps_.catalog, deps_.blobs, deps_.clock, deps_.config.default_tier),
-      upload_{deps_.blobs,   deps_.catalog, links_,        deps_.clock,
-              deps_.job_ids, tiers_,        deps_.metrics, deps_.config.optimize},
+      renditions_(MakeRenditionWorker(deps_)),
+      upload_{deps_.blobs,   deps_.catalog,         links_,
+              deps_.clock,   deps_.job_ids,         tiers_,
+              deps_.metrics, deps_.config.optimize, renditions_.get()},
       generate_{upload_, deps_.generator},
       generation_jobs_{deps_.catalog.jobs(), generate_, job_events_, deps_.config.jobs,
                        [this] {

@@ -15,22 +15,19 @@ std::vector<Rendition> TwoRenditions() {
 }
 
 Generation WithState(Generation g, RenditionState state) {
-  for (ImageRecord &image : g.images)
-    image.renditions_state = state;
+  for (ImageRecord &image : g.images) image.renditions_state = state;
   return g;
 }
 
 TEST_P(CatalogContractTest, ImagesKeepTheRenditionStateTheyWereStoredWith) {
-  ASSERT_TRUE(catalog().InsertGeneration(WithState(
-      MakeGeneration("alice", "job-none", 100, 1), RenditionState::kNone)));
   ASSERT_TRUE(catalog().InsertGeneration(
-      WithState(MakeGeneration("alice", "job-pending", 200, 1),
-                RenditionState::kPending)));
+      WithState(MakeGeneration("alice", "job-none", 100, 1), RenditionState::kNone)));
+  ASSERT_TRUE(catalog().InsertGeneration(
+      WithState(MakeGeneration("alice", "job-pending", 200, 1), RenditionState::kPending)));
   Generation ready = MakeGeneration("alice", "job-ready", 300, 1);
   ready.images[0].renditions_state = RenditionState::kReady;
   ready.images[0].renditions = TwoRenditions();
-  ASSERT_TRUE(catalog().InsertGeneration(
-      ready)); // a rebuild inserts what metadata.json says
+  ASSERT_TRUE(catalog().InsertGeneration(ready));  // a rebuild inserts what metadata.json says
 
   auto none = catalog().GetGeneration("alice", "job-none");
   auto pending = catalog().GetGeneration("alice", "job-pending");
@@ -43,8 +40,8 @@ TEST_P(CatalogContractTest, ImagesKeepTheRenditionStateTheyWereStoredWith) {
 }
 
 TEST_P(CatalogContractTest, SetRenditionsMakesThemReadyInEveryRead) {
-  ASSERT_TRUE(catalog().InsertGeneration(WithState(
-      MakeGeneration("alice", "job-1", 100, 2), RenditionState::kPending)));
+  ASSERT_TRUE(catalog().InsertGeneration(
+      WithState(MakeGeneration("alice", "job-1", 100, 2), RenditionState::kPending)));
   ASSERT_TRUE(catalog().AddFavorite("alice", "job-1", 1, 150));
   ASSERT_TRUE(catalog().SetRenditions("alice", "job-1", 1, TwoRenditions()));
 
@@ -75,49 +72,40 @@ TEST_P(CatalogContractTest, SetRenditionsMakesThemReadyInEveryRead) {
   EXPECT_TRUE(job->images[0].renditions.empty());
 }
 
-TEST_P(CatalogContractTest,
-       SetRenditionsRefusesOtherUsersDeletedJobsAndBadLists) {
-  ASSERT_TRUE(catalog().InsertGeneration(WithState(
-      MakeGeneration("alice", "job-1", 100, 1), RenditionState::kPending)));
-  EXPECT_TRUE(
-      FailsWith(catalog().SetRenditions("bob", "job-1", 0, TwoRenditions()),
-                ErrorCode::kNotFound, "job_not_found"));
-  EXPECT_TRUE(
-      FailsWith(catalog().SetRenditions("alice", "job-1", 5, TwoRenditions()),
-                ErrorCode::kNotFound, "image_not_found"));
-  EXPECT_TRUE(FailsWith(
-      catalog().SetRenditions("alice", "job-1", 0, {{"gif", 256, 10, 10, 1}}),
-      ErrorCode::kInvalidArgument, "bad_rendition"));
-  EXPECT_TRUE(FailsWith(
-      catalog().SetRenditions("alice", "job-1", 0, {{"avif", 300, 10, 10, 1}}),
-      ErrorCode::kInvalidArgument, "bad_rendition"));
-  EXPECT_TRUE(FailsWith(
-      catalog().SetRenditions("alice", "job-1", 0, {{"avif", 256, 257, 10, 1}}),
-      ErrorCode::kInvalidArgument, "bad_rendition"));
-  EXPECT_TRUE(FailsWith(catalog().SetRenditions("alice", "job-1", 0,
-                                                {{"avif", 256, 10, 10, 1},
-                                                 {"avif", 256, 10, 10, 2}}),
+TEST_P(CatalogContractTest, SetRenditionsRefusesOtherUsersDeletedJobsAndBadLists) {
+  ASSERT_TRUE(catalog().InsertGeneration(
+      WithState(MakeGeneration("alice", "job-1", 100, 1), RenditionState::kPending)));
+  EXPECT_TRUE(FailsWith(catalog().SetRenditions("bob", "job-1", 0, TwoRenditions()),
+                        ErrorCode::kNotFound, "job_not_found"));
+  EXPECT_TRUE(FailsWith(catalog().SetRenditions("alice", "job-1", 5, TwoRenditions()),
+                        ErrorCode::kNotFound, "image_not_found"));
+  EXPECT_TRUE(FailsWith(catalog().SetRenditions("alice", "job-1", 0, {{"gif", 256, 10, 10, 1}}),
                         ErrorCode::kInvalidArgument, "bad_rendition"));
-  ASSERT_TRUE(catalog().SoftDeleteGeneration("alice", "job-1", 500));
+  EXPECT_TRUE(FailsWith(catalog().SetRenditions("alice", "job-1", 0, {{"avif", 300, 10, 10, 1}}),
+                        ErrorCode::kInvalidArgument, "bad_rendition"));
+  EXPECT_TRUE(FailsWith(catalog().SetRenditions("alice", "job-1", 0, {{"avif", 256, 257, 10, 1}}),
+                        ErrorCode::kInvalidArgument, "bad_rendition"));
   EXPECT_TRUE(
-      FailsWith(catalog().SetRenditions("alice", "job-1", 0, TwoRenditions()),
-                ErrorCode::kNotFound, "job_not_found"));
-  auto job =
-      catalog().GetGeneration("alice", "job-1", /*include_deleted=*/true);
+      FailsWith(catalog().SetRenditions("alice", "job-1", 0,
+                                        {{"avif", 256, 10, 10, 1}, {"avif", 256, 10, 10, 2}}),
+                ErrorCode::kInvalidArgument, "bad_rendition"));
+  ASSERT_TRUE(catalog().SoftDeleteGeneration("alice", "job-1", 500));
+  EXPECT_TRUE(FailsWith(catalog().SetRenditions("alice", "job-1", 0, TwoRenditions()),
+                        ErrorCode::kNotFound, "job_not_found"));
+  auto job = catalog().GetGeneration("alice", "job-1", /*include_deleted=*/true);
   ASSERT_TRUE(job);
   EXPECT_EQ(job->images[0].renditions_state, RenditionState::kPending);
 }
 
-TEST_P(CatalogContractTest,
-       ListPendingRenditionsFindsLivePendingImagesOldestFirst) {
-  ASSERT_TRUE(catalog().InsertGeneration(WithState(
-      MakeGeneration("bob", "job-b", 300, 1), RenditionState::kPending)));
-  ASSERT_TRUE(catalog().InsertGeneration(WithState(
-      MakeGeneration("alice", "job-a", 100, 2), RenditionState::kPending)));
-  ASSERT_TRUE(catalog().InsertGeneration(WithState(
-      MakeGeneration("alice", "job-old", 50, 1), RenditionState::kNone)));
-  ASSERT_TRUE(catalog().InsertGeneration(WithState(
-      MakeGeneration("alice", "job-gone", 60, 1), RenditionState::kPending)));
+TEST_P(CatalogContractTest, ListPendingRenditionsFindsLivePendingImagesOldestFirst) {
+  ASSERT_TRUE(catalog().InsertGeneration(
+      WithState(MakeGeneration("bob", "job-b", 300, 1), RenditionState::kPending)));
+  ASSERT_TRUE(catalog().InsertGeneration(
+      WithState(MakeGeneration("alice", "job-a", 100, 2), RenditionState::kPending)));
+  ASSERT_TRUE(catalog().InsertGeneration(
+      WithState(MakeGeneration("alice", "job-old", 50, 1), RenditionState::kNone)));
+  ASSERT_TRUE(catalog().InsertGeneration(
+      WithState(MakeGeneration("alice", "job-gone", 60, 1), RenditionState::kPending)));
   ASSERT_TRUE(catalog().SoftDeleteGeneration("alice", "job-gone", 70));
   ASSERT_TRUE(catalog().SetRenditions("alice", "job-a", 1, TwoRenditions()));
 
@@ -139,18 +127,17 @@ TEST_P(CatalogContractTest,
   pending = catalog().ListPendingRenditions(1000, 1);
   ASSERT_TRUE(pending);
   EXPECT_EQ(pending->size(), 1u);
-  EXPECT_TRUE(FailsWith(catalog().ListPendingRenditions(1000, 0),
-                        ErrorCode::kInvalidArgument, "bad_limit"));
+  EXPECT_TRUE(FailsWith(catalog().ListPendingRenditions(1000, 0), ErrorCode::kInvalidArgument,
+                        "bad_limit"));
 }
 
 TEST_P(CatalogContractTest, TotalsCountRenditionsAndTheirBytesOnLiveJobs) {
-  ASSERT_TRUE(catalog().InsertGeneration(WithState(
-      MakeGeneration("alice", "job-1", 100, 2), RenditionState::kPending)));
-  ASSERT_TRUE(catalog().InsertGeneration(WithState(
-      MakeGeneration("alice", "job-2", 200, 1), RenditionState::kPending)));
+  ASSERT_TRUE(catalog().InsertGeneration(
+      WithState(MakeGeneration("alice", "job-1", 100, 2), RenditionState::kPending)));
+  ASSERT_TRUE(catalog().InsertGeneration(
+      WithState(MakeGeneration("alice", "job-2", 200, 1), RenditionState::kPending)));
   ASSERT_TRUE(catalog().SetRenditions("alice", "job-1", 0, TwoRenditions()));
-  ASSERT_TRUE(catalog().SetRenditions("alice", "job-1", 1,
-                                      {{"avif", 256, 200, 100, 500}}));
+  ASSERT_TRUE(catalog().SetRenditions("alice", "job-1", 1, {{"avif", 256, 200, 100, 500}}));
   ASSERT_TRUE(catalog().SetRenditions("alice", "job-2", 0, TwoRenditions()));
   auto totals = catalog().Totals("alice");
   ASSERT_TRUE(totals) << Describe(totals);
@@ -164,5 +151,5 @@ TEST_P(CatalogContractTest, TotalsCountRenditionsAndTheirBytesOnLiveJobs) {
   EXPECT_EQ(totals->total_images, 2);
 }
 
-} // namespace
-} // namespace noisett::catalog::testing
+}  // namespace
+}  // namespace noisett::catalog::testing

@@ -349,8 +349,8 @@ TEST_F(CommandsTest, FavoritesListTextIsWhatTheTreeWouldPrint) {
   std::set<std::string> listed;
   const std::set<std::string> fields = {"access_tier", "archived", "cdn_url",
                                         "created_at",  "image_index", "job_id",
-                                        "prompt",      "thumbhash",   "thumbnail_url",
-                                        "url"};
+                                        "prompt",      "sources",     "thumbhash",
+                                        "thumbnail_url", "url"};
   for (const Json& item : items) {
     EXPECT_EQ(Keys(item), fields) << item.dump();
     // A ThumbHash of the stored thumbnail: at least its 5 header bytes and a few terms, base64.

@@ -34,8 +34,9 @@ void WriteFavorite(JsonWriter& out, const FavoriteView& view) {
       .Member("created_at", IsoTime(favorite.created_at))
       .Member("image_index", favorite.image_index)
       .Member("job_id", favorite.job_id)
-      .Member("prompt", favorite.prompt)
-      .Member("thumbhash", favorite.image.thumbhash)
+      .Member("prompt", favorite.prompt);
+  WriteSources(out.Key("sources"), favorite.image, view.links);
+  out.Member("thumbhash", favorite.image.thumbhash)
       .Member("thumbnail_url", view.links.thumbnail.url)
       .Member("url", view.links.full.url)
       .EndObject();
