@@ -9,6 +9,7 @@
 #include "lifecycle/retention.h"
 #include "service/job_blobs.h"
 #include "service/job_metadata.h"
+#include "service/job_store.h"
 #include "service/rebuild.h"
 
 namespace noisett::service {
@@ -301,6 +302,16 @@ bool Missing(Fsck& c, const catalog::Generation& row, const StoredJob* stored,
          !Live(c.blobs, JobPrefix(row.user_id, row.job_id) + file);  // written after the listing?
 }
 
+// metadata.json again from the row as it is now, with the tier tag it has.
+void RewriteMetadata(Fsck& c, const catalog::Generation& row, const StoredJob* stored) {
+  const StoredBlob* meta = stored != nullptr ? stored->Metadata() : nullptr;
+  storage::Tags tags;
+  if (meta != nullptr && !meta->tier_tag.empty()) {
+    tags = {{std::string(lifecycle::kSubscriptionTierTag), meta->tier_tag}};
+  }
+  SyncMetadata(c.blobs, c.catalog, row.user_id, row.job_id, MetadataPutOptions(tags));
+}
+
 // Renditions are derived: one whose blob is lost is dropped from the row (the image and its JPEG
 // pair still answer), where a lost image or thumbnail can only be reported.
 void CheckMissingRenditions(Fsck& c, const catalog::Generation& row, const StoredJob* stored) {
@@ -329,6 +340,7 @@ void CheckMissingRenditions(Fsck& c, const catalog::Generation& row, const Store
       f.repaired = ok.has_value();
       f.action = f.repaired ? "dropped them from the row (the image and its JPEG pair remain)"
                             : "could not drop them from the row: " + ok.error().ToString();
+      if (f.repaired) RewriteMetadata(c, row, stored);
     }
     c.Add(std::move(f));
   }

@@ -66,7 +66,8 @@ gtest_discover_tests(noisett_service_e2e_test
 noisett_add_test_binary(noisett_fsck_test
   service/fsck_fixture.cc
   service/rebuild_test.cc
-  service/fsck_test.cc)
+  service/fsck_test.cc
+  service/renditions_test.cc)
 target_link_libraries(noisett_fsck_test PRIVATE noisett_test_app
   noisett_service noisett_catalog noisett_storage noisett_links noisett_test_images
   nlohmann_json::nlohmann_json)
