@@ -23,4 +23,7 @@ std::string RenditionBlobPath(std::string_view user_id, std::string_view job_id,
                               int size, std::string_view extension);
 std::string MetadataBlobPath(std::string_view user_id, std::string_view job_id);
 
+// "avif 256" for a blob name ending in /r256_image_{i}.avif (a rendition); "" for anything else.
+std::string RenditionClassOf(std::string_view blob_name);
+
 }  // namespace noisett
