@@ -52,7 +52,7 @@ class RenditionWorker {
   // Bounds on what waits in memory. Past them a task is queued without its source bytes (the
   // stored JPEG is read instead), or not queued at all: it stays pending for the sweep.
   static constexpr size_t kMaxQueued = 10'000;
-  static constexpr size_t kMaxQueuedSourceBytes = size_t{64} << 20;
+  static constexpr size_t kMaxQueuedSourceBytes = size_t{16} << 20;
   // The sweep takes images pending for longer than this: younger ones are most likely still in
   // some instance's queue.
   static constexpr int64_t kSweepMinAgeS = 120;
