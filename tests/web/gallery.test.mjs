@@ -197,7 +197,7 @@ async function tilePictures(page, sel = `${TILES} .thumb`) {
 }
 
 // Polls the user's first history page until `n` images have their renditions made (the server's
-// background worker: about a second per 1024 px image on 2 cores).
+// background worker, one image at a time: a second or more per 1024 px image on 2 cores).
 async function renditionsReady(base, token, n, timeoutMs = 45_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
