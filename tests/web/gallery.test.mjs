@@ -363,9 +363,9 @@ async function run() {
   });
 
   await step("delete the job: gone; Undo brings it back (also after a reload)", async () => {
-    // Its renditions are made first: if the job is deleted while the server makes one, that
-    // image stays "pending" after the restore until the worker's sweep (minutes), and the
-    // renditions steps below would wait for it in vain.
+    // Its renditions are made first (the next steps need them too): if the job is deleted while
+    // the server makes one, that image stays "pending" after the restore until the worker's
+    // sweep, minutes later.
     await renditionsReady(base, await tokenOf(page), 2);
     const deleted = page.waitForResponse((r) => r.request().method() === "DELETE" && r.url().includes("/api/history/"));
     await page.locator(TILES).first().getByRole("button", { name: "Delete generation" }).click();
@@ -381,6 +381,89 @@ async function run() {
     check((await page.locator("#total").innerText()) === "1 generation", "the count did not come back");
     await page.reload();
     await waitForThumbnails(page, 2);
+  });
+
+  // Renditions (issue 23): once the server has made them, every listing hands each image out as
+  // <picture> sources, and the browser picks by the tile's real width and the screen's density.
+  await step("renditions: once made, each tile shows its 256 px AVIF at 1x (not a JPEG, not a wider one)", async () => {
+    await renditionsReady(base, await tokenOf(page), 2);
+    await page.reload();
+    await waitForThumbnails(page, 2);
+    const tiles = await tilePictures(page);
+    check(tiles.length === 2, `${tiles.length} tiles`);
+    for (const t of tiles) {
+      check(t.type === "image/avif", `a tile shows ${t.type} (${t.src})`);
+      check(t.w === 256 && t.natural === 256, `a ${t.css} px tile at 1x took the ${t.w}w candidate (decoded ${t.natural} px)`);
+      check(t.natural >= t.css, `a ${t.css} px tile shows a ${t.natural} px image`);
+    }
+  });
+
+  await step("renditions at deviceScaleFactor 2: each tile's AVIF is at least twice its CSS width; the lightbox takes the widest", async () => {
+    const context = await browser.newContext({ viewport: DESKTOP, deviceScaleFactor: 2 });
+    try {
+      const hi = await context.newPage();
+      watch(hi);
+      await hi.goto(`${base}/`);
+      await signIn(hi, "alice");
+      await waitForThumbnails(hi, 2);
+      const tiles = await tilePictures(hi);
+      check(tiles.length === 2, `${tiles.length} tiles`);
+      for (const t of tiles) {
+        check(t.type === "image/avif", `a tile shows ${t.type} (${t.src})`);
+        check(t.natural >= 2 * t.css, `a ${t.css} px tile at 2x shows a ${t.natural} px image (${t.w}w)`);
+        check(t.w === 512, `a ${t.css} px tile at 2x took the ${t.w}w candidate, not the narrowest sharp one (512w)`);
+      }
+      // The detail view: 680 px wide at 1280 x 860; these 1024 px images' widest AVIF is 1024.
+      await hi.locator(`${TILES} .thumb`).first().click();
+      await hi.waitForFunction(() => {
+        const img = document.querySelector("#lightbox-img");
+        return img.complete && img.naturalWidth > 0;
+      });
+      const [big] = await tilePictures(hi, "#lightbox");
+      check(big.type === "image/avif" && big.w === 1024, `the lightbox shows ${big.type} ${big.w}w (${big.src})`);
+      check(big.css > 600 && big.css <= 1024, `the lightbox draws it ${big.css} px wide`);
+    } finally {
+      await context.close();
+    }
+  });
+
+  await step("a reload downloads no image again: the same AVIF links in each <picture>, answered by the browser's cache", async () => {
+    // The browser's own network events (Chrome DevTools Protocol): bytes of every /blobs/ answer
+    // that came over the wire with a body. A link that changed between the two history answers
+    // would be a new URL, fetched again; a 304 or a cache hit carries no image bytes.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Network.enable");
+    const blobs = new Map(); // requestId -> { url, status, cached }
+    cdp.on("Network.requestWillBeSent", (e) => {
+      if (e.request.url.includes("/blobs/")) blobs.set(e.requestId, { url: e.request.url, cached: false });
+    });
+    cdp.on("Network.requestServedFromCache", (e) => {
+      if (blobs.has(e.requestId)) blobs.get(e.requestId).cached = true;
+    });
+    cdp.on("Network.responseReceived", (e) => {
+      const b = blobs.get(e.requestId);
+      if (b) Object.assign(b, { status: e.response.status, cached: b.cached || e.response.fromDiskCache });
+    });
+    let imageBytes = 0;
+    cdp.on("Network.loadingFinished", (e) => {
+      const b = blobs.get(e.requestId);
+      if (b && b.status === 200 && !b.cached) imageBytes += e.encodedDataLength;
+    });
+    const sources = () => page.locator(`${TILES} img`).evaluateAll((imgs) => imgs.map((i) => i.currentSrc).sort());
+    const before = await sources();
+    check(before.every((u) => new URL(u).pathname.endsWith(".avif")), `not every tile shows its AVIF: ${before.join(" ")}`);
+    // Links signed a second later would differ but for the link bucket (1 h): let a second pass
+    // (and never straddle a bucket's end, where they differ by design).
+    const toNextHour = 3_600_000 - (Date.now() % 3_600_000);
+    await page.waitForTimeout(toNextHour < 5000 ? toNextHour + 1200 : 1200);
+    await page.reload();
+    await waitForThumbnails(page, 2);
+    const after = await sources();
+    await cdp.detach();
+    check(JSON.stringify(before) === JSON.stringify(after), "the reload's history answer gave other links");
+    check(imageBytes === 0, `the reload downloaded ${imageBytes} bytes of images again`);
+    const network = [...blobs.values()].filter((b) => b.status === 200 && !b.cached).length;
+    console.log(`    reload: ${after.length} thumbnails shown, ${blobs.size} image requests seen, ${network} from the network`);
   });
 
   await step("keyboard: Tab reaches the prompt and Generate; Shift+Enter is a newline, Enter generates", async () => {
@@ -453,91 +536,6 @@ async function run() {
     await page.screenshot({ path: path.join(shotDir, "gallery-phone.png"), animations: "disabled" });
     await page.screenshot({ path: path.join(shotDir, "gallery-phone-full.png"), animations: "disabled", fullPage: true });
     await page.setViewportSize(DESKTOP);
-  });
-
-  // Renditions (issue 23): once the server has made them, every listing hands each image out as
-  // <picture> sources, and the browser picks by the tile's real width and the screen's density.
-  await step("renditions: once made, each tile shows its 256 px AVIF at 1x (not a JPEG, not a wider one)", async () => {
-    const waited = Date.now();
-    await renditionsReady(base, await tokenOf(page), 8);
-    console.log(`    renditions of the 8 images: ready after ${Date.now() - waited} ms more`);
-    await page.reload();
-    await waitForThumbnails(page, 8);
-    const tiles = await tilePictures(page);
-    check(tiles.length === 8, `${tiles.length} tiles`);
-    for (const t of tiles) {
-      check(t.type === "image/avif", `a tile shows ${t.type} (${t.src})`);
-      check(t.w === 256 && t.natural === 256, `a ${t.css} px tile at 1x took the ${t.w}w candidate (decoded ${t.natural} px)`);
-      check(t.natural >= t.css, `a ${t.css} px tile shows a ${t.natural} px image`);
-    }
-  });
-
-  await step("renditions at deviceScaleFactor 2: each tile's AVIF is at least twice its CSS width; the lightbox takes the widest", async () => {
-    const context = await browser.newContext({ viewport: DESKTOP, deviceScaleFactor: 2 });
-    try {
-      const hi = await context.newPage();
-      watch(hi);
-      await hi.goto(`${base}/`);
-      await signIn(hi, "alice");
-      await waitForThumbnails(hi, 8);
-      const tiles = await tilePictures(hi);
-      check(tiles.length === 8, `${tiles.length} tiles`);
-      for (const t of tiles) {
-        check(t.type === "image/avif", `a tile shows ${t.type} (${t.src})`);
-        check(t.natural >= 2 * t.css, `a ${t.css} px tile at 2x shows a ${t.natural} px image (${t.w}w)`);
-        check(t.w === 512, `a ${t.css} px tile at 2x took the ${t.w}w candidate, not the narrowest sharp one (512w)`);
-      }
-      // The detail view: 680 px wide at 1280 x 860; these 1024 px images' widest AVIF is 1024.
-      await hi.locator(`${TILES} .thumb`).first().click();
-      await hi.waitForFunction(() => {
-        const img = document.querySelector("#lightbox-img");
-        return img.complete && img.naturalWidth > 0;
-      });
-      const [big] = await tilePictures(hi, "#lightbox");
-      check(big.type === "image/avif" && big.w === 1024, `the lightbox shows ${big.type} ${big.w}w (${big.src})`);
-      check(big.css > 600 && big.css <= 1024, `the lightbox draws it ${big.css} px wide`);
-    } finally {
-      await context.close();
-    }
-  });
-
-  await step("a reload downloads no image again: the same AVIF links in each <picture>, answered by the browser's cache", async () => {
-    // The browser's own network events (Chrome DevTools Protocol): bytes of every /blobs/ answer
-    // that came over the wire with a body. A link that changed between the two history answers
-    // would be a new URL, fetched again; a 304 or a cache hit carries no image bytes.
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send("Network.enable");
-    const blobs = new Map(); // requestId -> { url, status, cached }
-    cdp.on("Network.requestWillBeSent", (e) => {
-      if (e.request.url.includes("/blobs/")) blobs.set(e.requestId, { url: e.request.url, cached: false });
-    });
-    cdp.on("Network.requestServedFromCache", (e) => {
-      if (blobs.has(e.requestId)) blobs.get(e.requestId).cached = true;
-    });
-    cdp.on("Network.responseReceived", (e) => {
-      const b = blobs.get(e.requestId);
-      if (b) Object.assign(b, { status: e.response.status, cached: b.cached || e.response.fromDiskCache });
-    });
-    let imageBytes = 0;
-    cdp.on("Network.loadingFinished", (e) => {
-      const b = blobs.get(e.requestId);
-      if (b && b.status === 200 && !b.cached) imageBytes += e.encodedDataLength;
-    });
-    const sources = () => page.locator(`${TILES} img`).evaluateAll((imgs) => imgs.map((i) => i.currentSrc).sort());
-    const before = await sources();
-    check(before.every((u) => new URL(u).pathname.endsWith(".avif")), `not every tile shows its AVIF: ${before.join(" ")}`);
-    // Links signed a second later would differ but for the link bucket (1 h): let a second pass
-    // (and never straddle a bucket's end, where they differ by design).
-    const toNextHour = 3_600_000 - (Date.now() % 3_600_000);
-    await page.waitForTimeout(toNextHour < 5000 ? toNextHour + 1200 : 1200);
-    await page.reload();
-    await waitForThumbnails(page, 8);
-    const after = await sources();
-    await cdp.detach();
-    check(JSON.stringify(before) === JSON.stringify(after), "the reload's history answer gave other links");
-    check(imageBytes === 0, `the reload downloaded ${imageBytes} bytes of images again`);
-    const network = [...blobs.values()].filter((b) => b.status === 200 && !b.cached).length;
-    console.log(`    reload: ${after.length} thumbnails shown, ${blobs.size} image requests seen, ${network} from the network`);
   });
 
   await step("history pages: 12 more generations load as the page scrolls (next_cursor)", async () => {
