@@ -118,7 +118,7 @@ export function createGallery({ api, lightbox, toast, report, onChange }) {
     });
     img.addEventListener("error", () => tile.classList.add("broken"), { once: true });
     const picture = el("picture");
-    fillPicture(picture, img, item.sources, layout.sizes, item.thumbUrl);
+    fillPicture(picture, img, item.sources, layout.sizes, item.thumbUrl, { fullJpeg: false });
     const thumb = el("button", { type: "button", class: "thumb", title: "Open full image" }, picture);
     // The image's ThumbHash, blurred colours of the right shape, until the thumbnail paints over it.
     const placeholder = thumbHashToDataUrl(item.thumbhash);

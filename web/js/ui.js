@@ -59,9 +59,9 @@ export function truncate(text, max) {
 // the server lists (AVIF, then WebP, once made) becomes a <source type srcset sizes>, in order, so
 // the browser takes the first type it decodes and, within it, the narrowest candidate that covers
 // `sizes` at its pixel density. The last entry, the stored JPEG pair (thumbnail and full image),
-// is the <img>'s own srcset, and `src` (the thumbnail in the grid) serves a browser without
-// srcset. An answer without `sources` leaves the <img> with `src` alone.
-export function fillPicture(picture, img, sources, sizes, src) {
+// is the <img>'s own srcset (only with `fullJpeg`: the lightbox), and `src` (the thumbnail in the
+// grid) serves a browser without srcset. An answer without `sources` leaves the <img> with `src`.
+export function fillPicture(picture, img, sources, sizes, src, { fullJpeg = true } = {}) {
   const list = Array.isArray(sources) ? sources.filter((s) => s && s.srcset) : [];
   const jpeg = list.at(-1);
   picture.replaceChildren(
@@ -69,7 +69,9 @@ export function fillPicture(picture, img, sources, sizes, src) {
     img,
   );
   img.sizes = sizes;
-  if (jpeg) img.srcset = jpeg.srcset;
+  // A tile whose renditions are pending (or off) keeps to its thumbnail: the JPEG pair's other
+  // candidate is the full image, megabytes for a 2x tile.
+  if (jpeg && fullJpeg) img.srcset = jpeg.srcset;
   else img.removeAttribute("srcset");
   img.src = src;
 }
