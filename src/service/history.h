@@ -11,6 +11,7 @@
 #include "catalog/catalog.h"
 #include "core/clock.h"
 #include "service/links.h"
+#include "service/rendition_worker.h"
 #include "storage/blob_store.h"
 
 namespace noisett::service {
@@ -35,6 +36,7 @@ struct JobLifeDeps {
   storage::BlobStore& blobs;
   const Clock& clock;
   int64_t soft_delete_days = 7;  // the restore window
+  RenditionWorker* renditions = nullptr;  // a restored job's pending renditions go back to it
 };
 
 struct DeletedJob {

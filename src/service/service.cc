@@ -36,7 +36,8 @@ Service::Service(ServiceDeps deps)
                          }
                          if (wake) wake();
                        }},
-      jobs_{deps_.catalog, deps_.blobs, deps_.clock, deps_.config.soft_delete_days},
+      jobs_{deps_.catalog, deps_.blobs, deps_.clock, deps_.config.soft_delete_days,
+            renditions_.get()},
       lifecycle_{deps_.blobs,
                  deps_.catalog,
                  deps_.clock,

@@ -195,6 +195,18 @@ TEST_F(RenditionsTest, AJobDeletedMeanwhileGetsNoRenditionBlobs) {
   EXPECT_EQ(Image(job).renditions_state, catalog::RenditionState::kPending);
 }
 
+TEST_F(RenditionsTest, ARestoreMakesWhatTheDeleteInterrupted) {
+  const std::string job = UploadPhoto();
+  Run("history.delete", "alice", {{"job_id", job}});
+  worker().Drain();  // the upload's task finds the job gone
+  ASSERT_EQ(Image(job).renditions_state, catalog::RenditionState::kPending);
+  Run("history.restore", "alice", {{"job_id", job}});
+  EXPECT_EQ(worker().queued(), 1u);  // not left to the next sweep, minutes later
+  EXPECT_EQ(worker().Drain(), 1u);
+  EXPECT_EQ(Image(job).renditions_state, catalog::RenditionState::kReady);
+  EXPECT_EQ(Readable(RenditionNames(job)), kMade);
+}
+
 TEST_F(RenditionsTest, ASourceThatNoLongerDecodesIsRecordedWithNone) {
   const std::string job = UploadPhoto();
   PutBlob(ImageBlobPath("alice", job, 0, "jpg"), "not a jpeg at all", "image/jpeg");

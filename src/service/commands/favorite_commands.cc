@@ -32,13 +32,16 @@ void WriteFavorite(JsonWriter& out, const FavoriteView& view) {
   WriteTierFields(out.BeginObject(), favorite.image)
       .Member("cdn_url", view.links.full.cdn_url())
       .Member("created_at", IsoTime(favorite.created_at))
+      .Member("height", favorite.image.height)
       .Member("image_index", favorite.image_index)
       .Member("job_id", favorite.job_id)
-      .Member("prompt", favorite.prompt);
+      .Member("prompt", favorite.prompt)
+      .Member("renditions", catalog::RenditionStateName(favorite.image.renditions_state));
   WriteSources(out.Key("sources"), favorite.image, view.links);
   out.Member("thumbhash", favorite.image.thumbhash)
       .Member("thumbnail_url", view.links.thumbnail.url)
       .Member("url", view.links.full.url)
+      .Member("width", favorite.image.width)
       .EndObject();
 }
 
