@@ -40,6 +40,7 @@ struct BackendConfig {
   std::string cdn_url;
   std::string link_keys;  // "": a key made once in DATA_DIR/link-keys
   int64_t link_bucket_s = 3600;  // NOISETT_LINK_BUCKET; 0: every link counted from now
+  uint64_t list_cache_bytes = 32 << 20;  // NOISETT_LIST_CACHE; 0: list answers never reused
   int soft_delete_days = 7;
   std::string default_tier = "free";
   std::string retention_days;  // as given (the policy is made from it)

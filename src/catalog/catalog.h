@@ -240,6 +240,15 @@ class Catalog {
   // 1..1000).
   virtual Result<ScanPage> ScanGenerations(std::string_view after, int limit) = 0;
 
+  // The user's version: a number that grows in the same transaction as every change to what the
+  // user's history and favorites show (their generations, images, favorites, the status of their
+  // generation jobs, their user row), whoever makes it: this catalog, another instance or process
+  // on the same database, or a tool writing the tables directly (the schema's triggers keep it,
+  // migration 6). 0 for a user nothing was written for. Never goes back on one database. A cache
+  // of an answer stamped with the version read before the answer was read is current while the
+  // version stays the same. One primary-key read.
+  virtual Result<int64_t> UserVersion(std::string_view user_id) = 0;
+
   // Reachable (for /readyz).
   virtual Status CheckReady() = 0;
 

@@ -390,7 +390,7 @@ Result<FavoritePage> PostgresCatalog::ListFavorites(std::string_view user_id,
   });
 }
 
-// --- totals, scans and readiness ---
+// --- totals, scans, versions and readiness ---
 
 Result<StorageTotals> PostgresCatalog::Totals(std::string_view user_id) {
   if (Status s = ValidateText({user_id}); !s) return Unexpected(s.error());
@@ -410,6 +410,13 @@ Result<ScanPage> PostgresCatalog::ScanGenerations(std::string_view after, int li
     out.items = pg::ReadGenerations(tx.exec_prepared(pg::stmt::kScan, S(after), limit), 0);
     if (out.items.size() == static_cast<size_t>(limit)) out.next_after = out.items.back().job_id;
     return out;
+  });
+}
+
+Result<int64_t> PostgresCatalog::UserVersion(std::string_view user_id) {
+  if (Status s = ValidateText({user_id}); !s) return Unexpected(s.error());
+  return pg::Read<int64_t>(impl_->pool, [&](Tx& tx) -> Result<int64_t> {
+    return tx.exec_prepared(pg::stmt::kUserVersion, S(user_id))[0][0].as<int64_t>();
   });
 }
 

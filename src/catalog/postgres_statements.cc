@@ -131,6 +131,9 @@ constexpr StatementDefinition kDefinitions[] = {
      " SELECT " GENERATION_COLUMNS("p.") ", " IMAGE_COLUMNS
      " FROM page AS p LEFT JOIN images AS i ON i.job_id = p.job_id"
      " ORDER BY p.job_id, i.image_index"},
+    // Kept by triggers (postgres_migrations.cc, version 6).
+    {stmt::kUserVersion,
+     "SELECT COALESCE((SELECT version FROM user_versions WHERE user_id = $1), 0)"},
     {stmt::kReady, "SELECT COUNT(*) FROM schema_migrations"},
 };
 // clang-format on

@@ -39,6 +39,7 @@ inline constexpr char kFavoritesFirst[] = "favorites_first";
 inline constexpr char kFavoritesAfter[] = "favorites_after";
 inline constexpr char kTotals[] = "totals";
 inline constexpr char kScan[] = "scan";
+inline constexpr char kUserVersion[] = "user_version";
 inline constexpr char kReady[] = "ready";
 
 // The job queue's (postgres_jobs.cc); their SQL is in postgres_job_statements.cc.

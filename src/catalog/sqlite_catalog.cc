@@ -108,7 +108,7 @@ Status SqliteCatalog::SetUserTier(std::string_view user_id, std::string_view tie
   });
 }
 
-// --- totals and readiness ---
+// --- totals, versions and readiness ---
 
 Result<StorageTotals> SqliteCatalog::Totals(std::string_view user_id) {
   return InReadTransaction<StorageTotals>(*pool_, [&](Db& db) -> Result<StorageTotals> {
@@ -128,6 +128,19 @@ Result<StorageTotals> SqliteCatalog::Totals(std::string_view user_id) {
                          static_cast<uint64_t>(stmt->Int64(3)), stmt->Int64(4),
                          static_cast<uint64_t>(stmt->Int64(5))};
   });
+}
+
+Result<int64_t> SqliteCatalog::UserVersion(std::string_view user_id) {
+  // One statement in autocommit mode, which reads one snapshot by itself: every cached list
+  // answer checks it, so it skips the BEGIN and COMMIT a read transaction adds.
+  auto lease = pool_->Read();
+  if (!lease) return Unexpected(lease.error());
+  auto stmt = lease->db().Prepare(  // kept by triggers (migrations.cc, version 6)
+      "SELECT COALESCE((SELECT version FROM user_versions WHERE user_id = ?1), 0)");
+  if (!stmt) return Unexpected(stmt.error());
+  auto row = QueryRow(*stmt, {user_id});
+  if (!row) return Unexpected(row.error());
+  return stmt->Int64(0);
 }
 
 Status SqliteCatalog::CheckReady() {

@@ -69,6 +69,7 @@ class SqliteCatalog final : public Catalog {
   Result<FavoritePage> ListFavorites(std::string_view user_id, const PageRequest& page) override;
   Result<StorageTotals> Totals(std::string_view user_id) override;
   Result<ScanPage> ScanGenerations(std::string_view after, int limit) override;
+  Result<int64_t> UserVersion(std::string_view user_id) override;
   Status CheckReady() override;
   JobQueue& jobs() override { return jobs_; }
 

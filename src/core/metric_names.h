@@ -68,4 +68,10 @@ inline constexpr std::string_view kLifecycleBytes = "noisett_lifecycle_bytes_tot
 inline constexpr std::string_view kLifecycleBytesHelp =
     "Bytes of the blobs the lifecycle sweep acted on";
 
+// Counter {list="history|favorites", result="hit|miss|uncached"}: list answers served from the
+// answer cache (service/list_answers.h), built after a miss, or built with the cache off.
+inline constexpr std::string_view kListAnswers = "noisett_list_answers_total";
+inline constexpr std::string_view kListAnswersHelp =
+    "List answers (history, favorites) by whether the answer cache had them";
+
 }  // namespace noisett::metrics::names

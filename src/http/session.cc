@@ -47,6 +47,12 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
     if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
+    // No Nagle: every response is written whole (head and body in one write) or as a stream of
+    // pieces that are each meant to go at once, so there is nothing to coalesce, and Nagle holds
+    // back the last, partial segment of any answer longer than one segment (a 100 KB history
+    // page, a full image) until the client ACKs the first, which a client may delay 40 ms: that
+    // was history.list's p99 (52 ms against 12 ms without, docs/performance.md, issue 23).
+    stream_.socket().set_option(tcp::no_delay(true), ec);
   }
   ~Session() override {
     if (pump_) pump_->Cancel();  // only when the contexts are destroyed mid-stream
@@ -371,10 +377,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     head.streamed = true;
     std::string first = ResponseHead(res, head) + BodyPiece(res.body, chunked);
     answer_.bytes_out = res.body.size();
-    // Each piece is an event for now: Nagle would hold a small one back behind the last, until
-    // the client's delayed ACK (40 ms on Linux). A whole response is one write, so only streams.
-    error_code ignored;
-    stream_.socket().set_option(tcp::no_delay(true), ignored);
+    // Each piece is an event for now: the socket has no Nagle (see the constructor), so a small
+    // one is not held back behind the last until the client's delayed ACK.
     StreamPump::Sink sink;
     sink.write = [this](std::string bytes, bool last) { WriteStream(std::move(bytes), last); };
     sink.fail = [this] { AbortStream(); };

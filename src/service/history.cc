@@ -19,6 +19,7 @@ Result<HistoryPage> ListHistory(catalog::Catalog& catalog, const LinkIssuer& lin
   for (catalog::Generation& job : listed->items) {
     auto view = ViewWithLinks(links, std::move(job));
     if (!view) return Unexpected(view.error());
+    for (const ImageLinks& image : view->links) out.links_whole = out.links_whole && image.whole();
     for (const catalog::JobRecord& running : *unfinished) {
       if (running.job_id == view->job.job_id) view->status = catalog::JobStatusName(running.status);
     }

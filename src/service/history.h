@@ -20,6 +20,7 @@ struct HistoryPage {
   std::vector<GenerationView> generations;
   std::string next_cursor;  // "" on the last page
   int64_t total_count = 0;  // all of the caller's live jobs
+  bool links_whole = true;  // no link was cut short of its term (SignedLinks::whole)
 };
 
 // One page of the caller's live jobs. Errors: the catalog's ("bad_cursor", ...).

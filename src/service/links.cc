@@ -29,7 +29,7 @@ Result<SignedLinks> LinkIssuer::Issue(const std::string& blob_path, int64_t ttl_
   // A link the signer cut short (an Azure delegation key expiring first) is not kept: the next
   // call may get a longer one from a newer key.
   const bool whole = link->expires_at == terms.expires_at;
-  SignedLinks out{std::move(link->url), std::nullopt, IsoTime(link->expires_at)};
+  SignedLinks out{std::move(link->url), std::nullopt, IsoTime(link->expires_at), whole};
   if (!cdn_base_.empty()) {
     auto cdn = storage::CdnUrl(cdn_base_, container_, blob_path);
     if (!cdn) return Unexpected(cdn.error());
@@ -37,6 +37,11 @@ Result<SignedLinks> LinkIssuer::Issue(const std::string& blob_path, int64_t ttl_
   }
   if (bucketed && whole) cache_.Store(blob_path, terms.expires_at, out);
   return out;
+}
+
+std::optional<int64_t> LinkIssuer::ListingTermEnd() const {
+  if (bucket_s_ <= 1) return std::nullopt;
+  return storage::BucketedLinkTerms(clock_.NowSeconds(), listing_ttl_s_, bucket_s_).expires_at;
 }
 
 Result<ImageLinks> LinksForImage(const LinkIssuer& links, const catalog::ImageRecord& image) {

@@ -21,6 +21,7 @@ Service::Service(ServiceDeps deps)
     : deps_(std::move(deps)),
       links_(deps_.links, deps_.config.container, deps_.config.cdn_base, deps_.clock,
              deps_.config.list_link_ttl_s, deps_.config.link_bucket_s),
+      list_answers_(deps_.catalog, links_, deps_.config.list_cache_bytes, deps_.metrics),
       tiers_(deps_.catalog, deps_.blobs, deps_.clock, deps_.config.default_tier),
       renditions_(MakeRenditionWorker(deps_)),
       upload_{deps_.blobs,   deps_.catalog,         links_,
@@ -48,8 +49,8 @@ Service::Service(ServiceDeps deps)
                  deps_.purge_expired},
       // Metrics count per process; the service starts with it, so this is when counting began.
       cost_{deps_.blobs, deps_.metrics, deps_.config.retention, deps_.clock.NowSeconds()} {
-  RegisterHistoryCommands(registry_, links_, jobs_);
-  RegisterFavoriteCommands(registry_, deps_.catalog, deps_.clock, links_);
+  RegisterHistoryCommands(registry_, links_, jobs_, list_answers_);
+  RegisterFavoriteCommands(registry_, deps_.catalog, deps_.clock, links_, list_answers_);
   RegisterUploadCommands(registry_, upload_, deps_.config.import);
   RegisterImageCommands(registry_, deps_.catalog, deps_.blobs, links_);
   RegisterGenerateCommands(registry_, generation_jobs_);

@@ -28,6 +28,7 @@
 #include "service/lifecycle_run.h"
 #include "service/links.h"
 #include "service/rendition_worker.h"
+#include "service/list_answers.h"
 #include "service/upload.h"
 #include "service/user_tiers.h"
 #include "storage/blob_store.h"
@@ -40,6 +41,7 @@ struct ServiceConfig {
   std::string cdn_base;                       // NOISETT_CDN_URL; empty: CDN links = signed links
   int64_t list_link_ttl_s = 24 * 3600;        // links inside history / favorites responses
   int64_t link_bucket_s = 3600;               // NOISETT_LINK_BUCKET: links stable this long
+  size_t list_cache_bytes = 32 << 20;         // NOISETT_LIST_CACHE: reused list answers, at most
   int64_t soft_delete_days = 7;               // NOISETT_SOFT_DELETE_DAYS: restore window
   image::OptimizeOptions optimize;            // quality, sizes, upload limits
   std::string default_tier = "free";          // NOISETT_DEFAULT_TIER: a new user's subscription
@@ -91,6 +93,8 @@ class Service {
   // started: `serve` starts it, the CLI drains it before exiting.
   RenditionWorker* renditions() { return renditions_.get(); }
 
+  // The reused answers of history.list and favorites.list (for tests and metrics).
+  const ListAnswers& list_answers() const { return list_answers_; }
   // Who hears that a job was queued (the job runner, once started); empty: nobody, the runner
   // finds it at its next tick.
   void SetJobWaker(std::function<void()> wake);
@@ -98,6 +102,7 @@ class Service {
  private:
   ServiceDeps deps_;
   LinkIssuer links_;
+  ListAnswers list_answers_;
   TierResolver tiers_;
   std::unique_ptr<RenditionWorker> renditions_;  // before upload_, which points at it
   UploadDeps upload_;
