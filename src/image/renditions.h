@@ -33,7 +33,7 @@ std::vector<RenditionSpec> DefaultRenditionSpecs();
 
 // libaom's cpu-used for renditions, chosen from bench/renditions.sh (docs/performance.md
 // "Renditions: encoder choice").
-inline constexpr int kDefaultAvifSpeed = 7;
+inline constexpr int kDefaultAvifSpeed = 6;
 
 struct RenditionOptions {
   Quality quality = Quality::kMedium;  // EncoderQuality(quality, format) for each format

@@ -319,9 +319,12 @@ VImage PhotoLike(int w, int h) {
       .copy(VImage::option()->set("interpretation", VIPS_INTERPRETATION_sRGB));
 }
 
-// Measured on this picture when the presets were chosen: see the test below.
+// On this picture, when the presets were chosen (dB, 256 / 512 px): JPEG high 39.6 / 43.6,
+// medium 32.1 / 36.1, low 31.3 / 35.0; AVIF and WebP within a few tenths of those or above,
+// except WebP high (35.3 / 40.7: lossy WebP is 4:2:0 only, JPEG q95 is 4:4:4).
 constexpr double kPsnrFloor = 30.0;
-constexpr double kPsnrBelowJpeg = 3.0;
+constexpr double kPsnrBelowJpeg = 1.0;
+constexpr double kPsnrBelowJpegWebpHigh = 5.0;
 
 TEST(RenditionsTest, EachRenditionIsCloseToAReferenceDownscale) {
   const VImage original = PhotoLike(1024, 768).copy_memory();
@@ -344,7 +347,8 @@ TEST(RenditionsTest, EachRenditionIsCloseToAReferenceDownscale) {
       {OutputFormat::kAvif, 256}, {OutputFormat::kAvif, 512}, {OutputFormat::kWebp, 256},
       {OutputFormat::kWebp, 512}, {OutputFormat::kJpeg, 256}, {OutputFormat::kJpeg, 512}};
   // PSNR per (quality, format, size): each above a floor, and no worse than the JPEG of the same
-  // preset by more than a margin (the presets are chosen to match JPEG's SSIM; docs/performance.md).
+  // preset by more than a margin (the presets are chosen to match JPEG's SSIM; docs/performance.md),
+  // so a preset or encoder setting that loses fidelity fails here.
   std::map<std::tuple<Quality, OutputFormat, int>, double> psnr;
   for (const Quality q : {Quality::kHigh, Quality::kMedium, Quality::kLow}) {
     const std::vector<Rendition> out = RenditionsOk(png, specs, {.quality = q});
@@ -359,7 +363,8 @@ TEST(RenditionsTest, EachRenditionIsCloseToAReferenceDownscale) {
                              std::string(OutputFormatName(format)) + " " + std::to_string(size);
     EXPECT_GT(value, kPsnrFloor) << what;
     const double jpeg = psnr[std::make_tuple(q, OutputFormat::kJpeg, size)];
-    EXPECT_GT(value, jpeg - kPsnrBelowJpeg) << what;
+    const bool webp_high = format == OutputFormat::kWebp && q == Quality::kHigh;
+    EXPECT_GT(value, jpeg - (webp_high ? kPsnrBelowJpegWebpHigh : kPsnrBelowJpeg)) << what;
     if (q == Quality::kHigh) {
       const double low = psnr[std::make_tuple(Quality::kLow, format, size)];
       EXPECT_GT(value, low) << what << " must beat low";
