@@ -113,6 +113,8 @@ for set in ${SETS//,/ }; do
   esac
 done
 
+export THREADS
+
 # --- peak RSS ------------------------------------------------------------------------------------
 if ((RSS)); then
   file=$(find "$INPUTS/png2048" -name '*.png' 2>/dev/null | sort | head -n 1)
@@ -131,7 +133,6 @@ if ((RSS)); then
   awk -v r="$(tail -n 1 "$WORK/rss")" '{ printf "%-44s %9.1f %9s\n", "MakeRenditions, default specs (8)", r / 1024, $4 }' "$WORK/line"
   exit 0
 fi
-export THREADS
 
 # --- one case: encode every set with some settings, then SSIM each output ------------------------
 # run_case LABEL FLAGS...: appends "label set name size format width height bytes wall cpu ssim"
