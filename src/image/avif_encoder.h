@@ -15,8 +15,8 @@ struct AvifSettings {
   // libaom's cpu-used, 0..9: lower searches harder for fewer bytes and costs much more time
   // (docs/performance.md "Renditions: encoder choice" has the figures behind the default).
   int speed = 6;
-  // libaom's worker threads (libheif's default is 4). They split the frame into tiles' rows, so
-  // more than the cores only adds memory.
+  // libaom's worker threads (libheif's default is 4), sharing out rows of the frame: more than
+  // the cores only adds contention.
   int threads = 2;
   bool chroma_444 = false;  // 4:2:0 otherwise, as JPEG below quality 90
 };
