@@ -13,16 +13,22 @@
 # Sets (each skipped with a note when its files are missing):
 #   noise   COUNT 1024x1024 images of the `noise` generator (renditions_bench --noise), what the
 #           gallery shows today: boxes 256, 512 and 1024
+#   noise2048  4 of them at 2048x2048 (the generator writes those as JPEG q95): boxes 1024, 2048.
+#           Not in the default --sets
 #   photos  PHOTOS_DIR/*.png, public test photos (we used the 24 Kodak images, 768x512, plus
 #           flower_foveon.png and artificial.png of the imagecompression.info set; not in the repo)
-#   synth   the first 4 of bench/make_inputs.py's png2048 set (photo-like synthetic 2048x2048)
+#   synth   the first SYNTH_COUNT (4) of bench/make_inputs.py's png2048 set (photo-like synthetic
+#           2048x2048). Not in the default --sets: its per-pixel random grain is what SSIM weighs
+#           there (JPEG q85 itself scores 0.71 at 2048), and no encoder keeps white noise cheaply
 #
-# Usage: bench/renditions.sh [--build build/release] [--quality medium] [--sets noise,photos,synth]
-#          [--photos build/bench-photos] [--noise-count 8] [--threads 2]
+# Usage: bench/renditions.sh [--build build/release] [--quality medium] [--sets noise,photos]
+#          [--photos build/bench-photos] [--noise-count 8] [--synth-count 4] [--threads 2]
 #          [--speeds "5 6 7 8 9"]        AVIF at each libaom speed instead of the preset table
 #          [--avif-q "40 50 60"]         AVIF at each quality (at --speed, default the preset's)
 #          [--webp-q "70 75 80"]         WebP at each quality
 #          [--speed N]                   libaom speed for the AVIF rows (default kDefaultAvifSpeed)
+#          [--avif-chroma 420|444]       AVIF chroma subsampling (default: the preset's, 4:4:4
+#                                        for high as JPEG, 4:2:0 otherwise)
 #          [--rss]                       only peak RSS and time of one 2048 encode per format, and
 #                                        of MakeRenditions with the default specs
 # Paths are relative to the project root. Needs python3-skimage, libheif-examples and GNU time.
@@ -36,14 +42,16 @@ source bench/lib.sh
 
 BUILD=build/release
 QUALITY=medium
-SETS=noise,photos,synth
+SETS=noise,photos
 PHOTOS=build/bench-photos
 NOISE_COUNT=8
+SYNTH_COUNT=4
 THREADS=2
 SPEEDS=
 AVIF_QS=
 WEBP_QS=
 SPEED=
+CHROMA=
 RSS=0
 while (($#)); do
   case $1 in
@@ -52,11 +60,13 @@ while (($#)); do
     --sets) SETS=${2:?}; shift 2 ;;
     --photos) PHOTOS=${2:?}; shift 2 ;;
     --noise-count) NOISE_COUNT=${2:?}; shift 2 ;;
+    --synth-count) SYNTH_COUNT=${2:?}; shift 2 ;;
     --threads) THREADS=${2:?}; shift 2 ;;
     --speeds) SPEEDS=${2:?}; shift 2 ;;
     --avif-q) AVIF_QS=${2:?}; shift 2 ;;
     --webp-q) WEBP_QS=${2:?}; shift 2 ;;
     --speed) SPEED=${2:?}; shift 2 ;;
+    --avif-chroma) CHROMA=${2:?}; shift 2 ;;
     --rss) RSS=1; shift ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) bench_die "unknown argument '$1'" ;;
@@ -86,17 +96,24 @@ for set in ${SETS//,/ }; do
       fi
       FILES[noise]=$(find "$dir" -name 'noise_*' | sort | head -n "$NOISE_COUNT" | tr '\n' ' ')
       SIZES[noise]=256,512,1024 ;;
+    noise2048)
+      dir=$INPUTS/noise2048
+      if [[ $(find "$dir" -name 'noise_*' 2>/dev/null | wc -l) -lt 4 ]]; then "$TOOL" --noise "$dir" 4 2048; fi
+      FILES[noise2048]=$(find "$dir" -name 'noise_*' | sort | head -n 4 | tr '\n' ' ')
+      SIZES[noise2048]=1024,2048 ;;
     photos)
       if ! compgen -G "$PHOTOS/*.png" >/dev/null; then bench_note "no photos in $PHOTOS: skipped"; continue; fi
       FILES[photos]=$(find "$PHOTOS" -name '*.png' | sort | tr '\n' ' ')
       SIZES[photos]=256,512,1024,2048 ;;
     synth)
       /usr/bin/python3 bench/make_inputs.py "$INPUTS" >&2
-      FILES[synth]=$(find "$INPUTS/png2048" -name '*.png' | sort | head -n 4 | tr '\n' ' ')
+      FILES[synth]=$(find "$INPUTS/png2048" -name '*.png' | sort | head -n "$SYNTH_COUNT" | tr '\n' ' ')
       SIZES[synth]=256,512,1024,2048 ;;
-    *) bench_die "unknown set '$set' (noise, photos, synth)" ;;
+    *) bench_die "unknown set '$set' (noise, noise2048, photos, synth)" ;;
   esac
 done
+
+export THREADS
 
 # --- peak RSS ------------------------------------------------------------------------------------
 if ((RSS)); then
@@ -116,7 +133,6 @@ if ((RSS)); then
   awk -v r="$(tail -n 1 "$WORK/rss")" '{ printf "%-44s %9.1f %9s\n", "MakeRenditions, default specs (8)", r / 1024, $4 }' "$WORK/line"
   exit 0
 fi
-export THREADS
 
 # --- one case: encode every set with some settings, then SSIM each output ------------------------
 # run_case LABEL FLAGS...: appends "label set name size format width height bytes wall cpu ssim"
@@ -150,9 +166,11 @@ run_case() {
 : >"$WORK/rows"
 speed_flag=()
 [[ -n $SPEED ]] && speed_flag=(--speed "$SPEED")
+[[ -z $CHROMA ]] && { [[ $QUALITY == high ]] && CHROMA=444 || CHROMA=420; }
+speed_flag+=(--chroma "$CHROMA")
 run_case jpeg --formats jpeg
 if [[ -n $SPEEDS ]]; then
-  for s in $SPEEDS; do run_case "avif-s$s" --formats avif --speed "$s"; done
+  for s in $SPEEDS; do run_case "avif-s$s" --formats avif --speed "$s" --chroma "$CHROMA"; done
 elif [[ -n $AVIF_QS || -n $WEBP_QS ]]; then
   for q in $AVIF_QS; do run_case "avif-q$q" --formats avif --avif-q "$q" "${speed_flag[@]}"; done
   for q in $WEBP_QS; do run_case "webp-q$q" --formats webp --webp-q "$q"; done

@@ -91,11 +91,11 @@ int QualityFor(const Flags& f, OutputFormat format) {
 
 // The pixels as a binary PPM (RGB) or PAM (RGBA), which ImageMagick reads without a codec.
 std::string Netpbm(const image::PixelView& p) {
-  std::string s = p.bands == 3 ? "P6\n" + std::to_string(p.width) + " " + std::to_string(p.height) +
-                                     "\n255\n"
-                               : "P7\nWIDTH " + std::to_string(p.width) + "\nHEIGHT " +
-                                     std::to_string(p.height) +
-                                     "\nDEPTH 4\nMAXVAL 255\nTUPLTYPE RGB_ALPHA\nENDHDR\n";
+  std::string s =
+      p.bands == 3
+          ? "P6\n" + std::to_string(p.width) + " " + std::to_string(p.height) + "\n255\n"
+          : "P7\nWIDTH " + std::to_string(p.width) + "\nHEIGHT " + std::to_string(p.height) +
+                "\nDEPTH 4\nMAXVAL 255\nTUPLTYPE RGB_ALPHA\nENDHDR\n";
   for (int y = 0; y < p.height; ++y) {
     s.append(reinterpret_cast<const char*>(p.data + size_t(y) * p.stride),
              size_t(p.width) * size_t(p.bands));
@@ -170,8 +170,9 @@ void RunMake(const std::vector<fs::path>& files) {
 }
 
 void RunNoise(const fs::path& dir, int count, int size) {
-  static const char* kPrompts[] = {"a sunset over the sea", "deep ocean", "forest path", "galaxy",
-                                   "cat", "robot portrait", "mountain lake", "city lights"};
+  static const char* kPrompts[] = {
+      "a sunset over the sea", "deep ocean",    "forest path", "galaxy", "cat",
+      "robot portrait",        "mountain lake", "city lights"};
   fs::create_directories(dir);
   generate::NoiseGenerator generator;
   for (int i = 0; i < count; ++i) {
@@ -184,7 +185,8 @@ void RunNoise(const fs::path& dir, int count, int size) {
     auto images = generator.Generate(request);
     if (!images || images->empty()) Die("the noise generator failed");
     const std::string& b = images->front().bytes;
-    const char* ext = b.size() > 2 && uint8_t(b[0]) == 0xFF && uint8_t(b[1]) == 0xD8 ? "jpg" : "png";
+    const char* ext =
+        b.size() > 2 && uint8_t(b[0]) == 0xFF && uint8_t(b[1]) == 0xD8 ? "jpg" : "png";
     char name[64];
     std::snprintf(name, sizeof name, "noise_%02d.%s", i, ext);
     WriteFile(dir / name, b);
@@ -218,27 +220,35 @@ int main(int argc, char** argv) {
       if (i + 1 >= args.size()) Die(a + " needs a value");
       return args[++i];
     };
-    if (a == "--out") f.out = value();
-    else if (a == "--sizes") f.sizes = ParseInts(value());
-    else if (a == "--formats") {
+    if (a == "--out") {
+      f.out = value();
+    } else if (a == "--sizes") {
+      f.sizes = ParseInts(value());
+    } else if (a == "--formats") {
       f.formats.clear();
-      for (std::stringstream ss(value()); ss.good();) {
-        std::string item;
-        std::getline(ss, item, ',');
-        f.formats.push_back(ParseFormat(item));
-      }
+      std::stringstream ss(value());
+      for (std::string item; std::getline(ss, item, ',');) f.formats.push_back(ParseFormat(item));
     } else if (a == "--quality") {
       auto q = image::ParseQuality(value());
       if (!q) Die(q.error().ToString());
       f.quality = *q;
-    } else if (a == "--jpeg-q") f.jpeg_q = std::stoi(value());
-    else if (a == "--webp-q") f.webp_q = std::stoi(value());
-    else if (a == "--avif-q") f.avif_q = std::stoi(value());
-    else if (a == "--speed") f.avif.speed = std::stoi(value());
-    else if (a == "--threads") f.avif.threads = std::stoi(value());
-    else if (a == "--chroma") f.avif.chroma_444 = value() == "444";
-    else if (a.starts_with("--")) Die("unknown flag " + a);
-    else f.files.emplace_back(a);
+    } else if (a == "--jpeg-q") {
+      f.jpeg_q = std::stoi(value());
+    } else if (a == "--webp-q") {
+      f.webp_q = std::stoi(value());
+    } else if (a == "--avif-q") {
+      f.avif_q = std::stoi(value());
+    } else if (a == "--speed") {
+      f.avif.speed = std::stoi(value());
+    } else if (a == "--threads") {
+      f.avif.threads = std::stoi(value());
+    } else if (a == "--chroma") {
+      f.avif.chroma_444 = value() == "444";
+    } else if (a.starts_with("--")) {
+      Die("unknown flag " + a);
+    } else {
+      f.files.emplace_back(a);
+    }
   }
   if (f.out.empty() || f.files.empty()) Die("usage: --out DIR [flags] FILE...");
   fs::create_directories(f.out);

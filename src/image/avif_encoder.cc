@@ -67,7 +67,8 @@ Result<HeifImagePtr> MakeImage(const uint8_t* pixels, int width, int height, int
     return Failed("image", e);
   }
   HeifImagePtr image(raw);
-  if (heif_error e = heif_image_add_plane(raw, heif_channel_interleaved, width, height, 8); e.code) {
+  if (heif_error e = heif_image_add_plane(raw, heif_channel_interleaved, width, height, 8);
+      e.code) {
     return Failed("plane", e);
   }
   int plane_stride = 0;

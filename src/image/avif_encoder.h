@@ -14,9 +14,9 @@ struct AvifSettings {
   int quality = 60;  // libheif's 0..100 scale (libaom's quantizer, inverted); alpha gets the same
   // libaom's cpu-used, 0..9: lower searches harder for fewer bytes and costs much more time
   // (docs/performance.md "Renditions: encoder choice" has the figures behind the default).
-  int speed = 7;
-  // libaom's worker threads (libheif's default is 4). They split the frame into tiles' rows, so
-  // more than the cores only adds memory.
+  int speed = 6;
+  // libaom's worker threads (libheif's default is 4), sharing out rows of the frame: more than
+  // the cores only adds contention.
   int threads = 2;
   bool chroma_444 = false;  // 4:2:0 otherwise, as JPEG below quality 90
 };
@@ -25,7 +25,7 @@ struct AvifSettings {
 // colour is labelled sRGB (BT.709 primaries, sRGB transfer, BT.601 matrix, full range), which is
 // how every browser decodes it. Thread-safe: each call has its own encoder.
 // Errors: bad_option (settings or layout out of range, kInvalidArgument); encode_failed
-// (libheif or libaom failed, kInternal).
+// (libheif or libaom failed, kInternal); out_of_memory (kUnavailable).
 Result<std::string> EncodeAvif(const uint8_t* pixels, int width, int height, int bands,
                                size_t stride, const AvifSettings& settings);
 

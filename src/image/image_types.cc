@@ -51,8 +51,8 @@ std::string_view QualityName(Quality q) {
 int EncoderQuality(Quality q, OutputFormat f) {
   // Rows: high, medium, low. AVIF is libheif's 0..100 quality for libaom (renditions.h).
   static constexpr int kJpeg[] = {95, 85, 75};
-  static constexpr int kWebp[] = {90, 80, 70};
-  static constexpr int kAvif[] = {70, 60, 50};
+  static constexpr int kWebp[] = {100, 85, 80};
+  static constexpr int kAvif[] = {85, 65, 55};
   const int row = q == Quality::kHigh ? 0 : q == Quality::kLow ? 2 : 1;
   switch (f) {
     case OutputFormat::kJpeg: return kJpeg[row];

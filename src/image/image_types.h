@@ -22,10 +22,12 @@ enum class Format { kPng, kJpeg, kWebp };
 // Formats we write. AVIF is written only as a rendition (renditions.h): Optimize refuses it, and
 // so does ParseOutputFormat, because one AVIF encode costs more than the whole JPEG job.
 enum class OutputFormat { kJpeg, kWebp, kAvif };
-// Presets, as encoder quality factors (EncoderQuality; the AVIF and WebP ones chosen to match
-// the JPEG's SSIM, docs/performance.md "Renditions: encoder choice"):
-//   HIGH = JPEG 95 / WebP 90 / AVIF 70, MEDIUM = JPEG 85 / WebP 80 / AVIF 60,
-//   LOW = JPEG 75 / WebP 70 / AVIF 50.
+// Presets, as encoder quality factors (EncoderQuality). JPEG's are the reference; WebP's and
+// AVIF's are the lowest that kept SSIM within 0.005 of the JPEG's at every rendition size
+// (docs/performance.md "Renditions: encoder choice"; WebP 100 is the nearest lossy WebP gets to
+// JPEG q95, which it misses on generated 256-512 px tiles):
+//   HIGH = JPEG 95 / WebP 100 / AVIF 85 (4:4:4), MEDIUM = JPEG 85 / WebP 85 / AVIF 65,
+//   LOW = JPEG 75 / WebP 80 / AVIF 55.
 enum class Quality { kHigh, kMedium, kLow };
 
 std::string_view FormatName(Format f);            // "png", "jpeg", "webp"

@@ -8,8 +8,8 @@
 
 #include <cmath>
 #include <map>
-#include <tuple>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "image/heif_handles.h"
@@ -38,8 +38,8 @@ struct DecodedAvif {
 
 DecodedAvif DecodeAvif(const std::string& bytes) {
   HeifContextPtr ctx(heif_context_alloc());
-  heif_error e = heif_context_read_from_memory_without_copy(ctx.get(), bytes.data(), bytes.size(),
-                                                            nullptr);
+  heif_error e =
+      heif_context_read_from_memory_without_copy(ctx.get(), bytes.data(), bytes.size(), nullptr);
   if (e.code) throw std::runtime_error(std::string("not a HEIF file: ") + e.message);
   heif_image_handle* raw_handle = nullptr;
   e = heif_context_get_primary_image_handle(ctx.get(), &raw_handle);
@@ -48,17 +48,20 @@ DecodedAvif DecodeAvif(const std::string& bytes) {
   const bool alpha = heif_image_handle_has_alpha_channel(handle.get()) != 0;
   heif_image* raw_image = nullptr;
   e = heif_decode_image(handle.get(), &raw_image, heif_colorspace_RGB,
-                        alpha ? heif_chroma_interleaved_RGBA : heif_chroma_interleaved_RGB, nullptr);
+                        alpha ? heif_chroma_interleaved_RGBA : heif_chroma_interleaved_RGB,
+                        nullptr);
   if (e.code) throw std::runtime_error(std::string("cannot decode: ") + e.message);
   HeifImagePtr image(raw_image);
   int stride = 0;
-  const uint8_t* plane = heif_image_get_plane_readonly(image.get(), heif_channel_interleaved, &stride);
+  const uint8_t* plane =
+      heif_image_get_plane_readonly(image.get(), heif_channel_interleaved, &stride);
   const int w = heif_image_get_width(image.get(), heif_channel_interleaved);
   const int h = heif_image_get_height(image.get(), heif_channel_interleaved);
   const int bands = alpha ? 4 : 3;
   std::vector<uint8_t> packed(size_t(w) * h * bands);
   for (int y = 0; y < h; ++y) {
-    std::copy_n(plane + size_t(y) * stride, size_t(w) * bands, packed.data() + size_t(y) * w * bands);
+    std::copy_n(plane + size_t(y) * stride, size_t(w) * bands,
+                packed.data() + size_t(y) * w * bands);
   }
   DecodedAvif out;
   out.pixels = FromPixels(packed.data(), packed.size(), w, h, bands);
@@ -84,9 +87,12 @@ VImage DecodeWebp(const std::string& bytes) {
 
 VImage DecodeRendition(const Rendition& r) {
   switch (r.format) {
-    case OutputFormat::kAvif: return DecodeAvif(r.bytes).pixels;
-    case OutputFormat::kWebp: return DecodeWebp(r.bytes);
-    case OutputFormat::kJpeg: return testing::Decode(r.bytes);
+    case OutputFormat::kAvif:
+      return DecodeAvif(r.bytes).pixels;
+    case OutputFormat::kWebp:
+      return DecodeWebp(r.bytes);
+    case OutputFormat::kJpeg:
+      return testing::Decode(r.bytes);
   }
   return VImage();
 }
@@ -133,7 +139,8 @@ TEST(RenditionsTest, LandscapeAtTheDefaultSizes) {
   const std::string jpeg = testing::ToJpeg(testing::Textured(1200, 800), 90);
   const std::vector<Rendition> out = RenditionsOk(jpeg, DefaultRenditionSpecs());
   ASSERT_EQ(out.size(), 8u);
-  const int expected[][3] = {{256, 256, 171}, {512, 512, 341}, {1024, 1024, 683}, {2048, 1200, 800}};
+  const int expected[][3] = {
+      {256, 256, 171}, {512, 512, 341}, {1024, 1024, 683}, {2048, 1200, 800}};
   for (size_t i = 0; i < out.size(); ++i) {
     const auto& e = expected[i % 4];
     EXPECT_EQ(out[i].format, i < 4 ? OutputFormat::kAvif : OutputFormat::kWebp);
@@ -319,32 +326,35 @@ VImage PhotoLike(int w, int h) {
       .copy(VImage::option()->set("interpretation", VIPS_INTERPRETATION_sRGB));
 }
 
-// Measured on this picture when the presets were chosen: see the test below.
+// On this picture, when the presets were chosen (dB, 256 / 512 px): JPEG high 39.6 / 43.6,
+// medium 32.1 / 36.1, low 31.3 / 35.0; AVIF and WebP within a few tenths of those or above,
+// except WebP high (35.3 / 40.7: lossy WebP is 4:2:0 only, JPEG q95 is 4:4:4).
 constexpr double kPsnrFloor = 30.0;
-constexpr double kPsnrBelowJpeg = 3.0;
+constexpr double kPsnrBelowJpeg = 1.0;
+constexpr double kPsnrBelowJpegWebpHigh = 5.0;
 
 TEST(RenditionsTest, EachRenditionIsCloseToAReferenceDownscale) {
   const VImage original = PhotoLike(1024, 768).copy_memory();
   const std::string png = testing::ToPng(original);
   // The reference: the pipeline's own fitted pixels, before any encoder saw them.
   std::map<int, VImage> references;
-  ASSERT_TRUE(ForEachFitted(AsBytes(png), std::vector<int>{256, 512}, Limits{},
-                            [&](int box, const PixelView& p) {
-                              references[box] = FromPixels(p.data, p.stride * p.height,
-                                                           p.width, p.height, p.bands);
-                              return Ok();
-                            }));
+  ASSERT_TRUE(ForEachFitted(
+      AsBytes(png), std::vector<int>{256, 512}, Limits{}, [&](int box, const PixelView& p) {
+        references[box] = FromPixels(p.data, p.stride * p.height, p.width, p.height, p.bands);
+        return Ok();
+      }));
   // and an independent downscale of the original, to check the fit itself
   for (auto& [box, reference] : references) {
     const VImage resized = original.resize(double(reference.width()) / original.width(),
                                            VImage::option()->set("kernel", VIPS_KERNEL_LANCZOS3));
     EXPECT_GT(Psnr(reference, resized), 40.0) << box;
   }
-  const std::vector<RenditionSpec> specs = {
-      {OutputFormat::kAvif, 256}, {OutputFormat::kAvif, 512}, {OutputFormat::kWebp, 256},
-      {OutputFormat::kWebp, 512}, {OutputFormat::kJpeg, 256}, {OutputFormat::kJpeg, 512}};
+  const std::vector<RenditionSpec> specs = {{OutputFormat::kAvif, 256}, {OutputFormat::kAvif, 512},
+                                            {OutputFormat::kWebp, 256}, {OutputFormat::kWebp, 512},
+                                            {OutputFormat::kJpeg, 256}, {OutputFormat::kJpeg, 512}};
   // PSNR per (quality, format, size): each above a floor, and no worse than the JPEG of the same
-  // preset by more than a margin (the presets are chosen to match JPEG's SSIM; docs/performance.md).
+  // preset by more than a margin (the presets are chosen to match JPEG's SSIM;
+  // docs/performance.md), so a preset or encoder setting that loses fidelity fails here.
   std::map<std::tuple<Quality, OutputFormat, int>, double> psnr;
   for (const Quality q : {Quality::kHigh, Quality::kMedium, Quality::kLow}) {
     const std::vector<Rendition> out = RenditionsOk(png, specs, {.quality = q});
@@ -359,7 +369,8 @@ TEST(RenditionsTest, EachRenditionIsCloseToAReferenceDownscale) {
                              std::string(OutputFormatName(format)) + " " + std::to_string(size);
     EXPECT_GT(value, kPsnrFloor) << what;
     const double jpeg = psnr[std::make_tuple(q, OutputFormat::kJpeg, size)];
-    EXPECT_GT(value, jpeg - kPsnrBelowJpeg) << what;
+    const bool webp_high = format == OutputFormat::kWebp && q == Quality::kHigh;
+    EXPECT_GT(value, jpeg - (webp_high ? kPsnrBelowJpegWebpHigh : kPsnrBelowJpeg)) << what;
     if (q == Quality::kHigh) {
       const double low = psnr[std::make_tuple(Quality::kLow, format, size)];
       EXPECT_GT(value, low) << what << " must beat low";
