@@ -176,6 +176,11 @@ async function tilePictures(page, sel = `${TILES} .thumb`) {
           if (url) candidates.set(new URL(url, location.href).href, { type, w: parseInt(w, 10) });
         }
       }
+      // A tile without renditions yet has its thumbnail as `src` alone (no JPEG srcset).
+      const src = img.getAttribute("src");
+      if (src && !candidates.has(new URL(src, location.href).href)) {
+        candidates.set(new URL(src, location.href).href, { type: "image/jpeg", w: 256 });
+      }
       const chosen = candidates.get(img.currentSrc) || { type: "?", w: 0 };
       let natural = 0;
       if (img.currentSrc && img.complete) {
