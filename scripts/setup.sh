@@ -19,7 +19,7 @@ RUN_PACKAGES=(
   # toolchain
   g++ cmake ninja-build ccache pkg-config
   # libraries (DESIGN.md "Dependencies")
-  libvips-dev libwebp-dev libpng-dev libjpeg-dev nlohmann-json3-dev libcli11-dev
+  libvips-dev libwebp-dev libheif-dev libpng-dev libjpeg-dev nlohmann-json3-dev libcli11-dev
   libssl-dev libcurl4-openssl-dev libsqlite3-dev libboost-dev libpugixml-dev libpqxx-dev libpq-dev
   # the walkthrough: sample images, curl, jq
   python3-pil curl jq
@@ -31,6 +31,9 @@ TEST_PACKAGES=(
   postgresql
   # tests, fuzzing (clang's libFuzzer runtime) and benchmarks
   libgtest-dev libbenchmark-dev clang-14 libclang-rt-14-dev libvips-tools time openssl
+  # bench/renditions.sh: SSIM by scikit-image (Debian's ImageMagick 6 has none), AVIF decoded by
+  # libheif's heif-convert
+  python3-skimage libheif-examples
   # the reference app bench/reference/ runs (FastAPI + PyJWT + sqlite3, served by uvicorn)
   python3-fastapi python3-jwt uvicorn
   wrk nginx shellcheck

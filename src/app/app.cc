@@ -228,8 +228,10 @@ Status App::OpenService() {
   service_config.retention = backend.retention;
   service_config.cdn_base = backend.cdn_url;
   service_config.link_bucket_s = backend.link_bucket_s;
+  service_config.list_cache_bytes = backend.list_cache_bytes;
   service_config.soft_delete_days = backend.soft_delete_days;
   service_config.optimize = backend.optimize;
+  service_config.renditions = backend.renditions;
   service_config.jobs = backend.jobs;
   service::ServiceDeps deps{
       *blobs_, *catalog_, *links_, *clock_, *metrics_, job_ids_, std::move(service_config)};

@@ -17,6 +17,7 @@
 #include "core/result.h"
 #include "generate/make_generator.h"
 #include "image/image_types.h"
+#include "image/renditions.h"
 #include "lifecycle/retention.h"
 #include "net/safe_fetch.h"
 #include "service/generation_jobs.h"
@@ -39,12 +40,15 @@ struct BackendConfig {
   std::string cdn_url;
   std::string link_keys;  // "": a key made once in DATA_DIR/link-keys
   int64_t link_bucket_s = 3600;  // NOISETT_LINK_BUCKET; 0: every link counted from now
+  uint64_t list_cache_bytes = 32 << 20;  // NOISETT_LIST_CACHE; 0: list answers never reused
   int soft_delete_days = 7;
   std::string default_tier = "free";
   std::string retention_days;  // as given (the policy is made from it)
   lifecycle::RetentionConfig retention;
   std::string lifecycle_policy;  // a policy file instead of the one made from retention_days
   image::OptimizeOptions optimize;
+  // NOISETT_RENDITIONS: made of each stored image in the background; empty: none.
+  std::vector<image::RenditionSpec> renditions = image::DefaultRenditionSpecs();
   generate::GeneratorSettings generator;
   std::string import_allow;  // as given, for the log
   std::string import_hosts;

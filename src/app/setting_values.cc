@@ -6,7 +6,9 @@
 
 #include "app/settings.h"
 #include "auth/algorithms.h"
+#include "auth/auth_config.h"
 #include "core/units.h"
+#include "image/renditions.h"
 #include "service/generate_quotas.h"
 
 namespace noisett::app::setting_values {
@@ -117,6 +119,34 @@ Status LinkBucket(Config& c, std::string_view v) {
   if (!seconds) return Bad(seconds.error().message, seconds.error().reason);
   if (*seconds < 1 || *seconds > 24 * 3600) return Bad("must be 0 or between 1s and 1d");
   c.backend.link_bucket_s = *seconds;
+  return Ok();
+}
+
+Status Renditions(Config& c, std::string_view v) {
+  std::vector<image::RenditionSpec> specs;
+  if (v != "none") {
+    std::vector<image::OutputFormat> formats;
+    for (const std::string& name : auth::SplitList(v)) {
+      image::OutputFormat format;
+      if (name == "avif") {
+        format = image::OutputFormat::kAvif;
+      } else if (name == "webp") {
+        format = image::OutputFormat::kWebp;
+      } else {
+        return Bad("expected avif, webp, both (avif,webp) or none, not '" + name.substr(0, 64) +
+                   "'");
+      }
+      if (std::find(formats.begin(), formats.end(), format) != formats.end()) {
+        return Bad(name + " is given twice");
+      }
+      formats.push_back(format);
+    }
+    if (formats.empty()) return Bad("expected avif, webp, both (avif,webp) or none");
+    for (image::OutputFormat format : formats) {
+      for (int size : image::kRenditionSizes) specs.push_back({format, size});
+    }
+  }
+  c.backend.renditions = std::move(specs);
   return Ok();
 }
 

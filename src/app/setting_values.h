@@ -49,6 +49,8 @@ Status HeldBody(Config& c, std::string_view v);
 Status Quotas(Config& c, std::string_view v);
 // NOISETT_LINK_BUCKET: 0, or a duration of 1s..1d.
 Status LinkBucket(Config& c, std::string_view v);
+// NOISETT_RENDITIONS: "avif,webp" (either or both, in the order given) or "none".
+Status Renditions(Config& c, std::string_view v);
 Status Lease(Config& c, std::string_view v);
 Status Concurrency(Config& c, std::string_view v);
 Status Level(Config& c, std::string_view v);

@@ -173,6 +173,21 @@ const std::array kSettings = {
             "from the bucket's end), so browsers and CDNs keep hitting their caches; 0: every "
             "link expires exactly its lifetime from now (0 or 1s..1d)",
             kBackend, 0, false, LinkBucket},
+    Setting{"NOISETT_RENDITIONS", "--renditions", "", "avif,webp",
+            "renditions made of each stored image in the background, at 256, 512, 1024 and 2048 "
+            "px: avif, webp, avif,webp or none (docs/api.md)",
+            kBackend, 0, false, Renditions},
+    Setting{"NOISETT_LIST_CACHE", "--list-cache", "", "32M",
+            "memory for history and favorites answers kept for reuse (each checked against the "
+            "catalog on every request, so never stale); 0: build every answer (0..1G)",
+            kBackend, 0, false,
+            [](Config& c, std::string_view v) -> Status {
+              if (Status s = Size(c.backend.list_cache_bytes, v); !s) return s;
+              if (c.backend.list_cache_bytes > (uint64_t{1} << 30)) {
+                return Bad("must be at most 1G");
+              }
+              return Ok();
+            }},
     Setting{"NOISETT_LINK_KEYS", "--link-keys", "", "a key made once in DATA_DIR/link-keys",
             "link signing keys ID:BASE64,... (newest last)", kBackend, 0, false,
             [](Config& c, std::string_view v) { return Text(c.backend.link_keys, v); }},

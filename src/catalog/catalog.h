@@ -34,6 +34,24 @@ struct UserRecord {
   int64_t created_at = 0;
 };
 
+// One extra encoding of an image (issue 23): AVIF or WebP fitted inside size x size, a blob
+// beside the image (RenditionBlobPath in core/blob_paths.h) with its own links.
+struct Rendition {
+  std::string format;  // "avif" or "webp"
+  int size = 0;        // the box it was fitted in: 256, 512, 1024 or 2048
+  int width = 0;       // its pixels (never more than the image's own)
+  int height = 0;
+  uint64_t bytes = 0;
+
+  friend bool operator==(const Rendition&, const Rendition&) = default;
+};
+
+// Where an image's renditions are. kNone: none will be made (stored before renditions existed,
+// or with renditions off); kPending: asked for, not made yet (the server makes them in the
+// background, ListPendingRenditions finds those a crash left); kReady: `renditions` lists them.
+enum class RenditionState { kNone, kPending, kReady };
+std::string_view RenditionStateName(RenditionState state);  // "none", "pending", "ready"
+
 struct ImageRecord {
   int index = 0;        // 0..7
   int64_t seed = 0;
@@ -54,6 +72,8 @@ struct ImageRecord {
   // The thumbnail's ThumbHash (image/thumbhash.h), base64: a placeholder a browser paints until
   // the thumbnail arrives. Empty for images stored before it existed.
   std::string thumbhash;
+  RenditionState renditions_state = RenditionState::kNone;
+  std::vector<Rendition> renditions;  // kReady only; by format, then size
 
   friend bool operator==(const ImageRecord&, const ImageRecord&) = default;
 };
@@ -123,6 +143,17 @@ struct StorageTotals {
   uint64_t total_bytes = 0;
   int64_t total_thumbnails = 0;
   uint64_t thumbnail_bytes = 0;
+  int64_t total_renditions = 0;
+  uint64_t rendition_bytes = 0;
+};
+
+// An image whose renditions are pending (ListPendingRenditions).
+struct PendingRendition {
+  std::string user_id;
+  std::string job_id;
+  int index = 0;
+  std::string blob_path;  // the full image, the renditions' source
+  int64_t created_at = 0;  // the job's
 };
 
 class Catalog {
@@ -175,6 +206,17 @@ class Catalog {
   virtual Status SetImageTier(std::string_view user_id, std::string_view job_id, int image_index,
                               std::string_view access_tier) = 0;
 
+  // Records the renditions made for one image of a live job: the state becomes kReady (an empty
+  // list is kReady too: nothing could be made, and nothing will be tried again). Errors:
+  // "job_not_found" (also when the job was soft-deleted meanwhile), "image_not_found",
+  // kInvalidArgument "bad_rendition" (a format other than avif/webp, sizes out of range).
+  virtual Status SetRenditions(std::string_view user_id, std::string_view job_id, int image_index,
+                               const std::vector<Rendition>& renditions) = 0;
+  // Images of live jobs whose renditions are pending and whose job was created at or before
+  // `created_before` (seconds), oldest job first, at most `limit` (1..1000). Errors: "bad_limit".
+  virtual Result<std::vector<PendingRendition>> ListPendingRenditions(int64_t created_before,
+                                                                      int limit) = 0;
+
   // Add and remove are idempotent (a repeated add keeps the first created_at); the image must
   // exist in one of the user's live jobs. Errors: "job_not_found", "image_not_found" (no image at
   // that index, or not 0..7).
@@ -197,6 +239,15 @@ class Catalog {
   // is the previous page's next_after ("" for the first page). Errors: "bad_limit" (outside
   // 1..1000).
   virtual Result<ScanPage> ScanGenerations(std::string_view after, int limit) = 0;
+
+  // The user's version: a number that grows in the same transaction as every change to what the
+  // user's history and favorites show (their generations, images, favorites, the status of their
+  // generation jobs, their user row), whoever makes it: this catalog, another instance or process
+  // on the same database, or a tool writing the tables directly (the schema's triggers keep it,
+  // migration 6). 0 for a user nothing was written for. Never goes back on one database. A cache
+  // of an answer stamped with the version read before the answer was read is current while the
+  // version stays the same. One primary-key read.
+  virtual Result<int64_t> UserVersion(std::string_view user_id) = 0;
 
   // Reachable (for /readyz).
   virtual Status CheckReady() = 0;

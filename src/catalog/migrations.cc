@@ -157,12 +157,116 @@ constexpr const char* kV5ImageThumbHash = R"sql(
 ALTER TABLE images ADD COLUMN thumbhash TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Version 6: each image's renditions (issue 23; rendition_column.h): NULL for images stored
+// before them, "pending" until made, then the list; rendition_bytes their sum for Totals. The
+// partial index keeps the sweep for pending renditions off the full table.
+constexpr const char* kV6ImageRenditions = R"sql(
+ALTER TABLE images ADD COLUMN renditions TEXT;
+ALTER TABLE images ADD COLUMN rendition_bytes INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX idx_images_renditions_pending ON images (job_id) WHERE renditions = 'pending';
+)sql";
+
+// Version 7: each user's version (issue 23: reused list answers, service/list_answers.h). It moves
+// in the same transaction as every change to what the user's history and favorites show, so an
+// instance that kept an answer under one version knows it is stale as soon as another instance,
+// process or tool commits a change: one primary-key read per request. Triggers rather than code
+// keep it right for every writer (rows written straight into the file included), and a write
+// added later to these tables moves it without anyone remembering to. The bump is spelled once,
+// as the INSTEAD OF trigger of the view user_version_bump: a trigger bumps a user by inserting
+// the id there (no row, as for an image whose generation is already gone: no bump).
+//   - jobs move it only when their status changes (history shows queued and running jobs):
+//     lease renewals and recorded predictions, every few seconds per running job, do not;
+//   - a user row moves it when its email, name or subscription tier changes, not on an upsert
+//     that changes nothing (every upload upserts its caller).
+// A table an answer reads needs its triggers here: SqliteCatalogTest.EveryTableMovesTheUserVersion
+// fails for a table without them.
+constexpr const char* kV7UserVersions = R"sql(
+CREATE TABLE user_versions (
+  user_id TEXT NOT NULL PRIMARY KEY,
+  version INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE VIEW user_version_bump AS SELECT user_id FROM user_versions WHERE 0;
+CREATE TRIGGER user_version_bump INSTEAD OF INSERT ON user_version_bump
+  WHEN NEW.user_id IS NOT NULL
+BEGIN
+  INSERT INTO user_versions (user_id, version) SELECT NEW.user_id, 0
+    WHERE NOT EXISTS (SELECT 1 FROM user_versions WHERE user_id = NEW.user_id);
+  UPDATE user_versions SET version = version + 1 WHERE user_id = NEW.user_id;
+END;
+
+CREATE TRIGGER generations_version_insert AFTER INSERT ON generations
+BEGIN
+  INSERT INTO user_version_bump (user_id) VALUES (NEW.user_id);
+END;
+CREATE TRIGGER generations_version_update AFTER UPDATE ON generations
+BEGIN
+  INSERT INTO user_version_bump (user_id) SELECT NEW.user_id UNION SELECT OLD.user_id;
+END;
+CREATE TRIGGER generations_version_delete AFTER DELETE ON generations
+BEGIN
+  INSERT INTO user_version_bump (user_id) VALUES (OLD.user_id);
+END;
+
+CREATE TRIGGER images_version_insert AFTER INSERT ON images
+BEGIN
+  INSERT INTO user_version_bump (user_id)
+    SELECT user_id FROM generations WHERE job_id = NEW.job_id;
+END;
+CREATE TRIGGER images_version_update AFTER UPDATE ON images
+BEGIN
+  INSERT INTO user_version_bump (user_id)
+    SELECT user_id FROM generations WHERE job_id IN (NEW.job_id, OLD.job_id);
+END;
+CREATE TRIGGER images_version_delete AFTER DELETE ON images
+BEGIN
+  INSERT INTO user_version_bump (user_id)
+    SELECT user_id FROM generations WHERE job_id = OLD.job_id;
+END;
+
+CREATE TRIGGER favorites_version_insert AFTER INSERT ON favorites
+BEGIN
+  INSERT INTO user_version_bump (user_id) VALUES (NEW.user_id);
+END;
+CREATE TRIGGER favorites_version_update AFTER UPDATE ON favorites
+BEGIN
+  INSERT INTO user_version_bump (user_id) SELECT NEW.user_id UNION SELECT OLD.user_id;
+END;
+CREATE TRIGGER favorites_version_delete AFTER DELETE ON favorites
+BEGIN
+  INSERT INTO user_version_bump (user_id) VALUES (OLD.user_id);
+END;
+
+CREATE TRIGGER jobs_version_insert AFTER INSERT ON jobs
+BEGIN
+  INSERT INTO user_version_bump (user_id) VALUES (NEW.user_id);
+END;
+CREATE TRIGGER jobs_version_update AFTER UPDATE OF status, user_id ON jobs
+  WHEN OLD.status IS NOT NEW.status OR OLD.user_id IS NOT NEW.user_id
+BEGIN
+  INSERT INTO user_version_bump (user_id) SELECT NEW.user_id UNION SELECT OLD.user_id;
+END;
+CREATE TRIGGER jobs_version_delete AFTER DELETE ON jobs
+BEGIN
+  INSERT INTO user_version_bump (user_id) VALUES (OLD.user_id);
+END;
+
+CREATE TRIGGER users_version_update AFTER UPDATE ON users
+  WHEN OLD.email IS NOT NEW.email OR OLD.name IS NOT NEW.name
+    OR OLD.subscription_tier IS NOT NEW.subscription_tier
+BEGIN
+  INSERT INTO user_version_bump (user_id) VALUES (NEW.user_id);
+END;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "init", kV1Init},
     {2, "live_job_counts", kV2LiveJobCounts},
     {3, "image_access_tier", kV3ImageAccessTier},
     {4, "generation_jobs", kV4GenerationJobs},
     {5, "image_thumbhash", kV5ImageThumbHash},
+    {6, "image_renditions", kV6ImageRenditions},
+    {7, "user_versions", kV7UserVersions},
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(

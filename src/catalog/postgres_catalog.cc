@@ -19,6 +19,7 @@
 #include "catalog/catalog_errors.h"
 #include "catalog/catalog_validation.h"
 #include "catalog/cursor.h"
+#include "catalog/rendition_column.h"
 #include "catalog/postgres_jobs.h"
 #include "catalog/postgres_migrations.h"
 #include "catalog/postgres_pool.h"
@@ -94,11 +95,14 @@ Status RequireImage(Tx& tx, std::string_view job_id, int index) {
 
 // True if the row went in; false if the index was taken.
 bool InsertImage(Tx& tx, std::string_view job_id, const ImageRecord& image) {
+  const std::optional<std::string> renditions = RenditionColumn(image);
   return tx.exec_prepared(pg::stmt::kInsertImage, S(job_id), image.index, image.seed,
                           image.blob_path, image.thumbnail_path,
                           static_cast<int64_t>(image.bytes),
                           static_cast<int64_t>(image.thumbnail_bytes), image.width, image.height,
-                          image.content_type, image.access_tier, image.thumbhash)
+                          image.content_type, image.access_tier, image.thumbhash,
+                          renditions ? renditions->c_str() : nullptr,  // nullptr: SQL NULL
+                          static_cast<int64_t>(RenditionBytes(image.renditions)))
              .affected_rows() == 1;
 }
 
@@ -301,6 +305,40 @@ Status PostgresCatalog::SetImageTier(std::string_view user_id, std::string_view 
   });
 }
 
+Status PostgresCatalog::SetRenditions(std::string_view user_id, std::string_view job_id,
+                                      int image_index, const std::vector<Rendition>& renditions) {
+  if (Status s = ValidateText({user_id, job_id}); !s) return s;
+  if (Status s = ValidateRenditions(renditions); !s) return s;
+  const std::string text = RenditionListText(renditions);
+  return RunTx(impl_->pool, TxKind::kWrite, [&](Tx& tx) -> Status {
+    // FOR SHARE on a live job: a soft delete or purge waits until this write is in.
+    auto job = FindJob(tx, pg::stmt::kShareJob, user_id, job_id, true);
+    if (!job) return Unexpected(job.error());
+    if (Status s = ValidateExistingImageIndex(image_index); !s) return s;
+    if (tx.exec_prepared(pg::stmt::kSetRenditions, S(job_id), image_index, text,
+                         static_cast<int64_t>(RenditionBytes(renditions)))
+            .affected_rows() == 0) {
+      return Unexpected(ImageNotFound());
+    }
+    return Ok();
+  });
+}
+
+Result<std::vector<PendingRendition>> PostgresCatalog::ListPendingRenditions(
+    int64_t created_before, int limit) {
+  if (Status s = ValidateScanLimit(limit); !s) return Unexpected(s.error());
+  using Out = std::vector<PendingRendition>;
+  return pg::Read<Out>(impl_->pool, [&](Tx& tx) -> Result<Out> {
+    Out out;
+    for (const pqxx::row& row :
+         tx.exec_prepared(pg::stmt::kPendingRenditions, created_before, limit)) {
+      out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<int>(),
+                     row[3].as<std::string>(), row[4].as<int64_t>()});
+    }
+    return out;
+  });
+}
+
 // --- favorites ---
 
 Status PostgresCatalog::AddFavorite(std::string_view user_id, std::string_view job_id,
@@ -352,14 +390,15 @@ Result<FavoritePage> PostgresCatalog::ListFavorites(std::string_view user_id,
   });
 }
 
-// --- totals, scans and readiness ---
+// --- totals, scans, versions and readiness ---
 
 Result<StorageTotals> PostgresCatalog::Totals(std::string_view user_id) {
   if (Status s = ValidateText({user_id}); !s) return Unexpected(s.error());
   return pg::Read<StorageTotals>(impl_->pool, [&](Tx& tx) -> Result<StorageTotals> {
     const pqxx::row row = tx.exec_prepared(pg::stmt::kTotals, S(user_id))[0];
     return StorageTotals{row[0].as<int64_t>(), static_cast<uint64_t>(row[1].as<int64_t>()),
-                         row[2].as<int64_t>(), static_cast<uint64_t>(row[3].as<int64_t>())};
+                         row[2].as<int64_t>(), static_cast<uint64_t>(row[3].as<int64_t>()),
+                         row[4].as<int64_t>(), static_cast<uint64_t>(row[5].as<int64_t>())};
   });
 }
 
@@ -371,6 +410,13 @@ Result<ScanPage> PostgresCatalog::ScanGenerations(std::string_view after, int li
     out.items = pg::ReadGenerations(tx.exec_prepared(pg::stmt::kScan, S(after), limit), 0);
     if (out.items.size() == static_cast<size_t>(limit)) out.next_after = out.items.back().job_id;
     return out;
+  });
+}
+
+Result<int64_t> PostgresCatalog::UserVersion(std::string_view user_id) {
+  if (Status s = ValidateText({user_id}); !s) return Unexpected(s.error());
+  return pg::Read<int64_t>(impl_->pool, [&](Tx& tx) -> Result<int64_t> {
+    return tx.exec_prepared(pg::stmt::kUserVersion, S(user_id))[0][0].as<int64_t>();
   });
 }
 

@@ -152,12 +152,83 @@ constexpr const char* kV5ImageThumbHash = R"sql(
 ALTER TABLE images ADD COLUMN thumbhash TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Version 6: each image's renditions (issue 23; rendition_column.h): NULL for images stored
+// before them, "pending" until made, then the list; rendition_bytes their sum for Totals. The
+// partial index keeps the sweep for pending renditions off the full table.
+constexpr const char* kV6ImageRenditions = R"sql(
+ALTER TABLE images ADD COLUMN renditions TEXT;
+ALTER TABLE images ADD COLUMN rendition_bytes BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX idx_images_renditions_pending ON images (job_id) WHERE renditions = 'pending';
+)sql";
+
+// Version 7: each user's version, as SQLite's version 6 (migrations.cc says what moves it and
+// why triggers). The bump is spelled once, bump_user_version(); one trigger function finds the
+// user of a row (its user_id column, or for images its generation's). The triggers are deferred
+// constraint triggers: the bump runs at commit, after every other lock the transaction takes, so
+// the user's version row is always the last lock taken and two writers of one user never wait
+// for each other in opposite orders (a deadlock). Still in the transaction: the change and the
+// bump commit together.
+constexpr const char* kV7UserVersions = R"sql(
+CREATE TABLE user_versions (
+  user_id TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+  version BIGINT NOT NULL
+);
+
+CREATE FUNCTION bump_user_version(uid TEXT) RETURNS void LANGUAGE sql AS $$
+  INSERT INTO user_versions (user_id, version) SELECT uid, 1 WHERE uid IS NOT NULL
+    ON CONFLICT (user_id) DO UPDATE SET version = user_versions.version + 1
+$$;
+
+-- TG_ARGV[0] says where the row's user is: 'user_id' (its own column) or 'job_id' (its
+-- generation's user; none once the generation is gone, which bumped the user itself).
+CREATE FUNCTION user_version_row() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_ARGV[0] = 'job_id' THEN
+    IF TG_OP <> 'INSERT' THEN
+      PERFORM bump_user_version(g.user_id) FROM generations AS g WHERE g.job_id = OLD.job_id;
+    END IF;
+    IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.job_id IS DISTINCT FROM OLD.job_id) THEN
+      PERFORM bump_user_version(g.user_id) FROM generations AS g WHERE g.job_id = NEW.job_id;
+    END IF;
+  ELSE
+    IF TG_OP <> 'INSERT' THEN
+      PERFORM bump_user_version(OLD.user_id);
+    END IF;
+    IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.user_id IS DISTINCT FROM OLD.user_id) THEN
+      PERFORM bump_user_version(NEW.user_id);
+    END IF;
+  END IF;
+  RETURN NULL;
+END
+$$;
+
+CREATE CONSTRAINT TRIGGER generations_version AFTER INSERT OR UPDATE OR DELETE ON generations
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION user_version_row('user_id');
+CREATE CONSTRAINT TRIGGER images_version AFTER INSERT OR UPDATE OR DELETE ON images
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION user_version_row('job_id');
+CREATE CONSTRAINT TRIGGER favorites_version AFTER INSERT OR UPDATE OR DELETE ON favorites
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION user_version_row('user_id');
+CREATE CONSTRAINT TRIGGER jobs_version AFTER INSERT OR DELETE ON jobs
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION user_version_row('user_id');
+CREATE CONSTRAINT TRIGGER jobs_version_status AFTER UPDATE OF status, user_id ON jobs
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+  WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.user_id IS DISTINCT FROM NEW.user_id)
+  EXECUTE FUNCTION user_version_row('user_id');
+CREATE CONSTRAINT TRIGGER users_version AFTER UPDATE ON users
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+  WHEN (OLD.email IS DISTINCT FROM NEW.email OR OLD.name IS DISTINCT FROM NEW.name
+        OR OLD.subscription_tier IS DISTINCT FROM NEW.subscription_tier)
+  EXECUTE FUNCTION user_version_row('user_id');
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "init", kV1Init},
     {2, "live_job_counts", kV2LiveJobCounts},
     {3, "image_access_tier", kV3ImageAccessTier},
     {4, "generation_jobs", kV4GenerationJobs},
     {5, "image_thumbhash", kV5ImageThumbHash},
+    {6, "image_renditions", kV6ImageRenditions},
+    {7, "user_versions", kV7UserVersions},
 };
 
 constexpr const char* kCreateMigrationsTable = R"sql(
@@ -172,7 +243,7 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 std::span<const Migration> PostgresMigrations() { return kMigrations; }
 
 Status Migrate(pqxx::connection& connection, const ConnInfo& info, int64_t now) {
-  static_assert(std::size(kMigrations) == 5, "keep in step with SqliteMigrations()");
+  static_assert(std::size(kMigrations) == 7, "keep in step with SqliteMigrations()");
   try {
     pqxx::work tx(connection);
     // DDL on a large table, or waiting while another instance migrates, may take longer than a

@@ -4,6 +4,10 @@
 
 #include <pqxx/row>
 
+#include <optional>
+
+#include "catalog/rendition_column.h"
+
 namespace noisett::catalog::pg {
 namespace {
 
@@ -35,7 +39,10 @@ ImageRecord ReadImage(const pqxx::row& row, int c) {
   image.content_type = row[c + 8].as<std::string>();
   image.access_tier = row[c + 9].as<std::string>();
   image.thumbhash = row[c + 10].as<std::string>();
-  image.favorite = row[c + 11].as<bool>();
+  std::optional<std::string> renditions;
+  if (!row[c + 11].is_null()) renditions = row[c + 11].as<std::string>();
+  ReadRenditionColumn(renditions, image);
+  image.favorite = row[c + 12].as<bool>();
   return image;
 }
 

@@ -19,7 +19,8 @@ namespace {
   p "created_at, " p "deleted_at"
 #define IMAGE_COLUMNS \
   "i.image_index, i.seed, i.blob_path, i.thumbnail_path, i.bytes, i.thumbnail_bytes, i.width," \
-  " i.height, i.content_type, i.access_tier, i.thumbhash, EXISTS (SELECT 1 FROM favorites AS f" \
+  " i.height, i.content_type, i.access_tier, i.thumbhash, i.renditions," \
+  " EXISTS (SELECT 1 FROM favorites AS f" \
   " WHERE f.job_id = i.job_id AND f.image_index = i.image_index)"
 
 #define HISTORY(keyset)                                                                        \
@@ -64,8 +65,9 @@ constexpr StatementDefinition kDefinitions[] = {
      " ON CONFLICT (job_id) DO NOTHING"},
     {stmt::kInsertImage,
      "INSERT INTO images (job_id, image_index, seed, blob_path, thumbnail_path, bytes,"
-     " thumbnail_bytes, width, height, content_type, access_tier, thumbhash)"
-     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+     " thumbnail_bytes, width, height, content_type, access_tier, thumbhash, renditions,"
+     " rendition_bytes)"
+     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
      " ON CONFLICT (job_id, image_index) DO NOTHING"},
     {stmt::kLockJob,
      "SELECT image_count, deleted_at FROM generations WHERE job_id = $1 AND user_id = $2"
@@ -97,6 +99,14 @@ constexpr StatementDefinition kDefinitions[] = {
     {stmt::kSetImageCount, "UPDATE generations SET image_count = $2 WHERE job_id = $1"},
     {stmt::kSetImageTier,
      "UPDATE images SET access_tier = $3 WHERE job_id = $1 AND image_index = $2"},
+    {stmt::kSetRenditions,
+     "UPDATE images SET renditions = $3, rendition_bytes = $4"
+     " WHERE job_id = $1 AND image_index = $2"},
+    {stmt::kPendingRenditions,
+     "SELECT g.user_id, g.job_id, i.image_index, i.blob_path, g.created_at"
+     " FROM images AS i JOIN generations AS g ON g.job_id = i.job_id"
+     " WHERE i.renditions = 'pending' AND g.deleted_at IS NULL AND g.created_at <= $1"
+     " ORDER BY g.created_at, g.job_id, i.image_index LIMIT $2"},
     // A repeat keeps the first created_at: the favorite's place in the list does not jump.
     {stmt::kAddFavorite,
      "INSERT INTO favorites (user_id, job_id, image_index, created_at) VALUES ($1, $2, $3, $4)"
@@ -108,7 +118,11 @@ constexpr StatementDefinition kDefinitions[] = {
      FAVORITES(" AND (f.created_at, f.job_id, f.image_index) < ($3, $4, $5)")},
     {stmt::kTotals,
      "SELECT COUNT(*), COALESCE(SUM(i.bytes), 0)::BIGINT, COUNT(NULLIF(i.thumbnail_path, '')),"
-     " COALESCE(SUM(i.thumbnail_bytes), 0)::BIGINT"
+     " COALESCE(SUM(i.thumbnail_bytes), 0)::BIGINT,"
+     // The items of a list are separated by spaces: items = spaces + 1.
+     " COALESCE(SUM(CASE WHEN i.renditions IS NULL OR i.renditions IN ('', 'pending') THEN 0"
+     " ELSE LENGTH(i.renditions) - LENGTH(REPLACE(i.renditions, ' ', '')) + 1 END), 0)::BIGINT,"
+     " COALESCE(SUM(i.rendition_bytes), 0)::BIGINT"
      " FROM generations AS g JOIN images AS i ON i.job_id = g.job_id"
      " WHERE g.user_id = $1 AND g.deleted_at IS NULL"},
     {stmt::kScan,
@@ -117,6 +131,9 @@ constexpr StatementDefinition kDefinitions[] = {
      " SELECT " GENERATION_COLUMNS("p.") ", " IMAGE_COLUMNS
      " FROM page AS p LEFT JOIN images AS i ON i.job_id = p.job_id"
      " ORDER BY p.job_id, i.image_index"},
+    // Kept by triggers (postgres_migrations.cc, version 6).
+    {stmt::kUserVersion,
+     "SELECT COALESCE((SELECT version FROM user_versions WHERE user_id = $1), 0)"},
     {stmt::kReady, "SELECT COUNT(*) FROM schema_migrations"},
 };
 // clang-format on

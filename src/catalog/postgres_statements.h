@@ -31,12 +31,15 @@ inline constexpr char kPurge[] = "purge";
 inline constexpr char kDeleteImage[] = "delete_image";
 inline constexpr char kSetImageCount[] = "set_image_count";
 inline constexpr char kSetImageTier[] = "set_image_tier";
+inline constexpr char kSetRenditions[] = "set_renditions";
+inline constexpr char kPendingRenditions[] = "pending_renditions";
 inline constexpr char kAddFavorite[] = "add_favorite";
 inline constexpr char kRemoveFavorite[] = "remove_favorite";
 inline constexpr char kFavoritesFirst[] = "favorites_first";
 inline constexpr char kFavoritesAfter[] = "favorites_after";
 inline constexpr char kTotals[] = "totals";
 inline constexpr char kScan[] = "scan";
+inline constexpr char kUserVersion[] = "user_version";
 inline constexpr char kReady[] = "ready";
 
 // The job queue's (postgres_jobs.cc); their SQL is in postgres_job_statements.cc.

@@ -108,21 +108,39 @@ Status SqliteCatalog::SetUserTier(std::string_view user_id, std::string_view tie
   });
 }
 
-// --- totals and readiness ---
+// --- totals, versions and readiness ---
 
 Result<StorageTotals> SqliteCatalog::Totals(std::string_view user_id) {
   return InReadTransaction<StorageTotals>(*pool_, [&](Db& db) -> Result<StorageTotals> {
     auto stmt = db.Prepare(
         "SELECT COUNT(*), COALESCE(SUM(i.bytes), 0), COUNT(NULLIF(i.thumbnail_path, '')),"
-        " COALESCE(SUM(i.thumbnail_bytes), 0)"
+        " COALESCE(SUM(i.thumbnail_bytes), 0),"
+        // The items of a list are separated by spaces: items = spaces + 1.
+        " COALESCE(SUM(CASE WHEN i.renditions IS NULL OR i.renditions IN ('', 'pending')"
+        " THEN 0 ELSE LENGTH(i.renditions) - LENGTH(REPLACE(i.renditions, ' ', '')) + 1 END), 0),"
+        " COALESCE(SUM(i.rendition_bytes), 0)"
         " FROM generations AS g JOIN images AS i ON i.job_id = g.job_id"
         " WHERE g.user_id = ?1 AND g.deleted_at IS NULL");
     if (!stmt) return Unexpected(stmt.error());
     auto row = QueryRow(*stmt, {user_id});
     if (!row) return Unexpected(row.error());
     return StorageTotals{stmt->Int64(0), static_cast<uint64_t>(stmt->Int64(1)), stmt->Int64(2),
-                         static_cast<uint64_t>(stmt->Int64(3))};
+                         static_cast<uint64_t>(stmt->Int64(3)), stmt->Int64(4),
+                         static_cast<uint64_t>(stmt->Int64(5))};
   });
+}
+
+Result<int64_t> SqliteCatalog::UserVersion(std::string_view user_id) {
+  // One statement in autocommit mode, which reads one snapshot by itself: every cached list
+  // answer checks it, so it skips the BEGIN and COMMIT a read transaction adds.
+  auto lease = pool_->Read();
+  if (!lease) return Unexpected(lease.error());
+  auto stmt = lease->db().Prepare(  // kept by triggers (migrations.cc, version 6)
+      "SELECT COALESCE((SELECT version FROM user_versions WHERE user_id = ?1), 0)");
+  if (!stmt) return Unexpected(stmt.error());
+  auto row = QueryRow(*stmt, {user_id});
+  if (!row) return Unexpected(row.error());
+  return stmt->Int64(0);
 }
 
 Status SqliteCatalog::CheckReady() {

@@ -58,6 +58,10 @@ class SqliteCatalog final : public Catalog {
                           int image_index) override;
   Status SetImageTier(std::string_view user_id, std::string_view job_id, int image_index,
                       std::string_view access_tier) override;
+  Status SetRenditions(std::string_view user_id, std::string_view job_id, int image_index,
+                       const std::vector<Rendition>& renditions) override;
+  Result<std::vector<PendingRendition>> ListPendingRenditions(int64_t created_before,
+                                                              int limit) override;
   Status AddFavorite(std::string_view user_id, std::string_view job_id, int image_index,
                      int64_t now) override;
   Status RemoveFavorite(std::string_view user_id, std::string_view job_id,
@@ -65,6 +69,7 @@ class SqliteCatalog final : public Catalog {
   Result<FavoritePage> ListFavorites(std::string_view user_id, const PageRequest& page) override;
   Result<StorageTotals> Totals(std::string_view user_id) override;
   Result<ScanPage> ScanGenerations(std::string_view after, int limit) override;
+  Result<int64_t> UserVersion(std::string_view user_id) override;
   Status CheckReady() override;
   JobQueue& jobs() override { return jobs_; }
 

@@ -10,6 +10,7 @@
 #include "catalog/catalog_errors.h"
 #include "catalog/catalog_validation.h"
 #include "catalog/cursor.h"
+#include "catalog/rendition_column.h"
 #include "catalog/sqlite_catalog.h"
 #include "catalog/sqlite_rows.h"
 #include "catalog/sqlite_txn.h"
@@ -48,15 +49,19 @@ const char* const kHistoryAfterSql =
 namespace {
 
 Status InsertImage(Db& db, std::string_view job_id, const ImageRecord& image) {
+  const std::optional<std::string> renditions = RenditionColumn(image);
+  sqlite::Value renditions_value = nullptr;
+  if (renditions) renditions_value = std::string_view(*renditions);
   return Execute(
       db,
       "INSERT INTO images (job_id, image_index, seed, blob_path, thumbnail_path, bytes,"
-      " thumbnail_bytes, width, height, content_type, access_tier, thumbhash)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+      " thumbnail_bytes, width, height, content_type, access_tier, thumbhash, renditions,"
+      " rendition_bytes)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
       {job_id, int64_t{image.index}, image.seed, image.blob_path, image.thumbnail_path,
        static_cast<int64_t>(image.bytes), static_cast<int64_t>(image.thumbnail_bytes),
        int64_t{image.width}, int64_t{image.height}, image.content_type, image.access_tier,
-       image.thumbhash});
+       image.thumbhash, renditions_value, static_cast<int64_t>(RenditionBytes(image.renditions))});
 }
 
 Result<std::vector<ImageRecord>> LoadImages(Db& db, std::string_view job_id) {

@@ -4,23 +4,28 @@
 
 #include "catalog/catalog_errors.h"
 #include "catalog/catalog_validation.h"
+#include "catalog/rendition_column.h"
 #include "catalog/sqlite_txn.h"
 
 namespace noisett::catalog::sqlite {
 
 ImageRecord ReadImage(const Statement& stmt, int c) {
-  return ImageRecord{static_cast<int>(stmt.Int64(c)),
-                     stmt.Int64(c + 1),
-                     stmt.Text(c + 2),
-                     stmt.Text(c + 3),
-                     static_cast<uint64_t>(stmt.Int64(c + 4)),
-                     static_cast<uint64_t>(stmt.Int64(c + 5)),
-                     static_cast<int>(stmt.Int64(c + 6)),
-                     static_cast<int>(stmt.Int64(c + 7)),
-                     stmt.Text(c + 8),
-                     stmt.Text(c + 9),
-                     stmt.Int64(c + 11) != 0,
-                     stmt.Text(c + 10)};
+  ImageRecord image{static_cast<int>(stmt.Int64(c)),
+                    stmt.Int64(c + 1),
+                    stmt.Text(c + 2),
+                    stmt.Text(c + 3),
+                    static_cast<uint64_t>(stmt.Int64(c + 4)),
+                    static_cast<uint64_t>(stmt.Int64(c + 5)),
+                    static_cast<int>(stmt.Int64(c + 6)),
+                    static_cast<int>(stmt.Int64(c + 7)),
+                    stmt.Text(c + 8),
+                    stmt.Text(c + 9),
+                    stmt.Int64(c + 12) != 0,
+                    stmt.Text(c + 10)};
+  std::optional<std::string> renditions;
+  if (!stmt.IsNull(c + 11)) renditions = stmt.Text(c + 11);
+  ReadRenditionColumn(renditions, image);
+  return image;
 }
 
 Result<JobState> FindJob(Db& db, std::string_view user_id, std::string_view job_id) {

@@ -14,7 +14,7 @@
 // An images row aliased i, as ReadImage reads it; the favorite flag follows it.
 #define NOISETT_IMAGE_COLUMNS                                                                  \
   "i.image_index, i.seed, i.blob_path, i.thumbnail_path, i.bytes, i.thumbnail_bytes, i.width," \
-  " i.height, i.content_type, i.access_tier, i.thumbhash"
+  " i.height, i.content_type, i.access_tier, i.thumbhash, i.renditions"
 
 namespace noisett::catalog::sqlite {
 

@@ -109,7 +109,7 @@ void AddOptimize(CLI::App& app, OptimizeArgs& args, std::string& quality, std::s
       ->required();
   cmd->add_option("--out,-o", args.out_dir, "Output directory (created if missing)")->required();
   cmd->add_option("--quality,-q", quality,
-                  "high (JPEG 95 / WebP 90), medium (JPEG 85 / WebP 80), low (JPEG 75 / WebP 70)")
+                  "high (JPEG 95 / WebP 100), medium (JPEG 85 / WebP 85), low (JPEG 75 / WebP 80)")
       ->check(CLI::IsMember({"high", "medium", "low"}))
       ->capture_default_str();
   cmd->add_option("--max-dimension", args.options.max_dimension,

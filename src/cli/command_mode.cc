@@ -2,10 +2,9 @@
 #include "cli/command_mode.h"
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 #include "app/app.h"
 #include "app/file_io.h"
@@ -68,11 +67,23 @@ int Direct(const CommandModeArgs& args, const app::Config& config, const nlohman
     app.service().job_events().WaitUntil(
         job_id, std::chrono::steady_clock::now() + std::chrono::milliseconds(50));
   };
+  // The images this process stored get their renditions before it exits (after the answer is
+  // printed): there is no background here to leave them to.
+  auto make_renditions = [&app, err]() {
+    service::RenditionWorker* renditions = app.service().renditions();
+    if (renditions == nullptr || renditions->queued() == 0) return;
+    std::fprintf(err, "noisett: making renditions of %zu images\n", renditions->queued());
+    renditions->Drain();
+  };
   if (FollowsGeneration(args.name, input)) {
-    return FollowGeneration(run, await_change, input, out, err);
+    const int code = FollowGeneration(run, await_change, input, out, err);
+    make_renditions();
+    return code;
   }
   Answer answer = run(args.name, input);
   std::fprintf(answer.ok ? out : err, "%s\n", answer.text.c_str());
+  std::fflush(answer.ok ? out : err);
+  make_renditions();
   return answer.ok ? 0 : answer.exit_code;
 }
 

@@ -100,10 +100,12 @@ int RunServe(app::Config config, std::FILE* err) {
                                              config.serve.lifecycle_interval_s);
   }
   app.StartJobRunner();
+  if (service::RenditionWorker* renditions = app.service().renditions()) renditions->Start();
   (*server)->Run(http::MakeApiHandler(deps));
   // SIGTERM: jobs running here are left to be resumed (by this instance's next start or another
   // instance), their images stored so far kept.
   app.StopJobRunner();
+  if (service::RenditionWorker* renditions = app.service().renditions()) renditions->Stop();
   metrics_listener.reset();  // no scrape may run the capacity collector once it goes
   sweeps.reset();            // before the App it sweeps goes
   LogInfo("noisett stopped");

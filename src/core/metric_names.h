@@ -35,6 +35,18 @@ inline constexpr std::string_view kTokenValidationsHelp = "Bearer token checks b
 // Histogram: one image through decode, resize, encode (upload).
 inline constexpr std::string_view kPipelineDuration = "noisett_image_pipeline_duration_seconds";
 inline constexpr std::string_view kPipelineDurationHelp = "Image pipeline duration per upload";
+// Counter {result}: images whose renditions were made ("ok"), could not be made and never will
+// ("failed": the image does not decode), or were left pending for the sweep ("retry").
+inline constexpr std::string_view kRenditions = "noisett_renditions_total";
+inline constexpr std::string_view kRenditionsHelp = "Images whose renditions were made, by result";
+// Histogram: one image's renditions, decode to the last blob written (background, off the
+// request path).
+inline constexpr std::string_view kRenditionDuration = "noisett_rendition_duration_seconds";
+inline constexpr std::string_view kRenditionDurationHelp =
+    "Time to make and store one image's renditions (in the background)";
+// Gauge: images waiting for their renditions on this instance.
+inline constexpr std::string_view kRenditionQueue = "noisett_rendition_queue";
+inline constexpr std::string_view kRenditionQueueHelp = "Images waiting for their renditions";
 inline constexpr std::string_view kGeneratorDuration = "noisett_generator_duration_seconds";
 inline constexpr std::string_view kGeneratorDurationHelp =
     "Time the image generator took per generate request (all its images)";
@@ -55,5 +67,11 @@ inline constexpr std::string_view kLifecycleActionsHelp = "Blobs the lifecycle s
 inline constexpr std::string_view kLifecycleBytes = "noisett_lifecycle_bytes_total";
 inline constexpr std::string_view kLifecycleBytesHelp =
     "Bytes of the blobs the lifecycle sweep acted on";
+
+// Counter {list="history|favorites", result="hit|miss|uncached"}: list answers served from the
+// answer cache (service/list_answers.h), built after a miss, or built with the cache off.
+inline constexpr std::string_view kListAnswers = "noisett_list_answers_total";
+inline constexpr std::string_view kListAnswersHelp =
+    "List answers (history, favorites) by whether the answer cache had them";
 
 }  // namespace noisett::metrics::names

@@ -48,10 +48,14 @@ class LimitedRequestParser final
   void on_field_impl(boost::beast::http::field name, boost::beast::string_view name_string,
                      boost::beast::string_view value, boost::beast::error_code& ec) override {
     // Header fields are bounded by header_limit already; trailers only by what is left here.
+    // Trailer fields are counted and dropped (RFC 9110 6.5.1 lets a recipient discard them): no
+    // handler reads them, and kept they would sit among the header's fields, where a trailer
+    // "Host" or "Content-Length" could be taken for the header's (found by http_fuzz).
     if (is_header_done()) {
       Spend(name_string.size() + value.size() + 4, ec);
-      if (ec) return;
-    } else if (refusal_ = HeaderFieldRefusal(name, name_string, value); !refusal_.empty()) {
+      return;
+    }
+    if (refusal_ = HeaderFieldRefusal(name, name_string, value); !refusal_.empty()) {
       ec = boost::beast::http::error::bad_value;
       return;
     }

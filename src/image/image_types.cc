@@ -13,14 +13,31 @@ std::string_view FormatName(Format f) {
 }
 
 std::string_view OutputFormatName(OutputFormat f) {
-  return f == OutputFormat::kWebp ? "webp" : "jpeg";
+  switch (f) {
+    case OutputFormat::kJpeg: return "jpeg";
+    case OutputFormat::kWebp: return "webp";
+    case OutputFormat::kAvif: return "avif";
+  }
+  return "jpeg";
 }
 
 std::string_view ContentType(OutputFormat f) {
-  return f == OutputFormat::kWebp ? "image/webp" : "image/jpeg";
+  switch (f) {
+    case OutputFormat::kJpeg: return "image/jpeg";
+    case OutputFormat::kWebp: return "image/webp";
+    case OutputFormat::kAvif: return "image/avif";
+  }
+  return "image/jpeg";
 }
 
-std::string_view FileExtension(OutputFormat f) { return f == OutputFormat::kWebp ? "webp" : "jpg"; }
+std::string_view FileExtension(OutputFormat f) {
+  switch (f) {
+    case OutputFormat::kJpeg: return "jpg";
+    case OutputFormat::kWebp: return "webp";
+    case OutputFormat::kAvif: return "avif";
+  }
+  return "jpg";
+}
 
 std::string_view QualityName(Quality q) {
   switch (q) {
@@ -32,13 +49,17 @@ std::string_view QualityName(Quality q) {
 }
 
 int EncoderQuality(Quality q, OutputFormat f) {
-  const bool webp = f == OutputFormat::kWebp;
-  switch (q) {
-    case Quality::kHigh: return webp ? 90 : 95;
-    case Quality::kMedium: return webp ? 80 : 85;
-    case Quality::kLow: return webp ? 70 : 75;
+  // Rows: high, medium, low. AVIF is libheif's 0..100 quality for libaom (renditions.h).
+  static constexpr int kJpeg[] = {95, 85, 75};
+  static constexpr int kWebp[] = {100, 85, 80};
+  static constexpr int kAvif[] = {85, 65, 55};
+  const int row = q == Quality::kHigh ? 0 : q == Quality::kLow ? 2 : 1;
+  switch (f) {
+    case OutputFormat::kJpeg: return kJpeg[row];
+    case OutputFormat::kWebp: return kWebp[row];
+    case OutputFormat::kAvif: return kAvif[row];
   }
-  return webp ? 80 : 85;
+  return kJpeg[row];
 }
 
 Result<Quality> ParseQuality(std::string_view s) {

@@ -19,18 +19,25 @@ inline Bytes AsBytes(std::string_view s) {
 
 // Formats accepted as input, decided from the bytes alone.
 enum class Format { kPng, kJpeg, kWebp };
-// Formats we write.
-enum class OutputFormat { kJpeg, kWebp };
-// Presets: HIGH = JPEG 95 / WebP 90, MEDIUM = JPEG 85 / WebP 80, LOW = JPEG 75 / WebP 70.
+// Formats we write. AVIF is written only as a rendition (renditions.h): Optimize refuses it, and
+// so does ParseOutputFormat, because one AVIF encode costs more than the whole JPEG job.
+enum class OutputFormat { kJpeg, kWebp, kAvif };
+// Presets, as encoder quality factors (EncoderQuality). JPEG's are the reference; WebP's and
+// AVIF's are the lowest that kept SSIM within 0.005 of the JPEG's at every rendition size
+// (docs/performance.md "Renditions: encoder choice"; WebP 100 is the nearest lossy WebP gets to
+// JPEG q95, which it misses on generated 256-512 px tiles):
+//   HIGH = JPEG 95 / WebP 100 / AVIF 85 (4:4:4), MEDIUM = JPEG 85 / WebP 85 / AVIF 65,
+//   LOW = JPEG 75 / WebP 80 / AVIF 55.
 enum class Quality { kHigh, kMedium, kLow };
 
 std::string_view FormatName(Format f);            // "png", "jpeg", "webp"
-std::string_view OutputFormatName(OutputFormat f);  // "jpeg", "webp"
-std::string_view ContentType(OutputFormat f);       // "image/jpeg", "image/webp"
-std::string_view FileExtension(OutputFormat f);     // "jpg", "webp"
+std::string_view OutputFormatName(OutputFormat f);  // "jpeg", "webp", "avif"
+std::string_view ContentType(OutputFormat f);       // "image/jpeg", "image/webp", "image/avif"
+std::string_view FileExtension(OutputFormat f);     // "jpg", "webp", "avif"
 std::string_view QualityName(Quality q);            // "high", "medium", "low"
 int EncoderQuality(Quality q, OutputFormat f);      // the Q factor of a preset
 Result<Quality> ParseQuality(std::string_view s);
+// "jpeg" (or "jpg") and "webp": the formats Optimize writes; "avif" is refused (bad_option).
 Result<OutputFormat> ParseOutputFormat(std::string_view s);
 
 inline constexpr uint64_t kDefaultMaxUploadBytes = 10ull << 20;  // 10 MiB

@@ -55,6 +55,10 @@ Status CheckOptions(const OptimizeOptions& o) {
     return Unexpected(MakeError(ErrorCode::kInvalidArgument, "bad_option",
                                 "max_dimension must be 16..16384 and thumb_size 16..4096"));
   }
+  if (o.format == OutputFormat::kAvif) {  // seconds per image: only as a rendition (renditions.h)
+    return Unexpected(MakeError(ErrorCode::kInvalidArgument, "bad_option",
+                                "avif is written only as a rendition"));
+  }
   return Ok();
 }
 
@@ -367,19 +371,22 @@ std::string Encode(const VImage& img, Quality quality, OutputFormat format) {
   return std::move(*bytes);
 }
 
+// The oriented image fitted inside box x box, in memory (or `oriented` itself when it fits).
 // `header` gives the logical size; `swapped` says whether orientation turned it by 90 degrees.
-Result<EncodedImage> Render(const VImage& oriented, const HeaderSize& header, bool swapped, int box,
-                            const OptimizeOptions& o, bool with_thumbhash = false) {
+// Rendered outside the lock, then the chain that may own orc code is dropped under it
+// (OrcOwningImage). Throws VError.
+VImage FitToMemory(const VImage& oriented, const HeaderSize& header, bool swapped, int box) {
   const int logical_w = int(swapped ? header.height : header.width);
   const int logical_h = int(swapped ? header.width : header.height);
+  const OrcOwningImage chain(FitInside(oriented, box, logical_w, logical_h));
+  if (chain.get().get_image() == oriented.get_image()) return oriented;  // nothing to fit
+  return chain.get().copy_memory();
+}
+
+Result<EncodedImage> Render(const VImage& oriented, const HeaderSize& header, bool swapped, int box,
+                            const OptimizeOptions& o, bool with_thumbhash = false) {
   try {
-    // Rendered into memory outside the lock, then the chain that may own orc code is dropped
-    // under it (OrcOwningImage); the encoder reads the rendered pixels.
-    const VImage fitted = [&] {
-      const OrcOwningImage chain(FitInside(oriented, box, logical_w, logical_h));
-      if (chain.get().get_image() == oriented.get_image()) return oriented;  // nothing to fit
-      return chain.get().copy_memory();
-    }();
+    const VImage fitted = FitToMemory(oriented, header, swapped, box);
     EncodedImage out{Encode(fitted, o.quality, o.format), fitted.width(), fitted.height(), o.format};
     if (with_thumbhash) {  // from the pixels Encode rendered: ~1 ms for a 256 px thumbnail
       out.thumbhash = ThumbHashOfPixels(static_cast<const uint8_t*>(fitted.data()), fitted.width(),
@@ -487,6 +494,36 @@ Result<WebImage> OptimizeForWeb(Bytes bytes, const OptimizeOptions& options) {
   m.format = options.format;
   m.has_alpha = decoded->has_alpha;
   return WebImage{std::move(*full), std::move(*thumb), m};
+}
+
+Status ForEachFitted(Bytes bytes, std::span<const int> boxes, const Limits& limits,
+                     const FittedVisitor& visit) {
+  for (size_t i = 0; i < boxes.size(); ++i) {
+    if (boxes[i] < 16 || boxes[i] > 16384 || (i > 0 && boxes[i] <= boxes[i - 1])) {
+      return Unexpected(MakeError(ErrorCode::kInvalidArgument, "bad_option",
+                                  "boxes must be ascending and 16..16384"));
+    }
+  }
+  if (boxes.empty()) return Ok();
+  auto decoded = Decode(bytes, limits, boxes.back());  // the shrink the largest box allows
+  if (!decoded) return Unexpected(decoded.error());
+  auto oriented = Orient(decoded->pixels, OutputFormat::kAvif);  // keeps alpha
+  if (!oriented) return Unexpected(oriented.error());
+  const bool swapped = Swapped(decoded->pixels, *oriented);
+  try {
+    for (const int box : boxes) {
+      // When the image fits, this is *oriented: data() renders it in place once, for every box.
+      const VImage fitted = FitToMemory(*oriented, decoded->header, swapped, box);
+      const auto* data = static_cast<const uint8_t*>(fitted.data());
+      if (data == nullptr) throw VError("cannot render pixels");
+      const PixelView view{data, fitted.width(), fitted.height(), fitted.bands(),
+                           size_t(fitted.width()) * size_t(fitted.bands())};
+      if (Status ok = visit(box, view); !ok) return ok;
+    }
+  } catch (const VError& e) {
+    return CorruptError(e);  // lazy decoding errors can surface only now
+  }
+  return Ok();
 }
 
 }  // namespace noisett::image

@@ -11,6 +11,9 @@
 //   bad_option          options out of range                         (kInvalidArgument)
 #pragma once
 
+#include <functional>
+#include <span>
+
 #include "image/image_types.h"
 
 namespace noisett::image {
@@ -36,5 +39,25 @@ Result<EncodedImage> Thumbnail(Bytes bytes, int size, const OptimizeOptions& opt
 
 // Optimized image, thumbnail (options.thumb_size) and metadata, decoding the input once.
 Result<WebImage> OptimizeForWeb(Bytes bytes, const OptimizeOptions& options);
+
+// Upright 8-bit sRGB pixels: RGB, or RGBA when the input has alpha. `data` holds `height` rows
+// of `stride` bytes, the first width * bands of each used.
+struct PixelView {
+  const uint8_t* data = nullptr;
+  int width = 0;
+  int height = 0;
+  int bands = 0;
+  size_t stride = 0;
+};
+// Gets each box and its pixels, which live only during the call; an error stops the walk.
+using FittedVisitor = std::function<Status(int box, const PixelView& pixels)>;
+
+// For encoders outside this file (renditions.cc): decodes once with Validate's checks, limits
+// and error reasons, auto-rotates, converts to sRGB keeping alpha, then for each box in `boxes`
+// (ascending, each 16..16384, else bad_option) fits the image inside box x box as Optimize does
+// (never enlarges) and calls visit. Every box the image already fits in gets the same unscaled
+// pixels, rendered once. Returns the first error of decoding or of visit.
+Status ForEachFitted(Bytes bytes, std::span<const int> boxes, const Limits& limits,
+                     const FittedVisitor& visit);
 
 }  // namespace noisett::image

@@ -285,7 +285,7 @@ Result<Projection> ParseProjection(const nlohmann::json& args) {
   static constexpr const char* kKnown[] = {"users", "images_per_user_month", "avg_image_mb",
                                            "subscription_tier", "cdn_egress_gb_month",
                                            "writes_per_image", "reads_per_image",
-                                           "months_running"};
+                                           "small_blobs_per_image", "months_running"};
   for (const auto& item : args.items()) {
     // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
     const std::string& key = item.key();
@@ -299,7 +299,8 @@ Result<Projection> ParseProjection(const nlohmann::json& args) {
                            std::pair{"images_per_user_month", &Projection::images_per_user_month},
                            std::pair{"avg_image_mb", &Projection::avg_image_mb},
                            std::pair{"writes_per_image", &Projection::writes_per_image},
-                           std::pair{"reads_per_image", &Projection::reads_per_image}}) {
+                           std::pair{"reads_per_image", &Projection::reads_per_image},
+                           std::pair{"small_blobs_per_image", &Projection::small_blobs_per_image}}) {
     auto v = NumberArg(args, key, p.*slot);
     if (!v) return Unexpected(v.error());
     p.*slot = *v;
@@ -321,7 +322,8 @@ Result<Projection> ParseProjection(const nlohmann::json& args) {
   return p;
 }
 
-ProjectedMonth Project(const Projection& p, const RetentionConfig& retention) {
+ProjectedMonth Project(const Projection& p, const RetentionConfig& retention,
+                       uint64_t min_billable_bytes) {
   constexpr double kForever = std::numeric_limits<double>::infinity();
   ProjectedMonth out;
   const double images_month = p.users * p.images_per_user_month;
@@ -351,6 +353,12 @@ ProjectedMonth Project(const Projection& p, const RetentionConfig& retention) {
     out.input.tier_notes[s.tier] = deleted_at <= s.lo
                                        ? Printf("none: deleted at %.0f days", deleted_at)
                                        : SpanNote(s.lo, std::min(s.hi, deleted_at));
+    const double small_blobs = images_month / kDaysPerMonth * days * p.small_blobs_per_image;
+    if (s.tier != AccessTier::kHot && min_billable_bytes > 0 && small_blobs > 0) {
+      out.input.bytes[s.tier] += small_blobs * double(min_billable_bytes);
+      out.input.tier_notes[s.tier] += Printf("; %.0f small blobs", small_blobs) +
+                                      Printf(" billed as %.0f KiB", min_billable_bytes / 1024.0);
+    }
     if (s.lo > 0 && s.lo < deleted_at) tier_changes += CrossingsThisMonth(s.lo, now);
     // Leaving the tier (to the next one, or deleted) before Azure's minimum stay.
     const double leaves = std::min(s.hi, deleted_at);
@@ -380,7 +388,9 @@ ProjectedMonth Project(const Projection& p, const RetentionConfig& retention) {
                      {"archive_after_days", retention.archive_days},
                      {"cdn_egress_gb_month", Round6(egress_gb)},
                      {"writes_per_image", p.writes_per_image},
-                     {"reads_per_image", p.reads_per_image}};
+                     {"reads_per_image", p.reads_per_image},
+                     {"small_blobs_per_image", p.small_blobs_per_image},
+                     {"min_billable_bytes", min_billable_bytes}};
   out.assumptions["delete_after_days"] =
       out.delete_days ? nlohmann::json(*out.delete_days) : nlohmann::json("never");
   return out;

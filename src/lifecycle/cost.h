@@ -129,6 +129,10 @@ struct Projection {
   // blob is one more write-class operation.
   double writes_per_image = 3;
   double reads_per_image = 2;
+  // Blobs per image below Azure's minimum billable size (the thumbnail and metadata.json; each
+  // rendition under 128 KiB is one more): in cool, cold and archive each is billed as the minimum
+  // on top of avg_image_mb (an upper bound: their own few KB are counted twice).
+  double small_blobs_per_image = 2;
   // How long the service has been running. Default: steady, a month past the last boundary (the
   // tier's retention, or archive); with no retention (enterprise) archive grows forever, so 12
   // months.
@@ -136,7 +140,7 @@ struct Projection {
 };
 
 // Reads {users, images_per_user_month, avg_image_mb, subscription_tier, cdn_egress_gb_month,
-// writes_per_image, reads_per_image, months_running}, all optional. Errors: kInvalidArgument
+// writes_per_image, reads_per_image, small_blobs_per_image, months_running}, all optional. Errors: kInvalidArgument
 // "bad_input" naming the field (unknown, wrong type, negative, unknown subscription tier).
 Result<Projection> ParseProjection(const nlohmann::json& args);
 
@@ -147,6 +151,8 @@ struct ProjectedMonth {
   std::optional<int> delete_days;  // the tier's retention; nullopt: never
   nlohmann::json assumptions;  // what was assumed, for the JSON answer
 };
-ProjectedMonth Project(const Projection& projection, const RetentionConfig& retention = {});
+// `min_billable_bytes`: Prices::MinBillableBytes() (0: no minimum, small blobs cost nothing extra).
+ProjectedMonth Project(const Projection& projection, const RetentionConfig& retention = {},
+                       uint64_t min_billable_bytes = 0);
 
 }  // namespace noisett::lifecycle

@@ -1,5 +1,6 @@
 #include "lifecycle/usage.h"
 
+#include "core/blob_paths.h"
 #include "lifecycle/cost.h"
 
 namespace noisett::lifecycle {
@@ -29,6 +30,14 @@ Result<StoreUsage> ScanUsage(storage::BlobStore& store, std::string_view prefix,
     const uint64_t billed = BillableBytes(blob.tier, blob.size, min_billable_bytes);
     tier.billable_bytes += billed;
     if (billed > blob.size) tier.small_blobs += 1;
+    if (std::string rendition = RenditionClassOf(blob.name); !rendition.empty()) {
+      auto& r = usage.renditions[rendition];
+      r.blobs += 1;
+      r.bytes += blob.size;
+      const uint64_t cool = BillableBytes(storage::AccessTier::kCool, blob.size, min_billable_bytes);
+      r.billable_bytes += cool;
+      if (cool > blob.size) r.small_blobs += 1;
+    }
   });
   if (!listed) return Unexpected(listed.error());
   return usage;

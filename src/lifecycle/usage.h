@@ -24,6 +24,9 @@ struct TierUsage {
 
 struct StoreUsage {
   std::map<storage::AccessTier, TierUsage> tiers;  // every tier present, zeros included
+  // The renditions among them, by class ("avif 256": core/blob_paths.h RenditionClassOf), all
+  // tiers together; billable_bytes as if they were in cool.
+  std::map<std::string, TierUsage> renditions;
   uint64_t total_bytes() const;
 };
 

@@ -69,7 +69,8 @@ Result<CostReport> EstimateCost(const CostDeps& deps, const CostRequest& request
   if (request.projection) {
     ProjectedCost projected;
     projected.projection = *request.projection;
-    projected.month = lifecycle::Project(projected.projection, deps.retention);
+    projected.month = lifecycle::Project(projected.projection, deps.retention,
+                                         request.prices.MinBillableBytes());
     projected.estimate = lifecycle::Estimate(projected.month.input, request.prices);
     report.projected = std::move(projected);
   }

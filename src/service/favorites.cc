@@ -19,6 +19,7 @@ Result<FavoritesPage> ListFavorites(catalog::Catalog& catalog, const LinkIssuer&
   for (catalog::Favorite& favorite : listed->items) {
     auto image_links = LinksForImage(links, favorite.image);
     if (!image_links) return Unexpected(image_links.error());
+    out.links_whole = out.links_whole && image_links->whole();
     out.favorites.push_back({std::move(favorite), std::move(*image_links)});
   }
   out.next_cursor = std::move(listed->next_cursor);

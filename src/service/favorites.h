@@ -32,6 +32,7 @@ struct FavoritesPage {
   std::vector<FavoriteView> favorites;
   std::string next_cursor;
   int64_t total_count = 0;
+  bool links_whole = true;  // no link was cut short of its term (SignedLinks::whole)
 };
 
 // One page of the caller's favorites, newest first: one catalog query per page.

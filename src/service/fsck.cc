@@ -7,7 +7,9 @@
 
 #include "core/blob_paths.h"
 #include "lifecycle/retention.h"
+#include "service/job_blobs.h"
 #include "service/job_metadata.h"
+#include "service/job_store.h"
 #include "service/rebuild.h"
 
 namespace noisett::service {
@@ -50,6 +52,9 @@ std::vector<std::string> RowFiles(const catalog::Generation& row) {
   for (const catalog::ImageRecord& image : row.images) {
     files.push_back(OwnFile(row, image.blob_path));
     if (!image.thumbnail_path.empty()) files.push_back(OwnFile(row, image.thumbnail_path));
+    for (const catalog::Rendition& r : image.renditions) {
+      files.push_back(OwnFile(row, RenditionPath(image, r)));
+    }
   }
   files.push_back("metadata.json");
   return files;
@@ -92,6 +97,8 @@ std::vector<std::string> Differences(const catalog::Generation& row,
     } else if (a->seed != b->seed || a->blob_path != b->blob_path || a->bytes != b->bytes ||
                a->width != b->width || a->height != b->height) {
       diffs.push_back(which + " differs (seed, file, bytes or size)");
+    } else if (a->renditions_state != b->renditions_state || a->renditions != b->renditions) {
+      diffs.push_back(which + " renditions differ");
     }
   }
   return diffs;
@@ -289,18 +296,76 @@ void CheckExtras(Fsck& c, const catalog::Generation& row, const StoredJob& store
 
 // --- one row -------------------------------------------------------------------------------
 
+bool Missing(Fsck& c, const catalog::Generation& row, const StoredJob* stored,
+             const std::string& file) {
+  return (stored == nullptr || stored->Find(file) == nullptr) &&
+         !Live(c.blobs, JobPrefix(row.user_id, row.job_id) + file);  // written after the listing?
+}
+
+// metadata.json again from the row as it is now, with the tier tag it has.
+void RewriteMetadata(Fsck& c, const catalog::Generation& row, const StoredJob* stored) {
+  const StoredBlob* meta = stored != nullptr ? stored->Metadata() : nullptr;
+  storage::Tags tags;
+  if (meta != nullptr && !meta->tier_tag.empty()) {
+    tags = {{std::string(lifecycle::kSubscriptionTierTag), meta->tier_tag}};
+  }
+  SyncMetadata(c.blobs, c.catalog, row.user_id, row.job_id, MetadataPutOptions(tags));
+}
+
+// Renditions are derived: one whose blob is lost is dropped from the row (the image and its JPEG
+// pair still answer), where a lost image or thumbnail can only be reported.
+void CheckMissingRenditions(Fsck& c, const catalog::Generation& row, const StoredJob* stored) {
+  if (row.deleted_at) return;
+  for (const catalog::ImageRecord& image : row.images) {
+    std::vector<catalog::Rendition> kept;
+    std::vector<std::string> lost;
+    for (const catalog::Rendition& r : image.renditions) {
+      const std::string file = OwnFile(row, RenditionPath(image, r));
+      if (file.empty() || Missing(c, row, stored, file)) {
+        lost.push_back(file.empty() ? "a path outside the job's folder" : file);
+      } else {
+        kept.push_back(r);
+      }
+    }
+    if (lost.empty()) continue;
+    Finding f{FindingKind::kMissingBlobs,
+              row.user_id,
+              row.job_id,
+              "missing renditions: " + Join(lost),
+              -1,
+              false,
+              ""};
+    if (c.options.repair) {
+      auto ok = c.catalog.SetRenditions(row.user_id, row.job_id, image.index, kept);
+      f.repaired = ok.has_value();
+      f.action = f.repaired ? "dropped them from the row (the image and its JPEG pair remain)"
+                            : "could not drop them from the row: " + ok.error().ToString();
+      if (f.repaired) RewriteMetadata(c, row, stored);
+    }
+    c.Add(std::move(f));
+  }
+}
+
 void CheckMissing(Fsck& c, const catalog::Generation& row, const StoredJob* stored,
                   const std::vector<std::string>& files) {
+  std::set<std::string> rendition_files;
+  for (const catalog::ImageRecord& image : row.images) {
+    for (const catalog::Rendition& r : image.renditions) {
+      if (std::string file = OwnFile(row, RenditionPath(image, r)); !file.empty()) {
+        rendition_files.insert(std::move(file));
+      }
+    }
+  }
   std::vector<std::string> missing;
-  const std::string prefix = JobPrefix(row.user_id, row.job_id);
   for (const std::string& file : files) {
+    if (rendition_files.count(file) != 0) continue;  // CheckMissingRenditions
     if (file.empty()) {
       missing.push_back("a path outside the job's folder");
-    } else if ((stored == nullptr || stored->Find(file) == nullptr) &&
-               !Live(c.blobs, prefix + file)) {  // written after the listing passed it?
+    } else if (Missing(c, row, stored, file)) {
       missing.push_back(file);
     }
   }
+  CheckMissingRenditions(c, row, stored);
   if (missing.empty()) return;
   Finding f{FindingKind::kMissingBlobs, row.user_id, row.job_id, "missing: " + Join(missing), -1,
             false, ""};

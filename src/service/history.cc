@@ -19,6 +19,7 @@ Result<HistoryPage> ListHistory(catalog::Catalog& catalog, const LinkIssuer& lin
   for (catalog::Generation& job : listed->items) {
     auto view = ViewWithLinks(links, std::move(job));
     if (!view) return Unexpected(view.error());
+    for (const ImageLinks& image : view->links) out.links_whole = out.links_whole && image.whole();
     for (const catalog::JobRecord& running : *unfinished) {
       if (running.job_id == view->job.job_id) view->status = catalog::JobStatusName(running.status);
     }
@@ -44,6 +45,11 @@ Result<DeletedJob> DeleteHistory(const JobLifeDeps& deps, const auth::User& call
   if (auto ok = deps.catalog.SoftDeleteGeneration(caller.user_id, job_id, now); !ok) {
     return Unexpected(ok.error());
   }
+  // Read again: renditions recorded between the first read and the delete are in this one, and
+  // none can be recorded after it (SetRenditions wants a live job).
+  if (auto deleted = deps.catalog.GetGeneration(caller.user_id, job_id, /*include_deleted=*/true)) {
+    job = std::move(deleted);
+  }
   if (auto ok = DeleteJobBlobs(deps.blobs, *job); !ok) return Unexpected(ok.error());
   return DeletedJob{job_id, now + deps.soft_delete_days * 86400};
 }
@@ -65,6 +71,14 @@ Result<GenerationView> RestoreHistory(const JobLifeDeps& deps, const LinkIssuer&
       return Unexpected(ok.error());
     }
     job->deleted_at.reset();
+    // Renditions the delete interrupted: made now rather than at the next sweep.
+    for (const catalog::ImageRecord& image : job->images) {
+      if (deps.renditions == nullptr ||
+          image.renditions_state != catalog::RenditionState::kPending) {
+        continue;
+      }
+      deps.renditions->Enqueue({caller.user_id, job_id, image.index, image.blob_path, "", ""});
+    }
   }
   return ViewWithLinks(links, std::move(*job));
 }

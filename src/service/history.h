@@ -11,6 +11,7 @@
 #include "catalog/catalog.h"
 #include "core/clock.h"
 #include "service/links.h"
+#include "service/rendition_worker.h"
 #include "storage/blob_store.h"
 
 namespace noisett::service {
@@ -19,6 +20,7 @@ struct HistoryPage {
   std::vector<GenerationView> generations;
   std::string next_cursor;  // "" on the last page
   int64_t total_count = 0;  // all of the caller's live jobs
+  bool links_whole = true;  // no link was cut short of its term (SignedLinks::whole)
 };
 
 // One page of the caller's live jobs. Errors: the catalog's ("bad_cursor", ...).
@@ -35,6 +37,7 @@ struct JobLifeDeps {
   storage::BlobStore& blobs;
   const Clock& clock;
   int64_t soft_delete_days = 7;  // the restore window
+  RenditionWorker* renditions = nullptr;  // a restored job's pending renditions go back to it
 };
 
 struct DeletedJob {

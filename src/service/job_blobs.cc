@@ -14,11 +14,17 @@ Status IgnoreNotFound(Status s) {
 
 }  // namespace
 
+std::string RenditionPath(const catalog::ImageRecord& image, const catalog::Rendition& rendition) {
+  const std::string_view dir(image.blob_path.data(), image.blob_path.rfind('/') + 1);
+  return std::string(dir) + RenditionFileName(image.index, rendition.size, rendition.format);
+}
+
 std::vector<std::string> JobBlobPaths(const catalog::Generation& job) {
   std::vector<std::string> paths;
   for (const catalog::ImageRecord& image : job.images) {
     paths.push_back(image.blob_path);
     paths.push_back(image.thumbnail_path);
+    for (const catalog::Rendition& r : image.renditions) paths.push_back(RenditionPath(image, r));
   }
   paths.push_back(MetadataBlobPath(job.user_id, job.job_id));
   return paths;

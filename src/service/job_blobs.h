@@ -1,4 +1,5 @@
-// The blobs of one job: its images, thumbnails and metadata.json, deleted and restored together.
+// The blobs of one job: its images, thumbnails, renditions and metadata.json, deleted and restored
+// together.
 #pragma once
 
 #include <string>
@@ -9,6 +10,10 @@
 
 namespace noisett::service {
 
+// The blob of one rendition of `image`, beside the image (core/blob_paths.h: r512_image_0.avif).
+std::string RenditionPath(const catalog::ImageRecord& image, const catalog::Rendition& rendition);
+
+// Every blob the catalog says the job has: images, thumbnails, renditions, metadata.json.
 std::vector<std::string> JobBlobPaths(const catalog::Generation& job);
 
 // Soft-deletes / undeletes every blob of the job; a blob already in the wanted state is fine.

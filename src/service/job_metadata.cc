@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "catalog/rendition_column.h"
 #include "core/base64.h"
 #include "core/blob_paths.h"
 #include "lifecycle/retention.h"
@@ -92,6 +93,11 @@ Result<catalog::ImageRecord> Image(const Json& entry, std::string_view user_id,
   r.height = int(*height);
   r.content_type = extension == "webp" ? "image/webp" : "image/jpeg";
   r.thumbhash = ThumbHashOf(entry);
+  // Optional, and read leniently like "thumbhash": metadata written before renditions has none,
+  // and a value this code did not write gives none rather than failing the rebuild.
+  if (auto it = entry.find("renditions"); it != entry.end() && it->is_string()) {
+    catalog::ReadRenditionColumn(it->get_ref<const std::string&>(), r);
+  }
   return r;
 }
 
@@ -136,6 +142,7 @@ std::string MetadataJson(const catalog::Generation& job) {
     images.push_back({{"index", r.index}, {"seed", r.seed}, {"filename", filename},
                       {"bytes", r.bytes}, {"width", r.width}, {"height", r.height}});
     if (!r.thumbhash.empty()) images.back()["thumbhash"] = r.thumbhash;
+    if (auto renditions = catalog::RenditionColumn(r)) images.back()["renditions"] = *renditions;
   }
   return nlohmann::json{{"job_id", job.job_id},     {"user_id", job.user_id},
                         {"prompt", job.prompt},     {"asset_type", job.asset_type},

@@ -447,7 +447,7 @@ void JobRunner::StoreImage(const std::shared_ptr<Active>& job, int index,
     generation = job->generation;
     tier = job->tier;
   }
-  auto stored = StoreJobImage(store, generation, index, made.seed, *web, tier);
+  auto stored = StoreJobImage(store, generation, index, made.seed, *web, tier, made.bytes);
   if (!stored) {
     if (catalog::reason::Is(stored.error(), catalog::reason::kJobNotFound)) {
       std::lock_guard lock(mu_);

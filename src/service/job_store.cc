@@ -106,4 +106,26 @@ Status StoreNewJob(storage::BlobStore& blobs, catalog::Catalog& catalog,
   return stored;
 }
 
+// Rewrites metadata.json from the catalog row until a re-read of the row matches what was
+// written. Uploads into one job can run on several instances at once, each writing metadata.json
+// from its own view; the last writer always re-reads after its write, and any commit after that
+// re-read is followed by its own writer's sync, so the final content is the final row.
+void SyncMetadata(storage::BlobStore& blobs, catalog::Catalog& catalog, const std::string& user,
+                  std::string_view job_id, const storage::PutOptions& options) {
+  std::string written;
+  for (int round = 0; round < 2 * noisett::catalog::kMaxImagesPerJob; ++round) {
+    auto row = catalog.GetGeneration(user, job_id);
+    if (!row) return;  // deleted meanwhile: its blobs go with it
+    std::string current = MetadataJson(*row);
+    if (current == written) return;
+    auto put = blobs.Put(MetadataBlobPath(user, job_id), current, options);
+    if (!put) {
+      LogWarn("could not rewrite metadata.json of " + std::string(job_id) + ": " +
+              put.error().ToString() + " (noisett fsck --repair rewrites it)");
+      return;
+    }
+    written = std::move(current);
+  }
+}
+
 }  // namespace noisett::service

@@ -68,4 +68,11 @@ Status StoreNewJob(storage::BlobStore& blobs, catalog::Catalog& catalog,
                    const catalog::Generation& job, const std::vector<const image::WebImage*>& webs,
                    const JobBlobOptions& options);
 
+// Rewrites metadata.json from the catalog row until a re-read of the row matches what was
+// written. Uploads into one job, and renditions of its images, can finish on several instances at
+// once, each writing metadata.json from its own view; see the .cc. A failed write is logged (fsck
+// --repair rewrites it), not returned: the row is what counts.
+void SyncMetadata(storage::BlobStore& blobs, catalog::Catalog& catalog, const std::string& user,
+                  std::string_view job_id, const storage::PutOptions& options);
+
 }  // namespace noisett::service

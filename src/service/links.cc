@@ -1,6 +1,7 @@
 // Signed and CDN links for one blob, and records with their links.
 #include "service/links.h"
 
+#include "service/job_blobs.h"
 #include "storage/cdn.h"
 
 namespace noisett::service {
@@ -28,7 +29,7 @@ Result<SignedLinks> LinkIssuer::Issue(const std::string& blob_path, int64_t ttl_
   // A link the signer cut short (an Azure delegation key expiring first) is not kept: the next
   // call may get a longer one from a newer key.
   const bool whole = link->expires_at == terms.expires_at;
-  SignedLinks out{std::move(link->url), std::nullopt, IsoTime(link->expires_at)};
+  SignedLinks out{std::move(link->url), std::nullopt, IsoTime(link->expires_at), whole};
   if (!cdn_base_.empty()) {
     auto cdn = storage::CdnUrl(cdn_base_, container_, blob_path);
     if (!cdn) return Unexpected(cdn.error());
@@ -38,12 +39,24 @@ Result<SignedLinks> LinkIssuer::Issue(const std::string& blob_path, int64_t ttl_
   return out;
 }
 
+std::optional<int64_t> LinkIssuer::ListingTermEnd() const {
+  if (bucket_s_ <= 1) return std::nullopt;
+  return storage::BucketedLinkTerms(clock_.NowSeconds(), listing_ttl_s_, bucket_s_).expires_at;
+}
+
 Result<ImageLinks> LinksForImage(const LinkIssuer& links, const catalog::ImageRecord& image) {
   auto full = links.ForListing(image.blob_path);
   if (!full) return Unexpected(full.error());
   auto thumb = links.ForListing(image.thumbnail_path);
   if (!thumb) return Unexpected(thumb.error());
-  return ImageLinks{std::move(*full), std::move(*thumb)};
+  ImageLinks out{std::move(*full), std::move(*thumb), {}};
+  out.renditions.reserve(image.renditions.size());
+  for (const catalog::Rendition& rendition : image.renditions) {
+    auto link = links.ForListing(RenditionPath(image, rendition));
+    if (!link) return Unexpected(link.error());
+    out.renditions.push_back(std::move(*link));
+  }
+  return out;
 }
 
 Result<GenerationView> ViewWithLinks(const LinkIssuer& links, catalog::Generation job) {

@@ -24,6 +24,10 @@ struct SignedLinks {
   std::string url;
   std::optional<std::string> cdn;  // none configured: cdn_url() repeats the signed link
   std::string expires_at;          // ISO 8601 UTC, "2026-11-23T18:00:00Z"
+  // False when the signer cut the link short of its bucket's term (an Azure delegation key
+  // ending first): a later call in the same bucket may get a longer link, so an answer holding
+  // this one is not kept for reuse.
+  bool whole = true;
 
   const std::string& cdn_url() const { return cdn ? *cdn : url; }
 };
@@ -46,6 +50,12 @@ class LinkIssuer {
     return Issue(blob_path, listing_ttl_s_);
   }
 
+  // When the listing links issued now end, while links are bucketed: every listing link issued
+  // until the bucket ends carries this term, so an answer built now holding only whole links is
+  // the answer every call makes until then. nullopt without buckets (NOISETT_LINK_BUCKET <= 1:
+  // each second's links differ, nothing to reuse).
+  std::optional<int64_t> ListingTermEnd() const;
+
   const std::string& container() const { return container_; }
 
  private:
@@ -61,10 +71,20 @@ class LinkIssuer {
 // "2026-11-23T18:00:00Z"
 std::string IsoTime(int64_t seconds);
 
-// The links of one image and of its thumbnail.
+// The links of one image, of its thumbnail and of its renditions (renditions[i] belongs to the
+// image's renditions[i]).
 struct ImageLinks {
   SignedLinks full;
   SignedLinks thumbnail;
+  std::vector<SignedLinks> renditions;
+
+  bool whole() const {
+    if (!full.whole || !thumbnail.whole) return false;
+    for (const SignedLinks& r : renditions) {
+      if (!r.whole) return false;
+    }
+    return true;
+  }
 };
 
 // A job with links for every image: links[i] belongs to job.images[i].

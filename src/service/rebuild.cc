@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 
+#include "service/job_blobs.h"
 #include "service/job_metadata.h"
 
 namespace noisett::service {
@@ -32,6 +33,12 @@ std::string CheckImage(const StoredJob& stored, catalog::ImageRecord& image, boo
   if (thumb == nullptr) return FileOf(image.thumbnail_path) + " is missing";
   if (strict && thumb->deleted) return FileOf(image.thumbnail_path) + " is soft-deleted";
   image.thumbnail_bytes = thumb->size;
+  // Renditions are made again from the image, never needed to prove it: one that is missing or
+  // of another size is left out of the row rather than failing the image.
+  std::erase_if(image.renditions, [&](const catalog::Rendition& r) {
+    const StoredBlob* b = stored.Find(FileOf(RenditionPath(image, r)));
+    return b == nullptr || b->size != r.bytes || (strict && b->deleted);
+  });
   return "";
 }
 

@@ -4,14 +4,29 @@
 #include "service/commands/commands.h"
 
 namespace noisett::service {
+namespace {
+
+std::unique_ptr<RenditionWorker> MakeRenditionWorker(const ServiceDeps& deps) {
+  if (deps.config.renditions.empty()) return nullptr;
+  image::RenditionOptions options;
+  options.quality = deps.config.optimize.quality;
+  options.limits = deps.config.optimize.limits;
+  return std::make_unique<RenditionWorker>(RenditionDeps{
+      deps.blobs, deps.catalog, deps.clock, deps.metrics, deps.config.renditions, options});
+}
+
+}  // namespace
 
 Service::Service(ServiceDeps deps)
     : deps_(std::move(deps)),
       links_(deps_.links, deps_.config.container, deps_.config.cdn_base, deps_.clock,
              deps_.config.list_link_ttl_s, deps_.config.link_bucket_s),
+      list_answers_(deps_.catalog, links_, deps_.config.list_cache_bytes, deps_.metrics),
       tiers_(deps_.catalog, deps_.blobs, deps_.clock, deps_.config.default_tier),
-      upload_{deps_.blobs,   deps_.catalog, links_,        deps_.clock,
-              deps_.job_ids, tiers_,        deps_.metrics, deps_.config.optimize},
+      renditions_(MakeRenditionWorker(deps_)),
+      upload_{deps_.blobs,   deps_.catalog,         links_,
+              deps_.clock,   deps_.job_ids,         tiers_,
+              deps_.metrics, deps_.config.optimize, renditions_.get()},
       generate_{upload_, deps_.generator},
       generation_jobs_{deps_.catalog.jobs(), generate_, job_events_, deps_.config.jobs,
                        [this] {
@@ -22,7 +37,8 @@ Service::Service(ServiceDeps deps)
                          }
                          if (wake) wake();
                        }},
-      jobs_{deps_.catalog, deps_.blobs, deps_.clock, deps_.config.soft_delete_days},
+      jobs_{deps_.catalog, deps_.blobs, deps_.clock, deps_.config.soft_delete_days,
+            renditions_.get()},
       lifecycle_{deps_.blobs,
                  deps_.catalog,
                  deps_.clock,
@@ -33,8 +49,8 @@ Service::Service(ServiceDeps deps)
                  deps_.purge_expired},
       // Metrics count per process; the service starts with it, so this is when counting began.
       cost_{deps_.blobs, deps_.metrics, deps_.config.retention, deps_.clock.NowSeconds()} {
-  RegisterHistoryCommands(registry_, links_, jobs_);
-  RegisterFavoriteCommands(registry_, deps_.catalog, deps_.clock, links_);
+  RegisterHistoryCommands(registry_, links_, jobs_, list_answers_);
+  RegisterFavoriteCommands(registry_, deps_.catalog, deps_.clock, links_, list_answers_);
   RegisterUploadCommands(registry_, upload_, deps_.config.import);
   RegisterImageCommands(registry_, deps_.catalog, deps_.blobs, links_);
   RegisterGenerateCommands(registry_, generation_jobs_);

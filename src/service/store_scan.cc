@@ -5,6 +5,7 @@
 #include <map>
 
 #include "catalog/catalog.h"
+#include "core/blob_paths.h"
 #include "core/ids.h"
 #include "lifecycle/retention.h"
 #include "service/job_metadata.h"
@@ -89,8 +90,20 @@ int64_t StoredJob::NewestLiveModified() const {
   return newest;
 }
 
+bool IsRenditionFileName(std::string_view file) {
+  for (int size : {256, 512, 1024, 2048}) {
+    for (int index = 0; index < catalog::kMaxImagesPerJob; ++index) {
+      for (std::string_view ext : {"avif", "webp"}) {
+        if (file == RenditionFileName(index, size, ext)) return true;
+      }
+    }
+  }
+  return false;
+}
+
 bool IsJobFileName(std::string_view file) {
   if (file == "metadata.json") return true;
+  if (IsRenditionFileName(file)) return true;
   if (file.substr(0, 6) == "thumb_") file.remove_prefix(6);
   if (file.size() < 8 || file.substr(0, 6) != "image_") return false;
   if (file[6] < '0' || file[6] >= char('0' + catalog::kMaxImagesPerJob)) return false;

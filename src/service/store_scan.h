@@ -60,7 +60,9 @@ struct ScanProgress {
   std::function<void(const std::string& label)> step;
 };
 
-// metadata.json, image_{0..7}.{jpg,webp}, thumb_image_{0..7}.{jpg,webp}.
+// r{256,512,1024,2048}_image_{0..7}.{avif,webp}.
+bool IsRenditionFileName(std::string_view file);
+// metadata.json, image_{0..7}.{jpg,webp}, thumb_image_{0..7}.{jpg,webp}, and renditions.
 bool IsJobFileName(std::string_view file);
 
 // Lists generated/ page by page (include_deleted, include_tags). Errors: the store's.

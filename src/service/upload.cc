@@ -17,6 +17,23 @@
 namespace noisett::service {
 namespace {
 
+// The catalog record of a new image: its renditions pending when a worker will make them.
+catalog::ImageRecord NewImageRecord(const UploadDeps& deps, const catalog::Generation& job,
+                                    int index, int64_t seed, const image::WebImage& web) {
+  catalog::ImageRecord record = MakeImageRecord(job, index, seed, web);
+  if (deps.renditions != nullptr) record.renditions_state = catalog::RenditionState::kPending;
+  return record;
+}
+
+// Hands a stored image to the rendition worker, with the bytes it was made from.
+void QueueRenditions(const UploadDeps& deps, const catalog::Generation& job,
+                     const catalog::ImageRecord& record, const std::string& tier,
+                     std::string_view source) {
+  if (deps.renditions == nullptr) return;
+  deps.renditions->Enqueue(
+      {job.user_id, job.job_id, record.index, record.blob_path, tier, std::string(source)});
+}
+
 // The job the image joins: one of the caller's live jobs (with room), or a new one.
 Result<catalog::Generation> TargetJob(const UploadDeps& deps, const auth::User& caller,
                                       const UploadRequest& request, std::string quality) {
@@ -32,28 +49,6 @@ Result<catalog::Generation> TargetJob(const UploadDeps& deps, const auth::User& 
       {caller.user_id, request.prompt, request.asset_type, std::move(quality), request.model});
 }
 
-// Rewrites metadata.json from the catalog row until a re-read of the row matches what was
-// written. Uploads into one job can run on several instances at once, each writing metadata.json
-// from its own view; the last writer always re-reads after its write, and any commit after that
-// re-read is followed by its own writer's sync, so the final content is the final row.
-void SyncMetadata(const UploadDeps& deps, const std::string& user, std::string_view job_id,
-                  const storage::PutOptions& options) {
-  std::string written;
-  for (int round = 0; round < 2 * catalog::kMaxImagesPerJob; ++round) {
-    auto row = deps.catalog.GetGeneration(user, job_id);
-    if (!row) return;  // deleted meanwhile: its blobs go with it
-    std::string current = MetadataJson(*row);
-    if (current == written) return;
-    auto put = deps.blobs.Put(MetadataBlobPath(user, job_id), current, options);
-    if (!put) {
-      LogWarn("upload: could not rewrite metadata.json of " + std::string(job_id) + ": " +
-              put.error().ToString() + " (noisett fsck --repair rewrites it)");
-      return;
-    }
-    written = std::move(current);
-  }
-}
-
 // One more image in an existing job. Uploads into one job may run at once on several instances,
 // so an index is claimed by creating its image blob (create-only): the loser of a race moves on
 // to the next free index instead of overwriting the winner's image, and an index the catalog
@@ -66,7 +61,7 @@ Result<catalog::ImageRecord> StoreIntoJob(const UploadDeps& deps, const catalog:
   const std::string metadata_path = MetadataBlobPath(job.user_id, job.job_id);
   for (int index = 0; index < catalog::kMaxImagesPerJob; ++index) {
     if (catalog::FindImage(job, index) != nullptr) continue;
-    catalog::ImageRecord record = MakeImageRecord(job, index, seed, web);
+    catalog::ImageRecord record = NewImageRecord(deps, job, index, seed, web);
     auto claimed = deps.blobs.Put(record.blob_path, web.optimized.bytes, claim);
     if (!claimed && storage::IsConditionNotMet(claimed.error())) continue;
     if (!claimed) return Unexpected(claimed.error());
@@ -81,11 +76,11 @@ Result<catalog::ImageRecord> StoreIntoJob(const UploadDeps& deps, const catalog:
     std::erase_if(written, [&](const WrittenBlob& b) { return b.path == metadata_path; });
     if (stored) stored = deps.catalog.AddImage(job.user_id, job.job_id, record);
     if (stored) {
-      SyncMetadata(deps, job.user_id, job.job_id, options.metadata);
+      SyncMetadata(deps.blobs, deps.catalog, job.user_id, job.job_id, options.metadata);
       return record;
     }
     RollBack(deps.blobs, written);
-    SyncMetadata(deps, job.user_id, job.job_id, options.metadata);
+    SyncMetadata(deps.blobs, deps.catalog, job.user_id, job.job_id, options.metadata);
     if (!catalog::reason::Is(stored.error(), catalog::reason::kImageExists)) {
       return Unexpected(stored.error());
     }
@@ -120,7 +115,7 @@ Result<StoredImage> UploadImage(const UploadDeps& deps, const auth::User& caller
   StoredImage out;
   out.new_job = !request.job_id.has_value();
   if (out.new_job) {
-    job->images.push_back(MakeImageRecord(*job, 0, request.seed, *web));
+    job->images.push_back(NewImageRecord(deps, *job, 0, request.seed, *web));
     if (Status ok = StoreNewJob(deps.blobs, deps.catalog, *job, {&*web}, options); !ok) {
       return Unexpected(ok.error());
     }
@@ -130,6 +125,7 @@ Result<StoredImage> UploadImage(const UploadDeps& deps, const auth::User& caller
     if (!stored) return Unexpected(stored.error());
     out.record = std::move(*stored);
   }
+  QueueRenditions(deps, *job, out.record, tier, request.image);
   auto links = LinksForImage(deps.links, out.record);
   if (!links) return Unexpected(links.error());
   out.links = std::move(*links);
@@ -140,10 +136,10 @@ Result<StoredImage> UploadImage(const UploadDeps& deps, const auth::User& caller
 
 Result<catalog::ImageRecord> StoreJobImage(const UploadDeps& deps, const catalog::Generation& job,
                                            int index, int64_t seed, const image::WebImage& web,
-                                           const std::string& tier) {
+                                           const std::string& tier, std::string_view source) {
   if (const catalog::ImageRecord* stored = catalog::FindImage(job, index)) return *stored;
   const JobBlobOptions options = BlobOptionsFor(tier, web.optimized.format);
-  catalog::ImageRecord record = MakeImageRecord(job, index, seed, web);
+  catalog::ImageRecord record = NewImageRecord(deps, job, index, seed, web);
   std::vector<WrittenBlob> written;
   Status stored = PutAll(deps.blobs,
                          {{record.blob_path, web.optimized.bytes, &options.image},
@@ -158,7 +154,8 @@ Result<catalog::ImageRecord> StoreJobImage(const UploadDeps& deps, const catalog
     RollBack(deps.blobs, written);
     return Unexpected(stored.error());
   }
-  SyncMetadata(deps, job.user_id, job.job_id, options.metadata);
+  SyncMetadata(deps.blobs, deps.catalog, job.user_id, job.job_id, options.metadata);
+  QueueRenditions(deps, job, record, tier, source);
   return record;
 }
 

@@ -15,8 +15,9 @@
 #include "core/ids.h"
 #include "core/metrics.h"
 #include "image/image_types.h"
-#include "service/user_tiers.h"
 #include "service/links.h"
+#include "service/rendition_worker.h"
+#include "service/user_tiers.h"
 #include "storage/blob_store.h"
 
 namespace noisett::service {
@@ -31,6 +32,9 @@ struct UploadDeps {
   TierResolver& tiers;
   metrics::Registry& metrics;              // the pipeline's duration histogram
   const image::OptimizeOptions& optimize;  // quality, sizes, upload limits
+  // Makes each stored image's renditions in the background; null: none are made (the images are
+  // stored with renditions "none").
+  RenditionWorker* renditions = nullptr;
 };
 
 struct UploadRequest {
@@ -61,10 +65,11 @@ Result<StoredImage> UploadImage(const UploadDeps& deps, const auth::User& caller
 // Image `index` of a generation job (whose generation row exists), written by the job runner
 // while it holds the job's lease: nothing else writes that index, so blobs an interrupted
 // attempt left there are overwritten. Image and thumbnail, then the catalog row, then
-// metadata.json; blobs tagged with `tier`. An index the catalog already holds is answered as it
-// is. Errors: the store's, the catalog's ("job_not_found" when the job was deleted meanwhile).
+// metadata.json; blobs tagged with `tier`; then its renditions are queued, made from `source`
+// (the generator's bytes). An index the catalog already holds is answered as it is. Errors: the
+// store's, the catalog's ("job_not_found" when the job was deleted meanwhile).
 Result<catalog::ImageRecord> StoreJobImage(const UploadDeps& deps, const catalog::Generation& job,
                                            int index, int64_t seed, const image::WebImage& web,
-                                           const std::string& tier);
+                                           const std::string& tier, std::string_view source);
 
 }  // namespace noisett::service

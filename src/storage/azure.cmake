@@ -2,7 +2,7 @@
 # AzureBlobStore. Each part lists its sources in its own fragment beside this file.
 # Included from src/storage/CMakeLists.txt.
 find_package(pugixml REQUIRED)
-add_library(noisett_azure STATIC ${CMAKE_CURRENT_LIST_DIR}/azure/azure_config.cc)
+add_library(noisett_azure ${NOISETT_LIBRARY_KIND} ${CMAKE_CURRENT_LIST_DIR}/azure/azure_config.cc)
 target_link_libraries(noisett_azure
   PUBLIC noisett_storage noisett_links noisett_core
   PRIVATE noisett_net pugixml::pugixml noisett_warnings)

@@ -2,7 +2,7 @@
 # the CDN URL builder. hmac.cc is the only storage file that includes OpenSSL. Included from
 # src/storage/CMakeLists.txt.
 find_package(OpenSSL 3 REQUIRED)
-add_library(noisett_links STATIC
+add_library(noisett_links ${NOISETT_LIBRARY_KIND}
   ${CMAKE_CURRENT_LIST_DIR}/hmac.cc
   ${CMAKE_CURRENT_LIST_DIR}/query_params.cc
   ${CMAKE_CURRENT_LIST_DIR}/cdn.cc

@@ -8,9 +8,11 @@ set(NOISETT_CATALOG_CONTRACT_SOURCES
   catalog/generations_contract_test.cc
   catalog/favorites_contract_test.cc
   catalog/tiers_contract_test.cc
+  catalog/renditions_contract_test.cc
   catalog/concurrency_contract_test.cc
   catalog/jobs_contract_test.cc
-  catalog/jobs_concurrency_contract_test.cc)
+  catalog/jobs_concurrency_contract_test.cc
+  catalog/user_version_contract_test.cc)
 noisett_add_test_binary(noisett_catalog_test
   ${NOISETT_CATALOG_CONTRACT_SOURCES}
   catalog/sqlite_contract_test.cc

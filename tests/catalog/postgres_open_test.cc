@@ -8,6 +8,8 @@
 #include <pqxx/except>
 
 #include <chrono>
+#include <set>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -159,6 +161,40 @@ TEST_F(PostgresOpenTest, MigratingAVersionTwoSchemaKeepsDataAndMakesImagesHot) {
   ASSERT_TRUE(a1);
   ASSERT_EQ(a1->images.size(), 1u);
   EXPECT_EQ(a1->images[0].access_tier, "archive");
+}
+
+// As SqliteCatalogTest.EveryTableMovesTheUserVersion: every table a list answer could read has a
+// trigger moving the user's version for each kind of write (postgres_migrations.cc, version 6).
+TEST_F(PostgresOpenTest, EveryTableMovesTheUserVersion) {
+  ASSERT_TRUE(PostgresCatalog::Open(Options()));
+  const std::string url = schema_->url();
+  const std::string tables = PgQueryValue(
+      url,
+      "SELECT string_agg(table_name, ',' ORDER BY table_name) FROM information_schema.tables"
+      " WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'");
+  const std::string covered = PgQueryValue(
+      url,
+      "SELECT ',' || string_agg(DISTINCT event_object_table || ':' || event_manipulation, ',')"
+      " || ',' FROM information_schema.triggers WHERE trigger_schema = current_schema()"
+      " AND action_statement LIKE '%user_version_row%'");
+  const std::set<std::string> exempt = {"schema_migrations", "user_versions", "user_job_counts"};
+  size_t start = 0;
+  int checked = 0;
+  while (start <= tables.size()) {
+    size_t end = tables.find(',', start);
+    if (end == std::string::npos) end = tables.size();
+    const std::string table = tables.substr(start, end - start);
+    start = end + 1;
+    if (table.empty() || exempt.count(table) > 0) continue;
+    ++checked;
+    for (const std::string event : {"INSERT", "UPDATE", "DELETE"}) {
+      if (table == "users" && event != "UPDATE") continue;
+      EXPECT_NE(covered.find("," + table + ":" + event + ","), std::string::npos)
+          << table << " has no trigger moving the user's version on " << event << " (" << covered
+          << ")";
+    }
+  }
+  EXPECT_GE(checked, 5);
 }
 
 TEST_F(PostgresOpenTest, NewerSchemaIsRefused) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -247,6 +248,62 @@ TEST(SqliteCatalogTest, LiveJobCounterFollowsEveryWrite) {
     }
   }
   EXPECT_GT(made, 50);
+}
+
+// Every table a list answer could read has triggers that move the user's version (migrations.cc,
+// version 6), for each kind of write: a table added later without them fails here instead of
+// letting a reused answer go stale. Exempt: bookkeeping, the versions themselves, and the live
+// counts (derived from generations, whose own triggers fire). users moves it on updates only: a
+// new user row alone shows in no list.
+TEST(SqliteCatalogTest, EveryTableMovesTheUserVersion) {
+  TempDir dir;
+  const std::string path = dir.File("versions.db");
+  auto catalog = MustOpen(path);
+  ASSERT_NE(catalog, nullptr);
+  Db db = MustOpenDb(path);
+  const std::set<std::string> exempt = {"schema_migrations", "user_versions", "user_job_counts"};
+  auto tables = db.Prepare(
+      "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
+  ASSERT_TRUE(tables);
+  std::vector<std::string> names;
+  while (tables->Step().value_or(false)) names.push_back(tables->Text(0));
+  ASSERT_GE(names.size(), 6u);
+  for (const std::string& table : names) {
+    if (exempt.count(table) > 0) continue;
+    for (const std::string event : {"INSERT", "UPDATE", "DELETE"}) {
+      if (table == "users" && event != "UPDATE") continue;
+      auto triggers = db.Prepare(
+          "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ?1"
+          " AND sql LIKE '%AFTER ' || ?2 || '%' AND sql LIKE '%user_version_bump%'");
+      ASSERT_TRUE(triggers);
+      ASSERT_TRUE(triggers->Bind({table, event}));
+      ASSERT_TRUE(triggers->Step().value_or(false));
+      EXPECT_GT(triggers->Int64(0), 0)
+          << table << " has no trigger moving the user's version on " << event;
+    }
+  }
+}
+
+// A tool writing rows straight into the file (bench/make_history_rows.py, a hand fix) moves the
+// version too: the triggers are in the schema, not in SqliteCatalog.
+TEST(SqliteCatalogTest, RowsWrittenStraightIntoTheFileMoveTheUserVersion) {
+  TempDir dir;
+  const std::string path = dir.File("direct.db");
+  auto catalog = MustOpen(path);
+  ASSERT_NE(catalog, nullptr);
+  ASSERT_TRUE(catalog->InsertGeneration(OneGeneration("alice", "a1", 100)));
+  auto before = catalog->UserVersion("alice");
+  ASSERT_TRUE(before) << Describe(before);
+  Db db = MustOpenDb(path);
+  ASSERT_TRUE(db.Exec("UPDATE images SET content_type = 'image/png' WHERE job_id = 'a1'"));
+  auto after = catalog->UserVersion("alice");
+  ASSERT_TRUE(after) << Describe(after);
+  EXPECT_GT(*after, *before);
+  ASSERT_TRUE(db.Exec("INSERT INTO favorites VALUES ('alice', 'a1', 0, 5)"));
+  auto again = catalog->UserVersion("alice");
+  ASSERT_TRUE(again) << Describe(again);
+  EXPECT_GT(*again, *after);
+  EXPECT_EQ(catalog->UserVersion("bob").value_or(-1), 0);
 }
 
 // A version-1 file that already holds jobs gets its counters from the rows when it is migrated.

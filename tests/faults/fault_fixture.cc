@@ -14,9 +14,11 @@ void FaultsTest::SetUp() {
 
 void FaultsTest::TearDown() {
   if (noisett_ && noisett_->process().running()) {
-    const std::string log = noisett_->process().Log();
     // Whatever the fault did, the server must still stop gracefully.
-    EXPECT_EQ(noisett_->Stop(), 0) << "noisett serve log:\n" << log;
+    // The log is read after the stop: what a crash while stopping printed (a sanitizer report,
+    // an abort's message) is in it only then.
+    const int status = noisett_->Stop();
+    EXPECT_EQ(status, 0) << "noisett serve log:\n" << noisett_->process().Log();
   }
   noisett_.reset();
 }

@@ -1,9 +1,14 @@
 // The server over loopback with tiny handlers: responses, keep-alive, HEAD, offloading, handler
 // failures and graceful stop.
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <future>
 #include <iterator>
 #include <memory>
@@ -45,6 +50,34 @@ TEST(ServerTest, AnswersAndSetsCommonHeaders) {
   EXPECT_EQ(r->headers["content-type"], "text/plain");
   EXPECT_EQ(r->headers["x-content-type-options"], "nosniff");
   EXPECT_FALSE(r->headers["x-request-id"].empty());
+}
+
+// Every accepted connection has Nagle off (session.cc says why: it held the tail of an answer
+// longer than one segment back until the client's delayed ACK, 40 ms). The accepted socket is
+// found among this process's descriptors: local port the server's, with a peer (the listener
+// has none).
+TEST(ServerTest, AcceptedConnectionsHaveNoNagle) {
+  RunningServer s({}, Echo());
+  Conn c(s.port());
+  ASSERT_TRUE(c.Send(Get("/x")));
+  ASSERT_TRUE(c.Read());
+  int found = 0;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    const int fd = std::atoi(entry.path().filename().c_str());
+    sockaddr_in local{};
+    sockaddr_in peer{};
+    socklen_t size = sizeof local;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &size) != 0) continue;
+    if (local.sin_family != AF_INET || ntohs(local.sin_port) != s.port()) continue;
+    size = sizeof peer;
+    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &size) != 0) continue;
+    int no_delay = 0;
+    socklen_t length = sizeof no_delay;
+    ASSERT_EQ(::getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &no_delay, &length), 0);
+    EXPECT_NE(no_delay, 0) << "Nagle is on for the accepted connection";
+    ++found;
+  }
+  EXPECT_EQ(found, 1);
 }
 
 TEST(ServerTest, KeepAliveServesTwoRequestsOnOneConnection) {

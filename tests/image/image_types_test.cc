@@ -14,10 +14,13 @@ TEST(ImageTypesTest, Names) {
   EXPECT_EQ(FormatName(Format::kWebp), "webp");
   EXPECT_EQ(OutputFormatName(OutputFormat::kJpeg), "jpeg");
   EXPECT_EQ(OutputFormatName(OutputFormat::kWebp), "webp");
+  EXPECT_EQ(OutputFormatName(OutputFormat::kAvif), "avif");
   EXPECT_EQ(ContentType(OutputFormat::kJpeg), "image/jpeg");
   EXPECT_EQ(ContentType(OutputFormat::kWebp), "image/webp");
+  EXPECT_EQ(ContentType(OutputFormat::kAvif), "image/avif");
   EXPECT_EQ(FileExtension(OutputFormat::kJpeg), "jpg");
   EXPECT_EQ(FileExtension(OutputFormat::kWebp), "webp");
+  EXPECT_EQ(FileExtension(OutputFormat::kAvif), "avif");
   EXPECT_EQ(QualityName(Quality::kHigh), "high");
   EXPECT_EQ(QualityName(Quality::kMedium), "medium");
   EXPECT_EQ(QualityName(Quality::kLow), "low");
@@ -27,9 +30,12 @@ TEST(ImageTypesTest, EncoderQualityPresets) {
   EXPECT_EQ(EncoderQuality(Quality::kHigh, OutputFormat::kJpeg), 95);
   EXPECT_EQ(EncoderQuality(Quality::kMedium, OutputFormat::kJpeg), 85);
   EXPECT_EQ(EncoderQuality(Quality::kLow, OutputFormat::kJpeg), 75);
-  EXPECT_EQ(EncoderQuality(Quality::kHigh, OutputFormat::kWebp), 90);
-  EXPECT_EQ(EncoderQuality(Quality::kMedium, OutputFormat::kWebp), 80);
-  EXPECT_EQ(EncoderQuality(Quality::kLow, OutputFormat::kWebp), 70);
+  EXPECT_EQ(EncoderQuality(Quality::kHigh, OutputFormat::kWebp), 100);
+  EXPECT_EQ(EncoderQuality(Quality::kMedium, OutputFormat::kWebp), 85);
+  EXPECT_EQ(EncoderQuality(Quality::kLow, OutputFormat::kWebp), 80);
+  EXPECT_EQ(EncoderQuality(Quality::kHigh, OutputFormat::kAvif), 85);
+  EXPECT_EQ(EncoderQuality(Quality::kMedium, OutputFormat::kAvif), 65);
+  EXPECT_EQ(EncoderQuality(Quality::kLow, OutputFormat::kAvif), 55);
 }
 
 TEST(ImageTypesTest, ParseQuality) {
@@ -48,7 +54,8 @@ TEST(ImageTypesTest, ParseOutputFormat) {
   EXPECT_EQ(ParseOutputFormat("jpeg").value(), OutputFormat::kJpeg);
   EXPECT_EQ(ParseOutputFormat("jpg").value(), OutputFormat::kJpeg);
   EXPECT_EQ(ParseOutputFormat("webp").value(), OutputFormat::kWebp);
-  for (const char* bad : {"", "png", "gif", "WEBP"}) {
+  // avif too: Optimize does not write it (renditions.h does).
+  for (const char* bad : {"", "png", "gif", "WEBP", "avif"}) {
     auto r = ParseOutputFormat(bad);
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error().reason, "bad_option");

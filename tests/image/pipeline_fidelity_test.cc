@@ -48,7 +48,7 @@ double WorstCellDifference(const VImage& out, const VImage& ref) {
   return worst;
 }
 
-// The full image, optimized at the high preset (JPEG 95 / WebP 90) and decoded again.
+// The full image, optimized at the high preset (JPEG 95 / WebP 100) and decoded again.
 VImage OptimizedPixels(const std::string& bytes, OutputFormat format = OutputFormat::kJpeg) {
   OptimizeOptions options;
   options.quality = Quality::kHigh;

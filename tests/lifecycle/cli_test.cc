@@ -52,6 +52,9 @@ class LifecycleCliTest : public ::testing::Test {
     argv.push_back(NOISETT_BIN);
     argv.insert(argv.end(), args.begin(), args.end());
     argv.insert(argv.end(), {"--data-dir", dir_.string()});
+    // The counts below are of images, thumbnails and metadata.json; renditions through the
+    // lifecycle are tests/service/renditions_test.cc's.
+    if (args[0] != "init") argv.insert(argv.end(), {"--renditions", "none"});
     ProcessOptions options;
     options.drop_env_prefixes = {"NOISETT_", "AZURE_"};
     // faketime is an LD_PRELOAD library; ASan wants to be first but works after it.

@@ -188,6 +188,24 @@ TEST(CostProjection, FreeTierSteadyStateByHand) {
   EXPECT_EQ(m.input.tier_notes.at(AccessTier::kCool), "30-90 days");
 }
 
+// Azure's 128 KiB minimum: the thumbnail and metadata.json of each of the 20,000 images in cool
+// (two months of uploads) are billed as 128 KiB each; hot is billed as it is.
+TEST(CostProjection, SmallBlobsAreBilledAtTheMinimumOutsideHot) {
+  const ProjectedMonth plain = Project(DesignScenario("free"));
+  const ProjectedMonth m = Project(DesignScenario("free"), {}, 128 * 1024);
+  EXPECT_NEAR(m.input.bytes.at(AccessTier::kHot), plain.input.bytes.at(AccessTier::kHot), 1);
+  EXPECT_NEAR(m.input.bytes.at(AccessTier::kCool), 40 * kGB + 20000 * 2 * 131072.0, 1);
+  EXPECT_EQ(m.input.tier_notes.at(AccessTier::kCool),
+            "30-90 days; 40000 small blobs billed as 128 KiB");
+  Projection with_renditions = DesignScenario("free");
+  with_renditions.small_blobs_per_image = 10;  // + 8 renditions under the minimum
+  EXPECT_NEAR(Project(with_renditions, {}, 128 * 1024).input.bytes.at(AccessTier::kCool),
+              40 * kGB + 20000 * 10 * 131072.0, 1);
+  auto parsed = ParseProjection({{"small_blobs_per_image", 10}});
+  ASSERT_TRUE(parsed);
+  EXPECT_DOUBLE_EQ(parsed->small_blobs_per_image, 10);
+}
+
 // Basic: archived at 90, deleted at 180: 3 months in archive (60 GB), and Azure's 180-day archive
 // minimum charges the other 90 days of every blob deleted: 20 GB × 3 months.
 TEST(CostProjection, BasicTierPaysArchiveEarlyDeletion) {

@@ -347,10 +347,9 @@ TEST_F(CommandsTest, FavoritesListTextIsWhatTheTreeWouldPrint) {
       "/api/favorites", "", "favorites", std::set<std::string>(jobs.begin(), jobs.end()));
   EXPECT_GE(pages, 2);  // four favorites, two a page: a next_cursor was followed
   std::set<std::string> listed;
-  const std::set<std::string> fields = {"access_tier", "archived", "cdn_url",
-                                        "created_at",  "image_index", "job_id",
-                                        "prompt",      "thumbhash",   "thumbnail_url",
-                                        "url"};
+  const std::set<std::string> fields = {
+      "access_tier", "archived",   "cdn_url",   "created_at",    "height", "image_index", "job_id",
+      "prompt",      "renditions", "sources",   "thumbhash",     "thumbnail_url", "url", "width"};
   for (const Json& item : items) {
     EXPECT_EQ(Keys(item), fields) << item.dump();
     // A ThumbHash of the stored thumbnail: at least its 5 header bytes and a few terms, base64.

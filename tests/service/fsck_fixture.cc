@@ -1,6 +1,8 @@
 // MaintenanceTest: real service, store and catalog for the rebuild and fsck suites.
 #include "service/fsck_fixture.h"
 
+#include "catalog/rendition_column.h"
+
 #include <algorithm>
 
 #include "image/test_images.h"
@@ -99,7 +101,9 @@ std::vector<std::string> MaintenanceTest::Dump(catalog::Catalog& c) {
         row += " [" + std::to_string(i.index) + " seed=" + std::to_string(i.seed) + " " +
                i.blob_path + " " + i.thumbnail_path + " " + std::to_string(i.bytes) + "/" +
                std::to_string(i.thumbnail_bytes) + " " + std::to_string(i.width) + "x" +
-               std::to_string(i.height) + " " + i.content_type + " " + i.thumbhash + "]";
+               std::to_string(i.height) + " " + i.content_type + " " + i.thumbhash +
+               " renditions=" + std::string(catalog::RenditionStateName(i.renditions_state)) + ":" +
+               catalog::RenditionListText(i.renditions) + "]";
       }
       rows.push_back(std::move(row));
     }

@@ -66,7 +66,8 @@ gtest_discover_tests(noisett_service_e2e_test
 noisett_add_test_binary(noisett_fsck_test
   service/fsck_fixture.cc
   service/rebuild_test.cc
-  service/fsck_test.cc)
+  service/fsck_test.cc
+  service/renditions_test.cc)
 target_link_libraries(noisett_fsck_test PRIVATE noisett_test_app
   noisett_service noisett_catalog noisett_storage noisett_links noisett_test_images
   nlohmann_json::nlohmann_json)
@@ -87,11 +88,19 @@ add_dependencies(noisett_fsck_e2e_test noisett)
 # GET /metrics end to end (issue 8), maintained beside this file.
 include(${CMAKE_CURRENT_LIST_DIR}/metrics_tests.cmake OPTIONAL)
 
-# The command registry's tree and text doors, and the link issuer's buckets and cache (no server,
-# no store).
+# The command registry's tree and text doors, the link issuer's buckets and cache, and the answer
+# cache's stamps and bound (no server, no store).
 noisett_add_test_binary(noisett_command_registry_test service/command_registry_test.cc
-  service/link_issuer_test.cc)
+  service/link_issuer_test.cc service/answer_cache_test.cc)
 target_link_libraries(noisett_command_registry_test PRIVATE noisett_service nlohmann_json::nlohmann_json)
+
+# history.list and favorites.list answers reused across requests (service/list_answers.h) on the
+# real service, two instances on one data dir: every kind of write through one is seen at once by
+# the next list on the other; link buckets; the bound; writes racing lists. SQLite, and PostgreSQL
+# when the run has one.
+noisett_add_test_binary(noisett_list_answers_test service/list_answers_test.cc)
+target_link_libraries(noisett_list_answers_test PRIVATE noisett_test_app noisett_service
+  noisett_catalog noisett_test_images nlohmann_json::nlohmann_json)
 
 # Generation jobs on the real service: the runner, cancel, quotas, the queue limit, and jobs taken
 # over from a dead instance; SQLite, and PostgreSQL when the run has one.

@@ -260,9 +260,10 @@ TEST_F(TierCommandsTest, CostEstimateMeasuresTheBytesStoredPerTier) {
 }
 
 TEST_F(TierCommandsTest, CostEstimateProjectionPricesAndRefusals) {
-  const nlohmann::json out =
-      Admin("cost.estimate", {{"prices", {{"cool", 0.0152}}},
-                              {"projection", {{"users", 1000}, {"subscription_tier", "free"}}}});
+  // An account without the 128 KiB minimum: the design document's arithmetic.
+  const nlohmann::json out = Admin(
+      "cost.estimate", {{"prices", {{"cool", 0.0152}, {"min_billable_kib", 0}}},
+                        {"projection", {{"users", 1000}, {"subscription_tier", "free"}}}});
   EXPECT_DOUBLE_EQ(out["prices"]["cool"].get<double>(), 0.0152);
   const nlohmann::json& projection = out["projection"];
   ASSERT_TRUE(projection.is_object()) << out.dump(2);
@@ -278,6 +279,15 @@ TEST_F(TierCommandsTest, CostEstimateProjectionPricesAndRefusals) {
   const std::string table = out["table"];
   EXPECT_NE(table.find("Projection: 1000 users"), std::string::npos) << table;
   EXPECT_NE(table.find("40.00 GB × $0.0152 ="), std::string::npos) << table;
+
+  // With it (the default), the 20,000 cool images' thumbnails and metadata.json are 128 KiB each.
+  const nlohmann::json minimum =
+      Admin("cost.estimate",
+            {{"projection", {{"users", 1000}, {"subscription_tier", "free"}}}});
+  for (const nlohmann::json& row : minimum["projection"]["rows"]) {
+    if (row["item"] != "Cool storage") continue;
+    EXPECT_NEAR(row["quantity_gb"].get<double>(), 40.0 + 20000.0 * 2 * 131072 / 1e9, 1e-9);
+  }
 
   auto refused = Run("cost.estimate", As("alice"), nlohmann::json::object());
   ASSERT_FALSE(refused.has_value());

@@ -52,6 +52,7 @@ TestApp::TestApp(TestAppOptions options) : options_(std::move(options)) {
     }
     flags.emplace("--catalog", schema_->url());
   }
+  flags_ = flags;
   auto config = app::LoadConfig(app::kServe, flags, {});
   if (!config) {
     error_ = config.error().ToString();
@@ -93,6 +94,20 @@ void TestApp::Open() {
 void TestApp::Reopen() {
   app_.reset();
   Open();
+}
+
+Result<std::unique_ptr<app::App>> TestApp::OpenAnotherInstance(const app::Flags& settings,
+                                                               metrics::Registry* metrics) {
+  app::Flags flags = flags_;
+  for (const auto& [flag, value] : settings) flags[flag] = value;
+  auto config = app::LoadConfig(app::kServe, flags, {});
+  if (!config) return Unexpected(config.error());
+  app::AppOptions options;
+  options.clock = options_.clock;
+  options.generator = options_.generator;
+  options.metrics = metrics != nullptr ? metrics : options_.metrics;
+  options.authenticator = options_.authenticator;
+  return app::App::Open(*config, options);
 }
 
 std::string TestApp::Token(const std::string& user, bool admin) {

@@ -69,12 +69,19 @@ class TestApp {
   // Closes the App (its store and catalog) and opens it again on the same data: a restart.
   void Reopen();
 
+  // Another App on the same data (store, catalog, link keys; the same clock), as a second
+  // `noisett serve` beside this one: its own connections and caches, no job runner. `settings`
+  // override this App's ({{"--list-cache", "0"}}); `metrics` null: this App's registry.
+  Result<std::unique_ptr<app::App>> OpenAnotherInstance(const app::Flags& settings = {},
+                                                        metrics::Registry* metrics = nullptr);
+
  private:
   void Open();
 
   TestAppOptions options_;
   std::string root_;
   app::Config config_;
+  app::Flags flags_;  // what config_ was loaded from
   std::unique_ptr<ScratchSchema> schema_;
   std::unique_ptr<app::App> app_;
   std::string error_;

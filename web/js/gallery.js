@@ -4,10 +4,15 @@
 // A generation being made shows a pending tile per image still to come, each replaced by its image
 // as the job's events say it is stored, with Cancel; a page reloaded mid-generation picks the job
 // up again from history (its status) and its events.
-import { $, el, icon, formatDate, truncate } from "./ui.js";
+// Each thumbnail is a <picture> of the image's `sources`: AVIF and WebP renditions once the server
+// has made them, the stored JPEG pair before that (docs/web.md, "Renditions").
+import { $, el, fillPicture, icon, formatDate, truncate } from "./ui.js";
 import { thumbHashToDataUrl } from "./thumbhash.js";
 
 const PAGE = { history: 12, favorites: 30 };
+// `sizes` for tiles while the grid cannot be measured (not laid out): about the widest column of
+// style.css's .grid above phone width, so 1x screens take the 256 candidate and 2x the 512.
+const TILE_SIZES_UNMEASURED = "240px";
 
 // One shape for both listings.
 function fromGeneration(gen) {
@@ -18,6 +23,7 @@ function fromGeneration(gen) {
     createdAt: gen.created_at,
     url: img.url,
     thumbUrl: img.thumbnail_url || img.url,
+    sources: img.sources || [],
     thumbhash: img.thumbhash || "",
     favorite: Boolean(img.favorite),
     archived: Boolean(img.archived),
@@ -36,6 +42,7 @@ function fromFavorite(fav) {
     createdAt: fav.created_at,
     url: fav.url,
     thumbUrl: fav.thumbnail_url || fav.url,
+    sources: fav.sources || [],
     thumbhash: fav.thumbhash || "",
     favorite: true,
     archived: Boolean(fav.archived),
@@ -72,17 +79,47 @@ export function createGallery({ api, lightbox, toast, report, onChange }) {
   );
   observer.observe(sentinel);
 
-  function tileFor(item) {
+  // The grid's columns as laid out (style.css .grid: as many as fit, each at least
+  // min(200px, 42vw)), in CSS px; empty while the grid is not displayed.
+  function columnWidths() {
+    return getComputedStyle(grid)
+      .gridTemplateColumns.split(" ")
+      .map(parseFloat)
+      .filter((w) => w > 0);
+  }
+
+  // The tiles' `sizes` is the real column width, so the browser takes, per tile, the narrowest
+  // candidate that covers it at the screen's density (at 1280 px, 213 px columns: 256w at 1x,
+  // 512w at 2x); `columns` says how many tiles the first row holds. Measured before each batch
+  // of tiles (one layout, not one per tile) and whenever the grid's size changes.
+  const layout = { sizes: TILE_SIZES_UNMEASURED, columns: 1 };
+  function measureTiles() {
+    const widths = columnWidths();
+    const sizes = widths.length ? `${Math.ceil(widths[0])}px` : TILE_SIZES_UNMEASURED;
+    const changed = sizes !== layout.sizes;
+    layout.sizes = sizes;
+    layout.columns = Math.max(1, widths.length);
+    return changed;
+  }
+  new ResizeObserver(() => {
+    if (!measureTiles()) return;
+    for (const node of grid.querySelectorAll(".thumb source, .thumb img")) node.sizes = layout.sizes;
+  }).observe(grid);
+
+  // A tile's image loads at once in the grid's first row (what the page opens on) and lazily
+  // below it, as it nears the viewport; `position` is the tile's place in the grid.
+  function tileFor(item, position) {
     const img = el("img", {
-      src: item.thumbUrl,
       alt: item.prompt || "Generated image",
-      loading: "lazy",
+      loading: position < layout.columns ? "eager" : "lazy",
       decoding: "async",
       width: 256,
       height: 256,
     });
     img.addEventListener("error", () => tile.classList.add("broken"), { once: true });
-    const thumb = el("button", { type: "button", class: "thumb", title: "Open full image" }, img);
+    const picture = el("picture");
+    fillPicture(picture, img, item.sources, layout.sizes, item.thumbUrl, { fullJpeg: false });
+    const thumb = el("button", { type: "button", class: "thumb", title: "Open full image" }, picture);
     // The image's ThumbHash, blurred colours of the right shape, until the thumbnail paints over it.
     const placeholder = thumbHashToDataUrl(item.thumbhash);
     if (placeholder) {
@@ -177,7 +214,8 @@ export function createGallery({ api, lightbox, toast, report, onChange }) {
         if (!tile) return; // already shown (the listing had it)
         waiting.delete(image.index);
         const [item] = fromGeneration({ ...job, images: [image], image_count: job.count });
-        tile.replaceWith(tileFor(item));
+        measureTiles();
+        tile.replaceWith(tileFor(item, [...grid.children].indexOf(tile)));
       } else if (event.event === "done" || event.event === "failed") {
         finished = JSON.parse(event.data);
       }
@@ -227,8 +265,9 @@ export function createGallery({ api, lightbox, toast, report, onChange }) {
         if (view === "history") {
           const page = await api.history(PAGE.history, cursor);
           if (mine !== epoch) return;
+          measureTiles();
           for (const gen of page.generations || []) {
-            for (const item of fromGeneration(gen)) grid.append(tileFor(item));
+            for (const item of fromGeneration(gen)) grid.append(tileFor(item, grid.childElementCount));
             if (gen.status === "queued" || gen.status === "running") {
               const marker = el("li", { class: "tile", hidden: true, "data-job": gen.job_id });
               grid.append(marker);
@@ -240,7 +279,8 @@ export function createGallery({ api, lightbox, toast, report, onChange }) {
         } else {
           const page = await api.favorites(PAGE.favorites, cursor);
           if (mine !== epoch) return;
-          for (const fav of page.favorites || []) grid.append(tileFor(fromFavorite(fav)));
+          measureTiles();
+          for (const fav of page.favorites || []) grid.append(tileFor(fromFavorite(fav), grid.childElementCount));
           cursor = page.next_cursor || null;
         }
         done = !cursor;

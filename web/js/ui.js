@@ -1,5 +1,6 @@
-// Small DOM helpers shared by the views: elements, icons, dates, the alert banner, the undo
-// toast and the lightbox. Everything user-supplied goes in through textContent, never HTML.
+// Small DOM helpers shared by the views: elements, icons, dates, <picture> sources, the alert
+// banner, the undo toast and the lightbox. Everything user-supplied goes in through textContent,
+// never HTML.
 
 export const $ = (id) => document.getElementById(id);
 
@@ -54,6 +55,42 @@ export function truncate(text, max) {
   return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
 }
 
+// Fills `picture` (holding `img`) from an image's `sources` (docs/api.md): each rendition format
+// the server lists (AVIF, then WebP, once made) becomes a <source type srcset sizes>, in order, so
+// the browser takes the first type it decodes and, within it, the narrowest candidate that covers
+// `sizes` at its pixel density. The last entry, the stored JPEG pair (thumbnail and full image),
+// is the <img>'s own srcset (only with `fullJpeg`: the lightbox), and `src` (the thumbnail in the
+// grid) serves a browser without srcset. An answer without `sources` leaves the <img> with `src`.
+export function fillPicture(picture, img, sources, sizes, src, { fullJpeg = true } = {}) {
+  const list = Array.isArray(sources) ? sources.filter((s) => s && s.srcset) : [];
+  const jpeg = list.at(-1);
+  picture.replaceChildren(
+    ...list.slice(0, -1).map((s) => el("source", { type: s.type, sizes, srcset: s.srcset })),
+    img,
+  );
+  img.sizes = sizes;
+  // A tile whose renditions are pending (or off) keeps to its thumbnail: the JPEG pair's other
+  // candidate is the full image, megabytes for a 2x tile.
+  if (jpeg && fullJpeg) img.srcset = jpeg.srcset;
+  else img.removeAttribute("srcset");
+  img.src = src;
+}
+
+// Drops what fillPicture set, so a closed view loads nothing more.
+function emptyPicture(picture, img) {
+  picture.replaceChildren(img);
+  img.removeAttribute("srcset");
+  img.removeAttribute("sizes");
+  img.removeAttribute("src");
+}
+
+// The widest candidate of a srcset ("URL 256w, URL 1024w"), in px; 0 when none says.
+export function widestCandidate(srcset) {
+  let widest = 0;
+  for (const m of String(srcset || "").matchAll(/\s(\d+)w(?:,|$)/g)) widest = Math.max(widest, Number(m[1]));
+  return widest;
+}
+
 // The role=alert banner: one message at a time, until dismissed or replaced.
 export function createBanner() {
   const box = $("banner");
@@ -106,9 +143,23 @@ export function createToast() {
   };
 }
 
+// The width the lightbox shows an image at, as `sizes`: no wider than the image itself (the JPEG
+// pair's widest candidate when the answer has no width, as favorites.list), the dialog
+// (style.css .lightbox: min(1100px, 100vw - 24px)) or, for its aspect ratio, the height left
+// under the viewport's (.lightbox img: 100vh - 180px). At 1280 x 860 a square image is 680 px:
+// the 1024 rendition at 1x, the 2048 (where the image has one) at 2x.
+function lightboxSizes(item) {
+  const width = item.width || widestCandidate(item.sources?.at(-1)?.srcset);
+  const limits = ["1100px", "calc(100vw - 24px)"];
+  if (width) limits.unshift(`${width}px`);
+  if (item.width && item.height) limits.push(`calc((100vh - 180px) * ${(item.width / item.height).toFixed(4)})`);
+  return `min(${limits.join(", ")})`;
+}
+
 // The full-size view: a modal <dialog> (Escape closes it, focus returns to the thumbnail).
 export function createLightbox() {
   const dialog = $("lightbox");
+  const picture = $("lightbox-picture");
   const img = $("lightbox-img");
   const prompt = $("lightbox-prompt");
   const date = $("lightbox-date");
@@ -121,7 +172,7 @@ export function createLightbox() {
     if (e.target === dialog) dialog.close(); // a click on the backdrop
   });
   dialog.addEventListener("close", () => {
-    img.removeAttribute("src");
+    emptyPicture(picture, img);
     if (opener && opener.isConnected) opener.focus();
     opener = null;
   });
@@ -130,11 +181,14 @@ export function createLightbox() {
     show(item, from) {
       opener = from;
       img.alt = item.prompt;
-      img.src = item.url;
       if (item.width && item.height) {
         img.width = item.width;
         img.height = item.height;
+      } else {
+        img.removeAttribute("width");
+        img.removeAttribute("height");
       }
+      fillPicture(picture, img, item.sources, lightboxSizes(item), item.url);
       prompt.textContent = item.prompt;
       date.textContent = formatDate(item.createdAt);
       date.dateTime = item.createdAt;

@@ -12,16 +12,18 @@
 #include "service/generation_jobs.h"
 #include "service/history.h"
 #include "service/lifecycle_run.h"
+#include "service/list_answers.h"
 #include "service/upload.h"
 
 namespace noisett::service {
 
-// history.list, history.get, history.delete, history.restore.
+// history.list (its answers reused through `answers`), history.get, history.delete,
+// history.restore.
 void RegisterHistoryCommands(CommandRegistry& registry, const LinkIssuer& links,
-                             const JobLifeDeps& jobs);
-// history.favorite, history.unfavorite, favorites.list.
+                             const JobLifeDeps& jobs, ListAnswers& answers);
+// history.favorite, history.unfavorite, favorites.list (reused through `answers`).
 void RegisterFavoriteCommands(CommandRegistry& registry, catalog::Catalog& catalog,
-                              const Clock& clock, const LinkIssuer& links);
+                              const Clock& clock, const LinkIssuer& links, ListAnswers& answers);
 // images.upload, images.import.
 void RegisterUploadCommands(CommandRegistry& registry, const UploadDeps& upload,
                             const net::ImportPolicy& import);

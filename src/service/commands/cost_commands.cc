@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <string>
 
+#include "lifecycle/rendition_advice.h"
 #include "service/commands/args.h"
 #include "service/commands/commands.h"
 #include "service/lifecycle_observer.h"
@@ -20,13 +21,17 @@ nlohmann::json StoredJson(const lifecycle::StoreUsage& usage) {
   return out;
 }
 
-nlohmann::json MeasuredJson(const MeasuredCost& measured, std::string* table) {
+nlohmann::json MeasuredJson(const MeasuredCost& measured, const lifecycle::Prices& prices,
+                            std::string* table) {
   const std::string since = IsoTime(measured.counting_since);
   *table += "Measured: stored now (" + std::to_string(measured.usage.total_bytes()) +
             " bytes under generated/); operations and egress counted since " + since + "\n" +
             lifecycle::EstimateToText(measured.estimate);
   nlohmann::json out = lifecycle::EstimateToJson(measured.estimate);
   out["stored"] = StoredJson(measured.usage);
+  const auto advice = lifecycle::AdviseRenditions(measured.usage, prices);
+  out["renditions"] = lifecycle::AdviceToJson(advice);
+  *table += lifecycle::AdviceToText(advice);
   out["counting_since"] = since;
   out["note"] =
       "storage is this month's cost of what is stored now (versions and soft-deleted blobs "
@@ -70,7 +75,7 @@ Result<std::string> Estimate(const CostDeps& deps, const CommandInput& in) {
   auto report = EstimateCost(deps, *request);
   if (!report) return Unexpected(report.error());
   std::string table;
-  nlohmann::json out = {{"measured", MeasuredJson(report->measured, &table)},
+  nlohmann::json out = {{"measured", MeasuredJson(report->measured, report->prices, &table)},
                         {"prices", lifecycle::PricesToJson(report->prices)}};
   if (report->projected) {
     table += "\n";

@@ -32,22 +32,23 @@ void WriteFavorite(JsonWriter& out, const FavoriteView& view) {
   WriteTierFields(out.BeginObject(), favorite.image)
       .Member("cdn_url", view.links.full.cdn_url())
       .Member("created_at", IsoTime(favorite.created_at))
+      .Member("height", favorite.image.height)
       .Member("image_index", favorite.image_index)
       .Member("job_id", favorite.job_id)
       .Member("prompt", favorite.prompt)
-      .Member("thumbhash", favorite.image.thumbhash)
+      .Member("renditions", catalog::RenditionStateName(favorite.image.renditions_state));
+  WriteSources(out.Key("sources"), favorite.image, view.links);
+  out.Member("thumbhash", favorite.image.thumbhash)
       .Member("thumbnail_url", view.links.thumbnail.url)
       .Member("url", view.links.full.url)
+      .Member("width", favorite.image.width)
       .EndObject();
 }
 
-// Written as text, never as a tree, like history.list.
-Result<std::string> List(catalog::Catalog& catalog, const LinkIssuer& links,
-                         const CommandContext& ctx, const CommandInput& in) {
-  if (auto ok = OnlyFields(in.args, {"limit", "cursor"}); !ok) return Unexpected(ok.error());
-  auto page_request = PageArgs(in.args);
-  if (!page_request) return Unexpected(page_request.error());
-  auto page = ListFavorites(catalog, links, ctx.user, *page_request);
+// Written as text, never as a tree, and reused, like history.list.
+Result<ListText> BuildList(catalog::Catalog& catalog, const LinkIssuer& links,
+                           const CommandContext& ctx, const catalog::PageRequest& page_request) {
+  auto page = ListFavorites(catalog, links, ctx.user, page_request);
   if (!page) return Unexpected(page.error());
   constexpr size_t kBytesPerFavorite = 1024;  // three links and the prompt
   JsonWriter out;
@@ -58,13 +59,22 @@ Result<std::string> List(catalog::Catalog& catalog, const LinkIssuer& links,
       .Member("next_cursor", page->next_cursor)
       .Member("total_count", page->total_count)
       .EndObject();
-  return std::move(out).Take();
+  return ListText{std::move(out).Take(), page->links_whole};
+}
+
+Result<std::string> List(ListAnswers& answers, catalog::Catalog& catalog, const LinkIssuer& links,
+                         const CommandContext& ctx, const CommandInput& in) {
+  if (auto ok = OnlyFields(in.args, {"limit", "cursor"}); !ok) return Unexpected(ok.error());
+  auto page_request = PageArgs(in.args);
+  if (!page_request) return Unexpected(page_request.error());
+  return answers.Answer("favorites", ctx.user, *page_request,
+                        [&] { return BuildList(catalog, links, ctx, *page_request); });
 }
 
 }  // namespace
 
 void RegisterFavoriteCommands(CommandRegistry& registry, catalog::Catalog& catalog,
-                              const Clock& clock, const LinkIssuer& links) {
+                              const Clock& clock, const LinkIssuer& links, ListAnswers& answers) {
   registry.Register({.name = "history.favorite",
                      .summary = "mark an image as a favorite: {job_id, image_index}",
                      .run = [&catalog, &clock](const CommandContext& c, const CommandInput& i) {
@@ -75,11 +85,12 @@ void RegisterFavoriteCommands(CommandRegistry& registry, catalog::Catalog& catal
                      .run = [&catalog, &clock](const CommandContext& c, const CommandInput& i) {
                        return Favorite(catalog, clock, c, i, false);
                      }});
-  registry.Register({.name = "favorites.list",
-                     .summary = "your favorites with links: {limit?, cursor?}",
-                     .run = [&catalog, &links](const CommandContext& c, const CommandInput& i) {
-                       return List(catalog, links, c, i);
-                     }});
+  registry.Register(
+      {.name = "favorites.list",
+       .summary = "your favorites with links: {limit?, cursor?}",
+       .run = [&catalog, &links, &answers](const CommandContext& c, const CommandInput& i) {
+         return List(answers, catalog, links, c, i);
+       }});
 }
 
 }  // namespace noisett::service

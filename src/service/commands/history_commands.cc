@@ -6,13 +6,11 @@
 namespace noisett::service {
 namespace {
 
-// The busiest read (every gallery page): written as text, never as a tree.
-Result<std::string> List(const LinkIssuer& links, const JobLifeDeps& jobs,
-                         const CommandContext& ctx, const CommandInput& in) {
-  if (auto ok = OnlyFields(in.args, {"limit", "cursor"}); !ok) return Unexpected(ok.error());
-  auto page_request = PageArgs(in.args);
-  if (!page_request) return Unexpected(page_request.error());
-  auto page = ListHistory(jobs.catalog, links, ctx.user, *page_request);
+// The busiest read (every gallery page): written as text, never as a tree, and reused while the
+// caller's catalog version and the link bucket stay the same (list_answers.h).
+Result<ListText> BuildList(const LinkIssuer& links, const JobLifeDeps& jobs,
+                           const CommandContext& ctx, const catalog::PageRequest& page_request) {
+  auto page = ListHistory(jobs.catalog, links, ctx.user, page_request);
   if (!page) return Unexpected(page.error());
   constexpr size_t kBytesPerJob = 3072;  // two images with four links each
   JsonWriter out;
@@ -23,7 +21,16 @@ Result<std::string> List(const LinkIssuer& links, const JobLifeDeps& jobs,
       .Member("next_cursor", page->next_cursor)
       .Member("total_count", page->total_count)
       .EndObject();
-  return std::move(out).Take();
+  return ListText{std::move(out).Take(), page->links_whole};
+}
+
+Result<std::string> List(ListAnswers& answers, const LinkIssuer& links, const JobLifeDeps& jobs,
+                         const CommandContext& ctx, const CommandInput& in) {
+  if (auto ok = OnlyFields(in.args, {"limit", "cursor"}); !ok) return Unexpected(ok.error());
+  auto page_request = PageArgs(in.args);
+  if (!page_request) return Unexpected(page_request.error());
+  return answers.Answer("history", ctx.user, *page_request,
+                        [&] { return BuildList(links, jobs, ctx, *page_request); });
 }
 
 Result<std::string> Get(const LinkIssuer& links, const JobLifeDeps& jobs, const CommandContext& ctx,
@@ -58,11 +65,11 @@ Result<std::string> Restore(const LinkIssuer& links, const JobLifeDeps& jobs,
 }  // namespace
 
 void RegisterHistoryCommands(CommandRegistry& registry, const LinkIssuer& links,
-                             const JobLifeDeps& jobs) {
+                             const JobLifeDeps& jobs, ListAnswers& answers) {
   registry.Register({.name = "history.list",
                      .summary = "your generations, newest first: {limit 1..200, cursor?}",
                      .run = [&](const CommandContext& c, const CommandInput& i) {
-                       return List(links, jobs, c, i);
+                       return List(answers, links, jobs, c, i);
                      }});
   registry.Register({.name = "history.get",
                      .summary = "one generation with its links: {job_id}",

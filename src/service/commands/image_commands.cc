@@ -110,7 +110,10 @@ Result<std::string> StorageMetrics(catalog::Catalog& catalog, const CommandConte
                    {"total_thumbnails", totals->total_thumbnails},
                    {"thumbnail_size_mb", Mb2(double(totals->thumbnail_bytes))},
                    {"total_bytes", totals->total_bytes},
-                   {"thumbnail_bytes", totals->thumbnail_bytes}});
+                   {"thumbnail_bytes", totals->thumbnail_bytes},
+                   {"total_renditions", totals->total_renditions},
+                   {"rendition_size_mb", Mb2(double(totals->rendition_bytes))},
+                   {"rendition_bytes", totals->rendition_bytes}});
 }
 
 }  // namespace
@@ -137,7 +140,8 @@ void RegisterImageCommands(CommandRegistry& registry, catalog::Catalog& catalog,
                      }});
   registry.Register({.name = "storage.metrics",
                      .summary = "your storage use: total_images, total_size_mb (MiB), "
-                                "avg_image_size_mb, total_thumbnails, thumbnail_size_mb",
+                                "avg_image_size_mb, total_thumbnails, thumbnail_size_mb, "
+                                "total_renditions, rendition_size_mb",
                      .run = [&catalog](const CommandContext& c, const CommandInput& i) {
                        return StorageMetrics(catalog, c, i);
                      }});

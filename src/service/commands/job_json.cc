@@ -1,11 +1,60 @@
 // Job and image JSON with links.
 #include "service/commands/job_json.h"
 
+#include <algorithm>
+#include <string>
+
+#include "image/image_types.h"
+
 namespace noisett::service {
 
 JsonWriter& WriteTierFields(JsonWriter& out, const catalog::ImageRecord& image) {
   return out.Member("access_tier", image.access_tier)
       .Member("archived", image.access_tier == "archive");
+}
+
+namespace {
+
+// "URL 256w, URL 512w": the CDN links (the signed links when no CDN is configured), whose
+// expiry and signature never hold a comma or a space.
+void AppendCandidate(std::string& srcset, const SignedLinks& link, int width) {
+  if (!srcset.empty()) srcset += ", ";
+  srcset += link.cdn_url();
+  srcset += ' ';
+  srcset += std::to_string(width);
+  srcset += 'w';
+}
+
+void WriteSource(JsonWriter& out, std::string_view type, const std::string& srcset) {
+  out.BeginObject().Member("srcset", srcset).Member("type", type).EndObject();
+}
+
+}  // namespace
+
+void WriteSources(JsonWriter& out, const catalog::ImageRecord& image, const ImageLinks& links) {
+  out.BeginArray();
+  for (std::string_view format : {"avif", "webp"}) {
+    std::string srcset;
+    for (size_t i = 0; i < image.renditions.size() && i < links.renditions.size(); ++i) {
+      if (image.renditions[i].format == format) {
+        AppendCandidate(srcset, links.renditions[i], image.renditions[i].width);
+      }
+    }
+    if (!srcset.empty()) WriteSource(out, std::string("image/") + std::string(format), srcset);
+  }
+  // The stored pair, last: what every client can show. A thumbnail as wide as the image (a small
+  // upload) is the same picture, listed once.
+  // The catalog keeps the image's size, not the thumbnail's: the thumbnail is the image fitted in
+  // the pipeline's box (never enlarged), and a descriptor a pixel off picks the same candidate.
+  std::string fallback;
+  const int box = image::OptimizeOptions{}.thumb_size;
+  const int longest = std::max({image.width, image.height, 1});
+  const int thumbnail_width =
+      longest <= box ? image.width : std::max(1, (image.width * box + longest / 2) / longest);
+  if (thumbnail_width < image.width) AppendCandidate(fallback, links.thumbnail, thumbnail_width);
+  AppendCandidate(fallback, links.full, image.width);
+  WriteSource(out, image.content_type, fallback);
+  out.EndArray();
 }
 
 void WriteImage(JsonWriter& out, const catalog::ImageRecord& image, const ImageLinks& links,
@@ -18,7 +67,9 @@ void WriteImage(JsonWriter& out, const catalog::ImageRecord& image, const ImageL
       .Member("favorite", image.favorite)
       .Member("height", image.height)
       .Member("index", image.index)
+      .Member("renditions", catalog::RenditionStateName(image.renditions_state))
       .Member("seed", image.seed);
+  WriteSources(out.Key("sources"), image, links);
   if (!status.empty()) out.Member("status", status);
   out.Member("thumbhash", image.thumbhash)
       .Member("thumbnail_bytes", image.thumbnail_bytes)

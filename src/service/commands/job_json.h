@@ -18,8 +18,14 @@ namespace noisett::service {
 // answer (an archived blob is 409 until images.rehydrate brings it back).
 JsonWriter& WriteTierFields(JsonWriter& out, const catalog::ImageRecord& image);
 
+// The image's candidates for a <picture>: [{type: "image/avif", srcset: "URL 256w, URL 512w, ..."},
+// {type: "image/webp", ...}, {type: content_type, srcset: "THUMBNAIL 256w, FULL 2048w"}], the
+// renditions first (those made: none while they are pending), the stored pair last.
+void WriteSources(JsonWriter& out, const catalog::ImageRecord& image, const ImageLinks& links);
+
 // {index, seed, width, height, bytes, thumbnail_bytes, content_type, url, cdn_url, favorite,
-//  thumbnail_url, thumbnail_cdn_url, expires_at, access_tier, archived}, and `status` when given
+//  thumbnail_url, thumbnail_cdn_url, expires_at, access_tier, archived, thumbhash, renditions
+//  (none, pending or ready), sources (WriteSources)}, and `status` when given
 //  (a job's image: "stored").
 void WriteImage(JsonWriter& out, const catalog::ImageRecord& image, const ImageLinks& links,
                 std::string_view status = {});
