@@ -337,12 +337,6 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
         [](Session& s, HttpResponse res) { s.Write(std::move(res)); });
   }
 
-  // The bytes of one response, alive until its write completes.
-  struct Outgoing {
-    std::string head;
-    std::string body;
-  };
-
   void Write(HttpResponse res) {
     state_ = State::kWriting;
     FreeBody();            // handled: an upload's bytes need not wait for its answer to be written
@@ -361,29 +355,23 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
       res.stream.reset();
     }
     const bool with_body = !head.head_request && !NoBodyStatus(res.status);
-    if (with_body && res.file) return SendFile(ResponseHead(res, head), std::move(*res.file));
-    auto out = std::make_shared<Outgoing>();
-    out->head = ResponseHead(res, head);
-    if (with_body) out->body = std::move(res.body);
-    answer_.bytes_out = out->body.size();
-    stream_.expires_after(std::chrono::seconds(opts().read_timeout_s));
-    const std::array<net::const_buffer, 2> buffers = {net::buffer(out->head),
-                                                      net::buffer(out->body)};
-    net::async_write(stream_, buffers, [self = shared_from_this(), out](error_code ec, size_t) {
-      self->OnWrite(ec);
-    });
+    std::string head_bytes = ResponseHead(res, head);  // before the body moves: it counts it
+    std::string bytes = with_body ? std::move(res.body) : std::string();
+    FileSpan file = with_body && res.file ? std::move(*res.file) : FileSpan{};
+    SendDirect(std::move(head_bytes), std::move(bytes), std::move(file));
   }
 
-  // A body from a file (HttpResponse::file): the head and the body go out through FileSend
-  // (file_send.h), straight from the page cache, continued each time the socket has room. As for
-  // any answer, all of it must be written within read_timeout_s: a client that stops reading
-  // mid-body is cut off then, and its file descriptor released.
-  void SendFile(std::string head, FileSpan body) {
+  // Every answer but a stream goes out through FileSend (file_send.h): the head and the bytes in
+  // one call, a file body (HttpResponse::file) straight from the page cache, continued each time
+  // the socket has room. Nearly every answer fits the socket's buffer and is written at once, with
+  // no timer armed. All of it must be written within read_timeout_s: a client that stops reading
+  // mid-body is cut off then, and a file's descriptor released.
+  void SendDirect(std::string head, std::string bytes, FileSpan file) {
     error_code ec;
     // Asio made the descriptor non-blocking for its own reads already; this only tells it so.
     if (!stream_.socket().native_non_blocking()) stream_.socket().native_non_blocking(true, ec);
     if (ec) return OnWrite(ec);
-    file_send_.emplace(std::move(head), std::move(body));
+    file_send_.emplace(std::move(head), std::move(bytes), std::move(file));
     ++send_generation_;
     send_deadline_set_ = false;
     ContinueFileSend();
@@ -589,7 +577,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   HttpRequest request_;
   std::unique_ptr<Exchange> exchange_;  // this request's, from its head until it is answered
   std::shared_ptr<StreamPump> pump_;    // a streamed response's, until the next request
-  std::optional<FileSend> file_send_;   // a file body's, while it is being written
+  std::optional<FileSend> file_send_;   // an answer's, while it is being written
   net::steady_timer send_timer_;        // its deadline, set once it has to wait for the socket
   uint64_t send_generation_ = 0;        // which send the deadline belongs to
   bool send_deadline_set_ = false;

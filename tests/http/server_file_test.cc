@@ -111,6 +111,20 @@ class SocketPair {
   int theirs = -1;
 };
 
+// Continues a blocked send while another thread reads `want` bytes from the other end; what the
+// send ended with, and what was read, in *got.
+FileSend::Progress FinishWithAReader(FileSend& send, SocketPair& pair, size_t want,
+                                     std::string* got) {
+  std::thread reader([&] { *got = ReadUpTo(pair.theirs, want); });
+  FileSend::Progress progress;
+  while ((progress = send.Continue(pair.ours)) == FileSend::Progress::kBlocked) {
+    pollfd p{pair.ours, POLLOUT, 0};
+    ::poll(&p, 1, 1000);
+  }
+  reader.join();
+  return progress;
+}
+
 TEST(FileSendTest, TheHeadThenExactlyTheSpan) {
   const std::string content = Pattern(10000);
   auto file = TempFileWith(content);
@@ -137,16 +151,45 @@ TEST(FileSendTest, AFullSocketBlocksAndResumesWhereItStopped) {
   ASSERT_EQ(send.Continue(pair.ours), FileSend::Progress::kBlocked);
   EXPECT_LT(send.body_sent(), content.size());
   std::string got;
-  std::thread reader([&] { got = ReadUpTo(pair.theirs, 4 + content.size()); });
-  FileSend::Progress progress;
-  while ((progress = send.Continue(pair.ours)) == FileSend::Progress::kBlocked) {
-    pollfd p{pair.ours, POLLOUT, 0};
-    ::poll(&p, 1, 1000);
-  }
-  reader.join();
-  EXPECT_EQ(progress, FileSend::Progress::kDone);
+  EXPECT_EQ(FinishWithAReader(send, pair, 4 + content.size(), &got), FileSend::Progress::kDone);
   EXPECT_EQ(got.size(), 4 + content.size());
   EXPECT_TRUE(got == "head" + content) << "the bytes differ";
+}
+
+TEST(FileSendTest, BytesInMemoryGoRightAfterTheHeadThenTheSpan) {
+  const std::string content = Pattern(6000);
+  auto file = TempFileWith(content);
+  SocketPair pair;
+  FileSend send("HEAD\r\n\r\n", "in memory;", SpanOf(file, 100, 3000));
+  ASSERT_EQ(send.Continue(pair.ours), FileSend::Progress::kDone);
+  EXPECT_EQ(send.body_sent(), 10u + 3000u);
+  EXPECT_EQ(ReadUpTo(pair.theirs, 8 + 10 + 3000),
+            "HEAD\r\n\r\nin memory;" + content.substr(100, 3000));
+}
+
+// An answer with no file (every JSON answer) larger than the socket's buffer: it blocks somewhere
+// inside the bytes, and resumes there, never resending the head nor skipping a byte.
+TEST(FileSendTest, BytesAloneBlockAndResumeWhereTheyStopped) {
+  auto file = TempFileWith("");
+  const std::string bytes = Pattern(4 << 20);
+  SocketPair pair;
+  FileSend send("head:", bytes, SpanOf(file, 0, 0));
+  ASSERT_EQ(send.Continue(pair.ours), FileSend::Progress::kBlocked);
+  EXPECT_LT(send.body_sent(), bytes.size());
+  std::string got;
+  EXPECT_EQ(FinishWithAReader(send, pair, 5 + bytes.size(), &got), FileSend::Progress::kDone);
+  EXPECT_EQ(send.body_sent(), bytes.size());
+  EXPECT_TRUE(got == "head:" + bytes) << "the bytes differ (" << got.size() << " received)";
+}
+
+TEST(FileSendTest, APeerThatIsGoneFailsWithItsErrorAndNoSignal) {
+  auto file = TempFileWith("");
+  SocketPair pair;
+  ::close(pair.theirs);
+  pair.theirs = -1;
+  FileSend send("head", "body", SpanOf(file, 0, 0));
+  EXPECT_EQ(send.Continue(pair.ours), FileSend::Progress::kFailed);  // EPIPE, and no SIGPIPE
+  EXPECT_EQ(send.error(), EPIPE);
 }
 
 TEST(FileSendTest, AFileShorterThanItsSpanFails) {

@@ -742,6 +742,11 @@ async function run() {
     check(response.status() === 202, `POST /api/generate with the Entra token answered ${response.status()}`);
     check(response.request().headers().authorization === `Bearer ${entra.seen.accessToken}`, "not the IdP's access token");
     await waitForThumbnails(entraPage, 1);
+    // Access lines are written in batches, within about a second (docs/monitoring.md).
+    const deadline = Date.now() + 5_000;
+    while (!serverLog.includes(`user=${ENTRA.oid}`) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
     check(serverLog.includes(`user=${ENTRA.oid}`), "the server did not see the token's oid");
     await entraPage.reload(); // MSAL's cache (sessionStorage) keeps the account: no new popup
     await entraPage.locator("#user-name").filter({ hasText: ENTRA.name }).waitFor();
