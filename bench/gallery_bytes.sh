@@ -13,7 +13,9 @@
 # Uploads: bench/make_inputs.py's photo-like set (20 PNG 1024, 10 PNG 2048, 10 JPEG 4096x3072,
 # 10 WebP 1536; the same set bench/renditions.sh's synth rows come from), interleaved so each
 # page mixes them, one job each (COUNT of them). The renditions server's uploads are followed
-# until no image is pending.
+# until no image is pending. With --inputs generated, the uploads are instead COUNT 1024 px images
+# of the `noise` generator (bench/renditions_bench --noise, as the job runner makes them): what
+# the gallery shows in this app, where every image is generated.
 #
 # Each page is opened by bench/gallery_bytes.mjs in a new Chromium context (empty cache) at
 # 1280 x 860, device scale factor 1 and then 2, signed in, without scrolling; it counts the
@@ -22,6 +24,7 @@
 # noisett_rendition_duration_seconds histogram (sum / count) from --metrics-addr.
 #
 # Usage: bench/gallery_bytes.sh [--build build/release] [--count 50] [--today-web COMMIT]
+#                               [--inputs photo|generated]
 # Needs /usr/bin/chromium, node with playwright-core (npm ci), Debian's python3-pil, curl, jq.
 set -euo pipefail
 
@@ -35,8 +38,10 @@ BUILD=build/release
 COUNT=50
 # The last tree whose gallery showed <img src=thumbnail> (before the <picture> gallery).
 TODAY_WEB=cae5c59
+INPUT_SET=photo
 while (($#)); do
   case $1 in
+    --inputs) INPUT_SET=${2:?}; shift 2 ;;
     --build) BUILD=${2:?}; shift 2 ;;
     --count) COUNT=${2:?}; shift 2 ;;
     --today-web) TODAY_WEB=${2:?}; shift 2 ;;
@@ -58,22 +63,30 @@ trap bench_cleanup EXIT
 DRIVER=(node bench/gallery_bytes.mjs)
 
 # --- inputs: interleaved so that every page of history mixes sizes and formats --------------------
-INPUTS=$BUILD/bench-inputs
-/usr/bin/python3 bench/make_inputs.py "$INPUTS" >&2
-declare -a SETS=()
-for set in png1024 png2048 jpeg4096 webp1536; do
-  mapfile -t files < <(find "$INPUTS/$set" -type f ! -name '.*' | sort)
-  SETS+=("${files[*]}")
-done
-order=()
-for i in $(seq 0 19); do
-  for list in "${SETS[@]}"; do
-    read -r -a files <<<"$list"
-    ((i < ${#files[@]})) && order+=("${files[$i]}")
+if [[ $INPUT_SET == generated ]]; then
+  [[ -x $BUILD/bin/renditions_bench ]] || bench_die "no $BUILD/bin/renditions_bench (configure with -DNOISETT_BUILD_BENCH=ON)"
+  "$BUILD/bin/renditions_bench" --noise "$WORK/generated" "$COUNT" 1024 >&2
+  find "$WORK/generated" -type f -name 'noise_*' | sort >"$WORK/files"
+  [[ $(wc -l <"$WORK/files") -eq $COUNT ]] || bench_die "renditions_bench --noise wrote too few images"
+else
+  [[ $INPUT_SET == photo ]] || bench_die "--inputs is photo or generated"
+  INPUTS=$BUILD/bench-inputs
+  /usr/bin/python3 bench/make_inputs.py "$INPUTS" >&2
+  declare -a SETS=()
+  for set in png1024 png2048 jpeg4096 webp1536; do
+    mapfile -t files < <(find "$INPUTS/$set" -type f ! -name '.*' | sort)
+    SETS+=("${files[*]}")
   done
-done
-# Upload order is oldest first; order[0] ends up the newest, at the top of the page.
-for ((i = COUNT - 1; i >= 0; i--)); do echo "${order[$i]}"; done >"$WORK/files"
+  order=()
+  for i in $(seq 0 19); do
+    for list in "${SETS[@]}"; do
+      read -r -a files <<<"$list"
+      ((i < ${#files[@]})) && order+=("${files[$i]}")
+    done
+  done
+  # Upload order is oldest first; order[0] ends up the newest, at the top of the page.
+  for ((i = COUNT - 1; i >= 0; i--)); do echo "${order[$i]}"; done >"$WORK/files"
+fi
 
 # --- the servers ---------------------------------------------------------------------------------
 mkdir -p "$WORK/today"
@@ -125,7 +138,9 @@ measure today
 stop_noisett
 
 # --- the table -----------------------------------------------------------------------------------
-echo "gallery bytes, $(date -u '+%Y-%m-%d %H:%M UTC'), $COUNT uploads (bench/make_inputs.py), 1280 x 860"
+inputs_label="bench/make_inputs.py"
+[[ $INPUT_SET == generated ]] && inputs_label="the noise generator, 1024 px"
+echo "gallery bytes, $(date -u '+%Y-%m-%d %H:%M UTC'), $COUNT uploads ($inputs_label), 1280 x 860"
 echo "host: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), load average at start $LOAD_AT_START"
 echo "browser: $(chromium --version 2>/dev/null | head -n 1)"
 echo "tree: $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD 2>/dev/null || echo ' (modified)'); today's page: web/ at $TODAY_WEB"
