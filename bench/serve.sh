@@ -175,6 +175,19 @@ for key, out in (("thumbnail_url", sys.argv[1]), ("url", sys.argv[2])):
     open(out, "a").write(url.path + "?" + url.query + "\n")' "$WORK/thumbs.noisett" "$WORK/fulls.noisett"
   done
   head -n 1 "$WORK/thumbs.noisett" >"$WORK/hot.noisett"
+  # Each upload queued its renditions for the background worker (docs/api.md, "Renditions"):
+  # measure once it is done, or its encodes would share the cores with the first measurement.
+  note "gets: waiting for the uploads' renditions"
+  local waited
+  for waited in $(seq 1 600); do
+    curl -fs -H "Authorization: Bearer $TOKEN" "$BASE/api/history?limit=50" |
+      python3 -c 'import json, sys
+page = json.load(sys.stdin)
+sys.exit(any(i.get("renditions") == "pending" for g in page["generations"] for i in g["images"]))' &&
+      break
+    sleep 1
+  done
+  ((waited < 600)) || die "renditions still pending after 10 minutes"
   # nginx serves the same bytes at the same paths, behind its own signature.
   local kind
   for kind in thumbs fulls hot; do
