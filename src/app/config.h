@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "auth/auth_config.h"
 #include "core/log.h"
@@ -73,6 +74,8 @@ struct ServeConfig {
   uint64_t max_held_body_bytes = uint64_t{32} << 20;
   std::string web_dir;  // "": ./web, else the source tree's web/; "off": no gallery
   std::string web_scope;
+  // NOISETT_CORS_ORIGINS: origins whose pages may read the answers (http/cors.h); empty: none.
+  std::vector<std::string> cors_origins;
 };
 
 struct Config {

@@ -150,6 +150,55 @@ Status Renditions(Config& c, std::string_view v) {
   return Ok();
 }
 
+namespace {
+
+// Why `origin` can never equal a browser's Origin header, or "" when it can.
+std::string OriginProblem(std::string_view origin) {
+  if (origin == "null") return "";
+  if (origin.find('*') != std::string_view::npos) {
+    return "wildcards are refused: * would let every web site read the answers; list each origin";
+  }
+  const size_t scheme_end = origin.find("://");
+  const std::string_view scheme = origin.substr(0, scheme_end);
+  if (scheme_end == std::string_view::npos || (scheme != "http" && scheme != "https")) {
+    return "must start with http:// or https://";
+  }
+  std::string_view host = origin.substr(scheme_end + 3);
+  std::string_view port;
+  const size_t colon = host.rfind(':');
+  if (colon != std::string_view::npos && host.find(']', colon) == std::string_view::npos) {
+    port = host.substr(colon + 1);
+    host = host.substr(0, colon);
+  }
+  const bool ipv6 = host.size() > 2 && host.front() == '[' && host.back() == ']';
+  for (char ch : ipv6 ? host.substr(1, host.size() - 2) : host) {
+    const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' ||
+                    ch == '.' || (ipv6 && ch == ':');
+    if (!ok) return "must be scheme://host[:port], lower case, with no path, query or user";
+  }
+  if (host.empty()) return "has no host";
+  if (colon == std::string_view::npos) return "";
+  int number = 0;
+  if (!IntIn(number, port, 1, 65535) || port.front() == '0') return "has a bad port";
+  if ((scheme == "http" && number == 80) || (scheme == "https" && number == 443)) {
+    return "names its scheme's default port, which a browser leaves out of Origin";
+  }
+  return "";
+}
+
+}  // namespace
+
+Status CorsOrigins(Config& c, std::string_view v) {
+  std::vector<std::string> origins = auth::SplitList(v);
+  for (const std::string& origin : origins) {
+    if (std::string problem = OriginProblem(origin); !problem.empty()) {
+      return Bad("origin '" + origin.substr(0, 100) + "' " + problem);
+    }
+  }
+  c.serve.cors_origins = std::move(origins);
+  return Ok();
+}
+
 Status Lease(Config& c, std::string_view v) {
   auto seconds = ParseDuration(v);
   if (!seconds) return Bad(seconds.error().message, seconds.error().reason);

@@ -51,6 +51,10 @@ Status Quotas(Config& c, std::string_view v);
 Status LinkBucket(Config& c, std::string_view v);
 // NOISETT_RENDITIONS: "avif,webp" (either or both, in the order given) or "none".
 Status Renditions(Config& c, std::string_view v);
+// NOISETT_CORS_ORIGINS: comma-separated origins exactly as a browser sends them in Origin
+// (scheme://host[:port]: http or https, lower case, no default port, no path), or null (a
+// sandboxed page, a Figma plugin); never *.
+Status CorsOrigins(Config& c, std::string_view v);
 Status Lease(Config& c, std::string_view v);
 Status Concurrency(Config& c, std::string_view v);
 Status Level(Config& c, std::string_view v);

@@ -337,6 +337,12 @@ const std::array kSettings = {
     Setting{"NOISETT_WEB_SCOPE", "--web-scope", "", "api://CLIENT_ID/.default",
             "the scope the gallery asks Entra tokens for", kServe, 0, false,
             [](Config& c, std::string_view v) { return Text(c.serve.web_scope, v); }},
+    Setting{"NOISETT_CORS_ORIGINS", "--cors-origins", "", "",
+            "origins whose web pages may call the API and read signed links (CORS), "
+            "comma-separated and exact as browsers send them: https://app.example.com, "
+            "http://localhost:5173, null (a Figma plugin); never * (default: none, same origin "
+            "only)",
+            kServe, 0, false, CorsOrigins},
     Setting{"NOISETT_LOG_LEVEL", "", "", "info", "debug | info | warn | error", kAll, 0, false,
             Level},
 };

@@ -30,6 +30,7 @@ http::ServerOptions ServerOptionsFor(const app::Config& config) {
   options.max_body_bytes = config.backend.optimize.limits.max_bytes;
   options.max_held_body_bytes = serve.max_held_body_bytes;
   options.max_connections = serve.max_connections;
+  options.cors_origins = serve.cors_origins;
   if (serve.io_threads > 0) options.threads = serve.io_threads;
   if (serve.workers > 0) options.worker_threads = serve.workers;
   if (serve.read_threads > 0) options.read_threads = serve.read_threads;

@@ -19,6 +19,7 @@ class Server::Impl final : public SessionHost {
   explicit Impl(ServerOptions options)
       : options_(std::move(options)),
         body_gate_(options_.max_held_body_bytes),
+        cors_(options_.cors_origins),
         access_log_(options_.access_log ? std::make_unique<AccessLog>() : nullptr),
         contexts_(MakeContexts(options_.threads)),
         workers_(std::max(1u, options_.worker_threads)),
@@ -65,6 +66,7 @@ class Server::Impl final : public SessionHost {
   // SessionHost
   const ServerOptions& options() const override { return options_; }
   const Handler& handler() const override { return handler_; }
+  const CorsPolicy& cors() const override { return cors_; }
   bool stopping() const override { return listener_.stopping(); }
   net::thread_pool& workers() override { return workers_; }
   net::thread_pool& body_checks() override { return body_checks_; }
@@ -116,6 +118,7 @@ class Server::Impl final : public SessionHost {
   std::atomic<bool> tearing_down_{false};
   ServerOptions options_;
   BodyGate body_gate_;
+  CorsPolicy cors_;
   // Before the contexts: it outlives every session that writes to it, and writes what is left.
   std::unique_ptr<AccessLog> access_log_;
   Handler handler_;  // set by Run, before any connection is accepted

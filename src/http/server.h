@@ -55,6 +55,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "core/result.h"
 #include "http/handler.h"
@@ -80,6 +81,8 @@ struct ServerOptions {
   std::chrono::milliseconds stream_heartbeat{15000};
   bool handle_signals = false;  // SIGTERM / SIGINT call Stop() (noisett serve sets this)
   bool access_log = true;  // a line per request, written in batches (AccessLog, access_log.h)
+  // Origins whose pages may read the answers (cors.h), as a browser writes them; empty: none.
+  std::vector<std::string> cors_origins;
 };
 
 class Server final {

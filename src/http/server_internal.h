@@ -30,6 +30,7 @@
 #include "core/result.h"
 #include "http/access_log.h"
 #include "http/body_gate.h"
+#include "http/cors.h"
 #include "http/handler.h"
 #include "http/server.h"
 
@@ -56,6 +57,7 @@ class SessionHost {
   virtual ~SessionHost() = default;
   virtual const ServerOptions& options() const = 0;
   virtual const Handler& handler() const = 0;
+  virtual const CorsPolicy& cors() const = 0;  // from options().cors_origins
   virtual bool stopping() const = 0;
   virtual net::thread_pool& workers() = 0;      // Lane::kWorkers
   virtual net::thread_pool& body_checks() = 0;  // Exchange::AdmitBody

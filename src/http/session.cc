@@ -160,7 +160,9 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     }
     if (ec == bhttp::error::body_limit) {
       // Beast checks a declared Content-Length against the limit with the header: no body byte
-      // has been read.
+      // has been read. Every field is parsed by then, so the answer is the request's (its Origin
+      // gets the CORS headers a page needs to read this 413).
+      FillRequestHead();
       return Refuse(413, "too_large", "request body too large");
     }
     if (ec && !parser_->refusal().empty()) {
@@ -178,7 +180,12 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     }
     // The route is chosen once, from the head: its exchange decides the rest.
     FillRequestHead();
-    exchange_ = OpenExchange(host_.handler(), request_);
+    // A CORS preflight is answered before routing: it carries no token, and no route takes OPTIONS.
+    if (auto preflight = host_.cors().Preflight(request_)) {
+      exchange_ = AnswerExchange(std::move(*preflight));
+    } else {
+      exchange_ = OpenExchange(host_.handler(), request_);
+    }
     if (parser_->is_done()) return Dispatch();
     if (length && *length <= kLargeBodyBytes) return StartBody();
     CheckBeforeBody();
@@ -296,7 +303,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
       answer.stream.reset();
     }
     idle_since_ms_ = kNotIdle;
-    if (!parser_ || !parser_->is_header_done())
+    if (!head_filled_ && (!parser_ || !parser_->is_header_done()))
       ResetRequest();
     else
       FillRequestHead();
@@ -344,6 +351,9 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     exchange_.reset();
     if (res.close || host_.stopping()) keep_alive_ = false;
     answer_.TakeFrom(res);
+    // Here, where every answer passes (API, blobs, the server's own refusals, streams), so a
+    // listed origin's page can read each of them (cors.h).
+    host_.cors().AddHeaders(request_, res.headers);
     HeadOptions head;
     head.version = version_ == 10 ? 10 : 11;
     head.keep_alive = keep_alive_;

@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "app/settings.h"
 
@@ -152,6 +153,35 @@ TEST(LoadConfigTest, TheImportPolicyIsCheckedOnceAndSharedWithReplicateDownloads
   EXPECT_EQ(c.backend.import.allow.size(), 1u);
   EXPECT_EQ(c.backend.generator.replicate.downloads.allow.size(), 1u);
   EXPECT_FALSE(LoadConfig(kServe, {{"--import-allow", "10.0.0.0/99"}}, {}));
+}
+
+TEST(LoadConfigTest, CorsOriginsAreExactOriginsAndNeverAWildcard) {
+  EXPECT_TRUE(MustLoad(kServe, {}, {}).serve.cors_origins.empty());  // same origin only
+  const Config c =
+      MustLoad(kServe, {},
+               {{"NOISETT_CORS_ORIGINS", "https://app.example.com, http://localhost:5173,null"}});
+  EXPECT_EQ(c.serve.cors_origins, (std::vector<std::string>{"https://app.example.com",
+                                                            "http://localhost:5173", "null"}));
+  EXPECT_EQ(MustLoad(kServe, {{"--cors-origins", "http://[::1]:8080,http://127.0.0.1:9"}}, {})
+                .serve.cors_origins.size(),
+            2u);
+  // Each of these could never equal a browser's Origin header, or would let any site in.
+  for (const char* bad :
+       {"*", "https://*.example.com", "https://app.example.com/", "https://app.example.com/x",
+        "https://App.example.com", "HTTPS://app.example.com", "app.example.com",
+        "ftp://app.example.com", "https://app.example.com:443", "http://app.example.com:80",
+        "https://app.example.com:0", "https://app.example.com:65536", "https://app.example.com:",
+        "https://user@app.example.com", "https://app.example.com?x=1", "https://", "NULL",
+        "https://ok.example.com,*"}) {
+    const Error e = MustRefuse(kServe, {{"--cors-origins", bad}}, {});
+    EXPECT_EQ(e.reason, "bad_setting") << bad;
+    EXPECT_NE(e.message.find("--cors-origins"), std::string::npos) << e.message;
+  }
+  const Error star = MustRefuse(kServe, {}, {{"NOISETT_CORS_ORIGINS", "*"}});
+  EXPECT_NE(star.message.find("NOISETT_CORS_ORIGINS"), std::string::npos) << star.message;
+  EXPECT_NE(star.message.find("every web site"), std::string::npos) << star.message;
+  // Only serve answers browsers.
+  EXPECT_EQ(MustRefuse(kOptimize, {{"--cors-origins", "null"}}, {}).reason, "unknown_flag");
 }
 
 TEST(SettingsTest, EveryVariableAndFlagIsListedOnce) {

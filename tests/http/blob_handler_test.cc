@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "core/http_date.h"
+#include "http/blob_test_store.h"
 #include "storage/local_blob_store.h"
 
 namespace noisett::http {
@@ -71,13 +72,10 @@ TEST(IfNoneMatchTest, WeakComparison) {
 class BlobRouteTest : public ::testing::Test {
  protected:
   BlobRouteTest() {
-    char tmpl[] = "/tmp/noisett-http-XXXXXX";
-    dir_ = mkdtemp(tmpl);
-    storage::LocalStoreConfig config;
-    config.root = dir_;
-    store_ = std::move(*storage::LocalBlobStore::Open(config, clock_));
-    auto keys = storage::LinkKeySet::Create({{"k1", std::string(32, 's')}});
-    signer_ = std::move(*storage::LocalLinkSigner::Create(kBase, std::move(*keys), clock_));
+    testing::BlobTestStore made = testing::MakeBlobTestStore(clock_, kBase);
+    dir_ = made.dir;
+    store_ = std::move(made.store);
+    signer_ = std::move(made.signer);
     storage::PutOptions put;
     put.content_type = "image/jpeg";
     props_ = *store_->Put(kPath, content_, put);

@@ -17,5 +17,6 @@ noisett_add_test_binary(noisett_http_test
   http/blob_handler_test.cc
   http/api_args_test.cc
   http/api_test.cc
-  http/static_files_test.cc)
+  http/static_files_test.cc
+  http/cors_test.cc)
 target_link_libraries(noisett_http_test PRIVATE noisett_http noisett_catalog noisett_test_images)

@@ -19,3 +19,13 @@ set_tests_properties(web_gallery PROPERTIES
 add_test(NAME web_thumbhash
   COMMAND ${NOISETT_WEB_NODE} ${CMAKE_CURRENT_SOURCE_DIR}/web/thumbhash.test.mjs)
 set_tests_properties(web_thumbhash PROPERTIES TIMEOUT 60 LABELS "web")
+
+# CORS from a page on another loopback origin (tests/web/cors.test.mjs): a listed origin calls
+# the API with a bearer token and reads a signed link's pixels from a canvas; an unlisted one
+# cannot.
+add_test(NAME web_cors
+  COMMAND ${NOISETT_WEB_NODE} ${CMAKE_CURRENT_SOURCE_DIR}/web/cors.test.mjs)
+set_tests_properties(web_cors PROPERTIES
+  ENVIRONMENT "NOISETT_BIN=$<TARGET_FILE:noisett>"
+  TIMEOUT 60
+  LABELS "web;browser")
