@@ -192,7 +192,7 @@ Status CorsOrigins(Config& c, std::string_view v) {
   std::vector<std::string> origins = auth::SplitList(v);
   for (const std::string& origin : origins) {
     if (std::string problem = OriginProblem(origin); !problem.empty()) {
-      return Bad("origin '" + origin.substr(0, 100) + "' " + problem);
+      return Bad("origin '" + origin.substr(0, 100) + "': " + problem);
     }
   }
   c.serve.cors_origins = std::move(origins);

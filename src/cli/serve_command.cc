@@ -95,6 +95,13 @@ int RunServe(app::Config config, std::FILE* err) {
           "; generator " + std::string(app.generator().name()) + "; gallery " +
           (web->site ? "http://" + bound + "/" : std::string("off")) + "; " +
           DescribeCapacity((*server)->options()) + ")");
+  if (!config.serve.cors_origins.empty()) {
+    std::string origins;
+    for (const std::string& origin : config.serve.cors_origins) {
+      origins += (origins.empty() ? "" : ", ") + origin;
+    }
+    LogInfo("noisett CORS: pages from " + origins + " may read the answers (docs/api.md#cors)");
+  }
   std::unique_ptr<LifecycleLoop> sweeps;
   if (app.applies_lifecycle() && config.serve.lifecycle_interval_s > 0) {
     sweeps = std::make_unique<LifecycleLoop>(app.service().lifecycle(),

@@ -8,6 +8,8 @@
 //   unlisted origin (http://127.0.0.1:P3): the same fetch rejects (the browser withholds the
 //   answer), the crossorigin image fails to load, and the same image without crossorigin taints
 //   the canvas (getImageData throws SecurityError).
+//   null origin (a sandboxed iframe, as a Figma plugin's): refused, then served by a second
+//   server started with --cors-origins null.
 //
 //   NOISETT_BIN=build/release/bin/noisett node tests/web/cors.test.mjs
 //
@@ -58,9 +60,11 @@ function startNoisett(corsOrigins) {
   });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("no start-up line in 15 s")), 15_000);
+    let log = "";
     const onData = (chunk) => {
       serverLog += chunk;
-      const m = /noisett serving on (http:\/\/127\.0\.0\.1:\d+)/.exec(serverLog);
+      log += chunk;
+      const m = /noisett serving on (http:\/\/127\.0\.0\.1:\d+)/.exec(log);
       if (m) {
         clearTimeout(timer);
         resolve(m[1]);
@@ -72,8 +76,8 @@ function startNoisett(corsOrigins) {
   });
 }
 
-// In the page: a dev token, the history with it, and a generated image's link, all cross-origin.
-// Returns what worked, or the error each step met.
+// In the page (or frame): a dev token, then the history with it, both cross-origin. Returns what
+// the history answered, or the error met.
 async function callApi(page, api) {
   return page.evaluate(async (api) => {
     const out = {};
@@ -116,6 +120,16 @@ async function drawIntoCanvas(page, link, crossOrigin) {
       return `tainted:${e.name}`;
     }
   }, { link, crossOrigin });
+}
+
+// A sandboxed iframe (an opaque origin: its requests say Origin: null) in a page of `origin`.
+async function sandboxedFrame(page, origin) {
+  await page.goto(`${origin}/`);
+  await page.setContent('<iframe sandbox="allow-scripts" srcdoc="<title>sandboxed</title>"></iframe>');
+  const frame = page.frames().find((f) => f !== page.mainFrame());
+  check(frame, "no sandboxed frame");
+  await frame.waitForLoadState();
+  return frame;
 }
 
 async function run() {
@@ -161,6 +175,15 @@ async function run() {
   const withoutCors = await drawIntoCanvas(page, link, false);
   check(withoutCors === "tainted:SecurityError", `unlisted origin: canvas ${withoutCors}`);
   console.log(`PASS unlisted origin ${unlisted}: fetch rejected, crossorigin image refused, canvas tainted`);
+
+  // A sandboxed frame (as a Figma plugin runs in) sends Origin: null: refused unless listed.
+  const frame = await sandboxedFrame(page, listed);
+  const nullRefused = await callApi(frame, api);
+  check(!nullRefused.history, `null origin, not listed: ${JSON.stringify(nullRefused)}`);
+  const apiForNull = await startNoisett("null");
+  const nullListed = await callApi(frame, apiForNull);
+  check(nullListed.history?.status === 200, `null origin, listed: ${JSON.stringify(nullListed)}`);
+  console.log("PASS null origin (a sandboxed frame): refused, then served once listed");
 }
 
 let status = 0;
