@@ -303,10 +303,26 @@ bool IsCommandName(int argc, char** argv) {
   return true;
 }
 
+// "noisett 0.1.0 (2627f8c1a2b3)": the CMake project version and the commit it was configured at.
+std::string VersionLine() {
+  std::string line = "noisett " NOISETT_VERSION;
+  const std::string_view commit = NOISETT_GIT_COMMIT;
+  if (!commit.empty()) line += " (" + std::string(commit) + ")";
+  return line;
+}
+
+bool IsVersionRequest(int argc, char** argv) {
+  return argc == 2 && (std::strcmp(argv[1], "--version") == 0 || std::strcmp(argv[1], "-V") == 0);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   noisett::cli::TuneAllocatorForImages();
+  if (IsVersionRequest(argc, argv)) {
+    std::printf("%s\n", VersionLine().c_str());
+    return 0;
+  }
   // Commands are dotted names (history.list), plus `generate`.
   if (argc >= 2 && IsCommandName(argc, argv)) return RunCommandModeMain(argc, argv);
   CLI::App cli{

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -438,6 +439,17 @@ TEST_F(NoisettCliTest, OptimizeHelpMentionsEveryOptionAndVariable) {
   const RunResult r = Run({"optimize", "--help"}, {}, /*json_output=*/false);
   EXPECT_EQ(r.status, 0);
   ExpectHelpMentionsEverything(r.out);
+}
+
+// "noisett X.Y.Z" then, in a git checkout, the configured commit in parentheses; nothing else.
+TEST_F(NoisettCliTest, VersionPrintsOneLine) {
+  for (const char* flag : {"--version", "-V"}) {
+    const RunResult r = Run({flag}, {}, /*json_output=*/false);
+    EXPECT_EQ(r.status, 0) << flag;
+    EXPECT_TRUE(r.err.empty()) << r.err;
+    const std::regex line(R"(noisett [0-9]+\.[0-9]+\.[0-9]+( \([0-9a-f]{7,40}\))?\n)");
+    EXPECT_TRUE(std::regex_match(r.out, line)) << flag << ": " << r.out;
+  }
 }
 
 TEST_F(NoisettCliTest, UsageErrorsExitWithTwo) {
