@@ -11,6 +11,7 @@
 #include <exception>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -21,7 +22,10 @@
 #include "cli/allocator.h"
 #include "cli/auth_commands.h"
 #include "cli/catalog_commands.h"
+#include "cli/cli_output.h"
 #include "cli/command_mode.h"
+#include "cli/command_names.h"
+#include "cli/exit_codes.h"
 #include "cli/init_command.h"
 #include "cli/lifecycle_cli.h"
 #include "cli/optimize_command.h"
@@ -311,6 +315,32 @@ std::string VersionLine() {
   return line;
 }
 
+// The first word when it names no subcommand and no command (a flag is CLI11's to judge).
+std::optional<std::string_view> UnknownFirstWord(CLI::App& cli, int argc, char** argv) {
+  if (argc < 2 || argv[1][0] == '-') return std::nullopt;
+  const std::string_view word = argv[1];
+  if (noisett::cli::IsRegistryCommand(word)) return std::nullopt;
+  for (const CLI::App* sub : cli.get_subcommands([](CLI::App*) { return true; })) {
+    if (sub->get_name() == word) return std::nullopt;
+  }
+  return word;
+}
+
+// 'noisett: unknown_command: no command "histroy"; did you mean "history.list"?', in command
+// mode's one error shape, exit status 2.
+int RefuseUnknownCommand(CLI::App& cli, std::string_view typed) {
+  std::vector<std::string> subcommands;
+  for (const CLI::App* sub : cli.get_subcommands([](CLI::App*) { return true; })) {
+    subcommands.push_back(sub->get_name());
+  }
+  const std::vector<std::string_view> others(subcommands.begin(), subcommands.end());
+  noisett::cli::PrintError(
+      stdout, stderr,
+      noisett::MakeError(noisett::ErrorCode::kNotFound, "unknown_command",
+                         noisett::cli::UnknownCommandMessage(typed, others)));
+  return noisett::cli::kExitUsage;
+}
+
 bool IsVersionRequest(int argc, char** argv) {
   return argc == 2 && (std::strcmp(argv[1], "--version") == 0 || std::strcmp(argv[1], "-V") == 0);
 }
@@ -379,6 +409,7 @@ int main(int argc, char** argv) {
     settings[name] = {command, std::make_unique<SettingFlags>(cli.get_subcommand(name), command)};
   }
 
+  if (auto unknown = UnknownFirstWord(cli, argc, argv)) return RefuseUnknownCommand(cli, *unknown);
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -2,6 +2,7 @@
 #include "service/command.h"
 
 #include "auth/authenticator.h"
+#include "core/suggest.h"
 
 namespace noisett::service {
 
@@ -21,13 +22,21 @@ std::vector<const CommandSpec*> CommandRegistry::All() const {
   return out;
 }
 
+std::vector<std::string_view> CommandRegistry::Names() const {
+  std::vector<std::string_view> names;
+  for (const auto& [name, spec] : commands_) names.push_back(name);
+  return names;
+}
+
+std::string CommandRegistry::UnknownCommandMessage(std::string_view typed) const {
+  return "no command \"" + std::string(typed.substr(0, 64)) + "\"" + DidYouMean(typed, Names());
+}
+
 Result<std::string> CommandRegistry::Run(std::string_view name, const CommandContext& context,
                                          const CommandInput& input) const {
   const CommandSpec* spec = Find(name);
   if (spec == nullptr) {
-    std::string shown(name.substr(0, 64));
-    return Unexpected(MakeError(ErrorCode::kNotFound, "unknown_command",
-                                "no command named '" + shown + "'"));
+    return Unexpected(MakeError(ErrorCode::kNotFound, "unknown_command", UnknownCommandMessage(name)));
   }
   if (!input.args.is_object()) {
     return Unexpected(MakeError(ErrorCode::kInvalidArgument, "bad_input",

@@ -54,6 +54,9 @@ class CommandRegistry {
 
   const CommandSpec* Find(std::string_view name) const;
   std::vector<const CommandSpec*> All() const;
+  std::vector<std::string_view> Names() const;  // sorted
+  // 'no command "histroy"; did you mean "history.list"?' (the suggestion only when one is close).
+  std::string UnknownCommandMessage(std::string_view typed) const;
 
  private:
   std::map<std::string, CommandSpec, std::less<>> commands_;
