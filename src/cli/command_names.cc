@@ -1,38 +1,18 @@
-// The CLI's list of registry commands (see command_names.h).
+// The registry's command names for the CLI (see command_names.h).
 #include "cli/command_names.h"
 
-#include <algorithm>
-
 #include "core/suggest.h"
+#include "service/command_docs.h"
 
 namespace noisett::cli {
-namespace {
 
-constexpr std::string_view kAdminCommands[] = {"lifecycle.run", "lifecycle.export",
-                                               "users.set_tier", "cost.estimate"};
-
-}  // namespace
-
-const std::vector<std::string_view>& RegistryCommandNames() {
-  static const std::vector<std::string_view> names = {
-      "images.upload",      "images.url",     "images.list",      "history.list",
-      "history.get",        "history.delete", "history.restore",  "history.favorite",
-      "history.unfavorite", "favorites.list", "storage.metrics",  "images.rehydrate",
-      "generate",           "jobs.get",       "jobs.result",      "jobs.cancel",
-      "images.import",      "lifecycle.run",  "lifecycle.export", "users.set_tier",
-      "cost.estimate"};
+std::vector<std::string_view> RegistryCommandNames() {
+  std::vector<std::string_view> names;
+  for (const service::CommandDoc& doc : service::CommandDocs()) names.push_back(doc.name);
   return names;
 }
 
-bool IsAdminCommand(std::string_view name) {
-  return std::find(std::begin(kAdminCommands), std::end(kAdminCommands), name) !=
-         std::end(kAdminCommands);
-}
-
-bool IsRegistryCommand(std::string_view name) {
-  const auto& names = RegistryCommandNames();
-  return std::find(names.begin(), names.end(), name) != names.end();
-}
+bool IsRegistryCommand(std::string_view name) { return service::FindCommandDoc(name) != nullptr; }
 
 std::string UnknownCommandMessage(std::string_view typed,
                                   const std::vector<std::string_view>& others) {

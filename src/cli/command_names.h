@@ -1,6 +1,5 @@
-// The registry's command names as the CLI knows them without opening a store: for `noisett --help`
-// and for refusing a mistyped name (with a "did you mean") before anything is opened. The registry
-// (service/commands/) stays the authority: a test checks that this list names exactly its commands.
+// The registry's commands as the CLI knows them without opening a store (service/command_docs.h):
+// for refusing a mistyped name, with a "did you mean", before anything is opened.
 #pragma once
 
 #include <string>
@@ -9,12 +8,9 @@
 
 namespace noisett::cli {
 
-// Every registry command, in the order people most often mean them (the order a suggestion's
-// ties are broken in, and `--help` lists them): user commands, then administrators'.
-const std::vector<std::string_view>& RegistryCommandNames();
-
-// The administrators' commands (API: a Noisett.Admin token; direct mode: the operator).
-bool IsAdminCommand(std::string_view name);
+// Every registry command, in the order people most often mean them (a suggestion's ties break
+// toward the earlier).
+std::vector<std::string_view> RegistryCommandNames();
 
 // True when `name` is a registry command.
 bool IsRegistryCommand(std::string_view name);

@@ -2,11 +2,15 @@
 #include "service/command.h"
 
 #include "auth/authenticator.h"
+#include "service/command_docs.h"
 #include "core/suggest.h"
 
 namespace noisett::service {
 
 void CommandRegistry::Register(CommandSpec spec) {
+  if (const CommandDoc* doc = FindCommandDoc(spec.name); doc != nullptr && spec.summary.empty()) {
+    spec.summary = std::string(doc->summary);
+  }
   std::string name = spec.name;
   commands_.insert_or_assign(std::move(name), std::move(spec));
 }

@@ -36,7 +36,7 @@ using CommandHandler =
 
 struct CommandSpec {
   std::string name;
-  std::string summary;      // one line, for `noisett --help` and errors
+  std::string summary;      // empty: command_docs.h's line for the name
   bool admin_only = false;  // callers without the Noisett.Admin role are refused "not_admin"
   bool takes_body = false;  // the input carries a file (HTTP: the request body is the file)
   CommandHandler run;

@@ -12,7 +12,9 @@
 #include <vector>
 
 #include "cli/command_names.h"
+#include "cli/help_text.h"
 #include "http/http_types.h"
+#include "service/command_docs.h"
 #include "support/test_app.h"
 
 namespace noisett::cli {
@@ -74,17 +76,35 @@ TEST(ErrorFromHttpAnswerTest, AnyOtherBodyBecomesTheMessageUnderTheStatus) {
   EXPECT_EQ(ErrorFromHttpAnswer(500, std::string(1000, 'x')).message.size(), 200u);
 }
 
-// The CLI refuses names its list lacks before opening anything: the list must be the registry's.
+TEST(OneLineTest, KeepsTheFirstSentenceCutAtAWord) {
+  EXPECT_EQ(OneLine("Run the API. Then more.", 80), "Run the API");
+  EXPECT_EQ(OneLine("short", 80), "short");
+  EXPECT_EQ(OneLine("one two three four", 12), "one two...");
+  EXPECT_EQ(OneLine("abcdefghijklmnop", 8), "abcde...");
+  EXPECT_LE(OneLine(std::string(500, 'x'), 60).size(), 60u);
+}
+
+TEST(CommandHelpTest, NamesTheCommandAndItsFields) {
+  const service::CommandDoc doc{"history.list", "your generations: {limit 1..200, cursor?}"};
+  EXPECT_EQ(CommandHelp(doc),
+            "noisett history.list: your generations: {limit 1..200, cursor?}\n"
+            "Input fields (a JSON object; ? optional): {limit 1..200, cursor?}\n\n");
+  EXPECT_EQ(CommandHelp({"x.y", "no input"}), "noisett x.y: no input\n\n");
+}
+
+// The CLI refuses names the doc table lacks before opening anything, and shows its lines as the
+// commands' help: the table must name exactly the registry's commands, and give each its line.
 TEST(RegistryCommandNamesTest, NameExactlyTheRegistrysCommands) {
   noisett::testing::TestApp app;
   ASSERT_TRUE(app.ok()) << app.error();
   std::vector<std::string_view> listed = RegistryCommandNames();
   std::sort(listed.begin(), listed.end());
   EXPECT_EQ(listed, app.service().registry().Names());
-  for (std::string_view name : RegistryCommandNames()) {
-    const service::CommandSpec* spec = app.service().registry().Find(name);
-    ASSERT_NE(spec, nullptr) << name;
-    EXPECT_EQ(IsAdminCommand(name), spec->admin_only) << name;
+  for (const service::CommandDoc& doc : service::CommandDocs()) {
+    const service::CommandSpec* spec = app.service().registry().Find(doc.name);
+    ASSERT_NE(spec, nullptr) << doc.name;
+    EXPECT_EQ(spec->summary, doc.summary) << doc.name;
+    EXPECT_FALSE(doc.summary.empty()) << doc.name;
   }
 }
 
