@@ -62,21 +62,17 @@ class SettingFlags {
     }
   }
 
-  // The configuration from the flags given and the process's environment. Exits the process's
-  // run with 2 (printing why) when a value is refused.
-  std::unique_ptr<app::Config> Load(const char* what) const {
+  // The configuration from the flags given and the process's environment; the refusal of a bad
+  // value (the caller prints it and exits with 2).
+  noisett::Result<app::Config> Load() const {
     app::Flags given;
     for (const auto& [flag, entry] : entries_) {
       if (entry.option->count() == 0) continue;
       given[flag] = entry.is_switch ? (entry.on ? "true" : "false") : entry.value;
     }
     auto config = app::LoadConfig(command_, given, app::ProcessEnvironment());
-    if (!config) {
-      std::fprintf(stderr, "noisett %s: %s\n", what, config.error().ToString().c_str());
-      return nullptr;
-    }
-    noisett::SetLogLevel(config->log_level);
-    return std::make_unique<app::Config>(std::move(*config));
+    if (config) noisett::SetLogLevel(config->log_level);
+    return config;
   }
 
  private:
@@ -258,14 +254,17 @@ std::optional<std::string_view> UnknownFirstWord(CLI::App& cli, int argc, char**
   return word;
 }
 
+// `e` in command mode's one error shape, exit status 2.
+int RefuseUsage(const noisett::Error& e) {
+  noisett::cli::PrintError(stdout, stderr, e);
+  return noisett::cli::kExitUsage;
+}
+
 // 'noisett: unknown_command: no command "histroy"; did you mean "history.list"?', in command
 // mode's one error shape, exit status 2. `others`: the CLI's own subcommands.
 int RefuseUnknownCommand(std::string_view typed, const std::vector<std::string_view>& others) {
-  noisett::cli::PrintError(
-      stdout, stderr,
-      noisett::MakeError(noisett::ErrorCode::kNotFound, "unknown_command",
-                         noisett::cli::UnknownCommandMessage(typed, others)));
-  return noisett::cli::kExitUsage;
+  return RefuseUsage(noisett::MakeError(noisett::ErrorCode::kNotFound, "unknown_command",
+                                        noisett::cli::UnknownCommandMessage(typed, others)));
 }
 
 // `noisett NAME --help` (or -h) anywhere after the name.
@@ -325,10 +324,12 @@ int RunCommandModeMain(int argc, char** argv) {
   try {
     cmd.parse(argc - 1, argv + 1);
   } catch (const CLI::ParseError& e) {
-    return ParseFailure(cmd, e, argc, argv);
+    // Command mode's one error shape, for a mistyped flag too (without any secret of argv).
+    const std::string why = WithoutSecrets(e.what(), argc, argv) + " (noisett NAME --help)";
+    return RefuseUsage(noisett::MakeError(noisett::ErrorCode::kInvalidArgument, "usage", why));
   }
-  auto config = settings.Load(argv[1]);
-  if (!config) return 2;
+  auto config = settings.Load();
+  if (!config) return RefuseUsage(config.error());
   return noisett::cli::RunCommandMode(args, *config, stdout, stderr);
 }
 
@@ -449,8 +450,11 @@ int main(int argc, char** argv) {
     return ParseFailure(cli, e, argc, argv);
   }
   const std::string chosen = cli.get_subcommands().front()->get_name();
-  auto config = settings.at(chosen).second->Load(chosen.c_str());
-  if (!config) return 2;
+  auto config = settings.at(chosen).second->Load();
+  if (!config) {
+    std::fprintf(stderr, "noisett %s: %s\n", chosen.c_str(), config.error().ToString().c_str());
+    return 2;
+  }
   if (!token_scope.empty()) token_args.scope = token_scope;
   try {
     if (chosen == "optimize") return FinishOptimize(optimize, *config, quality, format);

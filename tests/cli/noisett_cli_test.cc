@@ -546,6 +546,64 @@ TEST_F(NoisettCliTest, UnknownCommandSuggestsTheClosestName) {
   }
 }
 
+// Command mode refuses a mistyped flag and a bad setting in its one shape too, exit status 2.
+TEST_F(NoisettCliTest, CommandModeUsageErrorsKeepTheShape) {
+  const RunResult flag = Run({"history.list", "{}", "--user", "alice", "--bogus"});
+  EXPECT_EQ(flag.status, 2);
+  EXPECT_EQ(flag.err.rfind("noisett: usage: ", 0), 0u) << flag.err;
+  EXPECT_NE(flag.err.find("--bogus"), std::string::npos) << flag.err;
+  ASSERT_EQ(flag.lines.size(), 1u) << flag.out;
+  EXPECT_EQ(flag.lines[0]["error"]["code"], "usage");
+  const RunResult setting =
+      Run({"history.list", "{}", "--user", "alice"}, {{"NOISETT_MAX_PIXELS", "lots"}});
+  EXPECT_EQ(setting.status, 2);
+  EXPECT_EQ(setting.err.rfind("noisett: bad_setting: NOISETT_MAX_PIXELS", 0), 0u) << setting.err;
+  ASSERT_EQ(setting.lines.size(), 1u) << setting.out;
+  EXPECT_EQ(setting.lines[0]["error"]["code"], "bad_setting");
+}
+
+// What noisett writes to stdout when stdout is a terminal (a pseudo-terminal; stderr goes to
+// /dev/null), with the terminal's "\r\n" turned back into "\n". Empty when there are no ptys.
+std::string StdoutOnATerminal(const std::vector<std::string>& args) {
+  const int master = ::posix_openpt(O_RDWR | O_NOCTTY);
+  if (master < 0 || ::grantpt(master) != 0 || ::unlockpt(master) != 0) return "";
+  const std::string replica_path = ::ptsname(master);
+  std::vector<std::string> argv_s = {NOISETT_BIN};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int replica = ::open(replica_path.c_str(), O_RDWR | O_NOCTTY);
+    const int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(replica, STDOUT_FILENO);
+    ::dup2(null, STDERR_FILENO);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  std::string out;
+  char buf[4096];
+  // Reading the master ends with EIO once the child's end is closed.
+  for (ssize_t n; (n = ::read(master, buf, sizeof buf)) > 0;) out.append(buf, size_t(n));
+  int wstatus = 0;
+  ::waitpid(pid, &wstatus, 0);
+  ::close(master);
+  out.erase(std::remove(out.begin(), out.end(), '\r'), out.end());
+  return out;
+}
+
+// On a terminal the JSON is indented for a person; piped (every other test) it is one line.
+TEST_F(NoisettCliTest, JsonIsIndentedOnATerminal) {
+  const std::string shown = StdoutOnATerminal({"histroy"});
+  if (shown.empty()) GTEST_SKIP() << "no pseudo-terminals here";
+  EXPECT_EQ(shown,
+            "{\n  \"error\": {\n    \"code\": \"unknown_command\",\n    \"message\": \"no command "
+            "\\\"histroy\\\"; did you mean \\\"history.list\\\"?\"\n  }\n}\n");
+  const RunResult piped = Run({"histroy"});
+  EXPECT_EQ(std::count(piped.out.begin(), piped.out.end(), '\n'), 1) << piped.out;
+}
+
 TEST_F(NoisettCliTest, BadEnvironmentValueIsAUsageError) {
   const fs::path a = Input("pic.png", testing::ToPng(testing::Textured(32, 32)));
   EXPECT_EQ(Run(Optimize({a}), {{"NOISETT_MAX_PIXELS", "lots"}}).status, 2);
