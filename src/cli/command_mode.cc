@@ -9,6 +9,7 @@
 #include "app/file_io.h"
 #include "cli/cli_output.h"
 #include "cli/command_names.h"
+#include "cli/dev_key_hint.h"
 #include "cli/exit_codes.h"
 #include "cli/generate_follow.h"
 #include "core/ids.h"
@@ -118,8 +119,9 @@ net::HttpRequestSpec RemoteRequest(const CommandModeArgs& args, const std::strin
   return request;
 }
 
-int Remote(const CommandModeArgs& args, const std::string& token, const nlohmann::json& input,
+int Remote(const CommandModeArgs& args, const app::Config& config, const nlohmann::json& input,
            const std::string& body, std::FILE* out, std::FILE* err) {
+  const std::string& token = config.token;
   if (token.empty()) {
     return Usage(out, err, "usage", "remote mode needs a token: --token or NOISETT_TOKEN");
   }
@@ -135,7 +137,8 @@ int Remote(const CommandModeArgs& args, const std::string& token, const nlohmann
     if (response->status >= 200 && response->status < 300) {
       return Answer{true, response->body, 0, {}};
     }
-    return Failure(ErrorFromHttpAnswer(response->status, response->body),
+    return Failure(WithDevKeyHint(ErrorFromHttpAnswer(response->status, response->body), token,
+                                  config.data_dir),
                    ExitCodeForHttpStatus(response->status));
   };
   // A pause between reads: a script's CLI, not a gallery (the gallery follows the events).
@@ -164,7 +167,7 @@ int RunCommandMode(const CommandModeArgs& args, const app::Config& config, std::
     body = std::move(*bytes);
   }
   return args.server.empty() ? Direct(args, config, input, body, out, err)
-                             : Remote(args, config.token, input, body, out, err);
+                             : Remote(args, config, input, body, out, err);
 }
 
 }  // namespace noisett::cli

@@ -724,6 +724,41 @@ TEST_F(NoisettCliTest, RemoteFailuresWithoutAnErrorObjectKeepTheShape) {
   EXPECT_EQ(full.err, "noisett: insufficient_storage: the store is full\n");
 }
 
+// A dev token refused for its key ("unknown_kid") gets the fix: which data directory's dev issuer
+// signed it, when this invocation's --data-dir holds that key, and otherwise that it does not.
+TEST_F(NoisettCliTest, UnknownKidNamesTheDataDirectoryOfTheKey) {
+  const fs::path minted = dir_ / "minted";
+  const RunResult token =
+      Run({"token", "--user", "alice", "--data-dir", minted.string()}, {}, /*json_output=*/false);
+  ASSERT_EQ(token.status, 0) << token.err;
+  const std::string dev_token = token.out.substr(0, token.out.find('\n'));
+
+  noisett::testing::LoopbackHttpServer server;
+  server.SetBody("/api/commands/history.list",
+                 R"({"error":{"code":"unknown_kid","message":"no key with this kid in the issuer's JWKS"}})",
+                 401);
+  const RunResult remote = Run({"history.list", "{}", "--server", server.BaseUrl(), "--token",
+                                dev_token, "--data-dir", minted.string()});
+  EXPECT_EQ(remote.status, 1);
+  EXPECT_EQ(remote.err.rfind("noisett: unknown_kid: no key with this kid in the issuer's JWKS; the "
+                             "token was signed by the dev issuer key in " +
+                                 (minted / "dev-issuer").string() + ", which the server does not",
+                             0),
+            0u)
+      << remote.err;
+
+  const fs::path other = dir_ / "other";
+  const RunResult whoami = Run({"whoami", "--auth", "dev", "--data-dir", other.string(), "--token",
+                                dev_token});
+  EXPECT_EQ(whoami.status, 1);
+  ASSERT_EQ(whoami.lines.size(), 1u) << whoami.out;
+  EXPECT_EQ(whoami.lines[0]["error"]["reason"], "unknown_kid");
+  EXPECT_NE(whoami.lines[0]["error"]["message"].get<std::string>().find(
+                "its key is not the dev issuer key in " + (other / "dev-issuer").string()),
+            std::string::npos)
+      << whoami.out;
+}
+
 // Whatever is wrong with an invocation, the error never quotes the token back.
 TEST_F(NoisettCliTest, UsageErrorsNeverPrintTheToken) {
   const std::string signature = kToken.substr(kToken.rfind('.') + 1);
