@@ -1,7 +1,7 @@
 // The registry's command names for the CLI (see command_names.h).
 #include "cli/command_names.h"
 
-#include "core/suggest.h"
+#include "service/command.h"
 #include "service/command_docs.h"
 
 namespace noisett::cli {
@@ -18,7 +18,7 @@ std::string UnknownCommandMessage(std::string_view typed,
                                   const std::vector<std::string_view>& others) {
   std::vector<std::string_view> names = RegistryCommandNames();
   names.insert(names.end(), others.begin(), others.end());
-  return "no command \"" + std::string(typed.substr(0, 64)) + "\"" + DidYouMean(typed, names);
+  return service::UnknownCommandMessage(typed, names);
 }
 
 }  // namespace noisett::cli

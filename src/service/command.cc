@@ -32,15 +32,17 @@ std::vector<std::string_view> CommandRegistry::Names() const {
   return names;
 }
 
-std::string CommandRegistry::UnknownCommandMessage(std::string_view typed) const {
-  return "no command \"" + std::string(typed.substr(0, 64)) + "\"" + DidYouMean(typed, Names());
+std::string UnknownCommandMessage(std::string_view typed,
+                                  const std::vector<std::string_view>& names) {
+  return "no command \"" + std::string(typed.substr(0, 64)) + "\"" + DidYouMean(typed, names);
 }
 
 Result<std::string> CommandRegistry::Run(std::string_view name, const CommandContext& context,
                                          const CommandInput& input) const {
   const CommandSpec* spec = Find(name);
   if (spec == nullptr) {
-    return Unexpected(MakeError(ErrorCode::kNotFound, "unknown_command", UnknownCommandMessage(name)));
+    return Unexpected(
+        MakeError(ErrorCode::kNotFound, "unknown_command", UnknownCommandMessage(name, Names())));
   }
   if (!input.args.is_object()) {
     return Unexpected(MakeError(ErrorCode::kInvalidArgument, "bad_input",

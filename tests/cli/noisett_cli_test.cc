@@ -393,8 +393,8 @@ TEST_F(NoisettCliTest, TopLevelHelpIsShortAndNamesEveryCommand) {
   const RunResult r = Run({"--help"}, {}, /*json_output=*/false);
   EXPECT_EQ(r.status, 0);
   EXPECT_LT(std::count(r.out.begin(), r.out.end(), '\n'), 80) << r.out;
-  for (const char* name : {"optimize", "token", "whoami", "serve", "init", "catalog.rebuild", "fsck",
-                           "lifecycle.run", "lifecycle.export"}) {
+  for (const char* name : {"optimize", "token", "whoami", "serve", "init", "catalog.rebuild",
+                           "fsck", "lifecycle.run", "lifecycle.export"}) {
     EXPECT_NE(r.out.find(std::string("\n  ") + name + " "), std::string::npos) << name;
   }
   for (std::string_view name : RegistryCommandNames()) {
@@ -719,7 +719,8 @@ TEST_F(NoisettCliTest, RemoteFailuresWithoutAnErrorObjectKeepTheShape) {
   EXPECT_EQ(bad_gateway.err, "noisett: http_502: Bad Gateway\n");
   ASSERT_EQ(bad_gateway.lines.size(), 1u) << bad_gateway.out;
   EXPECT_EQ(bad_gateway.lines[0]["error"]["code"], "http_502");
-  const RunResult full = Run({"images.list", "{}", "--server", server.BaseUrl(), "--token", kToken});
+  const RunResult full =
+      Run({"images.list", "{}", "--server", server.BaseUrl(), "--token", kToken});
   EXPECT_EQ(full.status, 3);
   EXPECT_EQ(full.err, "noisett: insufficient_storage: the store is full\n");
 }
@@ -734,9 +735,10 @@ TEST_F(NoisettCliTest, UnknownKidNamesTheDataDirectoryOfTheKey) {
   const std::string dev_token = token.out.substr(0, token.out.find('\n'));
 
   noisett::testing::LoopbackHttpServer server;
-  server.SetBody("/api/commands/history.list",
-                 R"({"error":{"code":"unknown_kid","message":"no key with this kid in the issuer's JWKS"}})",
-                 401);
+  server.SetBody(
+      "/api/commands/history.list",
+      R"({"error":{"code":"unknown_kid","message":"no key with this kid in the issuer's JWKS"}})",
+      401);
   const RunResult remote = Run({"history.list", "{}", "--server", server.BaseUrl(), "--token",
                                 dev_token, "--data-dir", minted.string()});
   EXPECT_EQ(remote.status, 1);

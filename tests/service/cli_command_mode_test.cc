@@ -90,7 +90,8 @@ TEST_F(CliCommandModeTest, RemoteUploadThenRemoteAndDirectListsAgree) {
   // Both modes print a refusal in one shape, with the same exit status.
   const auto direct_typo = direct_mode("alice", R"({"limt":5})");
   EXPECT_EQ(direct_typo.status, 1);
-  EXPECT_EQ(direct_typo.err, "noisett: bad_input: unknown field \"limt\"; did you mean \"limit\"?\n");
+  EXPECT_EQ(direct_typo.err,
+            "noisett: bad_input: unknown field \"limt\"; did you mean \"limit\"?\n");
   EXPECT_EQ(remote_typo.status, direct_typo.status);
   EXPECT_EQ(remote_typo.err, direct_typo.err);
   EXPECT_EQ(remote_typo.out, direct_typo.out);
