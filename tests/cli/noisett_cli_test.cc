@@ -1,156 +1,19 @@
 // End-to-end tests of the `noisett` executable: each test runs the built binary as a child
 // process on files in a fresh temporary directory and checks its exit status, its stdout JSON
-// lines, its stderr and the files it wrote.
-#include <fcntl.h>
+// lines, its stderr and the files it wrote. Help, version and error messages:
+// noisett_cli_messages_test.cc.
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <algorithm>
-#include <chrono>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <map>
-#include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "cli/command_names.h"
+#include "cli/cli_process_fixture.h"
 #include "image/test_images.h"
 #include "support/loopback_http_server.h"
 
-#ifndef NOISETT_BIN
-#error "NOISETT_BIN must name the noisett executable"
-#endif
-
-namespace noisett::cli {
+namespace noisett::cli::process_test {
 namespace {
-
-namespace fs = std::filesystem;
-using nlohmann::json;
-
-struct RunResult {
-  int status = -1;  // exit status, or -1 when the child did not exit normally
-  std::string out;
-  std::string err;
-  std::vector<json> lines;  // stdout parsed line by line
-};
-
-std::string ReadAll(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-void WriteAll(const fs::path& p, const std::string& data) {
-  std::ofstream out(p, std::ios::binary);
-  out << data;
-  ASSERT_TRUE(out.good()) << p;
-}
-
-class NoisettCliTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::string tmpl = (fs::temp_directory_path() / "noisett_cli_XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-    out_ = dir_ / "out";
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-
-  // Writes an input file and returns its path.
-  fs::path Input(const std::string& name, const std::string& bytes) {
-    const fs::path p = dir_ / name;
-    WriteAll(p, bytes);
-    return p;
-  }
-
-  // Runs noisett with `args`. The child's environment is ours without any NOISETT_* variable,
-  // plus `env`.
-  // When `json_output`, every stdout line must be a JSON object.
-  // A child still running after `timeout` is killed and reported with status -1.
-  RunResult Run(const std::vector<std::string>& args,
-                const std::map<std::string, std::string>& env = {}, bool json_output = true,
-                std::chrono::seconds timeout = std::chrono::seconds(60)) {
-    const fs::path out_file = dir_ / "stdout.txt";
-    const fs::path err_file = dir_ / "stderr.txt";
-    // Everything the child needs is built before fork(): only async-signal-safe calls follow.
-    std::vector<std::string> argv_s = {NOISETT_BIN};
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    std::vector<std::string> env_s;
-    for (char** e = environ; *e != nullptr; ++e) {
-      if (std::string_view(*e).rfind("NOISETT_", 0) != 0) env_s.emplace_back(*e);
-    }
-    for (const auto& [k, v] : env) env_s.push_back(k + "=" + v);
-    std::vector<char*> envp;
-    for (auto& e : env_s) envp.push_back(e.data());
-    envp.push_back(nullptr);
-    const int out_fd = ::open(out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    const int err_fd = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    EXPECT_GE(out_fd, 0);
-    EXPECT_GE(err_fd, 0);
-
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-      ::dup2(out_fd, STDOUT_FILENO);
-      ::dup2(err_fd, STDERR_FILENO);
-      ::execve(argv[0], argv.data(), envp.data());
-      ::_exit(127);
-    }
-    ::close(out_fd);
-    ::close(err_fd);
-    RunResult r;
-    int wstatus = 0;
-    EXPECT_GT(pid, 0);
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    pid_t done = 0;
-    while (pid > 0 && (done = ::waitpid(pid, &wstatus, WNOHANG)) == 0) {
-      if (std::chrono::steady_clock::now() > deadline) {
-        ::kill(pid, SIGKILL);
-        done = ::waitpid(pid, &wstatus, 0);
-        ADD_FAILURE() << "noisett did not finish within " << timeout.count() << "s";
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    if (done == pid && WIFEXITED(wstatus)) r.status = WEXITSTATUS(wstatus);
-    r.out = ReadAll(out_file);
-    r.err = ReadAll(err_file);
-    if (!json_output) return r;
-    std::istringstream lines(r.out);
-    for (std::string line; std::getline(lines, line);) {
-      json j = json::parse(line, nullptr, /*allow_exceptions=*/false);
-      EXPECT_TRUE(j.is_object()) << "stdout line is not a JSON object: " << line;
-      r.lines.push_back(std::move(j));
-    }
-    return r;
-  }
-
-  std::vector<std::string> Optimize(const std::vector<fs::path>& files,
-                                    const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> args = {"optimize"};
-    for (const auto& f : files) args.push_back(f.string());
-    args.insert(args.end(), {"--out", out_.string()});
-    args.insert(args.end(), extra.begin(), extra.end());
-    return args;
-  }
-
-  fs::path dir_;
-  fs::path out_;
-};
-
 
 // The written file exists, decodes, and has the size the JSON line reports.
 void ExpectOutput(const fs::path& path, int width, int height, const std::string& magic) {
@@ -387,53 +250,6 @@ void ExpectHelpMentionsEverything(const std::string& help) {
   }
 }
 
-// The top-level help is a page, not a manual: every command once with one line, the shared
-// options once; each command's options are in its own help (OptimizeHelpMentions...).
-TEST_F(NoisettCliTest, TopLevelHelpIsShortAndNamesEveryCommand) {
-  const RunResult r = Run({"--help"}, {}, /*json_output=*/false);
-  EXPECT_EQ(r.status, 0);
-  EXPECT_LT(std::count(r.out.begin(), r.out.end(), '\n'), 80) << r.out;
-  for (const char* name : {"optimize", "token", "whoami", "serve", "init", "catalog.rebuild",
-                           "fsck", "lifecycle.run", "lifecycle.export"}) {
-    EXPECT_NE(r.out.find(std::string("\n  ") + name + " "), std::string::npos) << name;
-  }
-  for (std::string_view name : RegistryCommandNames()) {
-    EXPECT_NE(r.out.find("\n  " + std::string(name) + " "), std::string::npos) << name;
-  }
-  // Shared options once, not under every command.
-  for (const char* flag : {"--data-dir", "--catalog", "--pg-pool", "--max-upload-bytes"}) {
-    const size_t at = r.out.find(std::string(" ") + flag + " ");
-    ASSERT_NE(at, std::string::npos) << flag << "\n" << r.out;
-    EXPECT_EQ(r.out.find(std::string(flag) + " [", at), std::string::npos) << flag;
-    EXPECT_EQ(r.out.find(std::string(" ") + flag + " ", at + 1), std::string::npos)
-        << flag << " twice";
-  }
-  EXPECT_EQ(r.out.find("Commands:"), r.out.find("\n\nCommands:") + 2) << "commands come first";
-  EXPECT_LT(r.out.find("Commands:"), r.out.find("Shared options"));
-}
-
-// `noisett NAME --help` shows what the command does and its input fields, from the registry's
-// own summary (service/command_docs.h), then the options; it needs no store.
-TEST_F(NoisettCliTest, CommandHelpListsItsFields) {
-  const RunResult list = Run({"history.list", "--help"}, {}, /*json_output=*/false);
-  EXPECT_EQ(list.status, 0) << list.err;
-  EXPECT_EQ(list.out.rfind("noisett history.list: ", 0), 0u) << list.out;
-  EXPECT_NE(list.out.find("Input fields (a JSON object; ? optional): {limit 1..200, cursor?}\n"),
-            std::string::npos)
-      << list.out;
-  EXPECT_NE(list.out.find("--server"), std::string::npos) << list.out;
-  const RunResult url = Run({"images.url", "{}", "-h"}, {}, /*json_output=*/false);
-  EXPECT_EQ(url.status, 0) << url.err;
-  for (const char* field : {"job_id", "image_index", "thumbnail?", "expiry_hours"}) {
-    EXPECT_NE(url.out.find(field), std::string::npos) << field << "\n" << url.out;
-  }
-  const RunResult typo = Run({"history.lst", "--help"}, {}, /*json_output=*/false);
-  EXPECT_EQ(typo.status, 2);
-  EXPECT_EQ(typo.err,
-            "noisett: unknown_command: no command \"history.lst\"; did you mean "
-            "\"history.list\"?\n");
-}
-
 // A mistyped --data-dir must not become a new, empty store answering "no history" with exit 0:
 // every command that uses the store refuses a missing one; `init` (or serve) creates it.
 TEST_F(NoisettCliTest, MissingStoreIsRefusedUntilInit) {
@@ -475,52 +291,10 @@ TEST_F(NoisettCliTest, MissingStoreIsRefusedUntilInit) {
   EXPECT_NE(history.out.find("\"total_count\":0"), std::string::npos) << history.out;
 }
 
-TEST_F(NoisettCliTest, TopLevelHelpDocumentsInit) {
-  const RunResult r = Run({"--help"}, {}, /*json_output=*/false);
-  EXPECT_EQ(r.status, 0);
-  EXPECT_NE(r.out.find("\n  init "), std::string::npos) << r.out;  // the command's line
-  EXPECT_NE(r.out.find("noisett init"), std::string::npos) << r.out;
-}
-
 TEST_F(NoisettCliTest, OptimizeHelpMentionsEveryOptionAndVariable) {
   const RunResult r = Run({"optimize", "--help"}, {}, /*json_output=*/false);
   EXPECT_EQ(r.status, 0);
   ExpectHelpMentionsEverything(r.out);
-}
-
-// "noisett X.Y.Z" then, in a git checkout, the configured commit in parentheses; nothing else.
-// (By hand, not std::regex: g++ 12 warns inside it at -O1, the sanitizer build.)
-bool IsVersionLine(const std::string& text) {
-  const std::string prefix = "noisett ";
-  if (text.rfind(prefix, 0) != 0 || text.back() != '\n') return false;
-  const std::string rest = text.substr(prefix.size(), text.size() - prefix.size() - 1);
-  const size_t space = rest.find(' ');
-  const std::string version = rest.substr(0, space);
-  if (std::count(version.begin(), version.end(), '.') != 2 ||
-      version.find_first_not_of("0123456789.") != std::string::npos || version.front() == '.' ||
-      version.back() == '.' || version.find("..") != std::string::npos) {
-    return false;
-  }
-  if (space == std::string::npos) return true;
-  const std::string commit = rest.substr(space + 1);
-  return commit.size() >= 9 && commit.size() <= 42 && commit.front() == '(' &&
-         commit.back() == ')' &&
-         commit.substr(1, commit.size() - 2).find_first_not_of("0123456789abcdef") ==
-             std::string::npos;
-}
-
-TEST_F(NoisettCliTest, VersionPrintsOneLine) {
-  for (const char* flag : {"--version", "-V"}) {
-    const RunResult r = Run({flag}, {}, /*json_output=*/false);
-    EXPECT_EQ(r.status, 0) << flag;
-    EXPECT_TRUE(r.err.empty()) << r.err;
-    EXPECT_TRUE(IsVersionLine(r.out)) << flag << ": " << r.out;
-  }
-  EXPECT_TRUE(IsVersionLine("noisett 0.1.0\n"));
-  EXPECT_TRUE(IsVersionLine("noisett 0.1.0 (2627f8cb955b)\n"));
-  EXPECT_FALSE(IsVersionLine("noisett 0.1.0 (xyz)\n"));
-  EXPECT_FALSE(IsVersionLine("noisett 0.1\n"));
-  EXPECT_FALSE(IsVersionLine("noisett 0.1.0"));
 }
 
 TEST_F(NoisettCliTest, UsageErrorsExitWithTwo) {
@@ -545,86 +319,6 @@ TEST_F(NoisettCliTest, UsageErrorsExitWithTwo) {
     EXPECT_TRUE(r.out.empty()) << joined << "\n" << r.out;
   }
   EXPECT_FALSE(fs::exists(out_ / "pic.jpg"));
-}
-
-// A mistyped command is refused before anything is opened, with the closest name when one is
-// close, in command mode's error shape, exit status 2 (an unknown word gets the same).
-TEST_F(NoisettCliTest, UnknownCommandSuggestsTheClosestName) {
-  const std::vector<std::pair<std::vector<std::string>, std::string>> typos = {
-      {{"histroy"}, R"(no command "histroy"; did you mean "history.list"?)"},
-      {{"history.lst", "{}", "--user", "alice"},
-       R"(no command "history.lst"; did you mean "history.list"?)"},
-      {{"optimise"}, R"(no command "optimise"; did you mean "optimize"?)"},
-      {{"frobnicate"}, R"(no command "frobnicate")"},
-      {{"users.set_tire", "{}", "--user", "alice"},
-       R"(no command "users.set_tire"; did you mean "users.set_tier"?)"},
-  };
-  for (const auto& [args, message] : typos) {
-    SCOPED_TRACE(args[0]);
-    const RunResult r = Run(args);
-    EXPECT_EQ(r.status, 2);
-    EXPECT_EQ(r.err, "noisett: unknown_command: " + message + "\n");
-    ASSERT_EQ(r.lines.size(), 1u) << r.out;
-    EXPECT_EQ(r.lines[0], json({{"error", {{"code", "unknown_command"}, {"message", message}}}}));
-  }
-}
-
-// Command mode refuses a mistyped flag and a bad setting in its one shape too, exit status 2.
-TEST_F(NoisettCliTest, CommandModeUsageErrorsKeepTheShape) {
-  const RunResult flag = Run({"history.list", "{}", "--user", "alice", "--bogus"});
-  EXPECT_EQ(flag.status, 2);
-  EXPECT_EQ(flag.err.rfind("noisett: usage: ", 0), 0u) << flag.err;
-  EXPECT_NE(flag.err.find("--bogus"), std::string::npos) << flag.err;
-  ASSERT_EQ(flag.lines.size(), 1u) << flag.out;
-  EXPECT_EQ(flag.lines[0]["error"]["code"], "usage");
-  const RunResult setting =
-      Run({"history.list", "{}", "--user", "alice"}, {{"NOISETT_MAX_PIXELS", "lots"}});
-  EXPECT_EQ(setting.status, 2);
-  EXPECT_EQ(setting.err.rfind("noisett: bad_setting: NOISETT_MAX_PIXELS", 0), 0u) << setting.err;
-  ASSERT_EQ(setting.lines.size(), 1u) << setting.out;
-  EXPECT_EQ(setting.lines[0]["error"]["code"], "bad_setting");
-}
-
-// What noisett writes to stdout when stdout is a terminal (a pseudo-terminal; stderr goes to
-// /dev/null), with the terminal's "\r\n" turned back into "\n". Empty when there are no ptys.
-std::string StdoutOnATerminal(const std::vector<std::string>& args) {
-  const int master = ::posix_openpt(O_RDWR | O_NOCTTY);
-  if (master < 0 || ::grantpt(master) != 0 || ::unlockpt(master) != 0) return "";
-  const std::string replica_path = ::ptsname(master);
-  std::vector<std::string> argv_s = {NOISETT_BIN};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    const int replica = ::open(replica_path.c_str(), O_RDWR | O_NOCTTY);
-    const int null = ::open("/dev/null", O_WRONLY);
-    ::dup2(replica, STDOUT_FILENO);
-    ::dup2(null, STDERR_FILENO);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  std::string out;
-  char buf[4096];
-  // Reading the master ends with EIO once the child's end is closed.
-  for (ssize_t n; (n = ::read(master, buf, sizeof buf)) > 0;) out.append(buf, size_t(n));
-  int wstatus = 0;
-  ::waitpid(pid, &wstatus, 0);
-  ::close(master);
-  out.erase(std::remove(out.begin(), out.end(), '\r'), out.end());
-  return out;
-}
-
-// On a terminal the JSON is indented for a person; piped (every other test) it is one line.
-TEST_F(NoisettCliTest, JsonIsIndentedOnATerminal) {
-  const std::string shown = StdoutOnATerminal({"histroy"});
-  if (shown.empty()) GTEST_SKIP() << "no pseudo-terminals here";
-  EXPECT_EQ(shown,
-            "{\n  \"error\": {\n    \"code\": \"unknown_command\",\n    \"message\": \"no command "
-            "\\\"histroy\\\"; did you mean \\\"history.list\\\"?\"\n  }\n}\n");
-  const RunResult piped = Run({"histroy"});
-  EXPECT_EQ(std::count(piped.out.begin(), piped.out.end(), '\n'), 1) << piped.out;
 }
 
 TEST_F(NoisettCliTest, BadEnvironmentValueIsAUsageError) {
@@ -654,14 +348,10 @@ TEST_F(NoisettCliTest, ManyFilesReportProgressOnStderrWhenNotATerminal) {
 }
 
 }  // namespace
-}  // namespace noisett::cli
+}  // namespace noisett::cli::process_test
 
-namespace noisett::cli {
+namespace noisett::cli::process_test {
 namespace {
-
-// A JWT-shaped token: what an operator pastes after --token.
-const std::string kToken =
-    "eyJhbGciOiJSUzI1NiJ9.eyJvaWQiOiJzZWNyZXQtdXNlciJ9.c2lnbmF0dXJlLXNlY3JldA";
 
 // `lifecycle.run` and `lifecycle.export` with a JSON input and --server are the admin commands,
 // sent to the server, not the operator subcommands (which took them for stray arguments).
@@ -681,84 +371,6 @@ TEST_F(NoisettCliTest, LifecycleCommandsGoToTheServerInRemoteMode) {
   for (const RunResult* r : {&run, &exported}) {
     EXPECT_EQ(r->err.find(kToken), std::string::npos) << r->err;
   }
-}
-
-// A refusal reads the same whichever mode ran the command: "noisett: CODE: message" on stderr,
-// the error object on stdout, the same exit status. The remote end answers what `serve` answers
-// (http::ErrorResponse's body).
-TEST_F(NoisettCliTest, BothModesPrintTheSameErrorShape) {
-  const std::string data_dir = "--data-dir=" + (dir_ / "data").string();
-  ASSERT_EQ(Run({"init", data_dir}, {}, /*json_output=*/false).status, 0);
-  const std::string input = R"({"limt":5})";
-  const RunResult direct = Run({"history.list", input, "--user", "alice", data_dir});
-  const std::string message = R"(unknown field "limt"; did you mean "limit"?)";
-  EXPECT_EQ(direct.status, 1);
-  EXPECT_EQ(direct.err, "noisett: bad_input: " + message + "\n");
-  const json error = {{"error", {{"code", "bad_input"}, {"message", message}}}};
-  EXPECT_EQ(direct.out, error.dump() + "\n");
-
-  noisett::testing::LoopbackHttpServer server;
-  server.SetBody("/api/commands/history.list", error.dump(), 400);
-  const RunResult remote =
-      Run({"history.list", input, "--server", server.BaseUrl(), "--token", kToken});
-  EXPECT_EQ(remote.status, direct.status);
-  EXPECT_EQ(remote.err, direct.err);
-  EXPECT_EQ(remote.out, direct.out);
-}
-
-// A remote failure that is not the server's error object still gets the one shape: the status
-// as the code, the body (cut) as the message; 507 keeps its own exit status.
-TEST_F(NoisettCliTest, RemoteFailuresWithoutAnErrorObjectKeepTheShape) {
-  noisett::testing::LoopbackHttpServer server;
-  server.SetBody("/api/commands/history.list", "Bad Gateway", 502, "text/plain");
-  server.SetBody("/api/commands/images.list",
-                 R"({"error":{"code":"insufficient_storage","message":"the store is full"}})", 507);
-  const RunResult bad_gateway =
-      Run({"history.list", "{}", "--server", server.BaseUrl(), "--token", kToken});
-  EXPECT_EQ(bad_gateway.status, 1);
-  EXPECT_EQ(bad_gateway.err, "noisett: http_502: Bad Gateway\n");
-  ASSERT_EQ(bad_gateway.lines.size(), 1u) << bad_gateway.out;
-  EXPECT_EQ(bad_gateway.lines[0]["error"]["code"], "http_502");
-  const RunResult full =
-      Run({"images.list", "{}", "--server", server.BaseUrl(), "--token", kToken});
-  EXPECT_EQ(full.status, 3);
-  EXPECT_EQ(full.err, "noisett: insufficient_storage: the store is full\n");
-}
-
-// A dev token refused for its key ("unknown_kid") gets the fix: which data directory's dev issuer
-// signed it, when this invocation's --data-dir holds that key, and otherwise that it does not.
-TEST_F(NoisettCliTest, UnknownKidNamesTheDataDirectoryOfTheKey) {
-  const fs::path minted = dir_ / "minted";
-  const RunResult token =
-      Run({"token", "--user", "alice", "--data-dir", minted.string()}, {}, /*json_output=*/false);
-  ASSERT_EQ(token.status, 0) << token.err;
-  const std::string dev_token = token.out.substr(0, token.out.find('\n'));
-
-  noisett::testing::LoopbackHttpServer server;
-  server.SetBody(
-      "/api/commands/history.list",
-      R"({"error":{"code":"unknown_kid","message":"no key with this kid in the issuer's JWKS"}})",
-      401);
-  const RunResult remote = Run({"history.list", "{}", "--server", server.BaseUrl(), "--token",
-                                dev_token, "--data-dir", minted.string()});
-  EXPECT_EQ(remote.status, 1);
-  EXPECT_EQ(remote.err.rfind("noisett: unknown_kid: no key with this kid in the issuer's JWKS; the "
-                             "token was signed by the dev issuer key in " +
-                                 (minted / "dev-issuer").string() + ", which the server does not",
-                             0),
-            0u)
-      << remote.err;
-
-  const fs::path other = dir_ / "other";
-  const RunResult whoami = Run({"whoami", "--auth", "dev", "--data-dir", other.string(), "--token",
-                                dev_token});
-  EXPECT_EQ(whoami.status, 1);
-  ASSERT_EQ(whoami.lines.size(), 1u) << whoami.out;
-  EXPECT_EQ(whoami.lines[0]["error"]["reason"], "unknown_kid");
-  EXPECT_NE(whoami.lines[0]["error"]["message"].get<std::string>().find(
-                "its key is not the dev issuer key in " + (other / "dev-issuer").string()),
-            std::string::npos)
-      << whoami.out;
 }
 
 // Whatever is wrong with an invocation, the error never quotes the token back.
@@ -783,4 +395,4 @@ TEST_F(NoisettCliTest, UsageErrorsNeverPrintTheToken) {
 }
 
 }  // namespace
-}  // namespace noisett::cli
+}  // namespace noisett::cli::process_test
