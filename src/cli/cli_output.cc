@@ -34,6 +34,7 @@ Error ErrorFromHttpAnswer(long http_status, std::string_view body) {
   const nlohmann::json tree = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   const nlohmann::json* error =
       tree.is_object() && tree.contains("error") ? &tree["error"] : nullptr;
+  // The code only keeps "out of space" apart (exit_codes.h); the reason carries the rest.
   const ErrorCode code =
       http_status == 507 ? ErrorCode::kInsufficientStorage : ErrorCode::kUnavailable;
   if (error != nullptr && error->is_object() &&

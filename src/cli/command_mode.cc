@@ -33,13 +33,13 @@ Answer Failure(const Error& e, int exit_code) { return Answer{false, "", exit_co
 
 int Direct(const CommandModeArgs& args, const app::Config& config, const nlohmann::json& input,
            const std::string& body, std::FILE* out, std::FILE* err) {
-  if (!IsValidUserId(args.user)) {
-    return Usage(out, err, "usage",
-                 "direct mode needs --user NAME ([A-Za-z0-9_-]{1,64}), or use --server URL");
-  }
   // This binary's registry: a mistyped name is refused before any store is opened.
   if (!IsRegistryCommand(args.name)) {
     return Usage(out, err, "unknown_command", UnknownCommandMessage(args.name, {}));
+  }
+  if (!IsValidUserId(args.user)) {
+    return Usage(out, err, "usage",
+                 "direct mode needs --user NAME ([A-Za-z0-9_-]{1,64}), or use --server URL");
   }
   // Links printed here point where `serve` listens (NOISETT_LISTEN) unless NOISETT_PUBLIC_URL
   // says otherwise (docs/api.md): App's default.

@@ -112,6 +112,7 @@ TEST_F(NoisettCliTest, UnknownCommandSuggestsTheClosestName) {
        R"(no command "history.lst"; did you mean "history.list"?)"},
       {{"optimise"}, R"(no command "optimise"; did you mean "optimize"?)"},
       {{"frobnicate"}, R"(no command "frobnicate")"},
+      {{"histroy.list", "{}"}, R"(no command "histroy.list"; did you mean "history.list"?)"},
       {{"users.set_tire", "{}", "--user", "alice"},
        R"(no command "users.set_tire"; did you mean "users.set_tier"?)"},
   };
