@@ -5,6 +5,7 @@
 
 #include "auth/authenticator.h"
 #include "auth/dev_issuer.h"
+#include "cli/dev_key_hint.h"
 #include "core/clock.h"
 #include "core/units.h"
 
@@ -44,7 +45,7 @@ int RunWhoami(const app::Config& config, std::FILE* out, std::FILE* err) {
   auth::Authenticator authenticator(auth.mode, std::move(*validator));
   auto user = authenticator.AuthenticateToken(config.token);
   if (!user) {
-    const Error& e = user.error();
+    const Error e = WithDevKeyHint(user.error(), config.token, config.data_dir);
     const nlohmann::json refusal = {
         {"error",
          {{"code", std::string(ErrorCodeName(e.code))}, {"reason", e.reason}, {"message", e.message}}}};

@@ -11,6 +11,7 @@
 #include <exception>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -21,12 +22,17 @@
 #include "cli/allocator.h"
 #include "cli/auth_commands.h"
 #include "cli/catalog_commands.h"
+#include "cli/cli_output.h"
 #include "cli/command_mode.h"
+#include "cli/command_names.h"
+#include "cli/exit_codes.h"
+#include "cli/help_text.h"
 #include "cli/init_command.h"
 #include "cli/lifecycle_cli.h"
 #include "cli/optimize_command.h"
 #include "cli/serve_command.h"
 #include "image/image_types.h"
+#include "service/command_docs.h"
 
 namespace {
 
@@ -36,22 +42,6 @@ using noisett::cli::LifecycleArgs;
 using noisett::cli::MaintenanceArgs;
 using noisett::cli::OptimizeArgs;
 using noisett::cli::TokenArgs;
-
-constexpr const char* kCommandsHelp = R"(
-Commands (`noisett NAME 'JSON'`; direct with --user U, or remote with --server URL and a token):
-  images.upload (--file PATH)  images.url  images.list  history.list  history.get
-  history.delete  history.restore  history.favorite  history.unfavorite  favorites.list
-  storage.metrics  images.rehydrate  generate  images.import
-  Administrators (API: a Noisett.Admin token; direct mode: the operator): lifecycle.run
-  lifecycle.export  users.set_tier  cost.estimate
-
-Store: `noisett init` creates the store --data-dir names (so does the first `noisett serve`);
-every other command that uses the store refuses a missing one (exit 2): a mistyped --data-dir
-never becomes a new, empty store.
-Maintenance (operators; docs/maintenance.md): catalog.rebuild, fsck [--repair] [--grace 1h].
-Lifecycle (operators; docs/lifecycle.md): lifecycle.run [--dry-run] [--json], lifecycle.export.
-
-Exit status: 0 success, 1 some inputs failed (each reported on stderr), 2 usage or setup error.)";
 
 // The flags of one subcommand's settings: offered to CLI11 from the settings table, collected
 // after parsing into what app::LoadConfig reads.
@@ -72,21 +62,17 @@ class SettingFlags {
     }
   }
 
-  // The configuration from the flags given and the process's environment. Exits the process's
-  // run with 2 (printing why) when a value is refused.
-  std::unique_ptr<app::Config> Load(const char* what) const {
+  // The configuration from the flags given and the process's environment; the refusal of a bad
+  // value (the caller prints it and exits with 2).
+  noisett::Result<app::Config> Load() const {
     app::Flags given;
     for (const auto& [flag, entry] : entries_) {
       if (entry.option->count() == 0) continue;
       given[flag] = entry.is_switch ? (entry.on ? "true" : "false") : entry.value;
     }
     auto config = app::LoadConfig(command_, given, app::ProcessEnvironment());
-    if (!config) {
-      std::fprintf(stderr, "noisett %s: %s\n", what, config.error().ToString().c_str());
-      return nullptr;
-    }
-    noisett::SetLogLevel(config->log_level);
-    return std::make_unique<app::Config>(std::move(*config));
+    if (config) noisett::SetLogLevel(config->log_level);
+    return config;
   }
 
  private:
@@ -241,6 +227,79 @@ int ParseFailure(CLI::App& app, const CLI::ParseError& e, int argc, char** argv)
   return 2;
 }
 
+// "noisett 0.1.0 (2627f8c1a2b3)": the CMake project version and the commit it was configured at.
+std::string VersionLine() {
+  std::string line = "noisett " NOISETT_VERSION;
+  const std::string_view commit = NOISETT_GIT_COMMIT;
+  if (!commit.empty()) line += " (" + std::string(commit) + ")";
+  return line;
+}
+
+std::vector<std::string> SubcommandNames(CLI::App& cli) {
+  std::vector<std::string> names;
+  for (const CLI::App* sub : cli.get_subcommands([](CLI::App*) { return true; })) {
+    names.push_back(sub->get_name());
+  }
+  return names;
+}
+
+// The first word when it names no subcommand and no command (a flag is CLI11's to judge).
+std::optional<std::string_view> UnknownFirstWord(CLI::App& cli, int argc, char** argv) {
+  if (argc < 2 || argv[1][0] == '-') return std::nullopt;
+  const std::string_view word = argv[1];
+  if (noisett::cli::IsRegistryCommand(word)) return std::nullopt;
+  for (const std::string& name : SubcommandNames(cli)) {
+    if (name == word) return std::nullopt;
+  }
+  return word;
+}
+
+// `e` in command mode's one error shape, exit status 2.
+int RefuseUsage(const noisett::Error& e) {
+  noisett::cli::PrintError(stdout, stderr, e);
+  return noisett::cli::kExitUsage;
+}
+
+// 'noisett: unknown_command: no command "histroy"; did you mean "history.list"?', in command
+// mode's one error shape, exit status 2. `others`: the CLI's own subcommands.
+int RefuseUnknownCommand(std::string_view typed, const std::vector<std::string_view>& others) {
+  return RefuseUsage(noisett::MakeError(noisett::ErrorCode::kNotFound, "unknown_command",
+                                        noisett::cli::UnknownCommandMessage(typed, others)));
+}
+
+// `noisett NAME --help` (or -h) anywhere after the name.
+bool AsksForHelp(int argc, char** argv) {
+  for (int i = 2; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) return true;
+  }
+  return false;
+}
+
+// The settings every store-using command offers as flags: listed once in the top-level help.
+std::vector<std::string_view> SharedFlags() {
+  std::vector<std::string_view> flags;
+  for (const app::Setting& s : app::Settings()) {
+    if (s.offers_flag(app::kServe) && s.offers_flag(app::kCommandMode) &&
+        s.offers_flag(app::kMaintenance)) {
+      flags.push_back(s.flag);
+    }
+  }
+  return flags;
+}
+
+std::string TopLevelHelp(CLI::App& cli) {
+  std::vector<noisett::cli::HelpEntry> subcommands;
+  for (const CLI::App* sub : cli.get_subcommands([](CLI::App*) { return true; })) {
+    subcommands.push_back({sub->get_name(), sub->get_description()});
+  }
+  return noisett::cli::TopLevelHelp(VersionLine(), subcommands, noisett::service::CommandDocs(),
+                                    SharedFlags());
+}
+
+bool IsVersionRequest(int argc, char** argv) {
+  return argc == 2 && (std::strcmp(argv[1], "--version") == 0 || std::strcmp(argv[1], "-V") == 0);
+}
+
 // `noisett NAME 'JSON' [--user U | --server URL] ...`: its own small parser, because command
 // names (history.list) are open-ended and must not collide with the subcommands.
 int RunCommandModeMain(int argc, char** argv) {
@@ -256,13 +315,21 @@ int RunCommandModeMain(int argc, char** argv) {
       "Exit status: 0 done; 1 the command failed (reason on stderr); 2 usage or set-up error; "
       "3 the blob store is out of space (HTTP 507 in remote mode): free space, then retry.\n\n" +
       app::EnvironmentHelp(app::kCommandMode));
+  if (AsksForHelp(argc, argv)) {
+    const noisett::service::CommandDoc* doc = noisett::service::FindCommandDoc(args.name);
+    if (doc == nullptr) return RefuseUnknownCommand(args.name, {});
+    std::fputs((noisett::cli::CommandHelp(*doc) + cmd.help()).c_str(), stdout);
+    return 0;
+  }
   try {
     cmd.parse(argc - 1, argv + 1);
   } catch (const CLI::ParseError& e) {
-    return ParseFailure(cmd, e, argc, argv);
+    // Command mode's one error shape, for a mistyped flag too (without any secret of argv).
+    const std::string why = WithoutSecrets(e.what(), argc, argv) + " (noisett NAME --help)";
+    return RefuseUsage(noisett::MakeError(noisett::ErrorCode::kInvalidArgument, "usage", why));
   }
-  auto config = settings.Load(argv[1]);
-  if (!config) return 2;
+  auto config = settings.Load();
+  if (!config) return RefuseUsage(config.error());
   return noisett::cli::RunCommandMode(args, *config, stdout, stderr);
 }
 
@@ -307,6 +374,10 @@ bool IsCommandName(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   noisett::cli::TuneAllocatorForImages();
+  if (IsVersionRequest(argc, argv)) {
+    std::printf("%s\n", VersionLine().c_str());
+    return 0;
+  }
   // Commands are dotted names (history.list), plus `generate`.
   if (argc >= 2 && IsCommandName(argc, argv)) return RunCommandModeMain(argc, argv);
   CLI::App cli{
@@ -316,7 +387,6 @@ int main(int argc, char** argv) {
       "history and favorites.",
       "noisett"};
   cli.require_subcommand(1);
-  cli.footer(app::EnvironmentHelp(app::kAllCommands) + kCommandsHelp);
 
   OptimizeArgs optimize;
   optimize.jobs = int(std::max(1u, std::thread::hardware_concurrency()));
@@ -363,12 +433,16 @@ int main(int argc, char** argv) {
     settings[name] = {command, std::make_unique<SettingFlags>(cli.get_subcommand(name), command)};
   }
 
+  if (auto unknown = UnknownFirstWord(cli, argc, argv)) {
+    const std::vector<std::string> names = SubcommandNames(cli);
+    return RefuseUnknownCommand(*unknown, {names.begin(), names.end()});
+  }
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
-    // The top-level help documents every subcommand's options too, not just their names.
+    // The top-level help lists the commands; each command's help has its options.
     if (cli.get_subcommands().empty()) {
-      std::fputs(cli.help("", CLI::AppFormatMode::All).c_str(), stdout);
+      std::fputs(TopLevelHelp(cli).c_str(), stdout);
       return 0;
     }
     return cli.exit(e);
@@ -376,8 +450,11 @@ int main(int argc, char** argv) {
     return ParseFailure(cli, e, argc, argv);
   }
   const std::string chosen = cli.get_subcommands().front()->get_name();
-  auto config = settings.at(chosen).second->Load(chosen.c_str());
-  if (!config) return 2;
+  auto config = settings.at(chosen).second->Load();
+  if (!config) {
+    std::fprintf(stderr, "noisett %s: %s\n", chosen.c_str(), config.error().ToString().c_str());
+    return 2;
+  }
   if (!token_scope.empty()) token_args.scope = token_scope;
   try {
     if (chosen == "optimize") return FinishOptimize(optimize, *config, quality, format);

@@ -3,11 +3,13 @@
 
 #include <chrono>
 #include <nlohmann/json.hpp>
-#include <optional>
 #include <thread>
 
 #include "app/app.h"
 #include "app/file_io.h"
+#include "cli/cli_output.h"
+#include "cli/command_names.h"
+#include "cli/dev_key_hint.h"
 #include "cli/exit_codes.h"
 #include "cli/generate_follow.h"
 #include "core/ids.h"
@@ -17,25 +19,32 @@
 namespace noisett::cli {
 namespace {
 
-int Usage(std::FILE* err, const std::string& message) {
-  std::fprintf(err, "noisett: %s\n", message.c_str());
-  return 2;
+// A command that could not start: the same shape as a failed one, exit status 2.
+int Usage(std::FILE* out, std::FILE* err, const Error& e) {
+  PrintError(out, err, e);
+  return kExitUsage;
 }
 
-int Failed(std::FILE* err, const std::string& name, const Error& e) {
-  std::fprintf(err, "noisett %s: %s: %s\n", name.c_str(), e.reason.c_str(), e.message.c_str());
-  return ExitCodeFor(e);
+int Usage(std::FILE* out, std::FILE* err, const char* reason, const std::string& message) {
+  return Usage(out, err, MakeError(ErrorCode::kInvalidArgument, reason, message));
 }
+
+Answer Failure(const Error& e, int exit_code) { return Answer{false, "", exit_code, e}; }
 
 int Direct(const CommandModeArgs& args, const app::Config& config, const nlohmann::json& input,
            const std::string& body, std::FILE* out, std::FILE* err) {
+  // This binary's registry: a mistyped name is refused before any store is opened.
+  if (!IsRegistryCommand(args.name)) {
+    return Usage(out, err, "unknown_command", UnknownCommandMessage(args.name, {}));
+  }
   if (!IsValidUserId(args.user)) {
-    return Usage(err, "direct mode needs --user NAME ([A-Za-z0-9_-]{1,64}), or use --server URL");
+    return Usage(out, err, "usage",
+                 "direct mode needs --user NAME ([A-Za-z0-9_-]{1,64}), or use --server URL");
   }
   // Links printed here point where `serve` listens (NOISETT_LISTEN) unless NOISETT_PUBLIC_URL
   // says otherwise (docs/api.md): App's default.
   auto backend = app::App::Open(config);
-  if (!backend) return Usage(err, backend.error().ToString());
+  if (!backend) return Usage(out, err, backend.error());
   auth::User user;
   user.user_id = args.user;
   user.name = args.user;
@@ -55,11 +64,8 @@ int Direct(const CommandModeArgs& args, const app::Config& config, const nlohman
     service::CommandInput one{in, body};
     one.progress = command.progress;
     auto result = app.service().Run(name, user, one);
-    if (!result) {
-      const Error& e = result.error();
-      return Answer{false, "noisett " + name + ": " + e.reason + ": " + e.message, ExitCodeFor(e)};
-    }
-    return Answer{true, std::move(*result), 0};
+    if (!result) return Failure(result.error(), ExitCodeFor(result.error()));
+    return Answer{true, std::move(*result), 0, {}};
   };
   // Woken by the job's change notices; a short deadline covers a notice that came between the
   // last read and this wait (a re-read in process costs microseconds).
@@ -80,11 +86,9 @@ int Direct(const CommandModeArgs& args, const app::Config& config, const nlohman
     make_renditions();
     return code;
   }
-  Answer answer = run(args.name, input);
-  std::fprintf(answer.ok ? out : err, "%s\n", answer.text.c_str());
-  std::fflush(answer.ok ? out : err);
+  const int code = PrintAnswerOrError(run(args.name, input), out, err);
   make_renditions();
-  return answer.ok ? 0 : answer.exit_code;
+  return code;
 }
 
 // Uploads carry their arguments in the query; other commands send them as the JSON body.
@@ -115,44 +119,34 @@ net::HttpRequestSpec RemoteRequest(const CommandModeArgs& args, const std::strin
   return request;
 }
 
-int Remote(const CommandModeArgs& args, const std::string& token, const nlohmann::json& input,
+int Remote(const CommandModeArgs& args, const app::Config& config, const nlohmann::json& input,
            const std::string& body, std::FILE* out, std::FILE* err) {
-  if (token.empty()) return Usage(err, "remote mode needs a token: --token or NOISETT_TOKEN");
+  const std::string& token = config.token;
+  if (token.empty()) {
+    return Usage(out, err, "usage", "remote mode needs a token: --token or NOISETT_TOKEN");
+  }
   net::HttpGetOptions options;
   options.timeout_ms = 120000;
   options.max_body_bytes = 64 << 20;
-  std::optional<Error> transport;
   auto call = [&](const std::string& name, const nlohmann::json& in) {
     CommandModeArgs one = args;
     one.name = name;
     auto response = net::HttpSend(RemoteRequest(one, token, in, body), options);
-    if (!response) {
-      transport = response.error();
-      return Answer{false, "", 2};
+    // The server could not be reached: a set-up problem (the URL, the network), exit status 2.
+    if (!response) return Failure(response.error(), kExitUsage);
+    if (response->status >= 200 && response->status < 300) {
+      return Answer{true, response->body, 0, {}};
     }
-    if (response->status >= 200 && response->status < 300) return Answer{true, response->body, 0};
-    return Answer{false,
-                  "noisett " + name + ": HTTP " + std::to_string(response->status) + ": " +
-                      response->body,
-                  ExitCodeForHttpStatus(response->status)};
+    return Failure(WithDevKeyHint(ErrorFromHttpAnswer(response->status, response->body), token,
+                                  config.data_dir),
+                   ExitCodeForHttpStatus(response->status));
   };
   // A pause between reads: a script's CLI, not a gallery (the gallery follows the events).
   auto pause = [](const std::string&) {
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
   };
-  const int status = FollowsGeneration(args.name, input)
-                         ? FollowGeneration(call, pause, input, out, err)
-                         : [&] {
-                             Answer answer = call(args.name, input);
-                             if (answer.ok || transport) {
-                               if (answer.ok) std::fprintf(out, "%s\n", answer.text.c_str());
-                               return answer.exit_code;
-                             }
-                             std::fprintf(err, "%s\n", answer.text.c_str());
-                             return answer.exit_code;
-                           }();
-  if (transport) return Usage(err, transport->ToString());
-  return status;
+  if (FollowsGeneration(args.name, input)) return FollowGeneration(call, pause, input, out, err);
+  return PrintAnswerOrError(call(args.name, input), out, err);
 }
 
 }  // namespace
@@ -160,15 +154,20 @@ int Remote(const CommandModeArgs& args, const std::string& token, const nlohmann
 int RunCommandMode(const CommandModeArgs& args, const app::Config& config, std::FILE* out,
                    std::FILE* err) {
   nlohmann::json input = nlohmann::json::parse(args.json, nullptr, /*allow_exceptions=*/false);
-  if (!input.is_object()) return Usage(err, "the command input must be a JSON object, e.g. '{}'");
+  if (!input.is_object()) {
+    return Usage(out, err, "bad_input", "the command input must be a JSON object, e.g. '{}'");
+  }
   std::string body;
   if (!args.file.empty()) {
     auto bytes = app::ReadFileCapped(args.file, config.backend.optimize.limits.max_bytes);
-    if (!bytes) return Failed(err, args.name, bytes.error());
+    if (!bytes) {
+      PrintError(out, err, bytes.error());
+      return ExitCodeFor(bytes.error());
+    }
     body = std::move(*bytes);
   }
   return args.server.empty() ? Direct(args, config, input, body, out, err)
-                             : Remote(args, config.token, input, body, out, err);
+                             : Remote(args, config, input, body, out, err);
 }
 
 }  // namespace noisett::cli

@@ -1,16 +1,9 @@
 #include "cli/generate_follow.h"
 
+#include "cli/cli_output.h"
+
 namespace noisett::cli {
 namespace {
-
-int Print(const Answer& answer, std::FILE* out, std::FILE* err) {
-  if (!answer.ok) {
-    std::fprintf(err, "%s\n", answer.text.c_str());
-    return answer.exit_code;
-  }
-  std::fprintf(out, "%s\n", answer.text.c_str());
-  return 0;
-}
 
 // "running, 1 of 4 images stored"
 std::string Progress(const nlohmann::json& job) {
@@ -31,6 +24,15 @@ bool Finished(const nlohmann::json& job) {
 
 }  // namespace
 
+int PrintAnswerOrError(const Answer& answer, std::FILE* out, std::FILE* err) {
+  if (!answer.ok) {
+    PrintError(out, err, answer.error);
+    return answer.exit_code;
+  }
+  PrintAnswer(out, answer.text);
+  return 0;
+}
+
 bool FollowsGeneration(const std::string& name, const nlohmann::json& input) {
   return name == "generate" && !input.contains("wait");
 }
@@ -39,9 +41,9 @@ int FollowGeneration(const Call& call, const AwaitChange& await_change, nlohmann
                      std::FILE* out, std::FILE* err) {
   input["wait"] = false;
   Answer queued = call("generate", input);
-  if (!queued.ok) return Print(queued, out, err);
+  if (!queued.ok) return PrintAnswerOrError(queued, out, err);
   nlohmann::json job = nlohmann::json::parse(queued.text, nullptr, false);
-  if (!job.is_object() || !job.contains("job_id")) return Print(queued, out, err);
+  if (!job.is_object() || !job.contains("job_id")) return PrintAnswerOrError(queued, out, err);
   const nlohmann::json id{{"job_id", job["job_id"]}};
   std::string said;
   for (;;) {
@@ -55,12 +57,12 @@ int FollowGeneration(const Call& call, const AwaitChange& await_change, nlohmann
     if (Finished(job)) break;
     await_change(job["job_id"].get<std::string>());
     Answer polled = call("jobs.get", id);
-    if (!polled.ok) return Print(polled, out, err);
+    if (!polled.ok) return PrintAnswerOrError(polled, out, err);
     nlohmann::json next = nlohmann::json::parse(polled.text, nullptr, false);
-    if (!next.is_object()) return Print(polled, out, err);
+    if (!next.is_object()) return PrintAnswerOrError(polled, out, err);
     job = std::move(next);
   }
-  return Print(call("jobs.result", id), out, err);
+  return PrintAnswerOrError(call("jobs.result", id), out, err);
 }
 
 }  // namespace noisett::cli

@@ -9,14 +9,20 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/error.h"
+
 namespace noisett::cli {
 
-// One command's answer: its JSON text, or (ok false) the line to print and the exit status.
+// One command's answer: its JSON text, or (ok false) the failure and the exit status.
 struct Answer {
   bool ok = false;
   std::string text;
   int exit_code = 0;
+  Error error;
 };
+// Prints the answer (cli_output.h's one shape for a failure); answers the exit status.
+int PrintAnswerOrError(const Answer& answer, std::FILE* out, std::FILE* err);
+
 using Call = std::function<Answer(const std::string& name, const nlohmann::json& input)>;
 
 // True for `generate` without a "wait" of its own: the CLI follows the job.

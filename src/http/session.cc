@@ -163,7 +163,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
       // has been read. Every field is parsed by then, so the answer is the request's (its Origin
       // gets the CORS headers a page needs to read this 413).
       FillRequestHead();
-      return Refuse(413, "too_large", "request body too large");
+      return Refuse(413, "too_large", BodyTooLarge());
     }
     if (ec && !parser_->refusal().empty()) {
       return Refuse(400, "bad_request", parser_->refusal());
@@ -176,7 +176,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     auto length = parser_->content_length();
     if (length && *length > opts().max_body_bytes) {
       // Refused from the declared length alone: not one body byte is read.
-      return Refuse(413, "too_large", "request body too large");
+      return Refuse(413, "too_large", BodyTooLarge());
     }
     // The route is chosen once, from the head: its exchange decides the rest.
     FillRequestHead();
@@ -267,7 +267,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     bhttp::async_read(stream_, buffer_, *parser_,
                       [self = shared_from_this()](error_code ec, size_t) {
                         if (ec == bhttp::error::body_limit) {
-                          return self->Refuse(413, "too_large", "request body too large");
+                          return self->Refuse(413, "too_large", self->BodyTooLarge());
                         }
                         // Chunk extensions or trailers past their share, or a trailer section
                         // that does not fit the read buffer (Beast holds it whole).
@@ -293,6 +293,11 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   }
 
   // Answers a request that cannot be read to the end, then closes.
+  // A too_large answer names the limit, so the caller knows what would fit.
+  std::string BodyTooLarge() const {
+    return "request body over the limit of " + std::to_string(opts().max_body_bytes) + " bytes";
+  }
+
   void Refuse(int status, std::string_view reason, std::string_view message) {
     Refuse(ErrorResponse(status, reason, message));
   }

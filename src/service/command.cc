@@ -2,10 +2,15 @@
 #include "service/command.h"
 
 #include "auth/authenticator.h"
+#include "service/command_docs.h"
+#include "core/suggest.h"
 
 namespace noisett::service {
 
 void CommandRegistry::Register(CommandSpec spec) {
+  if (const CommandDoc* doc = FindCommandDoc(spec.name); doc != nullptr && spec.summary.empty()) {
+    spec.summary = std::string(doc->summary);
+  }
   std::string name = spec.name;
   commands_.insert_or_assign(std::move(name), std::move(spec));
 }
@@ -21,13 +26,23 @@ std::vector<const CommandSpec*> CommandRegistry::All() const {
   return out;
 }
 
+std::vector<std::string_view> CommandRegistry::Names() const {
+  std::vector<std::string_view> names;
+  for (const auto& [name, spec] : commands_) names.push_back(name);
+  return names;
+}
+
+std::string UnknownCommandMessage(std::string_view typed,
+                                  const std::vector<std::string_view>& names) {
+  return "no command \"" + std::string(typed.substr(0, 64)) + "\"" + DidYouMean(typed, names);
+}
+
 Result<std::string> CommandRegistry::Run(std::string_view name, const CommandContext& context,
                                          const CommandInput& input) const {
   const CommandSpec* spec = Find(name);
   if (spec == nullptr) {
-    std::string shown(name.substr(0, 64));
-    return Unexpected(MakeError(ErrorCode::kNotFound, "unknown_command",
-                                "no command named '" + shown + "'"));
+    return Unexpected(
+        MakeError(ErrorCode::kNotFound, "unknown_command", UnknownCommandMessage(name, Names())));
   }
   if (!input.args.is_object()) {
     return Unexpected(MakeError(ErrorCode::kInvalidArgument, "bad_input",

@@ -36,7 +36,7 @@ using CommandHandler =
 
 struct CommandSpec {
   std::string name;
-  std::string summary;      // one line, for `noisett --help` and errors
+  std::string summary;      // empty: command_docs.h's line for the name
   bool admin_only = false;  // callers without the Noisett.Admin role are refused "not_admin"
   bool takes_body = false;  // the input carries a file (HTTP: the request body is the file)
   CommandHandler run;
@@ -54,10 +54,16 @@ class CommandRegistry {
 
   const CommandSpec* Find(std::string_view name) const;
   std::vector<const CommandSpec*> All() const;
+  std::vector<std::string_view> Names() const;  // sorted
 
  private:
   std::map<std::string, CommandSpec, std::less<>> commands_;
 };
+
+// 'no command "histroy"; did you mean "history.list"?': the suggestion only when one of `names`
+// is close (core/suggest.h), the typed name cut to 64 bytes. The CLI says it the same way.
+std::string UnknownCommandMessage(std::string_view typed,
+                                  const std::vector<std::string_view>& names);
 
 // A tree as the text every door sends: compact, keys sorted, bytes that are not UTF-8 replaced
 // rather than thrown on (answers may quote client bytes).

@@ -64,6 +64,8 @@ TEST(ServerLimitsTest, BodyExactlyAtTheLimitIsServed) {
   auto refused = over.Read();
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->status, 413);
+  // The refusal names the limit, so the caller knows what would fit (the CLI prints it).
+  EXPECT_NE(refused->body.find("over the limit of 1000 bytes"), std::string::npos) << refused->body;
 }
 
 TEST(ServerLimitsTest, AChunkedBodyGrowingPastTheLimitIs413) {
@@ -79,6 +81,7 @@ TEST(ServerLimitsTest, AChunkedBodyGrowingPastTheLimitIs413) {
   auto r = c.Read();
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 413);
+  EXPECT_NE(r->body.find("over the limit of 1000 bytes"), std::string::npos) << r->body;
 }
 
 // What a chunked body carries besides its data (chunk extensions, trailer fields) shares one

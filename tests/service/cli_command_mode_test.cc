@@ -56,11 +56,17 @@ TEST_F(CliCommandModeTest, RemoteUploadThenRemoteAndDirectListsAgree) {
   EXPECT_EQ(remote_ids.front(), cli_job) << "newest first";
   EXPECT_EQ(remote_ids, HistoryIds(alice_));
 
-  // A bad token: exit 1 and the server's 401 on stderr.
+  // A bad token: exit 1, the server's error as "noisett: CODE: message" on stderr and its error
+  // object on stdout.
   const auto refused = Noisett::Cli({"history.list", "{}", "--server", server, "--token", "x.y.z"});
   EXPECT_EQ(refused.status, 1) << refused.out << refused.err;
-  EXPECT_NE(refused.err.find("401"), std::string::npos) << refused.err;
-  EXPECT_TRUE(refused.out.empty()) << refused.out;
+  const Json refusal = Json::parse(refused.out, nullptr, false);
+  ASSERT_TRUE(refusal.is_object()) << refused.out;
+  EXPECT_EQ(refused.err, "noisett: " + refusal["error"].value("code", "?") + ": " +
+                             refusal["error"].value("message", "?") + "\n");
+  // A typo refused by the server, printed as direct mode prints it below.
+  const auto remote_typo =
+      Noisett::Cli({"history.list", R"({"limt":5})", "--server", server, "--token", alice_});
 
   // Direct mode opens the store and catalog itself: only once the server has let go of them.
   // (--public-url is given because direct mode has no default for it; see the next test.)
@@ -81,6 +87,14 @@ TEST_F(CliCommandModeTest, RemoteUploadThenRemoteAndDirectListsAgree) {
   const auto bad = direct_mode("alice", R"({"limit":0})");
   EXPECT_EQ(bad.status, 1) << bad.out << bad.err;
   EXPECT_NE(bad.err.find("limit"), std::string::npos) << bad.err;
+  // Both modes print a refusal in one shape, with the same exit status.
+  const auto direct_typo = direct_mode("alice", R"({"limt":5})");
+  EXPECT_EQ(direct_typo.status, 1);
+  EXPECT_EQ(direct_typo.err,
+            "noisett: bad_input: unknown field \"limt\"; did you mean \"limit\"?\n");
+  EXPECT_EQ(remote_typo.status, direct_typo.status);
+  EXPECT_EQ(remote_typo.err, direct_typo.err);
+  EXPECT_EQ(remote_typo.out, direct_typo.out);
   // bob sees none of alice's jobs there either.
   const auto bob = direct_mode("bob", "{}");
   ASSERT_EQ(bob.status, 0) << bob.err;

@@ -73,6 +73,13 @@ TEST_F(CommandRegistryTest, RefusalsComeBeforeTheCommandRuns) {
   EXPECT_EQ(unknown.error().reason, "unknown_command");
   EXPECT_LT(unknown.error().message.size(), 120u) << "the name is cut, not echoed whole";
   EXPECT_EQ(runs_, 0);
+  // A near miss names the command meant; a far one does not guess.
+  auto typo = registry_.Run("ehco", {alice}, Args(nlohmann::json::object()));
+  ASSERT_FALSE(typo.has_value());
+  EXPECT_EQ(typo.error().message, R"(no command "ehco"; did you mean "echo"?)");
+  auto far = registry_.Run("frobnicate", {alice}, Args(nlohmann::json::object()));
+  ASSERT_FALSE(far.has_value());
+  EXPECT_EQ(far.error().message, R"(no command "frobnicate")");
 
   const auth::User root = User("root", /*admin=*/true);
   EXPECT_TRUE(registry_.Run("admin.only", {root}, Args(nlohmann::json::object())).has_value());

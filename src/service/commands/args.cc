@@ -2,8 +2,11 @@
 #include "service/commands/args.h"
 
 #include <algorithm>
+#include <string_view>
+#include <vector>
 
 #include "core/ids.h"
+#include "core/suggest.h"
 
 namespace noisett::service {
 namespace {
@@ -75,7 +78,8 @@ Status OnlyFields(const nlohmann::json& args, std::initializer_list<const char*>
     const std::string& key = item.key();
     if (std::none_of(known.begin(), known.end(), [&](const char* k) { return key == k; })) {
       std::string shown = key.substr(0, 64);
-      return Bad("unknown field '" + shown + "'");
+      const std::vector<std::string_view> names(known.begin(), known.end());
+      return Bad("unknown field \"" + shown + "\"" + DidYouMean(key, names));
     }
   }
   return Ok();

@@ -90,9 +90,6 @@ Result<std::string> Estimate(const CostDeps& deps, const CommandInput& in) {
 void RegisterCostCommands(CommandRegistry& registry, const CostDeps& cost) {
   registry.Register(
       {.name = "cost.estimate",
-       .summary = "monthly cost of what is stored, per tier, plus operations and "
-                  "egress: {prices?, projection?: {users, images_per_user_month, "
-                  "avg_image_mb, subscription_tier, cdn_egress_gb_month}}",
        .admin_only = true,
        .run = [&cost](const CommandContext&, const CommandInput& i) { return Estimate(cost, i); }});
 }

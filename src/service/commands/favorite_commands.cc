@@ -76,18 +76,15 @@ Result<std::string> List(ListAnswers& answers, catalog::Catalog& catalog, const 
 void RegisterFavoriteCommands(CommandRegistry& registry, catalog::Catalog& catalog,
                               const Clock& clock, const LinkIssuer& links, ListAnswers& answers) {
   registry.Register({.name = "history.favorite",
-                     .summary = "mark an image as a favorite: {job_id, image_index}",
                      .run = [&catalog, &clock](const CommandContext& c, const CommandInput& i) {
                        return Favorite(catalog, clock, c, i, true);
                      }});
   registry.Register({.name = "history.unfavorite",
-                     .summary = "unmark a favorite: {job_id, image_index}",
                      .run = [&catalog, &clock](const CommandContext& c, const CommandInput& i) {
                        return Favorite(catalog, clock, c, i, false);
                      }});
   registry.Register(
       {.name = "favorites.list",
-       .summary = "your favorites with links: {limit?, cursor?}",
        .run = [&catalog, &links, &answers](const CommandContext& c, const CommandInput& i) {
          return List(answers, catalog, links, c, i);
        }});

@@ -152,25 +152,18 @@ Result<std::string> JobResult(const JobsDeps& deps, const CommandContext& ctx,
 
 void RegisterGenerateCommands(CommandRegistry& registry, const JobsDeps& jobs) {
   registry.Register({.name = "generate",
-                     .summary = "Queue a generation job (prompt, count 1..8, quality, asset_type, "
-                                "model, seed); \"wait\": true answers the stored job once done",
                      .run = [&jobs](const CommandContext& c, const CommandInput& i) {
                        return Generate(jobs, c, i);
                      }});
   registry.Register({.name = "jobs.get",
-                     .summary = "A generation job's status and stored images (job_id)",
                      .run = [&jobs](const CommandContext& c, const CommandInput& i) {
                        return GetJob(jobs, c, i);
                      }});
   registry.Register({.name = "jobs.result",
-                     .summary = "A finished generation job's answer as generate with \"wait\" "
-                                "gives it: the stored job, or the job's error (job_id)",
                      .run = [&jobs](const CommandContext& c, const CommandInput& i) {
                        return JobResult(jobs, c, i);
                      }});
   registry.Register({.name = "jobs.cancel",
-                     .summary = "Cancel a generation job, keeping the images already stored "
-                                "(job_id)",
                      .run = [&jobs](const CommandContext& c, const CommandInput& i) {
                        return Cancel(jobs, c, i);
                      }});

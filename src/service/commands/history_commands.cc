@@ -67,21 +67,17 @@ Result<std::string> Restore(const LinkIssuer& links, const JobLifeDeps& jobs,
 void RegisterHistoryCommands(CommandRegistry& registry, const LinkIssuer& links,
                              const JobLifeDeps& jobs, ListAnswers& answers) {
   registry.Register({.name = "history.list",
-                     .summary = "your generations, newest first: {limit 1..200, cursor?}",
                      .run = [&](const CommandContext& c, const CommandInput& i) {
                        return List(answers, links, jobs, c, i);
                      }});
   registry.Register({.name = "history.get",
-                     .summary = "one generation with its links: {job_id}",
                      .run = [&](const CommandContext& c, const CommandInput& i) {
                        return Get(links, jobs, c, i);
                      }});
   registry.Register(
       {.name = "history.delete",
-       .summary = "soft-delete a generation (restorable): {job_id}",
        .run = [&](const CommandContext& c, const CommandInput& i) { return Delete(jobs, c, i); }});
   registry.Register({.name = "history.restore",
-                     .summary = "undo a delete inside the window: {job_id}",
                      .run = [&](const CommandContext& c, const CommandInput& i) {
                        return Restore(links, jobs, c, i);
                      }});

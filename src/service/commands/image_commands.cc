@@ -122,26 +122,18 @@ void RegisterImageCommands(CommandRegistry& registry, catalog::Catalog& catalog,
                            storage::BlobStore& blobs, const LinkIssuer& links) {
   registry.Register(
       {.name = "images.url",
-       .summary = "a signed read-only link and a CDN link: {job_id, image_index, "
-                  "thumbnail?, expiry_hours 1..168 (default 168)}",
        .run = [&catalog, &blobs, &links](const CommandContext& c, const CommandInput& i) {
          return Url(catalog, blobs, links, c, i);
        }});
   registry.Register({.name = "images.list",
-                     .summary = "your images with links: {include_thumbnails?, limit?, cursor?}",
                      .run = [&catalog, &links](const CommandContext& c, const CommandInput& i) {
                        return List(catalog, links, c, i);
                      }});
   registry.Register({.name = "images.rehydrate",
-                     .summary = "bring an archived image back to the hot tier: {job_id, "
-                                "image_index}",
                      .run = [&catalog, &blobs](const CommandContext& c, const CommandInput& i) {
                        return Rehydrate(catalog, blobs, c, i);
                      }});
   registry.Register({.name = "storage.metrics",
-                     .summary = "your storage use: total_images, total_size_mb (MiB), "
-                                "avg_image_size_mb, total_thumbnails, thumbnail_size_mb, "
-                                "total_renditions, rendition_size_mb",
                      .run = [&catalog](const CommandContext& c, const CommandInput& i) {
                        return StorageMetrics(catalog, c, i);
                      }});

@@ -39,14 +39,11 @@ nlohmann::json SweepSummaryJson(const lifecycle::SweepSummary& summary) {
 
 void RegisterLifecycleCommands(CommandRegistry& registry, const LifecycleDeps& lifecycle) {
   registry.Register({.name = "lifecycle.run",
-                     .summary = "apply the lifecycle policy to the local store now (tiers, "
-                                "retention, purge): {dry_run?}",
                      .admin_only = true,
                      .run = [&lifecycle](const CommandContext&, const CommandInput& i) {
                        return Run(lifecycle, i);
                      }});
   registry.Register({.name = "lifecycle.export",
-                     .summary = "the lifecycle policy as Azure management-policy JSON: {}",
                      .admin_only = true,
                      .run = [&lifecycle](const CommandContext&, const CommandInput& i) {
                        return Export(lifecycle, i);

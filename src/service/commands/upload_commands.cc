@@ -95,16 +95,11 @@ Result<std::string> Import(const UploadDeps& deps, const net::ImportPolicy& poli
 void RegisterUploadCommands(CommandRegistry& registry, const UploadDeps& upload,
                             const net::ImportPolicy& import) {
   registry.Register({.name = "images.upload",
-                     .summary =
-                         "store an image (body: PNG, JPEG or WebP bytes) optimized with a "
-                         "thumbnail: {job_id?, prompt?, asset_type?, quality?, model?, seed?}",
                      .takes_body = true,
                      .run = [&upload](const CommandContext& c, const CommandInput& i) {
                        return Upload(upload, c, i);
                      }});
   registry.Register({.name = "images.import",
-                     .summary = "Download an image from an http(s) URL (SSRF-safe, 30 s, 10 MiB) "
-                                "and store it as images.upload does (url, job_id?, prompt?, ...)",
                      .run = [&upload, &import](const CommandContext& c, const CommandInput& i) {
                        return Import(upload, import, c, i);
                      }});

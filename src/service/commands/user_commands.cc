@@ -40,8 +40,6 @@ Result<std::string> SetTier(catalog::Catalog& catalog, storage::BlobStore& blobs
 void RegisterUserCommands(CommandRegistry& registry, catalog::Catalog& catalog,
                           storage::BlobStore& blobs) {
   registry.Register({.name = "users.set_tier",
-                     .summary = "set a user's subscription tier and re-tag their blobs: {user_id, "
-                                "tier (free, basic, pro, enterprise)}",
                      .admin_only = true,
                      .run = [&catalog, &blobs](const CommandContext&, const CommandInput& i) {
                        return SetTier(catalog, blobs, i);
