@@ -229,8 +229,8 @@ int ParseFailure(CLI::App& app, const CLI::ParseError& e, int argc, char** argv)
 
 // "noisett 0.1.0 (2627f8c1a2b3)": the CMake project version and the commit it was configured at.
 std::string VersionLine() {
-  std::string line = "noisett " NOISETT_VERSION;
-  const std::string_view commit = NOISETT_GIT_COMMIT;
+  std::string line = "noisett " BUILD_VERSION_TEXT;
+  const std::string_view commit = BUILD_COMMIT_TEXT;
   if (!commit.empty()) line += " (" + std::string(commit) + ")";
   return line;
 }

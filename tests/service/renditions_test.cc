@@ -112,7 +112,9 @@ TEST_F(RenditionsTest, AnUploadIsAnsweredPendingAndListedWithSourcesOnceMade) {
     const bool avif = file.ends_with(".avif");
     EXPECT_EQ(blob->properties.content_type, avif ? "image/avif" : "image/webp");
     EXPECT_EQ(blob->bytes.substr(4, 8), avif ? std::string("ftypavif") : blob->bytes.substr(4, 8));
-    if (!avif) EXPECT_EQ(blob->bytes.substr(8, 4), "WEBP");
+    if (!avif) {
+      EXPECT_EQ(blob->bytes.substr(8, 4), "WEBP");
+    }
     EXPECT_EQ(blob->properties.tags, image_props->tags) << file;
   }
   EXPECT_EQ(image_props->tags.at(std::string(lifecycle::kBlobKindTag)), "image");
