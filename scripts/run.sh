@@ -46,7 +46,9 @@ Walkthrough:
   # your history, newest first, with signed links for every image and thumbnail
   curl -s -H "Authorization: Bearer \$TOKEN" '$base/api/history?limit=5'
   # open an image link from that answer ("url"): no token needed, the link is the permission
-  curl -s -o image.jpg 'LINK'
+  LINK=\$(curl -s -H "Authorization: Bearer \$TOKEN" '$base/api/history?limit=1' |
+         jq -r '.generations[0].images[0].url')
+  curl -s -o image.jpg "\$LINK"
   # the same through the CLI
   $bin history.list '{"limit":5}' --server $base --token "\$TOKEN"
 
