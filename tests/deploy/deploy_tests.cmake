@@ -23,6 +23,7 @@ if(NOISETT_SHELLCHECK)
     COMMAND ${NOISETT_SHELLCHECK} --external-sources
             ${NOISETT_DEPLOY_DIR}/setup.sh
             ${CMAKE_CURRENT_LIST_DIR}/setup_dry_run_test.sh
+            ${CMAKE_CURRENT_LIST_DIR}/readme_walkthrough_test.sh
             ${NOISETT_SHELL_SCRIPTS})
 else()
   add_test(NAME deploy_shellcheck
@@ -59,3 +60,10 @@ endif()
 set_tests_properties(deploy_setup_syntax deploy_shellcheck deploy_lifecycle_policy
   deploy_setup_dry_run deploy_prometheus_rules deploy_prometheus_alerts_test
   PROPERTIES LABELS deploy TIMEOUT 60)
+
+# README.md's walkthrough, run as written against a real `noisett serve --auth dev` (only the
+# address and the data directory differ): the docs' commands cannot drift from the program.
+add_test(NAME readme_walkthrough
+  COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/readme_walkthrough_test.sh ${PROJECT_SOURCE_DIR}
+          $<TARGET_FILE:noisett>)
+set_tests_properties(readme_walkthrough PROPERTIES LABELS docs TIMEOUT 120)
