@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "core/blob_paths.h"
+#include "image/renditions.h"
 #include "lifecycle/retention.h"
 #include "service/job_blobs.h"
 #include "service/job_metadata.h"
@@ -265,11 +266,28 @@ void CheckOrphan(Fsck& c, const StoredJob& stored) {
   c.Add(std::move(f));
 }
 
+// The rendition blobs an image whose renditions are pending may already have: the worker stores
+// them before it records them, and one whose store went away between the two (a failed rollback)
+// writes the same names again on its next try. Work in flight, not orphans.
+std::vector<std::string> PendingRenditionFiles(const catalog::Generation& row) {
+  std::vector<std::string> out;
+  for (const catalog::ImageRecord& image : row.images) {
+    if (image.renditions_state != catalog::RenditionState::kPending) continue;
+    for (const int size : image::kRenditionSizes) {
+      for (const std::string_view ext : {"avif", "webp"}) {
+        out.push_back(RenditionFileName(image.index, size, ext));
+      }
+    }
+  }
+  return out;
+}
+
 // Live blobs in a job folder that the row does not reference (an image whose AddImage never
-// came, or leftovers of a failed one).
+// came, or leftovers of a failed one), but for a pending image's renditions.
 void CheckExtras(Fsck& c, const catalog::Generation& row, const StoredJob& stored,
                  const std::vector<std::string>& files) {
   std::set<std::string> known(files.begin(), files.end());
+  for (std::string& file : PendingRenditionFiles(row)) known.insert(std::move(file));
   std::vector<std::string> extra;
   int64_t newest = 0;
   for (const StoredBlob& b : stored.blobs) {

@@ -5,6 +5,7 @@
 // catalog.rebuild brings them back from metadata.json; a worker of another instance finishes what
 // a crash left pending; a job deleted meanwhile gets no rendition blobs; a source that no longer
 // decodes is recorded with none and never tried again.
+#include <algorithm>
 #include <filesystem>
 #include <set>
 #include <string>
@@ -207,6 +208,31 @@ TEST_F(RenditionsTest, ARestoreMakesWhatTheDeleteInterrupted) {
   EXPECT_EQ(worker().Drain(), 1u);
   EXPECT_EQ(Image(job).renditions_state, catalog::RenditionState::kReady);
   EXPECT_EQ(Readable(RenditionNames(job)), kMade);
+}
+
+// A worker whose store went away after it stored two renditions and before it recorded them
+// (its rollback failed too, as in BackendDownTest's Azurite outage) leaves them behind; the image
+// stays pending and the next try writes the same names. fsck calls them work in flight, not
+// orphans; once the image is settled without them, they are orphans again.
+TEST_F(RenditionsTest, APendingImagesStoredRenditionsAreInFlightNotOrphans) {
+  const std::string job = UploadPhoto();
+  PutBlob(RenditionBlobPath("alice", job, 0, 256, "avif"), "left by a failed rollback",
+          "image/avif");
+  PutBlob(RenditionBlobPath("alice", job, 0, 256, "webp"), "left by a failed rollback",
+          "image/webp");
+  clock_.Advance(7200);  // old enough for --repair: still nothing to repair
+  EXPECT_TRUE(Fsck(/*repair=*/true).findings.empty()) << ToJson(Fsck()).dump(2);
+  EXPECT_EQ(Readable(RenditionNames(job)).size(), 2u);  // kept for the worker
+
+  // Settled without renditions (straight in the catalog: metadata.json, still saying pending, is
+  // a finding of its own here).
+  ASSERT_TRUE(catalog().SetRenditions("alice", job, 0, {}));
+  const FsckReport found = Fsck();
+  const auto orphans = std::find_if(found.findings.begin(), found.findings.end(), [](auto& f) {
+    return f.kind == FindingKind::kOrphanBlobs;
+  });
+  ASSERT_NE(orphans, found.findings.end()) << ToJson(found).dump(2);
+  EXPECT_NE(orphans->detail.find("r256_image_0.avif, r256_image_0.webp"), std::string::npos);
 }
 
 TEST_F(RenditionsTest, ASourceThatNoLongerDecodesIsRecordedWithNone) {
