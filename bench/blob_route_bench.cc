@@ -157,6 +157,19 @@ struct Fixture {
   }
 };
 
+// The access entry of one signed-link GET, as the blob route records it.
+http::AccessEntry SignedGetEntry(std::string_view target) {
+  http::AccessEntry e;
+  e.request_id = "5e4b7ca6000e5ce6";
+  e.method = "GET";
+  e.path = target;
+  e.route = "/blobs/*";
+  e.status = 200;
+  e.bytes_out = 12857;
+  e.remote = "127.0.0.1:40000";
+  return e;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -241,14 +254,7 @@ int main(int argc, char** argv) {
     Row("head", seconds, [&] { http::ResponseHead(res, head); });
   }
   if (want("access line")) {
-    http::AccessEntry e;
-    e.request_id = "5e4b7ca6000e5ce6";
-    e.method = "GET";
-    e.path = f.targets[0];
-    e.route = "/blobs/*";
-    e.status = 200;
-    e.bytes_out = 12857;
-    e.remote = "127.0.0.1:40000";
+    const http::AccessEntry e = SignedGetEntry(f.targets[0]);
     std::string line;
     Row("access line", seconds, [&] {
       line.clear();
@@ -256,14 +262,7 @@ int main(int argc, char** argv) {
     });
   }
   if (want("access log")) {
-    http::AccessEntry e;
-    e.request_id = "5e4b7ca6000e5ce6";
-    e.method = "GET";
-    e.path = f.targets[0];
-    e.route = "/blobs/*";
-    e.status = 200;
-    e.bytes_out = 12857;
-    e.remote = "127.0.0.1:40000";
+    const http::AccessEntry e = SignedGetEntry(f.targets[0]);
     http::AccessLog access_log;
     Row("access log", seconds, [&] { access_log.Write(e); });
   }
