@@ -273,10 +273,8 @@ std::vector<std::string> PendingRenditionFiles(const catalog::Generation& row) {
   std::vector<std::string> out;
   for (const catalog::ImageRecord& image : row.images) {
     if (image.renditions_state != catalog::RenditionState::kPending) continue;
-    for (const int size : image::kRenditionSizes) {
-      for (const std::string_view ext : {"avif", "webp"}) {
-        out.push_back(RenditionFileName(image.index, size, ext));
-      }
+    for (const image::RenditionSpec& spec : image::DefaultRenditionSpecs()) {
+      out.push_back(RenditionFileName(image.index, spec.size, image::FileExtension(spec.format)));
     }
   }
   return out;
